@@ -1,0 +1,42 @@
+# crmflow: `make run` to try it, `make test` to check everything.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck unit bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the API, UI and embedded runtime on SQLite with demo data (http://localhost:8000/docs).
+run: install
+	$(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+## Lint, type-check and run the whole test suite.
+test: install lint typecheck unit
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck:
+	$(BIN)/mypy src
+
+unit:
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/crmflow bench
+
+## Regenerate the pinned constraints from the current virtualenv (no index URLs recorded).
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+"""crmflow: workflow automation for a CRM."""
+
+__version__ = "0.1.0"

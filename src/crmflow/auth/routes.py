@@ -1,0 +1,5 @@
+"""HTTP routes for auth (placeholder until implemented)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

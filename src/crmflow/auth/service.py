@@ -1,0 +1,179 @@
+"""Users, tokens and password hashing; bootstrap of the first admin."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crmflow.auth.models import ApiToken, Company, User
+from crmflow.common.enums import Role
+from crmflow.common.errors import Conflict, Invalid, NotFound
+from crmflow.db.base import utcnow
+
+TOKEN_PREFIX = "cfw_"
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest stored for a token (tokens are random, so no salt needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt and a random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Check a password against its stored scrypt hash in constant time."""
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt_hex, digest_hex = stored.split("$", 2)
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), n=2**14, r=8, p=1)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user, their company and role."""
+
+    user_id: int
+    company_id: int
+    role: str
+    email: str
+
+    @property
+    def can_write(self) -> bool:
+        """Editors and admins may change data; viewers only read."""
+        return self.role in (Role.ADMIN, Role.EDITOR)
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins manage users and may override approvals."""
+        return self.role == Role.ADMIN
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """Resolve a Bearer token to its active user, or None."""
+    row = session.execute(
+        select(User.id, User.company_id, User.role, User.email)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == hash_token(token),
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    return Principal(user_id=row[0], company_id=row[1], role=row[2], email=row[3])
+
+
+def get_or_create_company(session: Session, *, name: str) -> Company:
+    """Return the company with this name, creating it when new."""
+    company = session.scalar(select(Company).where(Company.name == name))
+    if company is None:
+        company = Company(name=name, webhook_secret=secrets.token_hex(32))
+        session.add(company)
+        session.flush()
+    return company
+
+
+def create_user(
+    session: Session,
+    *,
+    company_id: int,
+    email: str,
+    name: str = "",
+    role: str = Role.VIEWER,
+    titles: list[str] | None = None,
+    manager_id: int | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a user in a company; the email must be unique in it."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise Invalid("email: not an email address", field="email")
+    exists = session.scalar(
+        select(func.count()).where(User.company_id == company_id, User.email == email)
+    )
+    if exists:
+        raise Conflict(f"email: a user with email {email!r} already exists", field="email")
+    if manager_id is not None:
+        manager = session.get(User, manager_id)
+        if manager is None or manager.company_id != company_id:
+            raise Invalid(f"manager_id: no user {manager_id} in this company", field="manager_id")
+    user = User(
+        company_id=company_id,
+        email=email,
+        name=name or email.split("@")[0],
+        role=Role(role).value,
+        titles=[t.strip().lower() for t in (titles or []) if t.strip()],
+        manager_id=manager_id,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def issue_token(session: Session, *, user: User, name: str = "", token: str | None = None) -> str:
+    """Create an API token for a user and return its plain text (shown once)."""
+    plain = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(company_id=user.company_id, user_id=user.id, name=name, token_hash=hash_token(plain))
+    )
+    session.flush()
+    return plain
+
+
+def login(session: Session, *, email: str, password: str) -> tuple[User, str]:
+    """Check email/password and issue a session token."""
+    users = session.scalars(select(User).where(User.email == email.strip().lower())).all()
+    for user in users:
+        if user.is_active and verify_password(password, user.password_hash):
+            return user, issue_token(session, user=user, name="login")
+    raise NotFound("unknown email or wrong password")
+
+
+def bootstrap_admin(
+    session: Session, *, email: str, company_name: str, token: str | None
+) -> str | None:
+    """On an empty database create a company and an admin; return a generated token to print.
+
+    When a token is given it becomes valid for the admin (also on later starts, so a changed
+    CRMFLOW_ADMIN_TOKEN takes effect); nothing is returned then because the caller knows it.
+    """
+    has_users = session.scalar(select(func.count()).select_from(User))
+    if has_users:
+        if token:
+            admin = session.scalar(
+                select(User).where(User.email == email.strip().lower(), User.role == Role.ADMIN)
+            )
+            known = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+            if admin is not None and known is None:
+                issue_token(session, user=admin, name="CRMFLOW_ADMIN_TOKEN", token=token)
+        return None
+    company = get_or_create_company(session, name=company_name)
+    admin = create_user(
+        session, company_id=company.id, email=email, name="Admin", role=Role.ADMIN,
+        titles=["admin"],
+    )
+    plain = issue_token(session, user=admin, name="bootstrap", token=token)
+    return None if token else plain
+
+
+def revoke_token(session: Session, *, principal: Principal, token_id: int) -> None:
+    """Revoke one of the caller's tokens (admins may revoke any in their company)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.company_id != principal.company_id:
+        raise NotFound(f"token {token_id} not found")
+    if row.user_id != principal.user_id and not principal.is_admin:
+        raise NotFound(f"token {token_id} not found")
+    row.revoked_at = utcnow()

@@ -1,0 +1,67 @@
+"""Case-insensitive string enums: inputs accept any case, outputs are lower case."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class LowerStrEnum(StrEnum):
+    """A string enum that matches its values case-insensitively."""
+
+    @classmethod
+    def _missing_(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            for member in cls:
+                if member.value == lowered:
+                    return member
+        return None
+
+
+class WorkflowStatus(LowerStrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class ExecutionStatus(LowerStrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    WAITING = "waiting"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+FINISHED_STATUSES = frozenset({"success", "failed", "skipped", "rejected", "cancelled"})
+
+
+class StepStatus(LowerStrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Role(LowerStrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+class TriggerType(LowerStrEnum):
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_UPDATED = "organisation_updated"
+    DEAL_CREATED = "deal_created"
+    DEAL_UPDATED = "deal_updated"
+    DEAL_STAGE_CHANGED = "deal_stage_changed"
+    TASK_COMPLETED = "task_completed"
+    ACTIVITY_LOGGED = "activity_logged"
+    INACTIVITY_DELAY = "inactivity_delay"
+    SCHEDULED = "scheduled"
+    WEBHOOK_RECEIVED = "webhook_received"
+    MANUAL = "manual"

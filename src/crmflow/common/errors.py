@@ -1,0 +1,94 @@
+"""Domain errors and their mapping to HTTP responses ({"detail": ...})."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+
+class DomainError(Exception):
+    """An error the caller can fix; carries its HTTP status."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, extra: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+    def detail(self) -> Any:
+        """Return the JSON `detail` body."""
+        if self.field is None and self.extra is None:
+            return self.message
+        body: dict[str, Any] = {"msg": self.message}
+        if self.field is not None:
+            body["loc"] = self.field
+        if self.extra is not None:
+            body["info"] = self.extra
+        return [body] if self.field is not None else body
+
+
+class NotFound(DomainError):
+    """The id does not exist in the caller's company."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this."""
+
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state."""
+
+    status_code = 409
+
+
+class Invalid(DomainError):
+    """The input is well-formed JSON but wrong; names the field."""
+
+    status_code = 422
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors and integrity errors to JSON responses."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail()}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            loc = [p for p in err.get("loc", ()) if p != "body"]
+            errors.append(
+                {"loc": _loc(loc), "msg": f"{_loc(loc) or 'body'}: {err.get('msg')}",
+                 "type": err.get("type")}
+            )
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "conflict with existing data (a unique or foreign key constraint)"},
+            status_code=409,
+        )

@@ -1,0 +1,50 @@
+"""Page/size pagination shared by every list endpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results with the total count."""
+
+    items: list[T]
+    total: int
+    page: int
+    size: int
+    pages: int
+
+
+class PageParams(BaseModel):
+    """Validated page and size."""
+
+    page: int = 1
+    size: int = 50
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    size: Annotated[int, Query(ge=1, le=500, description="items per page")] = 50,
+) -> PageParams:
+    """Read `page` and `size` query parameters."""
+    return PageParams(page=page, size=size)
+
+
+def paginate(session: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    """Run a select for one page and count the whole result."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(session.scalars(query.limit(params.size).offset((params.page - 1) * params.size)))
+    return rows, total
+
+
+def make_page(items: list[Any], total: int, params: PageParams) -> dict[str, Any]:
+    """Build the page body from converted items."""
+    pages = (total + params.size - 1) // params.size if total else 0
+    return {"items": items, "total": total, "page": params.page, "size": params.size, "pages": pages}

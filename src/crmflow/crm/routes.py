@@ -1,0 +1,5 @@
+"""HTTP routes for crm (placeholder until implemented)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

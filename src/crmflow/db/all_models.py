@@ -1,0 +1,17 @@
+"""Import every ORM module so Base.metadata knows all tables (migrations, tests)."""
+
+from crmflow.auth import models as auth_models
+from crmflow.crm import models as crm_models
+from crmflow.events import models as event_models
+from crmflow.executions import models as execution_models
+from crmflow.workflows import models as workflow_models
+from crmflow.db.base import Base
+
+__all__ = [
+    "Base",
+    "auth_models",
+    "crm_models",
+    "event_models",
+    "execution_models",
+    "workflow_models",
+]

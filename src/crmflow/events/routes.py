@@ -1,0 +1,5 @@
+"""HTTP routes for events (placeholder until implemented)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

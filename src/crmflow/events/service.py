@@ -1,0 +1,65 @@
+"""Write events into the outbox (same transaction as the change) and read them back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmflow.events.models import Event
+from crmflow.runtime.signals import mark_events_written
+
+# CRM event type -> the entity type it concerns.
+EVENT_ENTITY_TYPES = {
+    "organisation_created": "organisation",
+    "organisation_updated": "organisation",
+    "deal_created": "deal",
+    "deal_updated": "deal",
+    "deal_stage_changed": "deal",
+    "task_completed": "task",
+    "activity_logged": "activity",
+}
+
+
+def record_event(
+    session: Session,
+    *,
+    company_id: int,
+    type: str,
+    entity_type: str | None,
+    entity_id: int | None,
+    payload: dict[str, Any],
+    changes: dict[str, list[Any]] | None = None,
+    causation_depth: int = 0,
+    idempotency_key: str | None = None,
+    source: str = "crm",
+    actor_user_id: int | None = None,
+    occurred_at: datetime | None = None,
+) -> Event:
+    """Add an event row to the current transaction; the dispatcher picks it up after commit."""
+    event = Event(
+        company_id=company_id,
+        type=type,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        payload=payload,
+        changes=changes or {},
+        causation_depth=causation_depth,
+        idempotency_key=idempotency_key,
+        source=source,
+        actor_user_id=actor_user_id,
+    )
+    if occurred_at is not None:
+        event.occurred_at = occurred_at
+    session.add(event)
+    mark_events_written(session)
+    return event
+
+
+def find_by_idempotency_key(session: Session, *, company_id: int, key: str) -> Event | None:
+    """Return the company's event with this idempotency key, if any."""
+    return session.scalar(
+        select(Event).where(Event.company_id == company_id, Event.idempotency_key == key)
+    )

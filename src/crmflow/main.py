@@ -1,0 +1,121 @@
+"""create_app(): routers, error handlers, and a lifespan that migrates and starts the runtime."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy import text
+
+from crmflow import __version__
+from crmflow.auth.service import bootstrap_admin
+from crmflow.common.errors import install_error_handlers
+from crmflow.config import Settings, get_settings
+from crmflow.db.migrate import upgrade
+from crmflow.db.session import get_session_factory, session_scope
+
+log = logging.getLogger("crmflow")
+
+# Every domain router, mounted under /api/v1. A module listed here must expose `router`.
+ROUTER_MODULES = [
+    "crmflow.auth.routes",
+    "crmflow.crm.routes",
+    "crmflow.events.routes",
+    "crmflow.workflows.routes",
+    "crmflow.executions.routes",
+]
+
+
+def _routers() -> list[APIRouter]:
+    routers = []
+    for name in ROUTER_MODULES:
+        module = importlib.import_module(name)
+        routers.append(module.router)
+    return routers
+
+
+def prepare_database(settings: Settings) -> str | None:
+    """Migrate the database and bootstrap the admin; return a generated admin token, if any."""
+    upgrade(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        return bootstrap_admin(
+            session,
+            email=settings.admin_email,
+            company_name=settings.admin_company,
+            token=settings.admin_token,
+        )
+
+
+def create_app(settings: Settings | None = None, *, start_runtime: bool = True) -> FastAPI:
+    """Build the FastAPI application (the API, /docs, /healthz, /metrics and the UI)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        generated = prepare_database(settings)
+        if generated:
+            log.warning("Created admin %s; API token (shown once): %s", settings.admin_email,
+                        generated)
+            print(f"crmflow: admin {settings.admin_email} API token (shown once): {generated}",
+                  flush=True)
+        runtime: Any = None
+        if start_runtime and settings.runtime == "embedded":
+            from crmflow.runtime.embedded import EmbeddedRuntime
+
+            runtime = EmbeddedRuntime(settings)
+            runtime.start()
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            if runtime is not None:
+                runtime.stop()
+
+    app = FastAPI(
+        title="crmflow",
+        version=__version__,
+        description="Workflow automation for a CRM. Authenticate with `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = get_session_factory(settings.database_url)
+    install_error_handlers(app)
+    for router in _routers():
+        app.include_router(router, prefix="/api/v1")
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness and database check")
+    def healthz() -> dict[str, Any]:
+        with app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "runtime": settings.runtime}
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    def metrics() -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        if not settings.prometheus_metrics_enabled:
+            return PlainTextResponse("metrics disabled\n", status_code=404)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    _mount_ui(app)
+    return app
+
+
+def _mount_ui(app: FastAPI) -> None:
+    """Serve the built web UI at / when it exists (web/dist), else a pointer to /docs."""
+    dist = Path(__file__).resolve().parents[2] / "web" / "dist"
+    if dist.is_dir():
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/", StaticFiles(directory=dist, html=True), name="ui")
+        return
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        return PlainTextResponse("crmflow API: see /docs for the interactive documentation.\n")

@@ -1,0 +1,5 @@
+"""HTTP routes for workflows (placeholder until implemented)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,129 @@
+"""Shared fixtures: a migrated temporary database, an app, clients and tokens for two companies."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from crmflow.auth.service import create_user, get_or_create_company, issue_token
+from crmflow.config import Settings
+from crmflow.db.migrate import upgrade
+from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.main import create_app
+from crmflow.runtime import signals
+
+
+def database_url_for(tmp_path: Path) -> str:
+    """Return the test database URL (SQLite in tmp, or CRMFLOW_TEST_DATABASE_URL)."""
+    return os.environ.get("CRMFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture()
+def db_url(tmp_path: Path) -> Iterator[str]:
+    url = database_url_for(tmp_path)
+    upgrade(url)
+    yield url
+    signals.unsubscribe_all()
+    dispose_all()
+
+
+@pytest.fixture()
+def settings(db_url: str) -> Settings:
+    return Settings(
+        CRMFLOW_DATABASE_URL=db_url,
+        CRMFLOW_ADMIN_EMAIL="root@example.com",
+        CRMFLOW_ADMIN_TOKEN="root-token",
+        CRMFLOW_SCHEDULER_INTERVAL=0.2,
+    )
+
+
+@pytest.fixture()
+def session(db_url: str) -> Iterator[Session]:
+    s = get_session_factory(db_url)()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+@dataclass
+class Tenant:
+    """A company with an admin, an editor, a viewer and a manager, and their tokens."""
+
+    company_id: int
+    admin_id: int
+    admin_token: str
+    editor_id: int
+    editor_token: str
+    viewer_token: str
+    manager_id: int
+    director_id: int
+
+    def headers(self, role: str = "admin") -> dict[str, str]:
+        token = {"admin": self.admin_token, "editor": self.editor_token,
+                 "viewer": self.viewer_token}[role]
+        return {"Authorization": f"Bearer {token}"}
+
+
+def make_tenant(session: Session, name: str) -> Tenant:
+    """Create a company with users of each role and title, committed."""
+    company = get_or_create_company(session, name=name)
+    slug = name.lower().replace(" ", "")
+    director = create_user(session, company_id=company.id, email=f"director@{slug}.test",
+                           role="editor", titles=["director"])
+    manager = create_user(session, company_id=company.id, email=f"manager@{slug}.test",
+                          role="editor", titles=["manager"], manager_id=director.id)
+    admin = create_user(session, company_id=company.id, email=f"admin@{slug}.test", role="admin",
+                        titles=["sales"], manager_id=manager.id)
+    editor = create_user(session, company_id=company.id, email=f"editor@{slug}.test",
+                         role="editor", titles=["sales"], manager_id=manager.id)
+    viewer = create_user(session, company_id=company.id, email=f"viewer@{slug}.test",
+                         role="viewer")
+    tenant = Tenant(
+        company_id=company.id,
+        admin_id=admin.id,
+        admin_token=issue_token(session, user=admin),
+        editor_id=editor.id,
+        editor_token=issue_token(session, user=editor),
+        viewer_token=issue_token(session, user=viewer),
+        manager_id=manager.id,
+        director_id=director.id,
+    )
+    session.commit()
+    return tenant
+
+
+@pytest.fixture()
+def tenant(session: Session) -> Tenant:
+    return make_tenant(session, "Acme")
+
+
+@pytest.fixture()
+def other_tenant(session: Session) -> Tenant:
+    return make_tenant(session, "Globex")
+
+
+@pytest.fixture()
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    return create_app(settings, start_runtime=False)
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """A client without the background runtime (tests drive the runtime explicitly)."""
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture()
+def live_client(settings: Settings) -> Iterator[TestClient]:
+    """A client whose app runs the embedded runtime (worker pool and scheduler)."""
+    with TestClient(create_app(settings, start_runtime=True)) as c:
+        yield c
