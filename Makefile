@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## Start the API, UI and embedded runtime on SQLite with demo data (http://localhost:8000/docs).
 run: install
-	$(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+	CRMFLOW_ADMIN_TOKEN=$${CRMFLOW_ADMIN_TOKEN:-demo-token} $(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 ## Lint, type-check and run the whole test suite.
 test: install lint typecheck unit

@@ -3,31 +3,59 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from crmflow.auth.service import create_user, get_or_create_company, issue_token
 from crmflow.config import Settings
+from crmflow.db.all_models import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.main import create_app
 from crmflow.runtime import signals
 
+PG_URL = os.environ.get("CRMFLOW_TEST_DATABASE_URL")
 
-def database_url_for(tmp_path: Path) -> str:
-    """Return the test database URL (SQLite in tmp, or CRMFLOW_TEST_DATABASE_URL)."""
-    return os.environ.get("CRMFLOW_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a SQLite template file, or the PostgreSQL test database."""
+    if PG_URL:
+        upgrade(PG_URL)
+        dispose_all()
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    dispose_all()
+    return str(path)
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture()
-def db_url(tmp_path: Path) -> Iterator[str]:
-    url = database_url_for(tmp_path)
-    upgrade(url)
+def db_url(tmp_path: Path, migrated_template: str) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if PG_URL:
+        _truncate_postgres(PG_URL)
+        url = PG_URL
+    else:
+        target = tmp_path / "test.db"
+        shutil.copyfile(migrated_template, target)
+        url = f"sqlite:///{target}"
     yield url
     signals.unsubscribe_all()
     dispose_all()
@@ -45,7 +73,8 @@ def settings(db_url: str) -> Settings:
 
 @pytest.fixture()
 def session(db_url: str) -> Iterator[Session]:
-    s = get_session_factory(db_url)()
+    """A reader session: call rollback() between polls, a transaction keeps one snapshot."""
+    s = get_session_factory(db_url, writer=False)()
     try:
         yield s
     finally:
@@ -67,8 +96,11 @@ class Tenant:
     director_id: int
 
     def headers(self, role: str = "admin") -> dict[str, str]:
-        token = {"admin": self.admin_token, "editor": self.editor_token,
-                 "viewer": self.viewer_token}[role]
+        token = {
+            "admin": self.admin_token,
+            "editor": self.editor_token,
+            "viewer": self.viewer_token,
+        }[role]
         return {"Authorization": f"Bearer {token}"}
 
 
@@ -76,16 +108,38 @@ def make_tenant(session: Session, name: str) -> Tenant:
     """Create a company with users of each role and title, committed."""
     company = get_or_create_company(session, name=name)
     slug = name.lower().replace(" ", "")
-    director = create_user(session, company_id=company.id, email=f"director@{slug}.test",
-                           role="editor", titles=["director"])
-    manager = create_user(session, company_id=company.id, email=f"manager@{slug}.test",
-                          role="editor", titles=["manager"], manager_id=director.id)
-    admin = create_user(session, company_id=company.id, email=f"admin@{slug}.test", role="admin",
-                        titles=["sales"], manager_id=manager.id)
-    editor = create_user(session, company_id=company.id, email=f"editor@{slug}.test",
-                         role="editor", titles=["sales"], manager_id=manager.id)
-    viewer = create_user(session, company_id=company.id, email=f"viewer@{slug}.test",
-                         role="viewer")
+    director = create_user(
+        session,
+        company_id=company.id,
+        email=f"director@{slug}.test",
+        role="editor",
+        titles=["director"],
+    )
+    manager = create_user(
+        session,
+        company_id=company.id,
+        email=f"manager@{slug}.test",
+        role="editor",
+        titles=["manager"],
+        manager_id=director.id,
+    )
+    admin = create_user(
+        session,
+        company_id=company.id,
+        email=f"admin@{slug}.test",
+        role="admin",
+        titles=["sales"],
+        manager_id=manager.id,
+    )
+    editor = create_user(
+        session,
+        company_id=company.id,
+        email=f"editor@{slug}.test",
+        role="editor",
+        titles=["sales"],
+        manager_id=manager.id,
+    )
+    viewer = create_user(session, company_id=company.id, email=f"viewer@{slug}.test", role="viewer")
     tenant = Tenant(
         company_id=company.id,
         admin_id=admin.id,
@@ -101,13 +155,24 @@ def make_tenant(session: Session, name: str) -> Tenant:
 
 
 @pytest.fixture()
-def tenant(session: Session) -> Tenant:
-    return make_tenant(session, "Acme")
+def writer_session(db_url: str) -> Iterator[Session]:
+    """A session on the writer engine (SQLite: BEGIN IMMEDIATE), for setup under a live runtime."""
+    s = get_session_factory(db_url)()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
 
 
 @pytest.fixture()
-def other_tenant(session: Session) -> Tenant:
-    return make_tenant(session, "Globex")
+def tenant(writer_session: Session) -> Tenant:
+    return make_tenant(writer_session, "Acme")
+
+
+@pytest.fixture()
+def other_tenant(writer_session: Session) -> Tenant:
+    return make_tenant(writer_session, "Globex")
 
 
 @pytest.fixture()

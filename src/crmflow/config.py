@@ -47,7 +47,9 @@ class Settings(BaseSettings):
         1.0, validation_alias=AliasChoices("CRMFLOW_SCHEDULER_INTERVAL")
     )
     retention_days: int = Field(90, validation_alias=AliasChoices("CRMFLOW_RETENTION_DAYS"))
-    max_causation_depth: int = Field(5, validation_alias=AliasChoices("CRMFLOW_MAX_CAUSATION_DEPTH"))
+    max_causation_depth: int = Field(
+        5, validation_alias=AliasChoices("CRMFLOW_MAX_CAUSATION_DEPTH")
+    )
     public_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("CRMFLOW_PUBLIC_URL")
     )

@@ -60,10 +60,13 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         generated = prepare_database(settings)
         if generated:
-            log.warning("Created admin %s; API token (shown once): %s", settings.admin_email,
-                        generated)
-            print(f"crmflow: admin {settings.admin_email} API token (shown once): {generated}",
-                  flush=True)
+            log.warning(
+                "Created admin %s; API token (shown once): %s", settings.admin_email, generated
+            )
+            print(
+                f"crmflow: admin {settings.admin_email} API token (shown once): {generated}",
+                flush=True,
+            )
         runtime: Any = None
         if start_runtime and settings.runtime == "embedded":
             from crmflow.runtime.embedded import EmbeddedRuntime
@@ -80,22 +83,27 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app = FastAPI(
         title="crmflow",
         version=__version__,
-        description="Workflow automation for a CRM. Authenticate with `Authorization: Bearer <token>`.",
+        description=(
+            "Workflow automation for a CRM. Authenticate with `Authorization: Bearer <token>`."
+        ),
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = get_session_factory(settings.database_url)
+    app.state.read_session_factory = get_session_factory(settings.database_url, writer=False)
     install_error_handlers(app)
     for router in _routers():
         app.include_router(router, prefix="/api/v1")
 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database check")
     def healthz() -> dict[str, Any]:
-        with app.state.session_factory() as session:
+        with app.state.read_session_factory() as session:
             session.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "runtime": settings.runtime}
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    @app.get(
+        "/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse
+    )
     def metrics() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 

@@ -1,5 +1,156 @@
-"""HTTP routes for auth (placeholder until implemented)."""
+"""HTTP routes for sign-in, API tokens and users."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+
+from crmflow.auth import users as user_admin
+from crmflow.auth.deps import Admin, CurrentUser
+from crmflow.auth.models import User
+from crmflow.auth.schemas import (
+    LoginIn,
+    LoginOut,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from crmflow.auth.service import create_user, login, revoke_token
+from crmflow.common.deps import DbSession
+from crmflow.common.enums import Role
+from crmflow.common.errors import NotFound
+from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+
+Paging = Annotated[PageParams, Depends(page_params)]
 
 router = APIRouter()
+auth = APIRouter(prefix="/auth", tags=["auth"])
+users = APIRouter(prefix="/users", tags=["users"])
+
+
+@auth.post("/login", response_model=LoginOut, summary="Sign in with email and password")
+def sign_in(body: LoginIn, session: DbSession) -> dict[str, Any]:
+    """Exchange email and password for a Bearer token (the only route without auth)."""
+    try:
+        user, token = login(session, email=body.email, password=body.password)
+    except NotFound:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "unknown email or wrong password",
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from None
+    session.commit()
+    return {"access_token": token, "token_type": "bearer", "user": UserOut.model_validate(user)}
+
+
+@auth.post(
+    "/tokens",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API token for yourself",
+)
+def create_token(body: TokenCreate, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
+    """Create a token with your own rights; the plain token is returned only this once."""
+    row, plain = user_admin.create_token(session, principal=principal, name=body.name)
+    session.commit()
+    return {**TokenOut.model_validate(row).model_dump(), "token": plain}
+
+
+@auth.get("/tokens", response_model=Page[TokenOut], summary="List your API tokens")
+def list_tokens(
+    session: DbSession,
+    principal: CurrentUser,
+    paging: Paging,
+    user_id: Annotated[int | None, Query(description="admins: another user's tokens")] = None,
+) -> dict[str, Any]:
+    """List your tokens (never the tokens themselves)."""
+    query = user_admin.tokens_query(principal=principal, user_id=user_id)
+    rows, total = paginate(session, query, paging)
+    return make_page([TokenOut.model_validate(row) for row in rows], total, paging)
+
+
+@auth.delete(
+    "/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API token"
+)
+def delete_token(token_id: int, session: DbSession, principal: CurrentUser) -> None:
+    """Revoke one of your tokens (admins: any token of the company)."""
+    revoke_token(session, principal=principal, token_id=token_id)
+    session.commit()
+
+
+@users.get("", response_model=Page[UserOut], summary="List users")
+def list_users(
+    session: DbSession,
+    principal: CurrentUser,
+    paging: Paging,
+    q: Annotated[str | None, Query(description="name or email contains")] = None,
+    role: Role | None = None,
+    title: str | None = None,
+    is_active: bool | None = None,
+) -> dict[str, Any]:
+    """List your company's users by name."""
+    query = user_admin.users_query(
+        company_id=principal.company_id,
+        q=q,
+        role=role.value if role else None,
+        title=title,
+        is_active=is_active,
+    )
+    rows, total = paginate(session, query, paging)
+    return make_page([UserOut.model_validate(row) for row in rows], total, paging)
+
+
+@users.get("/me", response_model=UserOut, summary="Who am I")
+def get_me(session: DbSession, principal: CurrentUser) -> User:
+    """Return the calling user."""
+    return user_admin.get_user(session, company_id=principal.company_id, user_id=principal.user_id)
+
+
+@users.get("/{user_id}", response_model=UserOut, summary="Get a user")
+def get_user(user_id: int, session: DbSession, principal: CurrentUser) -> User:
+    """Return one user of your company."""
+    return user_admin.get_user(session, company_id=principal.company_id, user_id=user_id)
+
+
+@users.post(
+    "", response_model=UserOut, status_code=status.HTTP_201_CREATED, summary="Create a user"
+)
+def create_user_route(body: UserCreate, session: DbSession, principal: Admin) -> User:
+    """Create a user in your company (admins); without a password they sign in by token only."""
+    user = create_user(
+        session,
+        company_id=principal.company_id,
+        email=body.email,
+        name=body.name,
+        role=body.role,
+        titles=body.titles,
+        manager_id=body.manager_id,
+        password=body.password,
+    )
+    session.commit()
+    return user
+
+
+@users.patch("/{user_id}", response_model=UserOut, summary="Update a user")
+def update_user(user_id: int, body: UserUpdate, session: DbSession, principal: Admin) -> User:
+    """Change a user (admins); deactivating revokes their tokens."""
+    user = user_admin.update_user(
+        session, principal=principal, user_id=user_id, values=body.model_dump(exclude_unset=True)
+    )
+    session.commit()
+    return user
+
+
+@users.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Deactivate a user")
+def deactivate_user(user_id: int, session: DbSession, principal: Admin) -> None:
+    """Deactivate a user and revoke their tokens (their records keep them as owner)."""
+    user_admin.deactivate_user(session, principal=principal, user_id=user_id)
+    session.commit()
+
+
+router.include_router(auth)
+router.include_router(users)

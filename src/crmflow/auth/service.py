@@ -127,7 +127,9 @@ def issue_token(session: Session, *, user: User, name: str = "", token: str | No
     """Create an API token for a user and return its plain text (shown once)."""
     plain = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(
-        ApiToken(company_id=user.company_id, user_id=user.id, name=name, token_hash=hash_token(plain))
+        ApiToken(
+            company_id=user.company_id, user_id=user.id, name=name, token_hash=hash_token(plain)
+        )
     )
     session.flush()
     return plain
@@ -162,7 +164,11 @@ def bootstrap_admin(
         return None
     company = get_or_create_company(session, name=company_name)
     admin = create_user(
-        session, company_id=company.id, email=email, name="Admin", role=Role.ADMIN,
+        session,
+        company_id=company.id,
+        email=email,
+        name="Admin",
+        role=Role.ADMIN,
         titles=["admin"],
     )
     plain = issue_token(session, user=admin, name="bootstrap", token=token)

@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """Yield a session bound to the app's database; roll back anything left uncommitted."""
-    session: Session = request.app.state.session_factory()
+    """Yield a session bound to the app's database; roll back anything left uncommitted.
+
+    Reads (GET/HEAD) use the reader engine so that, on SQLite, they never hold the write lock.
+    """
+    read_only = request.method in ("GET", "HEAD")
+    factory = (
+        request.app.state.read_session_factory if read_only else request.app.state.session_factory
+    )
+    session: Session = factory()
     try:
         yield session
     finally:

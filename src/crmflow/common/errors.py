@@ -81,8 +81,11 @@ def install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             loc = [p for p in err.get("loc", ()) if p != "body"]
             errors.append(
-                {"loc": _loc(loc), "msg": f"{_loc(loc) or 'body'}: {err.get('msg')}",
-                 "type": err.get("type")}
+                {
+                    "loc": _loc(loc),
+                    "msg": f"{_loc(loc) or 'body'}: {err.get('msg')}",
+                    "type": err.get("type"),
+                }
             )
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 

@@ -47,4 +47,10 @@ def paginate(session: Session, query: Select[Any], params: PageParams) -> tuple[
 def make_page(items: list[Any], total: int, params: PageParams) -> dict[str, Any]:
     """Build the page body from converted items."""
     pages = (total + params.size - 1) // params.size if total else 0
-    return {"items": items, "total": total, "page": params.page, "size": params.size, "pages": pages}
+    return {
+        "items": items,
+        "total": total,
+        "page": params.page,
+        "size": params.size,
+        "pages": pages,
+    }

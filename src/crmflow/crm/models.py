@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, TimestampMixin, UTCDateTime
+from crmflow.db.base import (
+    Base,
+    BigId,
+    CompanyScoped,
+    IdMixin,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+)
 
 
 def _user_fk() -> Mapped[int | None]:

@@ -2,10 +2,10 @@
 
 from crmflow.auth import models as auth_models
 from crmflow.crm import models as crm_models
+from crmflow.db.base import Base
 from crmflow.events import models as event_models
 from crmflow.executions import models as execution_models
 from crmflow.workflows import models as workflow_models
-from crmflow.db.base import Base
 
 __all__ = [
     "Base",

@@ -79,5 +79,14 @@ class CompanyScoped:
     )
 
 
-__all__ = ["Base", "BigId", "CompanyScoped", "IdMixin", "JSONType", "TimestampMixin", "UTCDateTime",
-           "func", "utcnow"]
+__all__ = [
+    "Base",
+    "BigId",
+    "CompanyScoped",
+    "IdMixin",
+    "JSONType",
+    "TimestampMixin",
+    "UTCDateTime",
+    "func",
+    "utcnow",
+]

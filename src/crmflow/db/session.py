@@ -11,8 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-_engines: dict[str, Engine] = {}
-_factories: dict[str, sessionmaker[Session]] = {}
+_engines: dict[tuple[str, bool], Engine] = {}
+_factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,8 +31,21 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def build_engine(url: str) -> Engine:
-    """Create an engine for a URL (SQLite gets WAL, immediate transactions and a busy timeout)."""
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(url: str) -> bool:
+    """Tell whether a URL points at SQLite."""
+    return make_url(url).drivername.startswith("sqlite")
+
+
+def build_engine(url: str, *, writer: bool = True) -> Engine:
+    """Create an engine for a URL (SQLite gets WAL and a busy timeout).
+
+    SQLite writers begin with BEGIN IMMEDIATE so read-then-write transactions wait for the lock
+    instead of failing on upgrade; readers begin deferred so they never block writers.
+    """
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
         memory = parsed.database in (None, "", ":memory:")
@@ -42,25 +55,27 @@ def build_engine(url: str) -> Engine:
             poolclass=NullPool if memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin if writer else _sqlite_begin_deferred)
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def get_engine(url: str) -> Engine:
-    """Return the shared engine for a URL."""
-    if url not in _engines:
-        _engines[url] = build_engine(url)
-    return _engines[url]
+def get_engine(url: str, *, writer: bool = True) -> Engine:
+    """Return the shared engine for a URL (PostgreSQL uses one engine for both roles)."""
+    key = (url, writer or not is_sqlite(url))
+    if key not in _engines:
+        _engines[key] = build_engine(url, writer=key[1])
+    return _engines[key]
 
 
-def get_session_factory(url: str) -> sessionmaker[Session]:
-    """Return the shared session factory for a URL."""
-    if url not in _factories:
-        _factories[url] = sessionmaker(get_engine(url), expire_on_commit=False)
-    return _factories[url]
+def get_session_factory(url: str, *, writer: bool = True) -> sessionmaker[Session]:
+    """Return the shared session factory for a URL; `writer=False` for read-only work."""
+    key = (url, writer)
+    if key not in _factories:
+        _factories[key] = sessionmaker(get_engine(url, writer=writer), expire_on_commit=False)
+    return _factories[key]
 
 
 def dispose_all() -> None:

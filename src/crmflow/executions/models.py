@@ -28,9 +28,7 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
         Index("ix_executions_entity", "trigger_entity_type", "trigger_entity_id"),
     )
 
-    workflow_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("workflows.id", ondelete="CASCADE")
-    )
+    workflow_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflows.id", ondelete="CASCADE"))
     version_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflow_versions.id"))
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(20), default="pending")
@@ -101,5 +99,3 @@ class ExecutionStatBucket(Base):
     count: Mapped[int] = mapped_column(default=0)
     duration_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)
     last_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-

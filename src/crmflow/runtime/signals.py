@@ -7,7 +7,6 @@ database, so a missed wake-up never loses anything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -60,5 +59,3 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session) -> None:
     session.info.pop(EVENTS_KEY, None)
     session.info.pop(EXECUTIONS_KEY, None)
-
-

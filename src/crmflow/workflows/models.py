@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, TimestampMixin, UTCDateTime
+from crmflow.db.base import (
+    Base,
+    BigId,
+    CompanyScoped,
+    IdMixin,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+)
 
 
 class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):

@@ -1,5 +1,230 @@
-"""HTTP routes for workflows (placeholder until implemented)."""
+"""The seed's workflow API (11 endpoints + templates) plus duplicate and versions."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from crmflow.auth.deps import CurrentUser, Writer
+from crmflow.common.deps import DbSession
+from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
+from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+from crmflow.executions import service as executions
+from crmflow.executions.models import WorkflowExecution
+from crmflow.executions.routes import execution_detail
+from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
+from crmflow.executions.stats import workflow_stats
+from crmflow.workflows import service
+from crmflow.workflows.schemas import (
+    TemplateInfo,
+    WorkflowActivate,
+    WorkflowCreate,
+    WorkflowDuplicate,
+    WorkflowExecuteRequest,
+    WorkflowListItem,
+    WorkflowResponse,
+    WorkflowStats,
+    WorkflowUpdate,
+    WorkflowVersionResponse,
+)
+from crmflow.workflows.templates import create_from_template, list_templates
+
+router = APIRouter(prefix="/workflows", tags=["workflows"])
+
+
+@router.get("/templates/list", response_model=list[TemplateInfo], summary="List templates")
+def templates_list(session: DbSession, principal: CurrentUser) -> list[dict[str, Any]]:
+    """Return the built-in templates and the company's own template workflows."""
+    return list_templates(session, company_id=principal.company_id)
+
+
+@router.post(
+    "/templates/{template_id}/create",
+    response_model=WorkflowResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a workflow from a template",
+)
+def templates_create(
+    template_id: str,
+    session: DbSession,
+    principal: Writer,
+    name: Annotated[str | None, Query(max_length=300)] = None,
+) -> Any:
+    """Create a draft workflow from a template slug (or a template workflow's id)."""
+    return create_from_template(session, principal=principal, template_id=template_id, name=name)
+
+
+@router.get("", response_model=Page[WorkflowListItem], summary="List workflows")
+def list_workflows(
+    session: DbSession,
+    principal: CurrentUser,
+    params: Annotated[PageParams, Depends(page_params)],
+    status: WorkflowStatus | None = None,
+    trigger_type: TriggerType | None = None,
+    is_template: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
+) -> dict[str, Any]:
+    """List workflows with filters (status, trigger_type: any case; is_template; q)."""
+    query = service.list_query(
+        company_id=principal.company_id,
+        status=status.value if status else None,
+        trigger_type=trigger_type.value if trigger_type else None,
+        is_template=is_template,
+        q=q,
+    )
+    rows, total = paginate(session, query, params)
+    return make_page(rows, total, params)
+
+
+@router.post(
+    "",
+    response_model=WorkflowResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a workflow",
+)
+def create_workflow(body: WorkflowCreate, session: DbSession, principal: Writer) -> Any:
+    """Validate and create a workflow (422 names the JSON path of any problem)."""
+    return service.create_workflow(session, principal=principal, data=body.model_dump(mode="json"))
+
+
+@router.get("/{workflow_id}", response_model=WorkflowResponse, summary="Get a workflow")
+def get_workflow(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+    """Return one workflow with its definition."""
+    return service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+
+
+@router.put("/{workflow_id}", response_model=WorkflowResponse, summary="Update a workflow")
+def update_workflow(
+    workflow_id: int, body: WorkflowUpdate, session: DbSession, principal: Writer
+) -> Any:
+    """Update fields; a changed definition makes a new version (running runs keep theirs)."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    return service.update_workflow(
+        session, principal=principal, workflow_id=workflow_id, changes=changes
+    )
+
+
+@router.delete(
+    "/{workflow_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a workflow"
+)
+def delete_workflow(workflow_id: int, session: DbSession, principal: Writer) -> Response:
+    """Delete a workflow, its versions and its executions."""
+    service.delete_workflow(session, principal=principal, workflow_id=workflow_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{workflow_id}/activate", response_model=WorkflowResponse, summary="Activate or deactivate"
+)
+def activate_workflow(
+    workflow_id: int, session: DbSession, principal: Writer, body: WorkflowActivate | None = None
+) -> Any:
+    """Set the status (`{"status": "active"}` by default, or `inactive` / `draft`)."""
+    target = (body or WorkflowActivate()).status.value
+    return service.set_status(session, principal=principal, workflow_id=workflow_id, status=target)
+
+
+@router.post(
+    "/{workflow_id}/duplicate",
+    response_model=WorkflowResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Duplicate a workflow",
+)
+def duplicate_workflow(
+    workflow_id: int, session: DbSession, principal: Writer, body: WorkflowDuplicate | None = None
+) -> Any:
+    """Copy a workflow into a new draft."""
+    return service.duplicate_workflow(
+        session, principal=principal, workflow_id=workflow_id, name=body.name if body else None
+    )
+
+
+@router.post(
+    "/{workflow_id}/execute",
+    response_model=WorkflowExecutionResponse,
+    summary="Run a workflow by hand",
+    responses={202: {"description": "accepted; still running after `wait` seconds"}},
+)
+def execute_workflow(
+    workflow_id: int,
+    body: WorkflowExecuteRequest,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    wait: Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")] = 10,
+) -> Any:
+    """Start a manual execution and wait up to `wait` seconds for its outcome."""
+    execution = service.start_manual_run(
+        session,
+        principal=principal,
+        workflow_id=workflow_id,
+        entity_type=body.trigger_entity_type,
+        entity_id=body.trigger_entity_id,
+        trigger_data=body.trigger_data,
+        idempotency_key=body.idempotency_key,
+    )
+    execution_id = execution.id
+    session.close()
+    read_factory = request.app.state.read_session_factory
+    final = executions.wait_until_finished(read_factory, execution_id=execution_id, timeout=wait)
+    if final not in FINISHED_STATUSES:
+        response.status_code = status.HTTP_202_ACCEPTED
+    with read_factory() as reader:
+        return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
+
+
+@router.get(
+    "/{workflow_id}/executions",
+    response_model=Page[WorkflowExecutionListItem],
+    summary="List a workflow's executions",
+)
+def list_workflow_executions(
+    workflow_id: int,
+    session: DbSession,
+    principal: CurrentUser,
+    params: Annotated[PageParams, Depends(page_params)],
+    status: ExecutionStatus | None = None,
+) -> dict[str, Any]:
+    """List the executions of one workflow, newest first."""
+    service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    query = executions.execution_query(
+        company_id=principal.company_id,
+        workflow_id=workflow_id,
+        status=status.value if status else None,
+    )
+    rows, total = paginate(session, query, params)
+    return make_page(rows, total, params)
+
+
+@router.get(
+    "/{workflow_id}/executions/{execution_id}",
+    response_model=WorkflowExecutionResponse,
+    summary="Get one execution of a workflow",
+)
+def get_workflow_execution(
+    workflow_id: int, execution_id: int, session: DbSession, principal: CurrentUser
+) -> Any:
+    """Return an execution with its decision, logs and every step."""
+    execution = executions.get_execution(
+        session, company_id=principal.company_id, execution_id=execution_id, workflow_id=workflow_id
+    )
+    return execution_detail(session, execution)
+
+
+@router.get("/{workflow_id}/stats", response_model=WorkflowStats, summary="Workflow statistics")
+def get_stats(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+    """Counts by status, success rate, mean and p50/p95 durations, last execution."""
+    service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    return workflow_stats(session, workflow_id=workflow_id)
+
+
+@router.get(
+    "/{workflow_id}/versions",
+    response_model=list[WorkflowVersionResponse],
+    summary="List a workflow's versions",
+)
+def list_versions(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+    """Return every immutable version, newest first."""
+    return service.list_versions(session, company_id=principal.company_id, workflow_id=workflow_id)

@@ -1,0 +1,119 @@
+"""The action plugin contract and the registry of built-in actions."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from crmflow.engine.errors import DefinitionError
+
+LatencyClass = Literal["instant", "fast", "medium", "slow", "very_slow"]
+
+
+@dataclass
+class ActionContext:
+    """What an action may use while it runs: the open transaction and the run's data."""
+
+    session: Session
+    company_id: int
+    execution_id: int
+    workflow_id: int
+    step_path: str
+    idempotency_key: str
+    data: dict[str, Any]
+    trigger_entity_type: str | None
+    trigger_entity_id: int | None
+    causation_depth: int
+    now: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ActionFailed(Exception):
+    """The action could not do its job; the message is shown on the step."""
+
+
+class Action:
+    """Base class of action plugins: a config model, metadata for the catalog, and execute()."""
+
+    type: ClassVar[str]
+    name: ClassVar[str]
+    description: ClassVar[str]
+    config_model: ClassVar[builtins.type[BaseModel]]
+    # Internal actions write only our own rows inside the step's transaction (exactly-once).
+    transactional: ClassVar[bool] = True
+    is_idempotent: ClassVar[bool] = True
+    latency_class: ClassVar[LatencyClass] = "instant"
+    side_effects: ClassVar[tuple[str, ...]] = ()
+    supports_dry_run: ClassVar[bool] = True
+    # Config fields whose literal (non-template) value must be a date or relative date.
+    date_fields: ClassVar[tuple[str, ...]] = ()
+
+    def validate_definition(
+        self, config: dict[str, Any], *, path: str, entity_type: str | None
+    ) -> None:
+        """Check a config at save time: unknown keys, missing keys, types of literal values."""
+        literal = {k: v for k, v in config.items() if not _is_template(v)}
+        templated = {k for k, v in config.items() if _is_template(v)}
+        try:
+            self.config_model.model_validate(literal)
+        except ValidationError as exc:
+            for err in exc.errors():
+                top = err["loc"][0] if err["loc"] else None
+                if err["type"] == "missing" and top in templated:
+                    continue  # filled in at run time from the template
+                loc = ".".join(str(p) for p in err["loc"])
+                msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+                raise DefinitionError(msg, f"{path}.{loc}" if loc else path) from None
+        self.check(config, path=path, entity_type=entity_type)
+
+    def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
+        """Action-specific save-time checks (override)."""
+
+    def parse_config(self, rendered: dict[str, Any]) -> BaseModel:
+        """Validate the rendered config at run time; ActionFailed names the field."""
+        try:
+            return self.config_model.model_validate(rendered)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            raise ActionFailed(f"config.{loc}: {err['msg']}") from None
+
+    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        """Do the work inside ctx.session's transaction and return the step output."""
+        raise NotImplementedError
+
+
+def _is_template(value: Any) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+_REGISTRY: dict[str, Action] = {}
+
+
+def register(action: Action) -> Action:
+    """Add an action to the registry (one instance per type)."""
+    _REGISTRY[action.type] = action
+    return action
+
+
+def get_action(action_type: str) -> Action | None:
+    """Return the action plugin for a type, or None."""
+    _load_builtins()
+    return _REGISTRY.get(action_type)
+
+
+def all_actions() -> list[Action]:
+    """Return every registered action, sorted by type."""
+    _load_builtins()
+    return sorted(_REGISTRY.values(), key=lambda a: a.type)
+
+
+def _load_builtins() -> None:
+    if _REGISTRY:
+        return
+    from crmflow.actions import builtin  # noqa: F401  (registers on import)

@@ -1,0 +1,94 @@
+"""Request and response bodies of the auth and users API (never hashes or secrets)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from crmflow.common.enums import Role
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=EMAIL_PATTERN),
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class InputModel(BaseModel):
+    """Request body: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(InputModel):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class UserOut(BaseModel):
+    """A user as others see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    company_id: int
+    email: str
+    name: str
+    role: Role
+    titles: list[str]
+    manager_id: int | None
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class LoginOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    user: UserOut
+
+
+class UserCreate(InputModel):
+    email: Email
+    name: PersonName = ""
+    role: Role = Role.VIEWER
+    titles: list[Title] = Field(default_factory=list, description="e.g. manager, director, sales")
+    manager_id: int | None = None
+    password: Password | None = Field(None, description="omit for token-only users")
+
+
+class UserUpdate(InputModel):
+    email: Email | None = None
+    name: PersonName | None = None
+    role: Role | None = None
+    titles: list[Title] | None = None
+    manager_id: int | None = None
+    is_active: bool | None = None
+    password: Password | None = None
+
+
+class TokenCreate(InputModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class TokenOut(BaseModel):
+    """An API token's metadata (the token itself is shown once, at creation)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="the Bearer token; store it now, it is not shown again")

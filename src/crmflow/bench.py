@@ -1,0 +1,515 @@
+"""`crmflow bench`: embedded-runtime throughput and latency, each beside a raw-SQL floor.
+
+Every figure is measured in the same run on the same machine, so the ratios stay meaningful on
+a noisy 2-core box: the floor writes the very rows an execution writes (execution, steps, task,
+notification, email, statistics, counters) with plain SQL, one transaction per execution.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, insert, select
+
+from crmflow.auth.models import User
+from crmflow.auth.service import Principal, create_user, get_or_create_company, issue_token
+from crmflow.config import Settings
+from crmflow.crm.models import Organisation
+from crmflow.db.migrate import upgrade
+from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.events.models import Event
+from crmflow.events.service import record_event
+from crmflow.executions.models import WorkflowExecution
+from crmflow.runtime.embedded import EmbeddedRuntime
+from crmflow.workflows.models import Workflow, WorkflowVersion
+from crmflow.workflows.service import create_workflow
+
+BENCH_WORKFLOW: dict[str, Any] = {
+    "name": "bench: big account follow-up",
+    "trigger_type": "organisation_created",
+    "status": "active",
+    "conditions": {
+        "operator": "AND",
+        "rules": [{"field": "organisation.potential_amount", "operator": ">", "value": 1000}],
+    },
+    "actions": [
+        {
+            "type": "create_task",
+            "config": {
+                "title": "Call {{ organisation.name }}",
+                "due_date": "+3 days",
+                "assignee": "owner",
+            },
+        },
+        {
+            "type": "send_notification",
+            "config": {
+                "user": "owner",
+                "level": "info",
+                "message": "{{ organisation.name }} is big",
+            },
+        },
+        {
+            "type": "send_email",
+            "config": {
+                "to": "owner",
+                "subject": "New: {{ organisation.name }}",
+                "body": "Potential {{ organisation.potential_amount }}",
+            },
+        },
+    ],
+}
+
+
+class Bench:
+    """One benchmark database with a company, a user and the bench workflow."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.path = directory / f"{name}.db"
+        self.url = f"sqlite:///{self.path}"
+        upgrade(self.url)
+        self.factory = get_session_factory(self.url)
+        with self.factory() as session:
+            company = get_or_create_company(session, name="Bench")
+            user = create_user(
+                session,
+                company_id=company.id,
+                email="owner@bench.test",
+                role="admin",
+                titles=["sales"],
+            )
+            issue_token(session, user=user)
+            session.commit()
+            self.company_id, self.user_id = company.id, user.id
+            principal = Principal(user_id=user.id, company_id=company.id, role="admin", email="")
+            self.workflow_id = create_workflow(session, principal=principal, data=BENCH_WORKFLOW).id
+        self.org_ids: list[int] = []
+
+    def add_organisations(self, count: int) -> list[int]:
+        """Insert organisations owned by the bench user (no events)."""
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "company_id": self.company_id,
+                "name": f"Org {i}",
+                "potential_amount": 50000.0,
+                "owner_id": self.user_id,
+                "tags": [],
+                "custom_fields": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(count)
+        ]
+        with self.factory() as session:
+            ids = list(session.scalars(insert(Organisation).returning(Organisation.id), rows))
+            session.commit()
+        self.org_ids.extend(ids)
+        return ids
+
+    def add_idle_workflows(self, count: int) -> None:
+        """Add active workflows whose trigger (deal_updated) never matches the bench events."""
+        if count <= 0:
+            return
+        now = datetime.now(UTC)
+        definition = {**BENCH_WORKFLOW, "trigger_type": "deal_updated", "trigger_config": {}}
+        definition.pop("status")
+        with self.factory() as session:
+            ids = list(
+                session.scalars(
+                    insert(Workflow).returning(Workflow.id),
+                    [
+                        {
+                            "company_id": self.company_id,
+                            "name": f"idle {i}",
+                            "description": "",
+                            "status": "active",
+                            "trigger_type": "deal_updated",
+                            "trigger_config": {},
+                            "conditions": definition["conditions"],
+                            "actions": definition["actions"],
+                            "settings": {},
+                            "is_template": False,
+                            "version_number": 1,
+                            "execution_count": 0,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                        for i in range(count)
+                    ],
+                )
+            )
+            for wf_id in ids:
+                version = WorkflowVersion(
+                    company_id=self.company_id,
+                    workflow_id=wf_id,
+                    version=1,
+                    definition=definition,
+                    created_at=now,
+                )
+                session.add(version)
+            session.flush()
+            session.commit()
+
+    def queue_events(self, org_ids: list[int]) -> None:
+        """Commit one organisation_created event per organisation, all at once (a backlog)."""
+        with self.factory() as session:
+            for org_id in org_ids:
+                record_event(
+                    session,
+                    company_id=self.company_id,
+                    type="organisation_created",
+                    entity_type="organisation",
+                    entity_id=org_id,
+                    payload={"id": org_id},
+                )
+            session.commit()
+
+    def finished(self) -> int:
+        """Count finished executions."""
+        with self.factory() as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(WorkflowExecution)
+                    .where(WorkflowExecution.status.in_(("success", "failed", "skipped")))
+                )
+                or 0
+            )
+
+    def latencies_ms(self, since_event_id: int) -> list[float]:
+        """Event-committed to execution-finished latency of every run since an event id."""
+        with self.factory() as session:
+            rows = session.execute(
+                select(Event.created_at, WorkflowExecution.completed_at)
+                .join(WorkflowExecution, WorkflowExecution.event_id == Event.id)
+                .where(Event.id > since_event_id, WorkflowExecution.completed_at.is_not(None))
+            ).all()
+        return [(done - created).total_seconds() * 1000.0 for created, done in rows if done]
+
+    def max_event_id(self) -> int:
+        """Return the newest event id."""
+        with self.factory() as session:
+            return session.scalar(select(func.max(Event.id))) or 0
+
+
+def _runtime(bench: Bench) -> EmbeddedRuntime:
+    settings = Settings(CRMFLOW_DATABASE_URL=bench.url, CRMFLOW_SCHEDULER_INTERVAL=0.5)
+    runtime = EmbeddedRuntime(settings, bench.factory)
+    runtime.start()
+    return runtime
+
+
+def _wait_finished(bench: Bench, target: int, timeout: float = 600.0) -> float:
+    start = time.perf_counter()
+    while bench.finished() < target:
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"only {bench.finished()} of {target} executions finished")
+        time.sleep(0.01)
+    return time.perf_counter() - start
+
+
+def measure_throughput(bench: Bench, events: int) -> dict[str, float]:
+    """Drain a backlog of events through dispatch and execution; return executions/s."""
+    orgs = bench.add_organisations(events)
+    before = bench.finished()
+    bench.queue_events(orgs)
+    runtime = _runtime(bench)
+    try:
+        elapsed = _wait_finished(bench, before + events)
+    finally:
+        runtime.stop()
+    return {"executions": events, "seconds": elapsed, "executions_per_s": events / elapsed}
+
+
+def measure_latency(bench: Bench, rate: int, seconds: float) -> dict[str, float]:
+    """Offer events one transaction at a time at a fixed rate; return latency percentiles."""
+    count = max(1, int(rate * seconds))
+    orgs = bench.add_organisations(count)
+    since = bench.max_event_id()
+    before = bench.finished()
+    runtime = _runtime(bench)
+    interval = 1.0 / rate
+    try:
+        start = time.perf_counter()
+        with bench.factory() as session:
+            for index, org_id in enumerate(orgs):
+                delay = start + index * interval - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                record_event(
+                    session,
+                    company_id=bench.company_id,
+                    type="organisation_created",
+                    entity_type="organisation",
+                    entity_id=org_id,
+                    payload={"id": org_id},
+                )
+                session.commit()
+        offered_s = time.perf_counter() - start
+        _wait_finished(bench, before + count)
+    finally:
+        runtime.stop()
+    values = sorted(bench.latencies_ms(since))
+    return {
+        "offered_rate": rate,
+        "achieved_offer_rate": count / offered_s,
+        "events": count,
+        "p50_ms": _pct(values, 0.50),
+        "p99_ms": _pct(values, 0.99),
+        "max_ms": values[-1] if values else 0.0,
+    }
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def measure_floor(directory: Path, executions: int) -> dict[str, float]:
+    """Write the rows of `executions` runs with plain SQL, one transaction per run."""
+    bench = Bench(directory, "floor")
+    orgs = bench.add_organisations(executions)
+    dispose_all()
+    conn = sqlite3.connect(bench.path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    version = conn.execute("SELECT current_version_id FROM workflows").fetchone()[0]
+    start = time.perf_counter()
+    for org_id in orgs:
+        ts = datetime.now(UTC).replace(tzinfo=None)
+        conn.execute("BEGIN IMMEDIATE")
+        cur = conn.execute(
+            "INSERT INTO workflow_executions (company_id, workflow_id, version_id, version, status,"
+            " trigger_type, trigger_entity_type, trigger_entity_id, trigger_data, decision,"
+            " causation_depth, actions_executed, attempt, started_at, completed_at, duration_ms,"
+            " created_at, updated_at) VALUES (?,?,?,1,'success','organisation_created',"
+            "'organisation',?,'{}','{}',0,3,1,?,?,1.0,?,?)",
+            (bench.company_id, bench.workflow_id, version, org_id, ts, ts, ts, ts),
+        )
+        exec_id = cur.lastrowid
+        for position, kind in enumerate(("create_task", "send_notification", "send_email")):
+            conn.execute(
+                "INSERT INTO execution_steps (execution_id, path, position, type, status, attempt,"
+                " input, output, idempotency_key, started_at, finished_at, duration_ms)"
+                " VALUES (?,?,?,?,'success',1,'{}','{}',?,?,?,0.1)",
+                (exec_id, f"actions/{position}", position, kind, f"{exec_id}:{position}", ts, ts),
+            )
+        conn.execute(
+            "INSERT INTO tasks (company_id, title, description, due_date, assignee_id, status,"
+            " priority, related_type, related_id, source_step_key, created_at, updated_at)"
+            " VALUES (?,?,'',?,?,'open','normal','organisation',?,?,?,?)",
+            (
+                bench.company_id,
+                f"Call Org {org_id}",
+                now + timedelta(days=3),
+                bench.user_id,
+                org_id,
+                f"{exec_id}:actions/0",
+                ts,
+                ts,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO notifications (company_id, user_id, level, title, message,"
+            " source_step_key, created_at, updated_at) VALUES (?,?,'info','t','m',?,?,?)",
+            (bench.company_id, bench.user_id, f"{exec_id}:actions/1", ts, ts),
+        )
+        conn.execute(
+            'INSERT INTO outgoing_emails (company_id, "to", cc, subject, body, status,'
+            " idempotency_key, execution_id, created_at, updated_at)"
+            " VALUES (?,'[]','[]','s','b','queued',?,?,?,?)",
+            (bench.company_id, f"{exec_id}:actions/2", exec_id, ts, ts),
+        )
+        conn.execute(
+            "INSERT INTO execution_stat_buckets (workflow_id, day, status, bucket, count,"
+            " duration_sum_ms, last_completed_at) VALUES (?,?,'success',10,1,1.0,?)"
+            " ON CONFLICT DO UPDATE SET count = count + 1,"
+            " duration_sum_ms = duration_sum_ms + 1.0",
+            (bench.workflow_id, ts.date(), ts),
+        )
+        conn.execute(
+            "UPDATE workflows SET execution_count = execution_count + 1,"
+            " last_executed_at = ? WHERE id = ?",
+            (ts, bench.workflow_id),
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return {"executions": executions, "seconds": elapsed, "executions_per_s": executions / elapsed}
+
+
+def measure_stats(directory: Path, rows: int) -> dict[str, float]:
+    """Time GET /workflows/{id}/stats through the HTTP app on a workflow with `rows` executions."""
+    import random
+    from collections import Counter
+
+    from fastapi.testclient import TestClient
+
+    from crmflow.executions.stats import bucket_for
+    from crmflow.main import create_app
+
+    bench = Bench(directory, "stats")
+    with bench.factory() as session:
+        token = issue_token(session, user=session.get_one(User, bench.user_id))
+        session.commit()
+        version = session.scalar(select(Workflow.current_version_id))
+    dispose_all()
+    rng = random.Random(1)
+    conn = sqlite3.connect(bench.path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    buckets: Counter[tuple[str, str, int]] = Counter()
+    sums: dict[tuple[str, str, int], float] = {}
+    chunk = 50_000
+    conn.execute("BEGIN")
+    for offset in range(0, rows, chunk):
+        batch = []
+        for _ in range(min(chunk, rows - offset)):
+            status = rng.choices(("success", "failed", "skipped"), (90, 5, 5))[0]
+            duration = rng.lognormvariate(1.5, 0.8)
+            created = now - timedelta(seconds=rng.randint(0, 89 * 86400))
+            key = (created.date().isoformat(), status, bucket_for(duration))
+            buckets[key] += 1
+            sums[key] = sums.get(key, 0.0) + duration
+            batch.append(
+                (
+                    bench.company_id,
+                    bench.workflow_id,
+                    version,
+                    status,
+                    created,
+                    created,
+                    duration,
+                    created,
+                    created,
+                )
+            )
+        conn.executemany(
+            "INSERT INTO workflow_executions (company_id, workflow_id, version_id, version,"
+            " status, trigger_type, trigger_data, causation_depth, actions_executed, attempt,"
+            " started_at, completed_at, duration_ms, created_at, updated_at)"
+            " VALUES (?,?,?,1,?,'manual','{}',0,3,1,?,?,?,?,?)",
+            batch,
+        )
+    conn.executemany(
+        "INSERT INTO execution_stat_buckets (workflow_id, day, status, bucket, count,"
+        " duration_sum_ms, last_completed_at) VALUES (?,?,?,?,?,?,?)",
+        [
+            (bench.workflow_id, day, status, bucket, count, sums[(day, status, bucket)], now)
+            for (day, status, bucket), count in buckets.items()
+        ],
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    settings = Settings(CRMFLOW_DATABASE_URL=bench.url)
+    timings: list[float] = []
+    with TestClient(create_app(settings, start_runtime=False)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        url = f"/api/v1/workflows/{bench.workflow_id}/stats"
+        body = client.get(url, headers=headers).json()
+        for _ in range(50):
+            t0 = time.perf_counter()
+            response = client.get(url, headers=headers)
+            timings.append((time.perf_counter() - t0) * 1000.0)
+            assert response.status_code == 200
+    timings.sort()
+    return {
+        "executions": rows,
+        "total_reported": body["total_executions"],
+        "p50_ms": _pct(timings, 0.5),
+        "max_ms": timings[-1],
+    }
+
+
+def run_bench(
+    *,
+    events: int,
+    rate: int,
+    latency_seconds: float,
+    extra_workflows: int,
+    stats_rows: int,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Run every measurement, print a table (unless quiet) and return the figures."""
+    console = Console(stderr=True, quiet=quiet)
+    result: dict[str, Any] = {"machine_cores": _cores(), "events": events}
+    with tempfile.TemporaryDirectory(prefix="crmflow-bench-") as tmp:
+        directory = Path(tmp)
+        console.print(f"floor: writing the rows of {events} executions with plain SQL...")
+        result["floor"] = measure_floor(directory, events)
+        dispose_all()
+        console.print(f"throughput: draining {events} events through the embedded runtime...")
+        bench = Bench(directory, "engine")
+        result["throughput"] = measure_throughput(bench, events)
+        if extra_workflows:
+            console.print(f"throughput with {extra_workflows} extra active workflows...")
+            bench.add_idle_workflows(extra_workflows)
+            result["throughput_with_workflows"] = {
+                **measure_throughput(bench, events),
+                "extra_workflows": extra_workflows,
+            }
+        console.print(f"latency: offering {rate} events/s for {latency_seconds:g} s...")
+        result["latency"] = measure_latency(bench, rate, latency_seconds)
+        dispose_all()
+        if stats_rows:
+            console.print(f"stats: {stats_rows} executions behind GET /stats...")
+            result["stats"] = measure_stats(directory, stats_rows)
+            dispose_all()
+    _summarise(result)
+    _print(console, result)
+    return result
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+def _summarise(result: dict[str, Any]) -> None:
+    floor = result["floor"]["executions_per_s"]
+    result["ratio_to_floor"] = result["throughput"]["executions_per_s"] / floor
+    with_wf = result.get("throughput_with_workflows")
+    if with_wf:
+        base = result["throughput"]["executions_per_s"]
+        result["throughput_drop_percent"] = 100.0 * (base - with_wf["executions_per_s"]) / base
+
+
+def _print(console: Console, result: dict[str, Any]) -> None:
+    table = Table(title="crmflow bench (embedded runtime, SQLite)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row(
+        "floor: same rows, plain SQL (exec/s)", f"{result['floor']['executions_per_s']:.0f}"
+    )
+    table.add_row("engine throughput (exec/s)", f"{result['throughput']['executions_per_s']:.0f}")
+    table.add_row("ratio engine / floor", f"{result['ratio_to_floor']:.2f}")
+    if "throughput_with_workflows" in result:
+        extra = result["throughput_with_workflows"]
+        table.add_row(
+            f"throughput with {extra['extra_workflows']} idle workflows (exec/s)",
+            f"{extra['executions_per_s']:.0f}",
+        )
+        table.add_row("throughput drop", f"{result['throughput_drop_percent']:.1f}%")
+    lat = result["latency"]
+    table.add_row(
+        f"latency at {lat['offered_rate']} ev/s offered: p50 / p99 (ms)",
+        f"{lat['p50_ms']:.1f} / {lat['p99_ms']:.1f}",
+    )
+    if "stats" in result:
+        stats = result["stats"]
+        table.add_row(
+            f"GET /stats over {stats['executions']} executions: p50 / max (ms)",
+            f"{stats['p50_ms']:.1f} / {stats['max_ms']:.1f}",
+        )
+    console.print(table)

@@ -1,0 +1,313 @@
+"""The `crmflow` command: serve, db, demo, users, workflows, bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from crmflow.config import get_settings
+from crmflow.db.session import mask_url, session_scope
+
+app = typer.Typer(help="crmflow: workflow automation for a CRM.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
+workflows_app = typer.Typer(help="Export and import workflows as JSON.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(workflows_app, name="workflows")
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+def _prepare() -> str | None:
+    """Migrate and bootstrap, turning an unreachable database into a clear error."""
+    from crmflow.main import prepare_database
+
+    settings = get_settings()
+    try:
+        return prepare_database(settings)
+    except OperationalError as exc:
+        _fail(f"cannot open database {mask_url(settings.database_url)}: {exc.orig}")
+    return None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="load demo data when empty")] = False,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Serve the API, the UI and the embedded runtime."""
+    import uvicorn
+
+    from crmflow.main import create_app
+
+    settings = get_settings()
+    token = _prepare()
+    if token:
+        console.print(
+            f"[bold green]admin {settings.admin_email}[/] API token (shown once): {token}"
+        )
+    if demo:
+        _load_demo(None)
+    console.print(
+        f"crmflow on http://{host}:{port} (API docs: /docs) — database "
+        f"{mask_url(settings.database_url)}, runtime {settings.runtime}"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (also done automatically by `serve`)."""
+    _prepare()
+    console.print(f"database {mask_url(get_settings().database_url)} is up to date")
+
+
+def _load_demo(company: str | None) -> None:
+    from crmflow.auth.models import Company, User
+    from crmflow.crm.demo import has_demo_data, seed_demo
+
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        query = select(Company).order_by(Company.id)
+        if company:
+            query = query.where(Company.name == company)
+        target = session.scalars(query).first()
+        if target is None:
+            _fail(f"no company named {company!r}")
+            return
+        admin = session.scalars(
+            select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
+        ).first()
+        if admin is None:
+            _fail(f"company {target.name!r} has no admin user")
+            return
+        if has_demo_data(session, company_id=target.id):
+            console.print(f"company {target.name!r} already has data; demo not loaded again")
+            return
+        counts = seed_demo(session, company_id=target.id, admin_user_id=admin.id)
+    console.print("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command()
+def demo(
+    company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
+) -> None:
+    """Load demo data: a sales team, accounts, deals, 90 days of activity, active templates."""
+    _prepare()
+    _load_demo(company)
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="the user's email")],
+    company: Annotated[str, typer.Option(help="company name (created when new)")],
+    role: Annotated[str, typer.Option(help="admin | editor | viewer")] = "editor",
+    titles: Annotated[str, typer.Option(help="comma-separated, e.g. sales,manager")] = "",
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    manager_email: Annotated[str | None, typer.Option(help="email of their manager")] = None,
+    password: Annotated[str | None, typer.Option(help="password for UI sign-in")] = None,
+    token: Annotated[bool, typer.Option("--token/--no-token", help="also issue a token")] = True,
+) -> None:
+    """Create a user (and the company when new); print an API token."""
+    from crmflow.auth.models import User
+    from crmflow.auth.service import create_user, get_or_create_company, issue_token
+    from crmflow.common.enums import Role
+    from crmflow.common.errors import DomainError
+
+    try:
+        Role(role)
+    except ValueError:
+        _fail(f"--role: {role!r} is not one of admin, editor, viewer")
+    _prepare()
+    with session_scope(get_settings().database_url) as session:
+        target = get_or_create_company(session, name=company)
+        manager_id = None
+        if manager_email:
+            manager = session.scalar(
+                select(User).where(
+                    User.company_id == target.id, User.email == manager_email.lower()
+                )
+            )
+            if manager is None:
+                _fail(f"--manager-email: no user {manager_email} in company {company!r}")
+                return
+            manager_id = manager.id
+        try:
+            user = create_user(
+                session,
+                company_id=target.id,
+                email=email,
+                name=name,
+                role=role,
+                titles=[t for t in titles.split(",") if t.strip()],
+                manager_id=manager_id,
+                password=password,
+            )
+        except DomainError as exc:
+            _fail(exc.message)
+            return
+        plain = issue_token(session, user=user, name="cli") if token else None
+        user_id = user.id
+    console.print(f"user {email} (id {user_id}, {role}) in company {company!r}")
+    if plain:
+        print(plain)
+
+
+@users_app.command("token")
+def users_token(
+    email: Annotated[str, typer.Option(help="the user's email")],
+    company: Annotated[
+        str | None, typer.Option(help="company (when the email is in several)")
+    ] = None,
+    name: Annotated[str, typer.Option(help="label for the token")] = "cli",
+) -> None:
+    """Issue a new API token for an existing user and print it."""
+    from crmflow.auth.models import Company, User
+    from crmflow.auth.service import issue_token
+
+    _prepare()
+    with session_scope(get_settings().database_url) as session:
+        query = select(User).where(User.email == email.strip().lower())
+        if company:
+            query = query.join(Company, Company.id == User.company_id).where(
+                Company.name == company
+            )
+        users = list(session.scalars(query))
+        if not users:
+            _fail(f"no user with email {email}" + (f" in company {company!r}" if company else ""))
+            return
+        if len(users) > 1:
+            _fail(f"{email} exists in several companies: pass --company")
+            return
+        plain = issue_token(session, user=users[0], name=name)
+    print(plain)
+
+
+def _admin_principal(session: Any, company: str | None) -> Any:
+    from crmflow.auth.models import Company, User
+    from crmflow.auth.service import Principal
+
+    query = select(Company).order_by(Company.id)
+    if company:
+        query = query.where(Company.name == company)
+    target = session.scalars(query).first()
+    if target is None:
+        _fail(f"no company {company!r}")
+    admin = session.scalars(
+        select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
+    ).first()
+    if admin is None:
+        _fail(f"company {target.name!r} has no admin")
+    return Principal(user_id=admin.id, company_id=target.id, role="admin", email=admin.email)
+
+
+@workflows_app.command("export")
+def workflows_export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="file to write ('-' = stdout)")
+    ] = Path("-"),
+    company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
+) -> None:
+    """Export every workflow definition of a company as JSON."""
+    from crmflow.workflows.models import Workflow
+    from crmflow.workflows.validation import DEFINITION_KEYS
+
+    _prepare()
+    with session_scope(get_settings().database_url) as session:
+        principal = _admin_principal(session, company)
+        items = [
+            {
+                **{k: getattr(w, k) for k in DEFINITION_KEYS},
+                "status": w.status,
+                "is_template": w.is_template,
+            }
+            for w in session.scalars(
+                select(Workflow)
+                .where(Workflow.company_id == principal.company_id)
+                .order_by(Workflow.id)
+            )
+        ]
+    text = json.dumps({"crmflow_export": 1, "workflows": items}, indent=2, ensure_ascii=False)
+    if str(output) == "-":
+        print(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"exported {len(items)} workflows to {output}")
+
+
+@workflows_app.command("import")
+def workflows_import(
+    source: Annotated[Path, typer.Argument(help="JSON file written by `workflows export`")],
+    company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
+) -> None:
+    """Import workflows (validated like the API; imported as drafts unless marked active)."""
+    from crmflow.common.errors import DomainError
+    from crmflow.workflows.service import create_workflow
+
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail(f"{source}: {exc}")
+        return
+    items = data.get("workflows") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        _fail(f"{source}: expected {{'workflows': [...]}} or a list of workflows")
+        return
+    _prepare()
+    created = 0
+    with session_scope(get_settings().database_url) as session:
+        principal = _admin_principal(session, company)
+        for index, item in enumerate(items):
+            try:
+                create_workflow(session, principal=principal, data=item)
+            except (DomainError, KeyError, TypeError) as exc:
+                message = exc.message if isinstance(exc, DomainError) else f"missing {exc}"
+                _fail(f"workflows[{index}] ({item.get('name', '?')}): {message}")
+            created += 1
+    console.print(f"imported {created} workflows")
+
+
+@app.command()
+def bench(
+    events: Annotated[int, typer.Option(help="events in the throughput run")] = 5000,
+    rate: Annotated[int, typer.Option(help="events/s offered in the latency run")] = 500,
+    latency_seconds: Annotated[float, typer.Option(help="duration of the latency run")] = 10.0,
+    workflows: Annotated[int, typer.Option(help="extra active workflows that never match")] = 0,
+    stats_rows: Annotated[
+        int, typer.Option(help="executions behind the /stats timing (0: skip)")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Measure the embedded runtime (executions/s, event-to-done latency) against a SQL floor."""
+    from crmflow.bench import run_bench
+
+    result = run_bench(
+        events=events,
+        rate=rate,
+        latency_seconds=latency_seconds,
+        extra_workflows=workflows,
+        stats_rows=stats_rows,
+        quiet=as_json,
+    )
+    if as_json:
+        json.dump(result, sys.stdout, indent=2)
+        print()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Run the CLI."""
+    app()

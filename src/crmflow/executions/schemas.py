@@ -1,0 +1,64 @@
+"""Response models for executions and their steps (the seed's fields plus the trace)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ExecutionStepResponse(BaseModel):
+    """One checkpointed step: what it got, what it did, how long it took."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    path: str
+    position: int
+    step_id: str | None
+    name: str | None
+    type: str
+    status: str
+    attempt: int
+    input: dict[str, Any] | None
+    output: dict[str, Any] | None
+    error: str | None
+    message: str | None
+    idempotency_key: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: float | None
+
+
+class WorkflowExecutionListItem(BaseModel):
+    """An execution in a list."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    workflow_id: int
+    version: int
+    status: str
+    trigger_type: str
+    trigger_entity_type: str | None
+    trigger_entity_id: int | None
+    event_id: int | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_ms: float | None
+    error_message: str | None
+    actions_executed: int
+    created_at: datetime
+
+
+class WorkflowExecutionResponse(WorkflowExecutionListItem):
+    """An execution with why it ran (or not), its logs and every step."""
+
+    trigger_data: dict[str, Any]
+    decision: dict[str, Any] | None
+    causation_depth: int
+    attempt: int
+    resume_at: datetime | None
+    execution_logs: list[dict[str, Any]]
+    steps: list[ExecutionStepResponse]

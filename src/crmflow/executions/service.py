@@ -1,0 +1,156 @@
+"""Create, find and list executions (no HTTP)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.common.errors import NotFound
+from crmflow.db.base import utcnow
+from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.runtime.signals import mark_executions_ready
+
+
+def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert executions, silently skipping duplicates of (workflow, event) or (workflow, fire key).
+
+    Returns the ids of the rows actually created; they become runnable when the session commits.
+    """
+    if not rows:
+        return []
+    now = utcnow()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    ids: list[int] = []
+    for row in rows:
+        values = {
+            "status": "pending",
+            "trigger_data": {},
+            "causation_depth": 0,
+            "attempt": 0,
+            "actions_executed": 0,
+            "created_at": now,
+            "updated_at": now,
+            **row,
+        }
+        stmt = insert(WorkflowExecution).values(**values).on_conflict_do_nothing()
+        new_id = session.execute(stmt.returning(WorkflowExecution.id)).scalar()
+        if new_id is not None:
+            ids.append(int(new_id))
+    mark_executions_ready(session, ids)
+    return ids
+
+
+def get_execution(
+    session: Session, *, company_id: int, execution_id: int, workflow_id: int | None = None
+) -> WorkflowExecution:
+    """Return an execution of the company (and workflow), or raise NotFound."""
+    execution = session.get(WorkflowExecution, execution_id)
+    if (
+        execution is None
+        or execution.company_id != company_id
+        or (workflow_id is not None and execution.workflow_id != workflow_id)
+    ):
+        raise NotFound(f"execution {execution_id} not found")
+    return execution
+
+
+def execution_steps(session: Session, *, execution_id: int) -> list[ExecutionStep]:
+    """Return the steps of an execution in the order they ran."""
+    return list(
+        session.scalars(
+            select(ExecutionStep)
+            .where(ExecutionStep.execution_id == execution_id)
+            .order_by(ExecutionStep.position, ExecutionStep.id)
+        )
+    )
+
+
+def execution_query(
+    *,
+    company_id: int,
+    workflow_id: int | None = None,
+    status: str | None = None,
+    trigger_entity_type: str | None = None,
+    trigger_entity_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Select[Any]:
+    """Build the filtered, newest-first execution query for a company."""
+    query = select(WorkflowExecution).where(WorkflowExecution.company_id == company_id)
+    if workflow_id is not None:
+        query = query.where(WorkflowExecution.workflow_id == workflow_id)
+    if status:
+        query = query.where(WorkflowExecution.status == status)
+    if trigger_entity_type:
+        query = query.where(WorkflowExecution.trigger_entity_type == trigger_entity_type)
+    if trigger_entity_id is not None:
+        query = query.where(WorkflowExecution.trigger_entity_id == trigger_entity_id)
+    if since is not None:
+        query = query.where(WorkflowExecution.created_at >= since)
+    if until is not None:
+        query = query.where(WorkflowExecution.created_at < until)
+    return query.order_by(WorkflowExecution.created_at.desc(), WorkflowExecution.id.desc())
+
+
+def execution_logs(
+    execution: WorkflowExecution, steps: list[ExecutionStep]
+) -> list[dict[str, Any]]:
+    """Render the seed's `execution_logs`: one line per decision and step, in order."""
+    logs: list[dict[str, Any]] = []
+    if execution.decision:
+        logs.append(
+            {
+                "timestamp": execution.started_at,
+                "level": "info",
+                "step": "conditions",
+                "message": execution.decision.get("explanation", ""),
+            }
+        )
+    for step in steps:
+        level = {"failed": "error", "skipped": "info"}.get(step.status, "info")
+        text = step.error or step.message or f"{step.type} {step.status}"
+        logs.append(
+            {
+                "timestamp": step.finished_at,
+                "level": level,
+                "step": step.path,
+                "message": f"{step.name or step.type}: {text}",
+            }
+        )
+    if execution.error_message:
+        logs.append(
+            {
+                "timestamp": execution.completed_at,
+                "level": "error",
+                "step": None,
+                "message": execution.error_message,
+            }
+        )
+    return logs
+
+
+def wait_until_finished(
+    read_factory: sessionmaker[Session], *, execution_id: int, timeout: float
+) -> str | None:
+    """Poll an execution's status in short read transactions until it finishes or time runs out.
+
+    Each poll is its own transaction: on SQLite a long-lived one would keep an old snapshot, and
+    a writer one would hold the lock the worker needs.
+    """
+    deadline = time.monotonic() + timeout
+    status: str | None = None
+    while True:
+        with read_factory() as session:
+            status = session.scalar(
+                select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)
+            )
+        if status in FINISHED_STATUSES or time.monotonic() >= deadline:
+            return status
+        time.sleep(0.01)

@@ -1,0 +1,152 @@
+"""Execution statistics from the duration histogram: counts, success rate, mean, p50/p95."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
+
+# Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
+BUCKETS_PER_DOUBLING = 8
+BASE_MS = 0.1
+
+
+def bucket_for(duration_ms: float) -> int:
+    """Return the histogram bucket of a duration."""
+    if duration_ms <= BASE_MS:
+        return 0
+    return 1 + math.floor(BUCKETS_PER_DOUBLING * math.log2(duration_ms / BASE_MS))
+
+
+def bucket_bounds(bucket: int) -> tuple[float, float]:
+    """Return the [low, high) duration range of a bucket, in ms."""
+    if bucket <= 0:
+        return 0.0, BASE_MS
+    low = BASE_MS * 2 ** ((bucket - 1) / BUCKETS_PER_DOUBLING)
+    high = BASE_MS * 2 ** (bucket / BUCKETS_PER_DOUBLING)
+    return low, high
+
+
+def record_finished(
+    session: Session, *, workflow_id: int, status: str, duration_ms: float, completed_at: datetime
+) -> None:
+    """Count one finished execution in the histogram (same transaction as its final status)."""
+    values = {
+        "workflow_id": workflow_id,
+        "day": completed_at.date(),
+        "status": status,
+        "bucket": bucket_for(duration_ms),
+        "count": 1,
+        "duration_sum_ms": duration_ms,
+        "last_completed_at": completed_at,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ExecutionStatBucket).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["workflow_id", "day", "status", "bucket"],
+        set_={
+            "count": ExecutionStatBucket.count + 1,
+            "duration_sum_ms": ExecutionStatBucket.duration_sum_ms + duration_ms,
+            "last_completed_at": func.max(
+                ExecutionStatBucket.last_completed_at, stmt.excluded.last_completed_at
+            )
+            if dialect == "sqlite"
+            else func.greatest(
+                ExecutionStatBucket.last_completed_at, stmt.excluded.last_completed_at
+            ),
+        },
+    )
+    session.execute(stmt)
+
+
+def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | None:
+    """Interpolate a percentile (0..1) from sorted (bucket, count) pairs."""
+    total = sum(count for _, count in histogram)
+    if total == 0:
+        return None
+    rank = fraction * total
+    seen = 0
+    for bucket, count in histogram:
+        if seen + count >= rank:
+            low, high = bucket_bounds(bucket)
+            inside = (rank - seen) / count if count else 0.0
+            return low + (high - low) * inside
+        seen += count
+    return bucket_bounds(histogram[-1][0])[1]
+
+
+def workflow_stats(
+    session: Session, *, workflow_id: int, since: date | None = None
+) -> dict[str, Any]:
+    """Compute the seed's statistics plus p50/p95 from a handful of aggregate rows."""
+    by_status = select(
+        ExecutionStatBucket.status,
+        func.sum(ExecutionStatBucket.count),
+        func.sum(ExecutionStatBucket.duration_sum_ms),
+        func.max(ExecutionStatBucket.last_completed_at),
+    ).where(ExecutionStatBucket.workflow_id == workflow_id)
+    by_bucket = select(ExecutionStatBucket.bucket, func.sum(ExecutionStatBucket.count)).where(
+        ExecutionStatBucket.workflow_id == workflow_id,
+        ExecutionStatBucket.status.in_(("success", "failed", "rejected")),
+    )
+    if since is not None:
+        by_status = by_status.where(ExecutionStatBucket.day >= since)
+        by_bucket = by_bucket.where(ExecutionStatBucket.day >= since)
+    counts: dict[str, int] = {}
+    durations = 0.0
+    timed = 0
+    last: datetime | None = None
+    for status, count, duration_sum, last_at in session.execute(
+        by_status.group_by(ExecutionStatBucket.status)
+    ):
+        counts[status] = int(count or 0)
+        if status in ("success", "failed", "rejected"):
+            durations += float(duration_sum or 0.0)
+            timed += int(count or 0)
+        if last_at is not None and (last is None or last_at > last):
+            last = last_at
+    histogram = [
+        (int(b), int(c))
+        for b, c in session.execute(
+            by_bucket.group_by(ExecutionStatBucket.bucket).order_by(ExecutionStatBucket.bucket)
+        )
+    ]
+    in_flight = dict(
+        session.execute(
+            select(WorkflowExecution.status, func.count())
+            .where(
+                WorkflowExecution.workflow_id == workflow_id,
+                WorkflowExecution.status.in_(("pending", "running", "waiting")),
+            )
+            .group_by(WorkflowExecution.status)
+        ).all()
+    )
+    finished = sum(counts.get(s, 0) for s in FINISHED_STATUSES)
+    p50 = percentile(histogram, 0.5)
+    p95 = percentile(histogram, 0.95)
+    return {
+        "workflow_id": workflow_id,
+        "total_executions": finished + sum(int(v) for v in in_flight.values()),
+        "success_count": counts.get("success", 0),
+        "failed_count": counts.get("failed", 0),
+        "skipped_count": counts.get("skipped", 0),
+        "rejected_count": counts.get("rejected", 0),
+        "cancelled_count": counts.get("cancelled", 0),
+        "pending_count": int(in_flight.get("pending", 0)),
+        "running_count": int(in_flight.get("running", 0)),
+        "waiting_count": int(in_flight.get("waiting", 0)),
+        # As in the seed: successes over all finished runs (143 of 150 -> 95.3).
+        "success_rate": round(100.0 * counts.get("success", 0) / finished, 1) if finished else 0.0,
+        "avg_duration_seconds": round(durations / timed / 1000.0, 4) if timed else 0.0,
+        "p50_duration_seconds": round(p50 / 1000.0, 4) if p50 is not None else None,
+        "p95_duration_seconds": round(p95 / 1000.0, 4) if p95 is not None else None,
+        "last_execution": last,
+    }

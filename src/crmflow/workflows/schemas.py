@@ -1,0 +1,136 @@
+"""Pydantic request/response models of the workflow API (the seed's names and fields)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmflow.common.enums import TriggerType, WorkflowStatus
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkflowCreate(_In):
+    """Create a workflow; the definition is validated and compiled before anything is written."""
+
+    name: str = Field(min_length=1, max_length=300)
+    description: str = Field("", max_length=5000)
+    trigger_type: TriggerType
+    trigger_config: dict[str, Any] = Field(default_factory=dict)
+    conditions: Any = None
+    actions: list[Any] = Field(default_factory=list)
+    status: WorkflowStatus = WorkflowStatus.DRAFT
+    is_template: bool = False
+
+
+class WorkflowUpdate(_In):
+    """Partial update; a change to the definition creates a new immutable version."""
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = Field(None, max_length=5000)
+    trigger_type: TriggerType | None = None
+    trigger_config: dict[str, Any] | None = None
+    conditions: Any = None
+    actions: list[Any] | None = None
+    status: WorkflowStatus | None = None
+    is_template: bool | None = None
+    change_note: str = Field("", max_length=500)
+
+
+class WorkflowActivate(_In):
+    """Activate or deactivate (`{"status": "active"}` / `"inactive"`)."""
+
+    status: WorkflowStatus = WorkflowStatus.ACTIVE
+
+
+class WorkflowExecuteRequest(_In):
+    """Run a workflow by hand on a record (or on nothing), e.g. to test it."""
+
+    trigger_entity_type: str | None = Field(None, max_length=50)
+    trigger_entity_id: int | None = None
+    trigger_data: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str | None = Field(None, max_length=150)
+
+
+class WorkflowDuplicate(_In):
+    """Options for duplicating a workflow."""
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+
+
+class WorkflowListItem(BaseModel):
+    """A workflow in a list (light)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    status: str
+    trigger_type: str
+    is_template: bool
+    template_slug: str | None
+    version: int = Field(validation_alias="version_number")
+    execution_count: int
+    last_executed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkflowResponse(WorkflowListItem):
+    """A workflow with its full definition."""
+
+    trigger_config: dict[str, Any]
+    conditions: dict[str, Any] | None
+    actions: list[Any]
+    created_by: int | None
+    current_version_id: int | None
+
+
+class WorkflowVersionResponse(BaseModel):
+    """An immutable definition snapshot."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    workflow_id: int
+    version: int
+    definition: dict[str, Any]
+    created_by: int | None
+    created_at: datetime
+    change_note: str
+
+
+class WorkflowStats(BaseModel):
+    """The seed's statistics plus percentiles and in-flight counts."""
+
+    workflow_id: int
+    total_executions: int
+    success_count: int
+    failed_count: int
+    skipped_count: int
+    rejected_count: int
+    cancelled_count: int
+    pending_count: int
+    running_count: int
+    waiting_count: int
+    success_rate: float
+    avg_duration_seconds: float
+    p50_duration_seconds: float | None
+    p95_duration_seconds: float | None
+    last_execution: datetime | None
+
+
+class TemplateInfo(BaseModel):
+    """A ready-made workflow to start from."""
+
+    id: str
+    name: str
+    description: str
+    trigger_type: str
+    category: str = "general"
+    definition: dict[str, Any]
