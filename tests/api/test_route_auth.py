@@ -25,6 +25,25 @@ BAD_CREDENTIALS = [
     "not-a-scheme",
 ]
 PATH_PARAM = re.compile(r"\{[^}]+\}")
+# Routes the walk must see: if a router stopped being enumerable, they would escape the checks.
+WORKFLOW_ROUTES = {
+    ("GET", "/api/v1/workflows/templates/list"),
+    ("POST", "/api/v1/workflows/templates/{template_id}/create"),
+    ("GET", "/api/v1/workflows"),
+    ("POST", "/api/v1/workflows"),
+    ("GET", "/api/v1/workflows/{workflow_id}"),
+    ("PUT", "/api/v1/workflows/{workflow_id}"),
+    ("DELETE", "/api/v1/workflows/{workflow_id}"),
+    ("POST", "/api/v1/workflows/{workflow_id}/activate"),
+    ("POST", "/api/v1/workflows/{workflow_id}/duplicate"),
+    ("POST", "/api/v1/workflows/{workflow_id}/execute"),
+    ("GET", "/api/v1/workflows/{workflow_id}/executions"),
+    ("GET", "/api/v1/workflows/{workflow_id}/executions/{execution_id}"),
+    ("GET", "/api/v1/workflows/{workflow_id}/stats"),
+    ("GET", "/api/v1/workflows/{workflow_id}/versions"),
+    ("GET", "/api/v1/executions"),
+    ("GET", "/api/v1/executions/{execution_id}"),
+}
 
 
 def _api_routes(app: FastAPI) -> list[tuple[BaseRoute, str]]:
@@ -55,6 +74,11 @@ def test_no_route_under_api_escapes_the_checks(app: FastAPI) -> None:
         if not isinstance(route, APIRoute | APIWebSocketRoute)
     ]
     assert not odd, f"routes the auth checks cannot enumerate: {odd}"
+
+
+def test_the_walk_sees_the_workflow_and_execution_routes(app: FastAPI) -> None:
+    missing = WORKFLOW_ROUTES - set(_http_routes(app))
+    assert not missing, f"routes the auth checks do not see: {sorted(missing)}"
 
 
 def test_every_api_route_requires_a_token(client: TestClient, app: FastAPI) -> None:

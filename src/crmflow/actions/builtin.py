@@ -6,21 +6,22 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Table
 
-from crmflow.actions.recipients import (
-    resolve_emails,
-    resolve_user_ids,
-    target_entity,
-    trigger_entity,
-)
+from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_entity
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, register
+from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.errors import DomainError
 from crmflow.crm import service as crm
-from crmflow.crm.models import OutgoingEmail
+from crmflow.crm.models import Notification, OutgoingEmail, Task
 from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
 
 UserRef = int | str | list[int | str]
+TASKS: Table = Task.__table__  # type: ignore[assignment]
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
+Entity = Literal["organisation", "deal", "contact", "task"]
 
 
 class _Config(BaseModel):
@@ -49,6 +50,7 @@ class CreateTaskConfig(_Config):
 
 
 class CreateTask(Action):
+    uses_orm = False
     type = "create_task"
     name = "Create task"
     description = "Create a task, optionally due in N days and assigned by id, email or title."
@@ -70,25 +72,33 @@ class CreateTask(Action):
         except ValueError as exc:
             raise ActionFailed(f"config.due_date: {exc}") from None
         assignees = resolve_user_ids(ctx, config.assignee) if config.assignee else []
-        related_type = ctx.trigger_entity_type if config.related_to_trigger else None
-        related_id = ctx.trigger_entity_id if config.related_to_trigger else None
-        task = _crm_call(
-            crm.create_task,
-            session=ctx.session,
-            company_id=ctx.company_id,
-            title=config.title,
-            description=config.description,
-            due_date=due,
-            assignee_id=assignees[0] if assignees else None,
-            related_type=related_type,
-            related_id=related_id,
-            priority=config.priority,
-            source_step_key=ctx.idempotency_key,
+        assignee = assignees[0] if assignees else None
+        related = config.related_to_trigger and ctx.trigger_entity_id is not None
+        # A plain insert: the step's typed config and resolved users are already validated, and
+        # the unique source_step_key makes a replayed step a no-op.
+        task_id = insert_once(
+            ctx.conn,
+            TASKS,
+            key_column="source_step_key",
+            key=ctx.idempotency_key,
+            values={
+                "company_id": ctx.company_id,
+                "title": config.title,
+                "description": config.description,
+                "due_date": due,
+                "assignee_id": assignee,
+                "status": "open",
+                "priority": config.priority,
+                "related_type": ctx.trigger_entity_type if related else None,
+                "related_id": ctx.trigger_entity_id if related else None,
+                "created_at": ctx.now,
+                "updated_at": ctx.now,
+            },
         )
         return {
-            "task_id": task.id,
-            "title": task.title,
-            "assignee_id": task.assignee_id,
+            "task_id": task_id,
+            "title": config.title,
+            "assignee_id": assignee,
             "due_date": due.isoformat() if due else None,
         }
 
@@ -96,7 +106,7 @@ class CreateTask(Action):
 class UpdateFieldConfig(_Config):
     field: str = Field(min_length=1)
     value: Any = None
-    entity: Literal["organisation", "deal", "contact", "task"] | None = None
+    entity: Entity | None = None
 
 
 class UpdateField(Action):
@@ -131,7 +141,7 @@ class UpdateField(Action):
 
 class AssignUserConfig(_Config):
     user: UserRef
-    entity: Literal["organisation", "deal", "contact", "task"] | None = None
+    entity: Entity | None = None
 
 
 class AssignUser(Action):
@@ -180,46 +190,46 @@ class TagConfig(_Config):
         return [t for t in ([self.tag] if self.tag else []) + list(self.tags or []) if t]
 
 
-class AddTag(Action):
+class _TagAction(Action):
+    """Shared body of add_tag / remove_tag: only the CRM function differs."""
+
+    config_model = TagConfig
+    side_effects = ("record_updated", "event_emitted")
+
+    def change_tags(self, **kwargs: Any) -> list[str]:
+        """Apply the tag change through the CRM service."""
+        raise NotImplementedError
+
+    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        kind, entity_id = target_entity(ctx, config.entity)
+        tags = _crm_call(
+            self.change_tags,
+            session=ctx.session,
+            company_id=ctx.company_id,
+            entity_type=kind,
+            entity_id=entity_id,
+            tags=config.all_tags(),
+            causation_depth=ctx.causation_depth + 1,
+        )
+        return {"entity_type": kind, "entity_id": entity_id, "tags": tags}
+
+
+class AddTag(_TagAction):
     type = "add_tag"
     name = "Add tag"
     description = "Add one or more tags to the record."
-    config_model = TagConfig
-    side_effects = ("record_updated", "event_emitted")
 
-    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
-        kind, entity_id = target_entity(ctx, config.entity)
-        tags = _crm_call(
-            crm.add_tags,
-            session=ctx.session,
-            company_id=ctx.company_id,
-            entity_type=kind,
-            entity_id=entity_id,
-            tags=config.all_tags(),
-            causation_depth=ctx.causation_depth + 1,
-        )
-        return {"entity_type": kind, "entity_id": entity_id, "tags": tags}
+    def change_tags(self, **kwargs: Any) -> list[str]:
+        return list(crm.add_tags(**kwargs))
 
 
-class RemoveTag(Action):
+class RemoveTag(_TagAction):
     type = "remove_tag"
     name = "Remove tag"
     description = "Remove one or more tags from the record."
-    config_model = TagConfig
-    side_effects = ("record_updated", "event_emitted")
 
-    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
-        kind, entity_id = target_entity(ctx, config.entity)
-        tags = _crm_call(
-            crm.remove_tags,
-            session=ctx.session,
-            company_id=ctx.company_id,
-            entity_type=kind,
-            entity_id=entity_id,
-            tags=config.all_tags(),
-            causation_depth=ctx.causation_depth + 1,
-        )
-        return {"entity_type": kind, "entity_id": entity_id, "tags": tags}
+    def change_tags(self, **kwargs: Any) -> list[str]:
+        return list(crm.remove_tags(**kwargs))
 
 
 class SendNotificationConfig(_Config):
@@ -231,6 +241,7 @@ class SendNotificationConfig(_Config):
 
 
 class SendNotification(Action):
+    uses_orm = False
     type = "send_notification"
     name = "Send notification"
     description = "Store an in-app notification for users picked by id, email, title or role."
@@ -241,19 +252,26 @@ class SendNotification(Action):
         users = resolve_user_ids(ctx, config.user)
         if not users:
             raise ActionFailed(f"user: no recipient resolved from {config.user!r}")
-        ids = []
-        for user_id in users:
-            note = crm.create_notification(
-                ctx.session,
-                company_id=ctx.company_id,
-                user_id=user_id,
-                level=config.level,
-                title=config.title or config.message[:80],
-                message=config.message,
-                link=config.link,
-                source_step_key=f"{ctx.idempotency_key}:{user_id}",
+        title = config.title or config.message[:80]
+        ids = [
+            insert_row(
+                ctx.conn,
+                NOTIFICATIONS,
+                {
+                    "company_id": ctx.company_id,
+                    "user_id": user_id,
+                    "level": config.level,
+                    "title": title,
+                    "message": config.message,
+                    "link": config.link,
+                    "source_step_key": f"{ctx.idempotency_key}:{user_id}",
+                    "created_at": ctx.now,
+                    "updated_at": ctx.now,
+                    "read_at": None,
+                },
             )
-            ids.append(note.id)
+            for user_id in users
+        ]
         return {"notification_ids": ids, "user_ids": users, "level": config.level}
 
 
@@ -266,6 +284,7 @@ class SendEmailConfig(_Config):
 
 
 class SendEmail(Action):
+    uses_orm = False
     type = "send_email"
     name = "Send email"
     description = "Queue an email (recipients by address, id, title or role) for SMTP delivery."
@@ -276,21 +295,26 @@ class SendEmail(Action):
         to = resolve_emails(ctx, config.to)
         if not to:
             raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
-        email = OutgoingEmail(
-            company_id=ctx.company_id,
-            to=to,
-            cc=resolve_emails(ctx, config.cc),
-            subject=config.subject,
-            body=config.body,
-            html_body=config.html_body,
-            status="queued",
-            idempotency_key=ctx.idempotency_key,
-            execution_id=ctx.execution_id,
+        email_id = insert_once(
+            ctx.conn,
+            EMAILS,
+            key_column="idempotency_key",
+            key=ctx.idempotency_key,
+            values={
+                "company_id": ctx.company_id,
+                "to": to,
+                "cc": resolve_emails(ctx, config.cc),
+                "subject": config.subject,
+                "body": config.body,
+                "html_body": config.html_body,
+                "status": "queued",
+                "execution_id": ctx.execution_id,
+                "created_at": ctx.now,
+                "updated_at": ctx.now,
+            },
         )
-        ctx.session.add(email)
-        ctx.session.flush()
         return {
-            "email_id": email.id,
+            "email_id": email_id,
             "to": to,
             "status": "queued",
             "message": "queued for delivery (SMTP delivery is not enabled in this version)",
@@ -307,5 +331,3 @@ for _action in (
     SendEmail(),
 ):
     register(_action)
-
-__all__ = ["trigger_entity"]

@@ -57,10 +57,12 @@ def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
     if isinstance(ref, bool):
         raise ActionFailed(f"user: {ref!r} is not a user reference")
     if isinstance(ref, int | float) or (isinstance(ref, str) and ref.strip().isdigit()):
-        user = session.get(User, int(ref))
-        if user is None or user.company_id != company:
+        found = session.execute(
+            select(User.id).where(User.id == int(ref), User.company_id == company)
+        ).scalar()
+        if found is None:
             raise ActionFailed(f"user: no user {ref} in this company")
-        return [user.id]
+        return [int(found)]
     if not isinstance(ref, str):
         raise ActionFailed(f"user: {ref!r} is not a user reference")
     text = ref.strip()
@@ -72,8 +74,8 @@ def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
         owner = _owner_id(ctx)
         if owner is None:
             return []
-        manager = session.scalar(select(User.manager_id).where(User.id == owner))
-        return [manager] if manager is not None else []
+        manager = ctx.user(owner).get("manager_id")
+        return [manager] if isinstance(manager, int) else []
     if ":" in text:
         kind, _, value = text.partition(":")
         kind, value = kind.strip().lower(), value.strip()
@@ -126,7 +128,7 @@ def resolve_emails(ctx: ActionContext, ref: Any) -> list[str]:
                     out.append(address)
             continue
         for user_id in resolve_user_ids(ctx, item):
-            email = ctx.session.scalar(select(User.email).where(User.id == user_id))
+            email = ctx.user(user_id).get("email")
             if email and email not in out:
                 out.append(email)
     return out

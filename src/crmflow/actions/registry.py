@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from crmflow.auth.models import User
 from crmflow.engine.errors import DefinitionError
 
 LatencyClass = Literal["instant", "fast", "medium", "slow", "very_slow"]
@@ -30,7 +32,26 @@ class ActionContext:
     trigger_entity_id: int | None
     causation_depth: int
     now: datetime
+    # Looks users up (with their manager) and caches them for the batch: `users.user(id)`.
+    users: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def conn(self) -> Connection:
+        """The connection of the run's transaction, for Core statements."""
+        return self.session.connection()
+
+    def user(self, user_id: int) -> dict[str, Any]:
+        """Return a user of the run as a dict ({} when unknown)."""
+        if self.users is not None:
+            found: dict[str, Any] = self.users.user(user_id)
+            return found
+        row = self.session.execute(
+            select(User.id, User.email, User.name, User.manager_id, User.company_id).where(
+                User.id == user_id
+            )
+        ).first()
+        return dict(row._mapping) if row is not None else {}
 
 
 class ActionFailed(Exception):
@@ -46,6 +67,9 @@ class Action:
     config_model: ClassVar[builtins.type[BaseModel]]
     # Internal actions write only our own rows inside the step's transaction (exactly-once).
     transactional: ClassVar[bool] = True
+    # False promises: Core writes only, every check done before the first write (so on SQLite
+    # the action needs no savepoint; a failing statement is rolled back on its own).
+    uses_orm: ClassVar[bool] = True
     is_idempotent: ClassVar[bool] = True
     latency_class: ClassVar[LatencyClass] = "instant"
     side_effects: ClassVar[tuple[str, ...]] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,9 +27,68 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    # Take the write lock at BEGIN so two writers never deadlock upgrading read locks.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+class WriterLock:
+    """One writer at a time per SQLite database inside this process, handed over at once.
+
+    SQLite allows a single writer; its busy handler makes waiters sleep and poll (1 ms, 2 ms,
+    5 ms ... 100 ms), which turns contention into latency. Writers of this process queue on a
+    lock instead; the busy handler only arbitrates between processes. The lock belongs to the
+    connection whose transaction took it, not to a thread: FastAPI may begin a transaction in
+    one worker thread (a dependency) and commit it in another (the handler).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: object | None = None
+
+    def acquire(self, holder: object) -> None:
+        """Wait for the database's write turn (OperationalError after the timeout)."""
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+            import sqlite3
+
+            raise sqlite3.OperationalError(
+                "database is locked (another writer of this process held it for "
+                f"{LOCK_TIMEOUT_SECONDS:.0f} s)"
+            )
+        self._holder = holder
+
+    def release(self, holder: object) -> None:
+        """Give the write turn back if this connection holds it."""
+        if self._holder is not None and self._holder is holder:
+            self._holder = None
+            self._lock.release()
+
+
+def _sqlite_begin_writer(lock: WriterLock) -> Any:
+    def begin(conn: Any) -> None:
+        # BEGIN IMMEDIATE takes SQLite's write lock up front, so read-then-write transactions
+        # never fail on upgrade; the process lock makes the wait short and fair.
+        holder = conn.connection.dbapi_connection
+        lock.acquire(holder)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            lock.release(holder)
+            raise
+
+    return begin
+
+
+def _end_then_release(lock: WriterLock, finish: str) -> Any:
+    # The engine's commit/rollback events fire before the DBAPI call. Finish the transaction
+    # here, then hand the lock over, so the next writer never meets SQLite's lock still held;
+    # the DBAPI's own commit/rollback that follows is a no-op outside a transaction.
+    def end(conn: Any) -> None:
+        holder = conn.connection.dbapi_connection
+        try:
+            getattr(holder, finish)()
+        finally:
+            lock.release(holder)
+
+    return end
 
 
 def _sqlite_begin_deferred(conn: Any) -> None:
@@ -55,7 +115,13 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
             poolclass=NullPool if memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin if writer else _sqlite_begin_deferred)
+        if writer:
+            lock = WriterLock()
+            event.listen(engine, "begin", _sqlite_begin_writer(lock))
+            event.listen(engine, "commit", _end_then_release(lock, "commit"))
+            event.listen(engine, "rollback", _end_then_release(lock, "rollback"))
+        else:
+            event.listen(engine, "begin", _sqlite_begin_deferred)
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))

@@ -11,19 +11,10 @@ which always match; an empty nested group is a definition error.
 Semantics:
 - Fields are dotted paths through nested dicts (a digit segment indexes a list). A missing key or
   a None on the way resolves to None; resolution never raises.
-- Numbers compare numerically (int, float, Decimal; bools are not numbers); a numeric string is
-  coerced when the other side is a number (`"75000" > 50000`). Bools equal bools or the strings
-  "true"/"false".
-- Datetimes, dates and ISO 8601 strings (`2026-12-01`, `...T09:00:00Z`) compare as aware UTC
-  datetimes: naive means UTC, a date means midnight UTC.
-- A comparison with None or between incomparable types is False for `==`, ordering operators,
-  `between`, `contains`, `starts_with`, `ends_with` and `in`. `!=`, `not_in` and `not_contains`
-  are True only when the values really differ: `None != 5` is True, `None != None` is False.
-- `==`/`!=`/`in` are case-sensitive on strings; `contains`, `not_contains`, `starts_with` and
-  `ends_with` are case-insensitive. `contains` is a substring test on strings and a membership
-  test (case-insensitive for strings) on lists. `in`/`not_in` test the field value against the
-  rule's list; a list field is "in" when any of its elements is. `between` is inclusive.
-- `is_empty` is True for None, "", [] and {}.
+- Values compare as described in `crmflow.engine.compare`: numbers numerically (numeric
+  strings coerced), ISO dates as aware UTC datetimes; a comparison with None or between
+  incomparable types is False except for the negative operators (`!=`, `not_in`,
+  `not_contains`), and `is_empty` is True for None, "", [] and {}.
 - `changed`, `changed_to`, `changed_from` read `context["trigger"]["changes"]`, a dict
   `{name: [old, new]}` (or `{"old": .., "new": ..}`) keyed by the full field path or, failing
   that, its last component (`deal.stage` -> `stage`). `changed` means old and new really differ;
@@ -33,16 +24,23 @@ Semantics:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from decimal import Decimal
-from operator import ge, gt, le, lt
 from typing import Any
 
-from crmflow.engine.dates import coerce_datetime
+from crmflow.engine.compare import (
+    OPERATORS,
+    ORDERING_OPERATORS,
+    UNARY_OPERATORS,
+    format_value,
+    is_number,
+    is_orderable,
+    jsonable,
+    make_test,
+    same,
+)
 from crmflow.engine.errors import DefinitionError
 
 __all__ = [
@@ -53,14 +51,7 @@ __all__ = [
     "normalise_conditions",
 ]
 
-OPERATORS: tuple[str, ...] = (
-    "==", "!=", ">", "<", ">=", "<=", "contains", "not_contains", "in", "not_in",
-    "starts_with", "ends_with", "is_empty", "is_not_empty", "between",
-    "changed", "changed_to", "changed_from",
-)  # fmt: skip
 _GROUP_OPERATORS = ("AND", "OR", "NOT")
-_UNARY = frozenset({"is_empty", "is_not_empty", "changed"})
-_ORDERING = frozenset({">", "<", ">=", "<="})
 _NULLABLE = frozenset({"changed_to", "changed_from"})
 _ALIASES: dict[str, str] = {
     **{op: op for op in OPERATORS},
@@ -80,8 +71,6 @@ _MONGO: dict[str, str] = {
 _MONGO_SPECIAL = ("$exists", "$changed", "$not")
 _ALIASES.update(_MONGO)
 _FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
-_MAX_DEPTH = 32
-_MAX_SHOWN = 200
 _RULE_KEYS = frozenset({"field", "operator", "value", "id"})
 _GROUP_KEYS = frozenset({"operator", "rules", "id"})
 
@@ -202,7 +191,7 @@ def _check_field(raw: Any, path: str) -> str:
 
 def _rule(field: str, operator: str, value: Any, has_value: bool, path: str) -> dict[str, Any]:
     """Build a canonical rule, checking that `value` suits `operator`."""
-    if operator in _UNARY:
+    if operator in UNARY_OPERATORS:
         return {"field": field, "operator": operator}
     if not has_value:
         raise DefinitionError(f"a value is required for operator {operator!r}", path)
@@ -219,15 +208,15 @@ def _rule(field: str, operator: str, value: Any, has_value: bool, path: str) -> 
             raise DefinitionError("'between' expects a list of two bounds [low, high]", path)
         value = list(value)
         for bound in value:
-            if not _orderable(bound):
+            if not is_orderable(bound):
                 raise DefinitionError(
                     f"'between' bounds must be numbers, strings or dates, got {bound!r}", path
                 )
         low, high = value
-        if _number(low) and _number(high) and low > high:
+        if is_number(low) and is_number(high) and low > high:
             raise DefinitionError(f"'between' low bound {low!r} is above high bound {high!r}", path)
-    elif operator in _ORDERING:
-        if not _orderable(value):
+    elif operator in ORDERING_OPERATORS:
+        if not is_orderable(value):
             raise DefinitionError(
                 f"{operator!r} expects a number, string or date, got {_type_name(value)}", path
             )
@@ -311,159 +300,6 @@ def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-def _orderable(value: Any) -> bool:
-    return _number(value) or isinstance(value, str | date)
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-def _pair(a: Any, b: Any) -> tuple[Any, Any] | None:
-    """Return `a` and `b` coerced to one comparable type, or None if they are incomparable."""
-    if a is None or b is None:
-        return None
-    ta, tb = type(a), type(b)
-    if ta is tb and ta is not str:  # hot path: two ints, two floats, two lists...
-        return _dt_pair(a, b) if ta is datetime or ta is date else (a, b)
-    if ta is bool or tb is bool:
-        if ta is str:
-            a = {"true": True, "false": False}.get(a.strip().lower())
-        elif tb is str:
-            b = {"true": True, "false": False}.get(b.strip().lower())
-        return (a, b) if type(a) is bool and type(b) is bool else None
-    if _number(a):
-        if _number(b):
-            return (float(a), float(b)) if ta is Decimal or tb is Decimal else (a, b)
-        return _numeric_text(a, b) if tb is str else None
-    if _number(b):
-        pair = _numeric_text(b, a) if ta is str else None
-        return None if pair is None else (pair[1], pair[0])
-    if isinstance(a, date) or isinstance(b, date):
-        return _dt_pair(a, b)
-    if ta is str and tb is str:
-        if not (a[:1].isdigit() and b[:1].isdigit()):  # cheap filter before date parsing
-            return (a, b)
-        da, db = coerce_datetime(a), coerce_datetime(b)
-        return (a, b) if da is None or db is None else (da, db)
-    return (a, b) if isinstance(a, type(b)) or isinstance(b, type(a)) else None
-
-
-def _numeric_text(number: Any, text: str) -> tuple[float, float] | None:
-    """Pair a number with a numeric string ("75000"), or None if the string is not numeric."""
-    try:
-        return float(number), float(text)
-    except (ValueError, OverflowError, ArithmeticError):
-        return None
-
-
-def _dt_pair(a: Any, b: Any) -> tuple[Any, Any] | None:
-    # Rule values are already aware UTC datetimes (see _make_test): skip re-normalising them.
-    da = a if type(a) is datetime and a.tzinfo is UTC else coerce_datetime(a)
-    db = b if type(b) is datetime and b.tzinfo is UTC else coerce_datetime(b)
-    return None if da is None or db is None else (da, db)
-
-
-def _eq(a: Any, b: Any) -> bool:
-    if type(a) is type(b) and a == b and a is not None:  # fast path: identical plain values
-        return True
-    pair = _pair(a, b)
-    return pair is not None and bool(pair[0] == pair[1])
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equality where None equals None: "really the same value" for the negative operators."""
-    return (a is None and b is None) or _eq(a, b)
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.casefold()
-    return str(value).casefold() if _number(value) else None
-
-
-def _contains(actual: Any, needle: Any) -> bool:
-    if isinstance(actual, list | tuple | set | frozenset):
-        folded = _text(needle) if isinstance(needle, str) else None
-        for item in actual:
-            if folded is not None and isinstance(item, str):
-                if item.casefold() == folded:
-                    return True
-            elif _eq(item, needle):
-                return True
-        return False
-    haystack, folded = _text(actual), _text(needle)
-    return haystack is not None and folded is not None and folded in haystack
-
-
-def _is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    return isinstance(value, str | list | dict | tuple | set | frozenset) and len(value) == 0
-
-
-def _make_test(operator: str, value: Any) -> Callable[[Any], bool]:
-    """Return a predicate on the resolved field value, with the rule's value pre-processed."""
-    if isinstance(value, str) and operator in ("==", "!=", ">", "<", ">=", "<="):
-        # An ISO date in the rule is parsed once here rather than at every evaluation.
-        value = coerce_datetime(value) or value
-    if operator == "==":
-        return lambda a: _eq(a, value)
-    if operator == "!=":
-        return lambda a: not _same(a, value)
-    if operator in _ORDERING:
-        compare: Callable[[Any, Any], Any] = {">": gt, "<": lt, ">=": ge, "<=": le}[operator]
-
-        def ordered(a: Any) -> bool:
-            pair = _pair(a, value)
-            return pair is not None and bool(compare(*pair))
-
-        return ordered
-    if operator == "between":
-        low, high = (coerce_datetime(v) or v if isinstance(v, str) else v for v in value)
-
-        def between(a: Any) -> bool:
-            lo, hi = _pair(low, a), _pair(a, high)
-            return lo is not None and hi is not None and bool(lo[0] <= lo[1] and hi[0] <= hi[1])
-
-        return between
-    if operator == "contains":
-        return lambda a: _contains(a, value)
-    if operator == "not_contains":
-        return lambda a: not (a is None and value is None) and not _contains(a, value)
-    if operator in ("starts_with", "ends_with"):
-        prefix = _text(value) or ""
-        start = operator == "starts_with"
-
-        def affix(a: Any) -> bool:
-            text = _text(a)
-            return text is not None and (
-                text.startswith(prefix) if start else text.endswith(prefix)
-            )
-
-        return affix
-    if operator in ("in", "not_in"):
-        options = tuple(coerce_datetime(v) or v if isinstance(v, str) else v for v in value)
-
-        def member(a: Any) -> bool:
-            if operator == "in":
-                items = a if isinstance(a, list | tuple) else (a,)
-                return any(_eq(item, option) for item in items for option in options)
-            if isinstance(a, list | tuple):
-                return not any(_same(item, option) for item in a for option in options)
-            return not any(_same(a, option) for option in options)
-
-        return member
-    if operator == "is_empty":
-        return _is_empty
-    if operator == "is_not_empty":
-        return lambda a: not _is_empty(a)
-    raise AssertionError(f"unhandled operator {operator}")  # pragma: no cover
-
-
 # --------------------------------------------------------------------------- compiled tree
 
 
@@ -480,40 +316,10 @@ class Decision:
         """Return a JSON-able view (datetimes as ISO strings)."""
         return {
             "result": self.result,
-            "rule": _jsonable(self.rule),
-            "actual": _jsonable(self.actual),
+            "rule": jsonable(self.rule),
+            "actual": jsonable(self.actual),
             "explanation": self.explanation,
         }
-
-
-def _jsonable(value: Any, depth: int = 0) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if depth >= _MAX_DEPTH:  # a pathological context must not make explain() recurse forever
-        return "..."
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v, depth + 1) for v in value]
-    return str(value)
-
-
-def _fmt(value: Any) -> str:
-    """Format a value for an explanation: 75000, "text", null, 2026-01-01T00:00:00+00:00."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    try:
-        text = json.dumps(_jsonable(value), ensure_ascii=False)
-    except ValueError:  # e.g. ints too long to print
-        text = f"<{type(value).__name__}>"
-    # Explanations are stored with every run: keep them short whatever the data.
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
 class _Rule:
@@ -530,7 +336,7 @@ class _Rule:
         )
         self.change_keys = (self.field, self.field.rsplit(".", 1)[-1])
         self.test: Callable[[Any], bool] | None = (
-            None if self.operator.startswith("changed") else _make_test(self.operator, self.value)
+            None if self.operator.startswith("changed") else make_test(self.operator, self.value)
         )
 
     def _resolve(self, context: Mapping[str, Any]) -> Any:
@@ -560,12 +366,12 @@ class _Rule:
         return None
 
     def _changed(self, change: tuple[Any, Any] | None) -> bool:
-        if change is None or _same(*change):
+        if change is None or same(*change):
             return False
         if self.operator == "changed_to":
-            return _same(change[1], self.value)
+            return same(change[1], self.value)
         if self.operator == "changed_from":
-            return _same(change[0], self.value)
+            return same(change[0], self.value)
         return True
 
     def evaluate(self, context: Mapping[str, Any]) -> bool:
@@ -589,17 +395,21 @@ class _Rule:
             subject = (
                 f"{self.field} unchanged"
                 if change is None
-                else f"{self.field} {_fmt(change[0])} -> {_fmt(change[1])}"
+                else f"{self.field} {format_value(change[0])} -> {format_value(change[1])}"
             )
-            text = words if self.operator == "changed" else f"{words} {_fmt(self.value)}"
+            text = words if self.operator == "changed" else f"{words} {format_value(self.value)}"
             sentence = f"{subject}: {text}" if result else f"{subject}: not {text}"
             return Decision(result, self.rule, actual, sentence)
         try:
             actual = self._resolve(context)
         except Exception:  # noqa: BLE001 - mirrors evaluate(), which never raises
             actual = None
-        text = words if self.operator in _UNARY else f"{self.operator} {_fmt(self.value)}"
-        subject = f"{self.field} = {_fmt(actual)}"
+        text = (
+            words
+            if self.operator in UNARY_OPERATORS
+            else f"{self.operator} {format_value(self.value)}"
+        )
+        subject = f"{self.field} = {format_value(actual)}"
         sentence = f"{subject} {text}" if result else f"{subject}, not {text}"
         return Decision(result, self.rule, actual, sentence)
 

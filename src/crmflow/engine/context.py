@@ -1,11 +1,15 @@
-"""Build the data a run sees: the trigger record, its relations, and the trigger itself."""
+"""Build the data a run sees: the trigger record, its relations, and the trigger itself.
+
+Reads go through SQLAlchemy Core on the run's connection (no ORM identity map): the runner
+builds thousands of contexts per second, and users are cached for the length of one batch.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, bindparam, select
 
 from crmflow.auth.models import User
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Task
@@ -17,7 +21,13 @@ MODELS: dict[str, type[Any]] = {
     "task": Task,
     "activity": Activity,
 }
-_HIDDEN = {"company_id", "source_step_key"}
+TABLES: dict[str, Table] = {kind: model.__table__ for kind, model in MODELS.items()}
+USERS: Table = User.__table__  # type: ignore[assignment]
+_HIDDEN = frozenset({"company_id", "source_step_key", "password_hash"})
+_USER_FIELDS = ("id", "email", "name", "role", "titles", "manager_id")
+# Built once: per-row statement construction costs more than the query itself.
+_SELECT_BY_ID = {kind: select(t).where(t.c.id == bindparam("id")) for kind, t in TABLES.items()}
+_SELECT_USER = select(*(USERS.c[f] for f in _USER_FIELDS)).where(USERS.c.id == bindparam("id"))
 
 
 def to_json(value: Any) -> Any:
@@ -27,97 +37,96 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def row_dict(obj: Any) -> dict[str, Any]:
-    """Return every column of an ORM object as JSON-able values."""
-    table = obj.__table__
-    return {c.key: to_json(getattr(obj, c.key)) for c in table.columns if c.key not in _HIDDEN}
+class ContextLoader:
+    """Loads records and users for runs on one connection, caching users per batch."""
 
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._users: dict[int, dict[str, Any]] = {}
 
-def _user(session: Session, user_id: int | None, *, with_manager: bool = True) -> dict[str, Any]:
-    if user_id is None:
-        return {}
-    user = session.get(User, user_id)
-    if user is None:
-        return {}
-    out: dict[str, Any] = {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "titles": list(user.titles or []),
-        "manager_id": user.manager_id,
-    }
-    if with_manager:
-        out["manager"] = _user(session, user.manager_id, with_manager=False)
-    return out
+    def user(self, user_id: int | None, *, with_manager: bool = True) -> dict[str, Any]:
+        """Return a user as a dict (with their manager), or {} when unknown."""
+        if user_id is None:
+            return {}
+        if user_id not in self._users:
+            row = self.conn.execute(_SELECT_USER, {"id": user_id}).first()
+            self._users[user_id] = dict(row._mapping) if row is not None else {}
+            if row is not None:
+                self._users[user_id]["titles"] = list(row.titles or [])
+        user = dict(self._users[user_id])
+        if user and with_manager:
+            user["manager"] = self.user(user.get("manager_id"), with_manager=False)
+        return user
 
+    def entity(
+        self, company_id: int, kind: str | None, entity_id: int | None
+    ) -> dict[str, Any] | None:
+        """Return a record of the company as a JSON-able dict, or None."""
+        stmt = _SELECT_BY_ID.get(kind or "")
+        if stmt is None or entity_id is None:
+            return None
+        row = self.conn.execute(stmt, {"id": entity_id}).first()
+        if row is None or row.company_id != company_id:
+            return None
+        return {k: to_json(v) for k, v in row._mapping.items() if k not in _HIDDEN}
 
-def _entity(session: Session, company_id: int, kind: str, entity_id: int | None) -> Any:
-    model = MODELS.get(kind)
-    if model is None or entity_id is None:
-        return None
-    obj = session.get(model, entity_id)
-    if obj is None or obj.company_id != company_id:
-        return None
-    return obj
-
-
-def _with_owner(session: Session, obj: Any) -> dict[str, Any]:
-    data = row_dict(obj)
-    data["owner"] = _user(session, getattr(obj, "owner_id", None))
-    return data
-
-
-def build_context(
-    session: Session,
-    *,
-    company_id: int,
-    trigger_type: str,
-    entity_type: str | None,
-    entity_id: int | None,
-    trigger_data: dict[str, Any],
-    event_id: int | None = None,
-) -> dict[str, Any]:
-    """Load the trigger record and its relations into a plain dict for conditions and templates."""
-    data: dict[str, Any] = {
-        "trigger": {
-            "type": trigger_type,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "event_id": event_id,
-            "changes": trigger_data.get("changes") or {},
-            "data": trigger_data.get("payload") or trigger_data,
-        },
-        "steps": {},
-    }
-    obj = _entity(session, company_id, entity_type or "", entity_id)
-    if obj is None:
+    def _with_people(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        if "owner_id" in data:
+            data["owner"] = self.user(data["owner_id"])
+        if kind == "task":
+            data["assignee"] = self.user(data.get("assignee_id"))
+        if kind == "activity":
+            data["user"] = self.user(data.get("user_id"))
         return data
-    kind = entity_type or ""
-    data[kind] = _with_owner(session, obj) if hasattr(obj, "owner_id") else row_dict(obj)
-    if kind == "task":
-        data["task"]["assignee"] = _user(session, obj.assignee_id)
-        _add_related(session, data, company_id, obj.related_type, obj.related_id)
-    elif kind == "activity":
-        data["activity"]["user"] = _user(session, obj.user_id)
-        _add_related(session, data, company_id, obj.entity_type, obj.entity_id)
-    elif kind in ("deal", "contact"):
-        _add_related(session, data, company_id, "organisation", obj.organisation_id)
-        if kind == "deal" and obj.contact_id:
-            _add_related(session, data, company_id, "contact", obj.contact_id)
-    if kind in ("deal", "contact") and "organisation" in data:
-        data[kind]["organisation"] = data["organisation"]
-    return data
 
+    def build(
+        self,
+        *,
+        company_id: int,
+        trigger_type: str,
+        entity_type: str | None,
+        entity_id: int | None,
+        trigger_data: dict[str, Any],
+        event_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Load the trigger record and its relations into a dict for conditions and templates."""
+        data: dict[str, Any] = {
+            "trigger": {
+                "type": trigger_type,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "event_id": event_id,
+                "changes": trigger_data.get("changes") or {},
+                "data": trigger_data.get("payload") or trigger_data,
+            },
+            "steps": {},
+        }
+        record = self.entity(company_id, entity_type, entity_id)
+        if record is None or entity_type is None:
+            return data
+        data[entity_type] = self._with_people(entity_type, record)
+        if entity_type == "task":
+            self._add_related(
+                data, company_id, record.get("related_type"), record.get("related_id")
+            )
+        elif entity_type == "activity":
+            self._add_related(data, company_id, record.get("entity_type"), record.get("entity_id"))
+        elif entity_type in ("deal", "contact"):
+            self._add_related(data, company_id, "organisation", record.get("organisation_id"))
+            if entity_type == "deal" and record.get("contact_id"):
+                self._add_related(data, company_id, "contact", record.get("contact_id"))
+            if "organisation" in data:
+                record["organisation"] = data["organisation"]
+        return data
 
-def _add_related(
-    session: Session, data: dict[str, Any], company_id: int, kind: str | None, entity_id: int | None
-) -> None:
-    if not kind or kind in data:
-        return
-    obj = _entity(session, company_id, kind, entity_id)
-    if obj is None:
-        return
-    data[kind] = _with_owner(session, obj) if hasattr(obj, "owner_id") else row_dict(obj)
-    if kind in ("deal", "contact") and getattr(obj, "organisation_id", None):
-        _add_related(session, data, company_id, "organisation", obj.organisation_id)
+    def _add_related(
+        self, data: dict[str, Any], company_id: int, kind: str | None, entity_id: Any
+    ) -> None:
+        if not kind or kind in data or not isinstance(entity_id, int):
+            return
+        record = self.entity(company_id, kind, entity_id)
+        if record is None:
+            return
+        data[kind] = self._with_people(kind, record)
+        if kind in ("deal", "contact") and record.get("organisation_id"):
+            self._add_related(data, company_id, "organisation", record["organisation_id"])

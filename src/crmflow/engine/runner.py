@@ -1,10 +1,11 @@
-"""Run one execution: claim it, evaluate conditions, walk the steps, checkpoint, finish.
+"""Run executions: claim a batch, evaluate conditions, walk the steps, checkpoint, finish.
 
-Internal actions only touch our own rows, so an execution made of them runs in one transaction:
-the claim, every step record, every effect and the final status commit together. A crash
-before the commit leaves the execution `pending` and nothing written; a crash after leaves it
-finished. Either way no task is created twice. Each action runs in a SAVEPOINT so a failing
-action rolls back its own writes but the run goes on (or stops, per `on_error`).
+Internal actions only touch our own rows, so a batch of executions made of them runs in one
+transaction: the claims, every step record, every effect and every final status commit
+together. A crash before the commit leaves the executions `pending` with nothing written; a
+crash after leaves them finished. Either way no task is created twice. Each action runs in a
+SAVEPOINT so a failing action rolls back its own writes while the run goes on (or stops, per
+`on_error`). Step records, final statuses and statistics are written once per batch.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.db.base import utcnow
-from crmflow.engine.conditions import Decision
-from crmflow.engine.context import build_context
+from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import (
     ActionStep,
     BranchStep,
@@ -35,8 +35,12 @@ from crmflow.engine.definition import (
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.templating import render
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
-from crmflow.executions.stats import record_finished
+from crmflow.executions.stats import add_finished, write_stat_buckets
 from crmflow.workflows.models import Workflow, WorkflowVersion
+
+EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
+STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
+WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
 
 # Keyed by (database, version id): a process may talk to several databases (tests, bench).
 _cache: OrderedDict[tuple[str, int], CompiledWorkflow] = OrderedDict()
@@ -73,120 +77,185 @@ class RunOptions:
 
 
 @dataclass
-class _Walk:
-    """Mutable state of one walk through the steps."""
+class _Run:
+    """One claimed execution being walked."""
 
-    execution: WorkflowExecution
+    row: dict[str, Any]
     data: dict[str, Any]
     done: dict[str, dict[str, Any]]
     now: datetime
+    t0: float
     records: list[dict[str, Any]] = field(default_factory=list)
     actions_executed: int = 0
     failed: str | None = None
     stopped: str | None = None
     position: int = 0
 
+    @property
+    def id(self) -> int:
+        return int(self.row["id"])
 
-def claim(session: Session, execution_id: int, options: RunOptions) -> WorkflowExecution | None:
-    """Take the lease on an execution that is pending, due, or whose lease expired."""
-    now = utcnow()
-    ex = WorkflowExecution
-    result = session.execute(
-        update(ex)
-        .where(
-            ex.id == execution_id,
-            or_(
-                ex.status == "pending",
-                and_(ex.status == "running", ex.lease_expires_at < now),
-                and_(ex.status == "waiting", ex.resume_at <= now),
-            ),
+
+@dataclass
+class _Batch:
+    """What a batch writes at its end."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    finals: list[dict[str, Any]] = field(default_factory=list)
+    counters: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    stats: dict[tuple[int, date, str, int], list[Any]] = field(default_factory=dict)
+    outcome: dict[int, str] = field(default_factory=dict)
+
+
+def _claim_statement(dialect: str) -> Any:
+    ex = EXECUTIONS.c
+    now: Any = bindparam("now")
+    claimable = and_(
+        ex.id.in_(bindparam("ids", expanding=True)),
+        or_(
+            ex.status == "pending",
+            and_(ex.status == "running", ex.lease_expires_at < now),
+            and_(ex.status == "waiting", ex.resume_at <= now),
+        ),
+    )
+    if dialect == "postgresql":
+        # Rows another worker is running are skipped, not waited for.
+        claimable = ex.id.in_(
+            select(ex.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
         )
+    return (
+        update(EXECUTIONS)
+        .where(claimable)
         .values(
             status="running",
-            lease_owner=options.worker_id,
-            lease_expires_at=now + timedelta(seconds=options.lease_seconds),
+            lease_owner=bindparam("owner"),
+            lease_expires_at=bindparam("lease_until"),
             attempt=ex.attempt + 1,
             started_at=func.coalesce(ex.started_at, now),
             updated_at=now,
         )
-        .execution_options(synchronize_session=False)
+        .returning(*EXECUTIONS.c)
     )
-    if getattr(result, "rowcount", 0) != 1:
-        return None
-    return session.get(WorkflowExecution, execution_id, populate_existing=True)
+
+
+# Built once per dialect: statement construction costs more than a small batch's SQL.
+_CLAIM = {name: _claim_statement(name) for name in ("sqlite", "postgresql")}
+
+
+def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[dict[str, Any]]:
+    """Take the lease on those executions that are pending, due, or whose lease expired."""
+    now = utcnow()
+    params = {
+        "ids": ids,
+        "now": now,
+        "owner": options.worker_id,
+        "lease_until": now + timedelta(seconds=options.lease_seconds),
+    }
+    rows = [dict(r._mapping) for r in conn.execute(_CLAIM[conn.dialect.name], params)]
+    rows.sort(key=lambda r: int(r["id"]))
+    return rows
 
 
 def run_execution(session: Session, execution_id: int, options: RunOptions) -> str | None:
-    """Claim and run one execution to its end; commit; return its final status (None if taken)."""
-    started = time.perf_counter()
-    execution = claim(session, execution_id, options)
-    if execution is None:
-        session.rollback()
-        return None
+    """Claim and run one execution; commit; return its final status (None if not claimable)."""
+    return run_batch(session, [execution_id], options).outcome.get(execution_id)
+
+
+@dataclass
+class BatchResult:
+    """Final status per execution run, and the time the work took once the lock was held."""
+
+    outcome: dict[int, str]
+    work_ms: float
+
+
+def run_batch(session: Session, execution_ids: list[int], options: RunOptions) -> BatchResult:
+    """Claim and run a batch of executions in one transaction; return their final statuses."""
+    batch = _Batch()
     try:
-        status = _run_claimed(session, execution, options, started)
+        conn = session.connection()
+        rows = claim_batch(conn, execution_ids, options)
+        started = time.perf_counter()  # after the claim: waiting for the write lock excluded
+        loader = ContextLoader(conn)
+        for row in rows:
+            _run_one(session, conn, loader, row, options, batch)
+        _write_batch(conn, batch)
         session.commit()
-        return status
+        work_ms = (time.perf_counter() - started) * 1000.0
     except DBAPIError:
         # Infrastructure trouble (database down, locked, connection lost): nothing committed,
-        # the execution stays claimable and the relay retries it once its lease expires.
+        # the executions stay claimable and the relay hands them out again.
         session.rollback()
         raise
-    except Exception as exc:  # noqa: BLE001 - an engine bug: fail the run with the reason, never hang it
-        session.rollback()
-        return _fail_after_crash(session, execution_id, exc, options, started)
+    return BatchResult(outcome=batch.outcome, work_ms=work_ms)
 
 
-def _run_claimed(
-    session: Session, execution: WorkflowExecution, options: RunOptions, started: float
-) -> str:
-    compiled = compiled_version(session, execution.version_id)
+def _run_one(
+    session: Session,
+    conn: Connection,
+    loader: ContextLoader,
+    row: dict[str, Any],
+    options: RunOptions,
+    batch: _Batch,
+) -> None:
+    t0 = time.perf_counter()
     now = utcnow()
-    data = build_context(
-        session,
-        company_id=execution.company_id,
-        trigger_type=execution.trigger_type,
-        entity_type=execution.trigger_entity_type,
-        entity_id=execution.trigger_entity_id,
-        trigger_data=execution.trigger_data or {},
-        event_id=execution.event_id,
+    run = _Run(row=row, data={}, done={}, now=now, t0=t0)
+    try:
+        status, decision, error = _walk(session, conn, loader, run, options)
+    except DBAPIError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the batch
+        status, decision, error = "failed", None, f"internal error: {type(exc).__name__}: {exc}"
+    _finish(run, batch, status, decision=decision, error=error)
+
+
+def _walk(
+    session: Session, conn: Connection, loader: ContextLoader, run: _Run, options: RunOptions
+) -> tuple[str, dict[str, Any] | None, str | None]:
+    row = run.row
+    compiled = compiled_version(session, int(row["version_id"]))
+    run.data = loader.build(
+        company_id=row["company_id"],
+        trigger_type=row["trigger_type"],
+        entity_type=row["trigger_entity_type"],
+        entity_id=row["trigger_entity_id"],
+        trigger_data=row["trigger_data"] or {},
+        event_id=row["event_id"],
     )
-    data["now"] = now
-    data["workflow"] = {"id": execution.workflow_id, "version": execution.version}
-    data["execution"] = {"id": execution.id}
-    done = _finished_steps(session, execution) if execution.attempt > 1 else {}
-    walk = _Walk(execution=execution, data=data, done=done, now=now)
-
-    if execution.causation_depth > options.max_causation_depth:
-        decision = {
-            "result": False,
-            "rule": None,
-            "actual": execution.causation_depth,
-            "explanation": (
-                f"loop guard: this run was caused by a chain of {execution.causation_depth} "
-                f"workflow changes (limit {options.max_causation_depth})"
-            ),
-        }
-        return _finish(session, walk, "skipped", started, decision=decision)
-    if execution.decision is None:
-        verdict: Decision = compiled.conditions.explain(data)
+    run.data["now"] = run.now
+    run.data["workflow"] = {"id": row["workflow_id"], "version": row["version"]}
+    run.data["execution"] = {"id": row["id"]}
+    if row["attempt"] > 1:
+        run.done = _finished_steps(conn, run.id)
+    depth = int(row["causation_depth"] or 0)
+    if depth > options.max_causation_depth:
+        explanation = (
+            f"loop guard: this run was caused by a chain of {depth} workflow changes "
+            f"(limit {options.max_causation_depth})"
+        )
+        return (
+            "skipped",
+            {"result": False, "rule": None, "actual": depth, "explanation": explanation},
+            None,
+        )
+    decision = row["decision"]
+    if decision is None:
+        verdict = compiled.conditions.explain(run.data)
+        decision = verdict.to_dict()
         if not verdict.result:
-            return _finish(session, walk, "skipped", started, decision=verdict.to_dict())
-        execution.decision = verdict.to_dict()
-
-    _walk_steps(session, walk, compiled.steps)
-    if walk.failed is not None:
-        return _finish(session, walk, "failed", started, error=walk.failed)
-    if walk.stopped is not None:
-        return _finish(session, walk, walk.stopped, started)
-    return _finish(session, walk, "success", started)
+            return "skipped", decision, None
+    _walk_steps(session, loader, run, compiled.steps)
+    if run.failed is not None:
+        return "failed", decision, run.failed
+    return run.stopped or "success", decision, None
 
 
-def _finished_steps(session: Session, execution: WorkflowExecution) -> dict[str, dict[str, Any]]:
-    rows = session.execute(
-        select(
-            ExecutionStep.path, ExecutionStep.status, ExecutionStep.output, ExecutionStep.step_id
-        ).where(ExecutionStep.execution_id == execution.id)
+def _finished_steps(conn: Connection, execution_id: int) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(
+        select(STEPS.c.path, STEPS.c.status, STEPS.c.output, STEPS.c.step_id).where(
+            STEPS.c.execution_id == execution_id
+        )
     )
     return {
         path: {"status": status, "output": output, "step_id": step_id}
@@ -195,56 +264,58 @@ def _finished_steps(session: Session, execution: WorkflowExecution) -> dict[str,
     }
 
 
-def _walk_steps(session: Session, walk: _Walk, steps: list[CompiledStep]) -> None:
+def _walk_steps(
+    session: Session, loader: ContextLoader, run: _Run, steps: list[CompiledStep]
+) -> None:
     for compiled in steps:
-        if walk.failed is not None or walk.stopped is not None:
+        if run.failed is not None or run.stopped is not None:
             return
-        _run_step(session, walk, compiled)
+        _run_step(session, loader, run, compiled)
 
 
-def _record(walk: _Walk, compiled: CompiledStep, status: str, **values: Any) -> None:
+def _record(run: _Run, compiled: CompiledStep, status: str, **values: Any) -> None:
     step = compiled.step
-    walk.position += 1
-    walk.records.append(
+    run.position += 1
+    run.records.append(
         {
-            "execution_id": walk.execution.id,
+            "execution_id": run.id,
             "path": compiled.path,
-            "position": walk.position,
+            "position": run.position,
             "step_id": step.id,
             "name": step.name,
             "type": step.type,
             "status": status,
-            "attempt": walk.execution.attempt,
-            "idempotency_key": f"{walk.execution.id}:{compiled.path}",
+            "attempt": run.row["attempt"],
+            "idempotency_key": f"{run.id}:{compiled.path}",
             "input": values.get("input"),
             "output": values.get("output"),
             "error": values.get("error"),
             "message": values.get("message"),
-            "started_at": values.get("started_at", walk.now),
-            "finished_at": values.get("finished_at", walk.now),
+            "started_at": values.get("started_at", run.now),
+            "finished_at": values.get("finished_at", run.now),
             "duration_ms": values.get("duration_ms", 0.0),
         }
     )
     if step.id:
-        walk.data["steps"][step.id] = {"status": status, "output": values.get("output")}
+        run.data["steps"][step.id] = {"status": status, "output": values.get("output")}
 
 
-def _run_step(session: Session, walk: _Walk, compiled: CompiledStep) -> None:
+def _run_step(session: Session, loader: ContextLoader, run: _Run, compiled: CompiledStep) -> None:
     step = compiled.step
-    previous = walk.done.get(compiled.path)
+    previous = run.done.get(compiled.path)
     if previous is not None and not isinstance(step, BranchStep):
         # Finished in an earlier attempt: keep its outcome, never run its effect again.
         if step.id:
-            walk.data["steps"][step.id] = {
+            run.data["steps"][step.id] = {
                 "status": previous["status"],
                 "output": previous["output"],
             }
         return
     if compiled.when is not None:
-        verdict = compiled.when.explain(walk.data)
+        verdict = compiled.when.explain(run.data)
         if not verdict.result:
             _record(
-                walk,
+                run,
                 compiled,
                 "skipped",
                 message=f"when: {verdict.explanation}",
@@ -252,23 +323,27 @@ def _run_step(session: Session, walk: _Walk, compiled: CompiledStep) -> None:
             )
             return
     if isinstance(step, BranchStep):
-        _run_branch(session, walk, compiled, previous)
+        _run_branch(session, loader, run, compiled, previous)
     elif isinstance(step, StopStep):
         reason = step.config.reason or "stop step reached"
-        _record(walk, compiled, "success", message=reason, output={"status": step.config.status})
+        _record(run, compiled, "success", message=reason, output={"status": step.config.status})
         if step.config.status == "failed":
-            walk.failed = f"stopped: {reason}"
+            run.failed = f"stopped: {reason}"
         else:
-            walk.stopped = step.config.status
+            run.stopped = step.config.status
     elif isinstance(step, ActionStep):
-        _run_action(session, walk, compiled, step)
+        _run_action(session, loader, run, compiled, step)
     else:  # parallel / delay / approval are refused at save time until the runner supports them
-        _record(walk, compiled, "failed", error=f"step type {step.type!r} is not supported yet")
-        walk.failed = f"{compiled.path}: step type {step.type!r} is not supported yet"
+        _record(run, compiled, "failed", error=f"step type {step.type!r} is not supported yet")
+        run.failed = f"{compiled.path}: step type {step.type!r} is not supported yet"
 
 
 def _run_branch(
-    session: Session, walk: _Walk, compiled: CompiledStep, previous: dict[str, Any] | None
+    session: Session,
+    loader: ContextLoader,
+    run: _Run,
+    compiled: CompiledStep,
+    previous: dict[str, Any] | None,
 ) -> None:
     if previous is not None and isinstance(previous.get("output"), dict):
         taken = previous["output"].get("taken")
@@ -276,56 +351,80 @@ def _run_branch(
         taken = "else"
         explanations = []
         for index, (guard, _) in enumerate(compiled.branches):
-            verdict = guard.explain(walk.data)
+            verdict = guard.explain(run.data)
             explanations.append(verdict.explanation)
             if verdict.result:
                 taken = index
                 break
         _record(
-            walk,
+            run,
             compiled,
             "success",
             output={"taken": taken, "checked": explanations},
             message=f"took {'else' if taken == 'else' else f'branch {taken}'}",
         )
     if taken == "else":
-        _walk_steps(session, walk, compiled.else_steps)
+        _walk_steps(session, loader, run, compiled.else_steps)
     elif isinstance(taken, int) and 0 <= taken < len(compiled.branches):
-        _walk_steps(session, walk, compiled.branches[taken][1])
+        _walk_steps(session, loader, run, compiled.branches[taken][1])
 
 
-def _run_action(session: Session, walk: _Walk, compiled: CompiledStep, step: ActionStep) -> None:
+def _run_action(
+    session: Session, loader: ContextLoader, run: _Run, compiled: CompiledStep, step: ActionStep
+) -> None:
     action = get_action(step.type)
     t0 = time.perf_counter()
     started_at = utcnow()
     rendered: dict[str, Any] | None = None
+    row = run.row
     try:
         if action is None:
             raise ActionFailed(f"unknown action type {step.type!r}")
-        value = render(step.config, walk.data, "config")
+        value = render(step.config, run.data, "config")
         rendered = value if isinstance(value, dict) else {}
         config = action.parse_config(rendered)
         ctx = ActionContext(
             session=session,
-            company_id=walk.execution.company_id,
-            execution_id=walk.execution.id,
-            workflow_id=walk.execution.workflow_id,
+            company_id=row["company_id"],
+            execution_id=run.id,
+            workflow_id=row["workflow_id"],
             step_path=compiled.path,
-            idempotency_key=f"{walk.execution.id}:{compiled.path}",
-            data=walk.data,
-            trigger_entity_type=walk.execution.trigger_entity_type,
-            trigger_entity_id=walk.execution.trigger_entity_id,
-            causation_depth=walk.execution.causation_depth,
-            now=walk.now,
+            idempotency_key=f"{run.id}:{compiled.path}",
+            data=run.data,
+            trigger_entity_type=row["trigger_entity_type"],
+            trigger_entity_id=row["trigger_entity_id"],
+            causation_depth=int(row["causation_depth"] or 0),
+            now=run.now,
+            users=loader,
         )
-        with session.begin_nested():
+        if action.uses_orm:
+            with session.begin_nested():
+                output = action.execute(ctx, config)
+        elif ctx.conn.dialect.name == "postgresql":
+            # On PostgreSQL any failed statement aborts the transaction: isolate the action.
+            with ctx.conn.begin_nested():
+                output = action.execute(ctx, config)
+        else:
+            # SQLite rolls back just the failing statement, and Core-only actions check
+            # everything before their single write, so no savepoint is needed.
             output = action.execute(ctx, config)
     except (ActionFailed, TemplateRenderError) as exc:
-        _step_failed(walk, compiled, step, str(exc), rendered, t0, started_at)
+        _record(
+            run,
+            compiled,
+            "failed",
+            input=rendered,
+            error=str(exc),
+            started_at=started_at,
+            finished_at=utcnow(),
+            duration_ms=(time.perf_counter() - t0) * 1000.0,
+        )
+        if step.on_error == "stop":
+            run.failed = f"{compiled.path} ({step.type}): {exc}"
         return
-    walk.actions_executed += 1
+    run.actions_executed += 1
     _record(
-        walk,
+        run,
         compiled,
         "success",
         input=rendered,
@@ -336,83 +435,93 @@ def _run_action(session: Session, walk: _Walk, compiled: CompiledStep, step: Act
     )
 
 
-def _step_failed(
-    walk: _Walk,
-    compiled: CompiledStep,
-    step: ActionStep,
-    error: str,
-    rendered: dict[str, Any] | None,
-    t0: float,
-    started_at: datetime,
-) -> None:
-    _record(
-        walk,
-        compiled,
-        "failed",
-        input=rendered,
-        error=error,
-        started_at=started_at,
-        finished_at=utcnow(),
-        duration_ms=(time.perf_counter() - t0) * 1000.0,
-    )
-    if step.on_error == "stop":
-        walk.failed = f"{compiled.path} ({step.type}): {error}"
-
-
 def _finish(
-    session: Session,
-    walk: _Walk,
+    run: _Run,
+    batch: _Batch,
     status: str,
-    started: float,
     *,
-    decision: dict[str, Any] | None = None,
-    error: str | None = None,
-) -> str:
-    execution = walk.execution
-    if walk.records:
-        session.execute(insert(ExecutionStep), walk.records)
+    decision: dict[str, Any] | None,
+    error: str | None,
+) -> None:
+    row = run.row
     completed = utcnow()
-    duration_ms = (time.perf_counter() - started) * 1000.0
-    if execution.attempt > 1 and execution.started_at is not None:
-        duration_ms = max(duration_ms, (completed - execution.started_at).total_seconds() * 1000.0)
-    execution.status = status
-    execution.completed_at = completed
-    execution.duration_ms = duration_ms
-    execution.lease_owner = None
-    execution.lease_expires_at = None
-    execution.actions_executed = (execution.actions_executed or 0) + walk.actions_executed
-    if decision is not None:
-        execution.decision = decision
-    if error is not None:
-        execution.error_message = error
-    session.execute(
-        update(Workflow)
-        .where(Workflow.id == execution.workflow_id)
-        .values(execution_count=Workflow.execution_count + 1, last_executed_at=completed)
-        .execution_options(synchronize_session=False)
+    duration_ms = (time.perf_counter() - run.t0) * 1000.0
+    if row["attempt"] > 1 and row["started_at"] is not None:
+        # A resumed run's duration counts from its first start.
+        duration_ms = max(duration_ms, (completed - row["started_at"]).total_seconds() * 1000.0)
+    batch.steps.extend(run.records)
+    batch.finals.append(
+        {
+            "b_id": run.id,
+            "b_status": status,
+            "b_completed_at": completed,
+            "b_duration_ms": duration_ms,
+            "b_actions": int(row["actions_executed"] or 0) + run.actions_executed,
+            "b_decision": decision,
+            "b_error": error,
+        }
     )
-    record_finished(
-        session,
-        workflow_id=execution.workflow_id,
+    workflow_id = int(row["workflow_id"])
+    count, _ = batch.counters.get(workflow_id, (0, completed))
+    batch.counters[workflow_id] = (count + 1, completed)
+    add_finished(
+        batch.stats,
+        workflow_id=workflow_id,
         status=status,
         duration_ms=duration_ms,
         completed_at=completed,
     )
-    return status
+    batch.outcome[run.id] = status
 
 
-def _fail_after_crash(
-    session: Session, execution_id: int, exc: Exception, options: RunOptions, started: float
-) -> str:
-    """Record an unexpected error as a failed run in a fresh transaction."""
-    execution = session.get(WorkflowExecution, execution_id, populate_existing=True)
-    if execution is None or execution.status not in ("pending", "running"):
-        session.rollback()
-        return "failed"
-    execution.attempt = (execution.attempt or 0) + 1
-    walk = _Walk(execution=execution, data={}, done={}, now=utcnow())
-    status = _finish(
-        session, walk, "failed", started, error=f"internal error: {type(exc).__name__}: {exc}"
+_FINAL = (
+    update(EXECUTIONS)
+    .where(EXECUTIONS.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        completed_at=bindparam("b_completed_at"),
+        updated_at=bindparam("b_completed_at"),
+        duration_ms=bindparam("b_duration_ms"),
+        actions_executed=bindparam("b_actions"),
+        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
+        error_message=bindparam("b_error"),
+        lease_owner=None,
+        lease_expires_at=None,
     )
-    session.commit()
-    return status
+)
+
+
+_COUNT_RUNS = (
+    update(WORKFLOWS)
+    .where(WORKFLOWS.c.id == bindparam("b_id"))
+    .values(
+        execution_count=WORKFLOWS.c.execution_count + bindparam("b_count"),
+        last_executed_at=bindparam("b_last"),
+    )
+)
+
+
+def _write_batch(conn: Connection, batch: _Batch) -> None:
+    if batch.steps:
+        conn.execute(insert(STEPS), batch.steps)
+    if batch.finals:
+        conn.execute(_FINAL, batch.finals)
+    if batch.counters:
+        conn.execute(
+            _COUNT_RUNS,
+            [
+                {"b_id": wf, "b_count": count, "b_last": last}
+                for wf, (count, last) in batch.counters.items()
+            ],
+        )
+    write_stat_buckets(conn, batch.stats)
+
+
+__all__ = [
+    "BatchResult",
+    "RunOptions",
+    "claim_batch",
+    "compiled_version",
+    "run_batch",
+    "run_execution",
+]

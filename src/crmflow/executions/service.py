@@ -25,24 +25,25 @@ def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]
     if not rows:
         return []
     now = utcnow()
+    defaults = {
+        "status": "pending",
+        "trigger_data": {},
+        "causation_depth": 0,
+        "attempt": 0,
+        "actions_executed": 0,
+        "created_at": now,
+        "updated_at": now,
+        "event_id": None,
+        "fire_key": None,
+        "trigger_entity_type": None,
+        "trigger_entity_id": None,
+    }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    ids: list[int] = []
-    for row in rows:
-        values = {
-            "status": "pending",
-            "trigger_data": {},
-            "causation_depth": 0,
-            "attempt": 0,
-            "actions_executed": 0,
-            "created_at": now,
-            "updated_at": now,
-            **row,
-        }
-        stmt = insert(WorkflowExecution).values(**values).on_conflict_do_nothing()
-        new_id = session.execute(stmt.returning(WorkflowExecution.id)).scalar()
-        if new_id is not None:
-            ids.append(int(new_id))
+    # One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING id: duplicates return nothing.
+    stmt = insert(WorkflowExecution).on_conflict_do_nothing().returning(WorkflowExecution.id)
+    result = session.execute(stmt, [{**defaults, **row} for row in rows])
+    ids = [int(i) for i in result.scalars()]
     mark_executions_ready(session, ids)
     return ids
 

@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,37 +34,65 @@ def bucket_bounds(bucket: int) -> tuple[float, float]:
     return low, high
 
 
-def record_finished(
-    session: Session, *, workflow_id: int, status: str, duration_ms: float, completed_at: datetime
+StatKey = tuple[int, date, str, int]
+
+
+def add_finished(
+    stats: dict[StatKey, list[Any]],
+    *,
+    workflow_id: int,
+    status: str,
+    duration_ms: float,
+    completed_at: datetime,
 ) -> None:
-    """Count one finished execution in the histogram (same transaction as its final status)."""
-    values = {
-        "workflow_id": workflow_id,
-        "day": completed_at.date(),
-        "status": status,
-        "bucket": bucket_for(duration_ms),
-        "count": 1,
-        "duration_sum_ms": duration_ms,
-        "last_completed_at": completed_at,
-    }
-    dialect = session.get_bind().dialect.name
+    """Accumulate one finished execution into a batch's histogram increments."""
+    key = (workflow_id, completed_at.date(), status, bucket_for(duration_ms))
+    entry = stats.get(key)
+    if entry is None:
+        stats[key] = [1, duration_ms, completed_at]
+    else:
+        entry[0] += 1
+        entry[1] += duration_ms
+        entry[2] = max(entry[2], completed_at)
+
+
+def _bucket_upsert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ExecutionStatBucket).values(**values)
-    stmt = stmt.on_conflict_do_update(
+    greatest = func.greatest if dialect == "postgresql" else func.max
+    table: Table = ExecutionStatBucket.__table__  # type: ignore[assignment]
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=["workflow_id", "day", "status", "bucket"],
         set_={
-            "count": ExecutionStatBucket.count + 1,
-            "duration_sum_ms": ExecutionStatBucket.duration_sum_ms + duration_ms,
-            "last_completed_at": func.max(
-                ExecutionStatBucket.last_completed_at, stmt.excluded.last_completed_at
-            )
-            if dialect == "sqlite"
-            else func.greatest(
-                ExecutionStatBucket.last_completed_at, stmt.excluded.last_completed_at
+            "count": table.c.count + stmt.excluded.count,
+            "duration_sum_ms": table.c.duration_sum_ms + stmt.excluded.duration_sum_ms,
+            "last_completed_at": greatest(
+                table.c.last_completed_at, stmt.excluded.last_completed_at
             ),
         },
     )
-    session.execute(stmt)
+
+
+_BUCKET_UPSERT = {name: _bucket_upsert(name) for name in ("sqlite", "postgresql")}
+
+
+def write_stat_buckets(conn: Connection, stats: dict[StatKey, list[Any]]) -> None:
+    """Upsert a batch's histogram increments (same transaction as the final statuses)."""
+    if not stats:
+        return
+    rows = [
+        {
+            "workflow_id": wf,
+            "day": day,
+            "status": status,
+            "bucket": bucket,
+            "count": count,
+            "duration_sum_ms": total_ms,
+            "last_completed_at": last,
+        }
+        for (wf, day, status, bucket), (count, total_ms, last) in stats.items()
+    ]
+    conn.execute(_BUCKET_UPSERT[conn.dialect.name], rows)
 
 
 def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | None:

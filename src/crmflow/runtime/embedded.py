@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from crmflow.config import Settings
 from crmflow.db.base import utcnow
 from crmflow.db.session import get_session_factory
-from crmflow.engine.runner import RunOptions, run_execution
+from crmflow.engine.runner import RunOptions, run_batch
 from crmflow.runtime import jobs, signals
 from crmflow.runtime.dispatcher import dispatch_pending_events
 
 log = logging.getLogger("crmflow.runtime")
 
+BATCH_MAX = 64
+BATCH_BUDGET_MS = 20.0
 INACTIVITY_EVERY = 30.0
 PRUNE_EVERY = 3600.0
 # A pending execution this old that no worker holds was missed (e.g. committed by another
@@ -47,6 +49,7 @@ class EmbeddedRuntime:
         self._events_ready = threading.Event()
         self._threads: list[threading.Thread] = []
         self.completed = 0
+        self._ms_per_run = 1.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -86,19 +89,36 @@ class EmbeddedRuntime:
 
     def _worker_loop(self) -> None:
         while not self._stop.is_set():
-            execution_id = self.queue.get()
-            if execution_id is None:
+            first = self.queue.get()
+            if first is None:
                 return
+            batch = [first]
+            # Take what else is already waiting: one transaction for many runs, sized so that
+            # a batch takes about BATCH_BUDGET_MS (results are visible only at its commit).
+            limit = max(1, min(BATCH_MAX, int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05))))
+            while len(batch) < limit:
+                try:
+                    more = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self.queue.put(None)
+                    break
+                batch.append(more)
             try:
-                self._guard(lambda eid=execution_id: self._run_one(eid))  # type: ignore[misc]
+                self._guard(lambda ids=batch: self._run_batch(ids))  # type: ignore[misc]
             finally:
                 with self._queued_lock:
-                    self._queued.discard(execution_id)
+                    self._queued.difference_update(batch)
 
-    def _run_one(self, execution_id: int) -> None:
+    def _run_batch(self, execution_ids: list[int]) -> None:
         with self.factory() as session:
-            if run_execution(session, execution_id, self.options) is not None:
-                self.completed += 1
+            result = run_batch(session, execution_ids, self.options)
+        done = len(result.outcome)
+        self.completed += done
+        if done:
+            per_run = result.work_ms / done
+            self._ms_per_run = 0.8 * self._ms_per_run + 0.2 * per_run
 
     def _dispatch_loop(self) -> None:
         while not self._stop.is_set():
