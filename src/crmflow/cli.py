@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from crmflow.config import get_settings
+from crmflow.config import Settings
+from crmflow.config import get_settings as load_settings
 from crmflow.db.session import mask_url, session_scope
 
 app = typer.Typer(help="crmflow: workflow automation for a CRM.", no_args_is_help=True)
@@ -28,6 +30,18 @@ console = Console(stderr=True)
 def _fail(message: str) -> None:
     console.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code=1)
+
+
+def get_settings() -> Settings:
+    """Load the settings, turning a bad environment variable into a one-line error."""
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        _fail(f"invalid settings ({problems})")
+        raise  # unreachable: _fail exits
 
 
 def _prepare() -> str | None:

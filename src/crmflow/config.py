@@ -17,7 +17,8 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///./crmflow.db", validation_alias=AliasChoices("CRMFLOW_DATABASE_URL")
     )
-    runtime: Literal["embedded", "celery"] = Field(
+    # The Celery runtime arrives with the scale-out work; refusing it beats running nothing.
+    runtime: Literal["embedded"] = Field(
         "embedded", validation_alias=AliasChoices("CRMFLOW_RUNTIME")
     )
     broker_url: str = Field(

@@ -137,6 +137,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         _with(actions=[{"type": "parallel", "branches": [[TASK]]}]),
         "actions[0].type",
     ),
+    (
+        "bad retry duration",
+        _with(actions=[{**TASK, "retry": {"initial": "banana"}}]),
+        "actions[0].retry.initial",
+    ),
     ("actions not a list", _with(actions={"type": "create_task"}), "actions"),
     ("empty name", _with(name=""), "name"),
 ]

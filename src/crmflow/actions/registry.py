@@ -138,6 +138,5 @@ def all_actions() -> list[Action]:
 
 
 def _load_builtins() -> None:
-    if _REGISTRY:
-        return
-    from crmflow.actions import builtin  # noqa: F401  (registers on import)
+    # Importing the module registers the built-ins, once; custom actions may come first.
+    from crmflow.actions import builtin  # noqa: F401

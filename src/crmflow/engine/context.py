@@ -97,7 +97,7 @@ class ContextLoader:
                 "entity_id": entity_id,
                 "event_id": event_id,
                 "changes": trigger_data.get("changes") or {},
-                "data": trigger_data.get("payload") or trigger_data,
+                "data": trigger_data.get("payload", trigger_data),
             },
             "steps": {},
         }

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
+from crmflow.engine.dates import parse_duration
 from crmflow.engine.errors import DefinitionError
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
@@ -33,6 +34,12 @@ class RetryPolicy(BaseModel):
     backoff: Literal["exponential", "fixed"] = "exponential"
     initial: str = "30s"
     max: str = "1h"
+
+    @field_validator("initial", "max")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)  # ValueError names the problem; pydantic adds the path
+        return value
 
 
 class StepBase(BaseModel):

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import ActionContext, ActionFailed, get_action
@@ -291,8 +291,8 @@ def _record(run: _Run, compiled: CompiledStep, status: str, **values: Any) -> No
             "output": values.get("output"),
             "error": values.get("error"),
             "message": values.get("message"),
-            "started_at": values.get("started_at", run.now),
-            "finished_at": values.get("finished_at", run.now),
+            "started_at": values.get("started_at") or utcnow(),
+            "finished_at": utcnow(),
             "duration_ms": values.get("duration_ms", 0.0),
         }
     )
@@ -408,19 +408,14 @@ def _run_action(
             # SQLite rolls back just the failing statement, and Core-only actions check
             # everything before their single write, so no savepoint is needed.
             output = action.execute(ctx, config)
+    except (IntegrityError, DataError) as exc:
+        # A constraint or data error is about this step's data, not the infrastructure: the
+        # action's savepoint (or SQLite's statement rollback) undid its writes; fail the step
+        # instead of retrying the whole batch forever.
+        _step_failed(run, compiled, step, f"database refused the write: {exc.orig}", rendered, t0)
+        return
     except (ActionFailed, TemplateRenderError) as exc:
-        _record(
-            run,
-            compiled,
-            "failed",
-            input=rendered,
-            error=str(exc),
-            started_at=started_at,
-            finished_at=utcnow(),
-            duration_ms=(time.perf_counter() - t0) * 1000.0,
-        )
-        if step.on_error == "stop":
-            run.failed = f"{compiled.path} ({step.type}): {exc}"
+        _step_failed(run, compiled, step, str(exc), rendered, t0)
         return
     run.actions_executed += 1
     _record(
@@ -430,9 +425,30 @@ def _run_action(
         input=rendered,
         output=output,
         started_at=started_at,
-        finished_at=utcnow(),
         duration_ms=(time.perf_counter() - t0) * 1000.0,
     )
+
+
+def _step_failed(
+    run: _Run,
+    compiled: CompiledStep,
+    step: ActionStep,
+    error: str,
+    rendered: dict[str, Any] | None,
+    t0: float,
+) -> None:
+    elapsed = time.perf_counter() - t0
+    _record(
+        run,
+        compiled,
+        "failed",
+        input=rendered,
+        error=error,
+        started_at=utcnow() - timedelta(seconds=elapsed),
+        duration_ms=elapsed * 1000.0,
+    )
+    if step.on_error == "stop":
+        run.failed = f"{compiled.path} ({step.type}): {error}"
 
 
 def _finish(

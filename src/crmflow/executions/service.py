@@ -116,7 +116,7 @@ def execution_logs(
         )
     for step in steps:
         level = {"failed": "error", "skipped": "info"}.get(step.status, "info")
-        text = step.error or step.message or f"{step.type} {step.status}"
+        text = step.error or step.message or step.status
         logs.append(
             {
                 "timestamp": step.finished_at,
