@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,35 +32,83 @@ LOCK_TIMEOUT_SECONDS = 30.0
 
 
 class WriterLock:
-    """One writer at a time per SQLite database inside this process, handed over at once.
+    """One writer at a time per SQLite database inside this process, served first come first.
 
     SQLite allows a single writer; its busy handler makes waiters sleep and poll (1 ms, 2 ms,
-    5 ms ... 100 ms), which turns contention into latency. Writers of this process queue on a
-    lock instead; the busy handler only arbitrates between processes. The lock belongs to the
-    connection whose transaction took it, not to a thread: FastAPI may begin a transaction in
-    one worker thread (a dependency) and commit it in another (the handler).
+    5 ms ... 100 ms), which turns contention into latency. Writers of this process queue here
+    instead and the lock is handed straight to the oldest waiter, so a busy background worker
+    cannot starve API requests; the busy handler only arbitrates between processes. The lock
+    belongs to the connection whose transaction took it, not to a thread: FastAPI may begin a
+    transaction in one worker thread (a dependency) and commit it in another (the handler).
     """
 
+    _HANDOFF = object()
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._mutex = threading.Lock()
         self._holder: object | None = None
+        self._waiters: deque[threading.Event] = deque()
+        self._foreground_waiting = 0
+
+    @property
+    def foreground_waiting(self) -> int:
+        """How many writers other than the background runtime's threads are queued."""
+        return self._foreground_waiting
 
     def acquire(self, holder: object) -> None:
         """Wait for the database's write turn (OperationalError after the timeout)."""
-        if not self._lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
-            import sqlite3
+        with self._mutex:
+            if self._holder is None and not self._waiters:
+                self._holder = holder
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+            foreground = not is_background_thread()
+            self._foreground_waiting += foreground
+        try:
+            if not turn.wait(LOCK_TIMEOUT_SECONDS):
+                with self._mutex:
+                    if not turn.is_set():  # not handed over at the last moment either
+                        self._waiters.remove(turn)
+                        import sqlite3
 
-            raise sqlite3.OperationalError(
-                "database is locked (another writer of this process held it for "
-                f"{LOCK_TIMEOUT_SECONDS:.0f} s)"
-            )
-        self._holder = holder
+                        raise sqlite3.OperationalError(
+                            "database is locked (another writer of this process held it for "
+                            f"{LOCK_TIMEOUT_SECONDS:.0f} s)"
+                        )
+            with self._mutex:
+                self._holder = holder
+        finally:
+            with self._mutex:
+                self._foreground_waiting -= foreground
 
     def release(self, holder: object) -> None:
-        """Give the write turn back if this connection holds it."""
-        if self._holder is not None and self._holder is holder:
-            self._holder = None
-            self._lock.release()
+        """Give the write turn back (to the oldest waiter) if this connection holds it."""
+        with self._mutex:
+            if self._holder is None or self._holder is not holder:
+                return
+            if self._waiters:
+                self._holder = self._HANDOFF  # reserved for the waiter being woken
+                self._waiters.popleft().set()
+            else:
+                self._holder = None
+
+
+_LOCKS: dict[Engine, WriterLock] = {}
+
+
+BACKGROUND_THREAD_PREFIX = "crmflow-"
+
+
+def is_background_thread() -> bool:
+    """Tell whether the current thread belongs to the embedded runtime (named crmflow-*)."""
+    return threading.current_thread().name.startswith(BACKGROUND_THREAD_PREFIX)
+
+
+def foreground_writers_waiting(session: Session) -> bool:
+    """Tell whether API requests (or other non-runtime writers) queue for this SQLite database."""
+    lock = _LOCKS.get(session.get_bind().engine)
+    return lock is not None and lock.foreground_waiting > 0
 
 
 def _sqlite_begin_writer(lock: WriterLock) -> Any:
@@ -117,6 +166,7 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         if writer:
             lock = WriterLock()
+            _LOCKS[engine] = lock
             event.listen(engine, "begin", _sqlite_begin_writer(lock))
             event.listen(engine, "commit", _end_then_release(lock, "commit"))
             event.listen(engine, "rollback", _end_then_release(lock, "rollback"))
@@ -148,6 +198,7 @@ def dispose_all() -> None:
     """Close every pooled connection (tests and shutdown)."""
     for engine in _engines.values():
         engine.dispose()
+        _LOCKS.pop(engine, None)
     _engines.clear()
     _factories.clear()
 

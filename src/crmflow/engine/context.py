@@ -37,6 +37,41 @@ def to_json(value: Any) -> Any:
     return value
 
 
+class _SqliteSelect:
+    """SELECT * FROM <table> WHERE id = ? run on the driver with SQLAlchemy's result processors.
+
+    The context loader reads one record per run; the full Core execution path costs several
+    times the query itself on SQLite.
+    """
+
+    def __init__(self, table: Table, dialect: Any) -> None:
+        self.names = [c.key for c in table.columns]
+        self.processors = [c.type._cached_result_processor(dialect, None) for c in table.columns]
+        columns = ", ".join(f'"{c.name}"' for c in table.columns)
+        self.sql = f'SELECT {columns} FROM "{table.name}" WHERE id = ?'
+
+    def run(self, conn: Connection, entity_id: int) -> dict[str, Any] | None:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        row = driver.execute(self.sql, (entity_id,)).fetchone()
+        if row is None:
+            return None
+        return {
+            name: (process(value) if process is not None and value is not None else value)
+            for name, process, value in zip(self.names, self.processors, row, strict=True)
+        }
+
+
+_SQLITE_SELECTS: dict[str, _SqliteSelect] = {}
+
+
+def _sqlite_row(conn: Connection, kind: str, entity_id: int) -> dict[str, Any] | None:
+    select_row = _SQLITE_SELECTS.get(kind)
+    if select_row is None:
+        select_row = _SQLITE_SELECTS[kind] = _SqliteSelect(TABLES[kind], conn.dialect)
+    return select_row.run(conn, entity_id)
+
+
 class ContextLoader:
     """Loads records and users for runs on one connection, caching users per batch."""
 
@@ -62,13 +97,16 @@ class ContextLoader:
         self, company_id: int, kind: str | None, entity_id: int | None
     ) -> dict[str, Any] | None:
         """Return a record of the company as a JSON-able dict, or None."""
-        stmt = _SELECT_BY_ID.get(kind or "")
-        if stmt is None or entity_id is None:
+        if kind not in TABLES or entity_id is None:
             return None
-        row = self.conn.execute(stmt, {"id": entity_id}).first()
-        if row is None or row.company_id != company_id:
+        if self.conn.dialect.name == "sqlite":
+            found = _sqlite_row(self.conn, kind, entity_id)
+        else:
+            row = self.conn.execute(_SELECT_BY_ID[kind], {"id": entity_id}).first()
+            found = dict(row._mapping) if row is not None else None
+        if found is None or found["company_id"] != company_id:
             return None
-        return {k: to_json(v) for k, v in row._mapping.items() if k not in _HIDDEN}
+        return {k: to_json(v) for k, v in found.items() if k not in _HIDDEN}
 
     def _with_people(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         if "owner_id" in data:

@@ -1,4 +1,8 @@
-"""The embedded runtime: a worker pool, a dispatcher and a scheduler inside the serve process."""
+"""The embedded runtime: worker threads and a scheduler inside the serve process.
+
+A worker cycle is one transaction: dispatch the events committed since the last cycle, then
+run executions until its time budget is spent or another writer of the process is waiting.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.config import Settings
 from crmflow.db.base import utcnow
-from crmflow.db.session import get_session_factory
+from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
 from crmflow.engine.runner import RunOptions, run_batch
 from crmflow.runtime import jobs, signals
 from crmflow.runtime.dispatcher import dispatch_pending_events
 
 log = logging.getLogger("crmflow.runtime")
 
-BATCH_MAX = 64
-BATCH_BUDGET_MS = 20.0
+CYCLE_WINDOW = float(os.environ.get("CRMFLOW_CYCLE_WINDOW", "0.01"))
+# Queue marker: "events were committed, dispatch them" (execution ids are positive).
+DISPATCH = -1
+BATCH_BUDGET_MS = float(os.environ.get("CRMFLOW_BATCH_BUDGET_MS", "20"))
 INACTIVITY_EVERY = 30.0
 PRUNE_EVERY = 3600.0
 # A pending execution this old that no worker holds was missed (e.g. committed by another
@@ -42,7 +48,7 @@ class EmbeddedRuntime:
             lease_seconds=settings.lease_seconds,
             max_causation_depth=settings.max_causation_depth,
         )
-        self.queue: queue.Queue[int | None] = queue.Queue()
+        self.queue: queue.Queue[int | None] = queue.Queue()  # ids, DISPATCH or None (stop)
         self._queued: set[int] = set()
         self._queued_lock = threading.Lock()
         self._stop = threading.Event()
@@ -50,17 +56,19 @@ class EmbeddedRuntime:
         self._threads: list[threading.Thread] = []
         self.completed = 0
         self._ms_per_run = 1.0
+        self._last_cycle = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the dispatcher, the scheduler and the worker threads."""
-        signals.subscribe_events(self._events_ready.set)
+        """Start the scheduler and the worker threads."""
+        signals.subscribe_events(self._wake_for_events)
         signals.subscribe_executions(self.enqueue)
-        self._spawn("crmflow-dispatcher", self._dispatch_loop)
         self._spawn("crmflow-scheduler", self._scheduler_loop)
-        for index in range(max(1, self.settings.worker_threads)):
+        # SQLite has one writer: a second worker thread would only contend for it.
+        threads = 1 if is_sqlite(self.settings.database_url) else self.settings.worker_threads
+        for index in range(max(1, threads)):
             self._spawn(f"crmflow-worker-{index}", self._worker_loop)
-        self._events_ready.set()  # relay whatever was left undispatched by a previous run
+        self._wake_for_events()  # relay whatever was left undispatched by a previous run
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop all threads; executions in progress finish their transaction first."""
@@ -87,52 +95,76 @@ class EmbeddedRuntime:
         for execution_id in fresh:
             self.queue.put(execution_id)
 
+    def _wake_for_events(self) -> None:
+        """Ask a worker to dispatch new events (one marker in the queue at a time)."""
+        if not self._events_ready.is_set():
+            self._events_ready.set()
+            self.queue.put(DISPATCH)
+
     def _worker_loop(self) -> None:
+        carry: list[int] = []
         while not self._stop.is_set():
-            first = self.queue.get()
-            if first is None:
-                return
-            batch = [first]
-            # Take what else is already waiting: one transaction for many runs, sized so that
-            # a batch takes about BATCH_BUDGET_MS (results are visible only at its commit).
-            limit = max(1, min(BATCH_MAX, int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05))))
-            while len(batch) < limit:
+            if not carry:
+                item = self.queue.get()
+                if item is None:
+                    return
+                if item != DISPATCH:
+                    carry.append(item)
+            # Group commit: a cycle starts at most every CYCLE_WINDOW seconds, so work arriving
+            # one item at a time is handled together (a cycle has ~2 ms of fixed cost).
+            wait = self._last_cycle + CYCLE_WINDOW - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last_cycle = time.monotonic()
+            while True:
                 try:
-                    more = self.queue.get_nowait()
+                    item = self.queue.get_nowait()
                 except queue.Empty:
                     break
-                if more is None:
+                if item is None:
                     self.queue.put(None)
                     break
-                batch.append(more)
+                if item != DISPATCH:
+                    carry.append(item)
             try:
-                self._guard(lambda ids=batch: self._run_batch(ids))  # type: ignore[misc]
-            finally:
-                with self._queued_lock:
-                    self._queued.difference_update(batch)
+                leftover = self._cycle(carry)
+            except Exception:
+                log.exception("runtime cycle failed; the relay will retry its work")
+                time.sleep(0.2)
+                leftover = []
+            with self._queued_lock:
+                self._queued.difference_update(set(carry) - set(leftover))
+            carry = leftover
 
-    def _run_batch(self, execution_ids: list[int]) -> None:
+    def _cycle(self, execution_ids: list[int]) -> list[int]:
+        """One transaction: dispatch new events, run executions for a time budget.
+
+        Returns the ids it had no time for. Only about as many events are dispatched as the
+        budget can run, so a backlog drains in order instead of piling up in memory.
+        """
         with self.factory() as session:
-            result = run_batch(session, execution_ids, self.options)
+            if self._events_ready.is_set():
+                self._events_ready.clear()
+                limit = int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05)) + 8
+                seen, created = dispatch_pending_events(session, limit=limit, commit=False)
+                if seen == limit:
+                    self._wake_for_events()  # more backlog: come back for it
+                with self._queued_lock:
+                    self._queued.update(created)
+                execution_ids = execution_ids + created
+            result = run_batch(
+                session,
+                execution_ids,
+                self.options,
+                should_yield=lambda: foreground_writers_waiting(session),
+                max_work_ms=BATCH_BUDGET_MS,
+            )
         done = len(result.outcome)
         self.completed += done
         if done:
             per_run = result.work_ms / done
             self._ms_per_run = 0.8 * self._ms_per_run + 0.2 * per_run
-
-    def _dispatch_loop(self) -> None:
-        while not self._stop.is_set():
-            self._events_ready.wait(timeout=1.0)
-            self._events_ready.clear()
-            while not self._stop.is_set():
-                count = self._guard(self._dispatch_batch)
-                if not count:
-                    break
-
-    def _dispatch_batch(self) -> int:
-        with self.factory() as session:
-            count, _ids = dispatch_pending_events(session)
-        return count
+        return result.leftover
 
     def _scheduler_loop(self) -> None:
         last_inactivity = 0.0
@@ -162,7 +194,7 @@ class EmbeddedRuntime:
             )
 
     def _relay(self) -> None:
-        self._events_ready.set()
+        self._wake_for_events()
         with self.factory() as session:
             ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
         self.enqueue(ids)
