@@ -22,8 +22,8 @@ run: install
 test: install lint typecheck unit
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck:
 	$(BIN)/mypy src

@@ -254,13 +254,21 @@ def measure_latency(bench: Bench, rate: int, seconds: float) -> dict[str, float]
                     time.sleep(delay)
                 # One transaction per event, as an API call makes, but through a prebuilt Core
                 # insert: the producer shares the GIL with the runtime it is measuring.
-                session.execute(_EVENT_INSERT, {
-                    "company_id": bench.company_id, "type": "organisation_created",
-                    "entity_type": "organisation", "entity_id": org_id,
-                    "payload": {"id": org_id}, "changes": {}, "causation_depth": 0,
-                    "source": "bench", "occurred_at": datetime.now(UTC),
-                    "created_at": datetime.now(UTC),
-                })
+                session.execute(
+                    _EVENT_INSERT,
+                    {
+                        "company_id": bench.company_id,
+                        "type": "organisation_created",
+                        "entity_type": "organisation",
+                        "entity_id": org_id,
+                        "payload": {"id": org_id},
+                        "changes": {},
+                        "causation_depth": 0,
+                        "source": "bench",
+                        "occurred_at": datetime.now(UTC),
+                        "created_at": datetime.now(UTC),
+                    },
+                )
                 mark_events_written(session)
                 session.commit()
         offered_s = time.perf_counter() - start

@@ -6,25 +6,21 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
-from dateutil.relativedelta import relativedelta
-
 from crmflow.common.errors import Invalid
 from crmflow.crm.schemas import EMAIL_PATTERN, RecordType, TaskPriority, TaskStatus
 from crmflow.db.base import utcnow
+from crmflow.engine.dates import parse_relative_datetime
 
 FieldKind = Literal["string", "number", "date", "enum", "user", "reference", "list", "json"]
 
 CUSTOM_FIELDS_PREFIX = "custom_fields."
 CUSTOM_FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]{0,63}$")
 MAX_CUSTOM_FIELDS_BYTES = 32_000
-_RELATIVE_DATE = re.compile(
-    r"^(?P<sign>[+-])\s*(?P<count>\d{1,6})\s*(?P<unit>minute|hour|day|week|month|year)s?$"
-)
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
@@ -190,39 +186,11 @@ def json_value(value: Any) -> Any:
 
 def parse_datetime(value: Any) -> datetime:
     """Parse ISO 8601, a date, or a relative date ("+3 days", "-2 hours", "today") to UTC."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if not isinstance(value, str):
-        raise ValueError(f"expected a date, got {type(value).__name__}")
-    text = value.strip().lower()
-    now = utcnow()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    named = {
-        "now": now,
-        "today": midnight,
-        "tomorrow": midnight + timedelta(days=1),
-        "yesterday": midnight - timedelta(days=1),
-    }
-    if text in named:
-        return named[text]
-    match = _RELATIVE_DATE.match(text)
-    if match:
-        count = int(match["count"]) * (1 if match["sign"] == "+" else -1)
-        unit = match["unit"]
-        if unit == "month":
-            return now + relativedelta(months=count)
-        if unit == "year":
-            return now + relativedelta(years=count)
-        return now + timedelta(**{f"{unit}s": count})
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(
-            f"expected an ISO 8601 date or a relative date like '+3 days', got {value!r}"
-        ) from None
-    return parse_datetime(parsed)
+    # One grammar for dates everywhere: the engine's (REST inputs, update_field, due dates).
+    parsed = parse_relative_datetime(value, utcnow())
+    if parsed is None:
+        raise ValueError("expected a date, got an empty value")
+    return parsed
 
 
 def normalise_tag(value: Any) -> str:
