@@ -18,6 +18,7 @@ from crmflow.config import Settings
 from crmflow.db.all_models import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.engine.runner import clear_compiled_cache
 from crmflow.main import create_app
 from crmflow.runtime import signals
 
@@ -51,6 +52,8 @@ def db_url(tmp_path: Path, migrated_template: str) -> Iterator[str]:
     """A migrated, empty database for one test."""
     if PG_URL:
         _truncate_postgres(PG_URL)
+        # TRUNCATE ... RESTART IDENTITY reuses version ids, which a live database never does.
+        clear_compiled_cache()
         url = PG_URL
     else:
         target = tmp_path / "test.db"

@@ -68,6 +68,12 @@ def compiled_version(session: Session, version_id: int) -> CompiledWorkflow:
     return compiled
 
 
+def clear_compiled_cache() -> None:
+    """Forget compiled versions (only needed when a database's ids restart, e.g. in tests)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 @dataclass
 class RunOptions:
     """Knobs from the settings that the runner needs."""
