@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import _REGISTRY, Action, ActionContext, register
 from crmflow.crm.models import Tag, Task
-from crmflow.engine.runner import RunOptions, run_batch
+from crmflow.engine.batch import RunOptions
+from crmflow.engine.runner import run_batch
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.runtime.dispatcher import dispatch_pending_events
 from tests.conftest import Tenant

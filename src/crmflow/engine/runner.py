@@ -15,15 +15,16 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.db.base import utcnow
+from crmflow.engine.batch import STEPS, BatchWrites, RunOptions, claim_batch
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import (
     ActionStep,
@@ -35,13 +36,7 @@ from crmflow.engine.definition import (
 )
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.templating import render
-from crmflow.executions.models import ExecutionStep, WorkflowExecution
-from crmflow.executions.stats import add_finished, write_stat_buckets
-from crmflow.workflows.models import Workflow, WorkflowVersion
-
-EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
-STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
-WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
+from crmflow.workflows.models import WorkflowVersion
 
 # Keyed by (database, version id): a process may talk to several databases (tests, bench).
 _cache: OrderedDict[tuple[str, int], CompiledWorkflow] = OrderedDict()
@@ -75,15 +70,6 @@ def clear_compiled_cache() -> None:
 
 
 @dataclass
-class RunOptions:
-    """Knobs from the settings that the runner needs."""
-
-    worker_id: str = "worker"
-    lease_seconds: int = 60
-    max_causation_depth: int = 5
-
-
-@dataclass
 class _Run:
     """One claimed execution being walked."""
 
@@ -101,66 +87,6 @@ class _Run:
     @property
     def id(self) -> int:
         return int(self.row["id"])
-
-
-@dataclass
-class _Batch:
-    """What a batch writes at its end."""
-
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    finals: list[dict[str, Any]] = field(default_factory=list)
-    counters: dict[int, tuple[int, datetime]] = field(default_factory=dict)
-    stats: dict[tuple[int, date, str, int], list[Any]] = field(default_factory=dict)
-    outcome: dict[int, str] = field(default_factory=dict)
-
-
-def _claim_statement(dialect: str) -> Any:
-    ex = EXECUTIONS.c
-    now: Any = bindparam("now")
-    claimable = and_(
-        ex.id.in_(bindparam("ids", expanding=True)),
-        or_(
-            ex.status == "pending",
-            and_(ex.status == "running", ex.lease_expires_at < now),
-            and_(ex.status == "waiting", ex.resume_at <= now),
-        ),
-    )
-    if dialect == "postgresql":
-        # Rows another worker is running are skipped, not waited for.
-        claimable = ex.id.in_(
-            select(ex.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
-        )
-    return (
-        update(EXECUTIONS)
-        .where(claimable)
-        .values(
-            status="running",
-            lease_owner=bindparam("owner"),
-            lease_expires_at=bindparam("lease_until"),
-            attempt=ex.attempt + 1,
-            started_at=func.coalesce(ex.started_at, now),
-            updated_at=now,
-        )
-        .returning(*EXECUTIONS.c)
-    )
-
-
-# Built once per dialect: statement construction costs more than a small batch's SQL.
-_CLAIM = {name: _claim_statement(name) for name in ("sqlite", "postgresql")}
-
-
-def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[dict[str, Any]]:
-    """Take the lease on those executions that are pending, due, or whose lease expired."""
-    now = utcnow()
-    params = {
-        "ids": ids,
-        "now": now,
-        "owner": options.worker_id,
-        "lease_until": now + timedelta(seconds=options.lease_seconds),
-    }
-    rows = [dict(r._mapping) for r in conn.execute(_CLAIM[conn.dialect.name], params)]
-    rows.sort(key=lambda r: int(r["id"]))
-    return rows
 
 
 def run_execution(session: Session, execution_id: int, options: RunOptions) -> str | None:
@@ -206,7 +132,7 @@ def run_batch(
     or the work passes `max_work_ms`, the batch commits early and hands back the ids it did
     not touch (`leftover`).
     """
-    batch = _Batch()
+    batch = BatchWrites()
     remaining = list(execution_ids)
     try:
         conn = session.connection()
@@ -218,7 +144,7 @@ def run_batch(
                 _run_one(session, conn, loader, row, options, batch)
             if remaining and _should_stop(started, should_yield, max_work_ms):
                 break
-        _write_batch(conn, batch)
+        batch.write(conn)
         session.commit()
         work_ms = (time.perf_counter() - started) * 1000.0
     except DBAPIError:
@@ -235,7 +161,7 @@ def _run_one(
     loader: ContextLoader,
     row: dict[str, Any],
     options: RunOptions,
-    batch: _Batch,
+    batch: BatchWrites,
 ) -> None:
     t0 = time.perf_counter()
     now = utcnow()
@@ -492,7 +418,7 @@ def _step_failed(
 
 def _finish(
     run: _Run,
-    batch: _Batch,
+    batch: BatchWrites,
     status: str,
     *,
     decision: dict[str, Any] | None,
@@ -504,79 +430,14 @@ def _finish(
     if row["attempt"] > 1 and row["started_at"] is not None:
         # A resumed run's duration counts from its first start.
         duration_ms = max(duration_ms, (completed - row["started_at"]).total_seconds() * 1000.0)
-    batch.steps.extend(run.records)
-    batch.finals.append(
-        {
-            "b_id": run.id,
-            "b_status": status,
-            "b_completed_at": completed,
-            "b_duration_ms": duration_ms,
-            "b_actions": int(row["actions_executed"] or 0) + run.actions_executed,
-            "b_decision": decision,
-            "b_error": error,
-        }
-    )
-    workflow_id = int(row["workflow_id"])
-    count, _ = batch.counters.get(workflow_id, (0, completed))
-    batch.counters[workflow_id] = (count + 1, completed)
-    add_finished(
-        batch.stats,
-        workflow_id=workflow_id,
+    batch.add_run(
+        execution_id=run.id,
+        workflow_id=int(row["workflow_id"]),
         status=status,
+        completed=completed,
         duration_ms=duration_ms,
-        completed_at=completed,
+        actions_executed=int(row["actions_executed"] or 0) + run.actions_executed,
+        decision=decision,
+        error=error,
+        step_records=run.records,
     )
-    batch.outcome[run.id] = status
-
-
-_FINAL = (
-    update(EXECUTIONS)
-    .where(EXECUTIONS.c.id == bindparam("b_id"))
-    .values(
-        status=bindparam("b_status"),
-        completed_at=bindparam("b_completed_at"),
-        updated_at=bindparam("b_completed_at"),
-        duration_ms=bindparam("b_duration_ms"),
-        actions_executed=bindparam("b_actions"),
-        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
-        error_message=bindparam("b_error"),
-        lease_owner=None,
-        lease_expires_at=None,
-    )
-)
-
-
-_COUNT_RUNS = (
-    update(WORKFLOWS)
-    .where(WORKFLOWS.c.id == bindparam("b_id"))
-    .values(
-        execution_count=WORKFLOWS.c.execution_count + bindparam("b_count"),
-        last_executed_at=bindparam("b_last"),
-    )
-)
-
-
-def _write_batch(conn: Connection, batch: _Batch) -> None:
-    if batch.steps:
-        conn.execute(insert(STEPS), batch.steps)
-    if batch.finals:
-        conn.execute(_FINAL, batch.finals)
-    if batch.counters:
-        conn.execute(
-            _COUNT_RUNS,
-            [
-                {"b_id": wf, "b_count": count, "b_last": last}
-                for wf, (count, last) in batch.counters.items()
-            ],
-        )
-    write_stat_buckets(conn, batch.stats)
-
-
-__all__ = [
-    "BatchResult",
-    "RunOptions",
-    "claim_batch",
-    "compiled_version",
-    "run_batch",
-    "run_execution",
-]

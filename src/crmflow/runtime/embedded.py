@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from crmflow.config import Settings
 from crmflow.db.base import utcnow
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
-from crmflow.engine.runner import RunOptions, run_batch
+from crmflow.engine.batch import RunOptions
+from crmflow.engine.runner import run_batch
 from crmflow.runtime import jobs, signals
 from crmflow.runtime.dispatcher import dispatch_pending_events
 

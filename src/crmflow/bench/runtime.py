@@ -1,25 +1,15 @@
-"""`crmflow bench`: embedded-runtime throughput and latency, each beside a raw-SQL floor.
-
-Every figure is measured in the same run on the same machine, so the ratios stay meaningful on
-a noisy 2-core box: the floor writes the very rows an execution writes (execution, steps, task,
-notification, email, statistics, counters) with plain SQL, one transaction per execution.
-"""
+"""Benchmark databases and the runtime measurements: throughput, latency, and the SQL floor."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import func, insert, select
 
-from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user, get_or_create_company, issue_token
 from crmflow.config import Settings
 from crmflow.crm.models import Organisation
@@ -280,13 +270,13 @@ def measure_latency(bench: Bench, rate: int, seconds: float) -> dict[str, float]
         "offered_rate": rate,
         "achieved_offer_rate": count / offered_s,
         "events": count,
-        "p50_ms": _pct(values, 0.50),
-        "p99_ms": _pct(values, 0.99),
+        "p50_ms": percentile_of(values, 0.50),
+        "p99_ms": percentile_of(values, 0.99),
         "max_ms": values[-1] if values else 0.0,
     }
 
 
-def _pct(values: list[float], q: float) -> float:
+def percentile_of(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -364,169 +354,3 @@ def measure_floor(directory: Path, executions: int) -> dict[str, float]:
     elapsed = time.perf_counter() - start
     conn.close()
     return {"executions": executions, "seconds": elapsed, "executions_per_s": executions / elapsed}
-
-
-def measure_stats(directory: Path, rows: int) -> dict[str, float]:
-    """Time GET /workflows/{id}/stats through the HTTP app on a workflow with `rows` executions."""
-    import random
-    from collections import Counter
-
-    from fastapi.testclient import TestClient
-
-    from crmflow.executions.stats import bucket_for
-    from crmflow.main import create_app
-
-    bench = Bench(directory, "stats")
-    with bench.factory() as session:
-        token = issue_token(session, user=session.get_one(User, bench.user_id))
-        session.commit()
-        version = session.scalar(select(Workflow.current_version_id))
-    dispose_all()
-    rng = random.Random(1)
-    conn = sqlite3.connect(bench.path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    buckets: Counter[tuple[str, str, int]] = Counter()
-    sums: dict[tuple[str, str, int], float] = {}
-    chunk = 50_000
-    conn.execute("BEGIN")
-    for offset in range(0, rows, chunk):
-        batch = []
-        for _ in range(min(chunk, rows - offset)):
-            status = rng.choices(("success", "failed", "skipped"), (90, 5, 5))[0]
-            duration = rng.lognormvariate(1.5, 0.8)
-            created = now - timedelta(seconds=rng.randint(0, 89 * 86400))
-            key = (created.date().isoformat(), status, bucket_for(duration))
-            buckets[key] += 1
-            sums[key] = sums.get(key, 0.0) + duration
-            batch.append(
-                (
-                    bench.company_id,
-                    bench.workflow_id,
-                    version,
-                    status,
-                    created,
-                    created,
-                    duration,
-                    created,
-                    created,
-                )
-            )
-        conn.executemany(
-            "INSERT INTO workflow_executions (company_id, workflow_id, version_id, version,"
-            " status, trigger_type, trigger_data, causation_depth, actions_executed, attempt,"
-            " started_at, completed_at, duration_ms, created_at, updated_at)"
-            " VALUES (?,?,?,1,?,'manual','{}',0,3,1,?,?,?,?,?)",
-            batch,
-        )
-    conn.executemany(
-        "INSERT INTO execution_stat_buckets (workflow_id, day, status, bucket, count,"
-        " duration_sum_ms, last_completed_at) VALUES (?,?,?,?,?,?,?)",
-        [
-            (bench.workflow_id, day, status, bucket, count, sums[(day, status, bucket)], now)
-            for (day, status, bucket), count in buckets.items()
-        ],
-    )
-    conn.execute("COMMIT")
-    conn.close()
-    settings = Settings(CRMFLOW_DATABASE_URL=bench.url)
-    timings: list[float] = []
-    with TestClient(create_app(settings, start_runtime=False)) as client:
-        headers = {"Authorization": f"Bearer {token}"}
-        url = f"/api/v1/workflows/{bench.workflow_id}/stats"
-        body = client.get(url, headers=headers).json()
-        for _ in range(50):
-            t0 = time.perf_counter()
-            response = client.get(url, headers=headers)
-            timings.append((time.perf_counter() - t0) * 1000.0)
-            assert response.status_code == 200
-    timings.sort()
-    return {
-        "executions": rows,
-        "total_reported": body["total_executions"],
-        "p50_ms": _pct(timings, 0.5),
-        "max_ms": timings[-1],
-    }
-
-
-def run_bench(
-    *,
-    events: int,
-    rate: int,
-    latency_seconds: float,
-    extra_workflows: int,
-    stats_rows: int,
-    quiet: bool = False,
-) -> dict[str, Any]:
-    """Run every measurement, print a table (unless quiet) and return the figures."""
-    console = Console(stderr=True, quiet=quiet)
-    result: dict[str, Any] = {"machine_cores": _cores(), "events": events}
-    with tempfile.TemporaryDirectory(prefix="crmflow-bench-") as tmp:
-        directory = Path(tmp)
-        console.print(f"floor: writing the rows of {events} executions with plain SQL...")
-        result["floor"] = measure_floor(directory, events)
-        dispose_all()
-        console.print(f"throughput: draining {events} events through the embedded runtime...")
-        bench = Bench(directory, "engine")
-        result["throughput"] = measure_throughput(bench, events)
-        if extra_workflows:
-            console.print(f"throughput with {extra_workflows} extra active workflows...")
-            bench.add_idle_workflows(extra_workflows)
-            result["throughput_with_workflows"] = {
-                **measure_throughput(bench, events),
-                "extra_workflows": extra_workflows,
-            }
-        console.print(f"latency: offering {rate} events/s for {latency_seconds:g} s...")
-        result["latency"] = measure_latency(bench, rate, latency_seconds)
-        dispose_all()
-        if stats_rows:
-            console.print(f"stats: {stats_rows} executions behind GET /stats...")
-            result["stats"] = measure_stats(directory, stats_rows)
-            dispose_all()
-    _summarise(result)
-    _print(console, result)
-    return result
-
-
-def _cores() -> int:
-    return os.cpu_count() or 1
-
-
-def _summarise(result: dict[str, Any]) -> None:
-    floor = result["floor"]["executions_per_s"]
-    result["ratio_to_floor"] = result["throughput"]["executions_per_s"] / floor
-    with_wf = result.get("throughput_with_workflows")
-    if with_wf:
-        base = result["throughput"]["executions_per_s"]
-        result["throughput_drop_percent"] = 100.0 * (base - with_wf["executions_per_s"]) / base
-
-
-def _print(console: Console, result: dict[str, Any]) -> None:
-    table = Table(title="crmflow bench (embedded runtime, SQLite)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row(
-        "floor: same rows, plain SQL (exec/s)", f"{result['floor']['executions_per_s']:.0f}"
-    )
-    table.add_row("engine throughput (exec/s)", f"{result['throughput']['executions_per_s']:.0f}")
-    table.add_row("ratio engine / floor", f"{result['ratio_to_floor']:.2f}")
-    if "throughput_with_workflows" in result:
-        extra = result["throughput_with_workflows"]
-        table.add_row(
-            f"throughput with {extra['extra_workflows']} idle workflows (exec/s)",
-            f"{extra['executions_per_s']:.0f}",
-        )
-        table.add_row("throughput drop", f"{result['throughput_drop_percent']:.1f}%")
-    lat = result["latency"]
-    table.add_row(
-        f"latency at {lat['offered_rate']} ev/s offered: p50 / p99 (ms)",
-        f"{lat['p50_ms']:.1f} / {lat['p99_ms']:.1f}",
-    )
-    if "stats" in result:
-        stats = result["stats"]
-        table.add_row(
-            f"GET /stats over {stats['executions']} executions: p50 / max (ms)",
-            f"{stats['p50_ms']:.1f} / {stats['max_ms']:.1f}",
-        )
-    console.print(table)

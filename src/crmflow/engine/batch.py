@@ -1,0 +1,171 @@
+"""What a batch of runs writes: claims with a lease, then step records, statuses and counters.
+
+A worker claims executions with one UPDATE, walks them, and writes everything they produced at
+the end of the batch with executemany, in the same transaction as their effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, func, or_, select, update
+
+from crmflow.db.base import utcnow
+from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions.stats import add_finished, write_stat_buckets
+from crmflow.workflows.models import Workflow
+
+EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
+STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
+WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
+
+
+@dataclass
+class RunOptions:
+    """Knobs from the settings that the runner needs."""
+
+    worker_id: str = "worker"
+    lease_seconds: int = 60
+    max_causation_depth: int = 5
+
+
+@dataclass
+class BatchWrites:
+    """Everything a batch's runs produced, written once at the end of the batch."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    finals: list[dict[str, Any]] = field(default_factory=list)
+    counters: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    stats: dict[tuple[int, date, str, int], list[Any]] = field(default_factory=dict)
+    outcome: dict[int, str] = field(default_factory=dict)
+
+    def add_run(
+        self,
+        *,
+        execution_id: int,
+        workflow_id: int,
+        status: str,
+        completed: datetime,
+        duration_ms: float,
+        actions_executed: int,
+        decision: dict[str, Any] | None,
+        error: str | None,
+        step_records: list[dict[str, Any]],
+    ) -> None:
+        """Queue one finished run's final status, step records, counter and statistics."""
+        self.steps.extend(step_records)
+        self.finals.append(
+            {
+                "b_id": execution_id,
+                "b_status": status,
+                "b_completed_at": completed,
+                "b_duration_ms": duration_ms,
+                "b_actions": actions_executed,
+                "b_decision": decision,
+                "b_error": error,
+            }
+        )
+        count, _ = self.counters.get(workflow_id, (0, completed))
+        self.counters[workflow_id] = (count + 1, completed)
+        add_finished(
+            self.stats,
+            workflow_id=workflow_id,
+            status=status,
+            duration_ms=duration_ms,
+            completed_at=completed,
+        )
+        self.outcome[execution_id] = status
+
+    def write(self, conn: Connection) -> None:
+        """Write step records, final statuses, counters and statistics with executemany."""
+        if self.steps:
+            conn.execute(STEPS.insert(), self.steps)
+        if self.finals:
+            conn.execute(_FINAL, self.finals)
+        if self.counters:
+            conn.execute(
+                _COUNT_RUNS,
+                [
+                    {"b_id": wf, "b_count": count, "b_last": last}
+                    for wf, (count, last) in self.counters.items()
+                ],
+            )
+        write_stat_buckets(conn, self.stats)
+
+
+def _claim_statement(dialect: str) -> Any:
+    ex = EXECUTIONS.c
+    now: Any = bindparam("now")
+    claimable = and_(
+        ex.id.in_(bindparam("ids", expanding=True)),
+        or_(
+            ex.status == "pending",
+            and_(ex.status == "running", ex.lease_expires_at < now),
+            and_(ex.status == "waiting", ex.resume_at <= now),
+        ),
+    )
+    if dialect == "postgresql":
+        # Rows another worker is running are skipped, not waited for.
+        claimable = ex.id.in_(
+            select(ex.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
+        )
+    return (
+        update(EXECUTIONS)
+        .where(claimable)
+        .values(
+            status="running",
+            lease_owner=bindparam("owner"),
+            lease_expires_at=bindparam("lease_until"),
+            attempt=ex.attempt + 1,
+            started_at=func.coalesce(ex.started_at, now),
+            updated_at=now,
+        )
+        .returning(*EXECUTIONS.c)
+    )
+
+
+# Built once per dialect: statement construction costs more than a small batch's SQL.
+_CLAIM = {name: _claim_statement(name) for name in ("sqlite", "postgresql")}
+
+
+def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[dict[str, Any]]:
+    """Take the lease on those executions that are pending, due, or whose lease expired."""
+    now = utcnow()
+    params = {
+        "ids": ids,
+        "now": now,
+        "owner": options.worker_id,
+        "lease_until": now + timedelta(seconds=options.lease_seconds),
+    }
+    rows = [dict(r._mapping) for r in conn.execute(_CLAIM[conn.dialect.name], params)]
+    rows.sort(key=lambda r: int(r["id"]))
+    return rows
+
+
+_FINAL = (
+    update(EXECUTIONS)
+    .where(EXECUTIONS.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        completed_at=bindparam("b_completed_at"),
+        updated_at=bindparam("b_completed_at"),
+        duration_ms=bindparam("b_duration_ms"),
+        actions_executed=bindparam("b_actions"),
+        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
+        error_message=bindparam("b_error"),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
+
+
+_COUNT_RUNS = (
+    update(WORKFLOWS)
+    .where(WORKFLOWS.c.id == bindparam("b_id"))
+    .values(
+        execution_count=WORKFLOWS.c.execution_count + bindparam("b_count"),
+        last_executed_at=bindparam("b_last"),
+    )
+)
