@@ -269,8 +269,10 @@ def workflows_import(
     company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
 ) -> None:
     """Import workflows (validated like the API; imported as drafts unless marked active)."""
-    from crmflow.common.errors import DomainError
+    from crmflow.engine.errors import DefinitionError
+    from crmflow.workflows.schemas import WorkflowCreate
     from crmflow.workflows.service import create_workflow
+    from crmflow.workflows.validation import validate_definition
 
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -281,16 +283,25 @@ def workflows_import(
     if not isinstance(items, list):
         _fail(f"{source}: expected {{'workflows': [...]}} or a list of workflows")
         return
+    # Check every entry before writing any: an import is all or nothing.
+    checked = []
+    for index, item in enumerate(items):
+        label = f"workflows[{index}] ({item.get('name', '?') if isinstance(item, dict) else '?'})"
+        try:
+            body = WorkflowCreate.model_validate(item).model_dump(mode="json")
+            validate_definition(body)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            _fail(f"{label}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+        except DefinitionError as exc:
+            _fail(f"{label}: {exc}")
+        checked.append(body)
     _prepare()
     created = 0
     with session_scope(get_settings().database_url) as session:
         principal = _admin_principal(session, company)
-        for index, item in enumerate(items):
-            try:
-                create_workflow(session, principal=principal, data=item)
-            except (DomainError, KeyError, TypeError) as exc:
-                message = exc.message if isinstance(exc, DomainError) else f"missing {exc}"
-                _fail(f"workflows[{index}] ({item.get('name', '?')}): {message}")
+        for body in checked:
+            create_workflow(session, principal=principal, data=body)
             created += 1
     console.print(f"imported {created} workflows")
 

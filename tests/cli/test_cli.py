@@ -1,0 +1,175 @@
+"""The `crmflow` command line against a temporary SQLite database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from crmflow.auth.models import Company, User
+from crmflow.auth.service import principal_for_token
+from crmflow.cli import app
+from crmflow.config import get_settings
+from crmflow.crm.models import Activity, Organisation
+from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.workflows.models import Workflow
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("CRMFLOW_DATABASE_URL", url)
+    monkeypatch.setenv("CRMFLOW_ADMIN_TOKEN", "cli-admin-token")
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+    dispose_all()
+
+
+def _count(url: str, model: type) -> int:
+    with get_session_factory(url, writer=False)() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_db_upgrade_bootstraps_the_admin(cli_db: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with get_session_factory(cli_db, writer=False)() as session:
+        principal = principal_for_token(session, "cli-admin-token")
+        assert principal is not None and principal.role == "admin"
+
+
+def test_users_create_makes_the_company_and_prints_a_working_token(cli_db: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "Boss@Acme.test",
+            "--company",
+            "Acme",
+            "--role",
+            "admin",
+            "--titles",
+            "director,cfo",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    manager = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "m@acme.test",
+            "--company",
+            "Acme",
+            "--titles",
+            "manager",
+            "--manager-email",
+            "boss@acme.test",
+        ],
+    )
+    assert manager.exit_code == 0, manager.output
+    with get_session_factory(cli_db, writer=False)() as session:
+        principal = principal_for_token(session, token)
+        assert principal is not None and principal.email == "boss@acme.test"
+        boss = session.scalars(select(User).where(User.email == "boss@acme.test")).one()
+        assert boss.titles == ["director", "cfo"]
+        m = session.scalars(select(User).where(User.email == "m@acme.test")).one()
+        assert m.manager_id == boss.id and m.role == "editor"
+        assert session.scalars(select(Company.name).where(Company.name == "Acme")).one()
+    again = runner.invoke(app, ["users", "token", "--email", "boss@acme.test"])
+    assert again.exit_code == 0 and again.stdout.strip() != token
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "x@y.test", "--company", "Acme", "--role", "god"], "--role"),
+        (
+            ["--email", "x@y.test", "--company", "Acme", "--manager-email", "no@body.test"],
+            "--manager-email",
+        ),
+        (["--email", "not-an-email", "--company", "Acme"], "email"),
+    ],
+)
+def test_users_create_refuses_bad_input_with_a_clear_error(
+    cli_db: str, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["users", "create", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_demo_loads_a_sales_team_history_and_active_templates(cli_db: str) -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert _count(cli_db, Organisation) == 30
+    assert _count(cli_db, Activity) > 60
+    with get_session_factory(cli_db, writer=False)() as session:
+        titles = {t for ts in session.scalars(select(User.titles)) for t in ts}
+        assert {"sales", "manager", "director", "cfo"} <= titles
+        slugs = set(
+            session.scalars(select(Workflow.template_slug).where(Workflow.status == "active"))
+        )
+        assert slugs == {
+            "relance-deal-inactif",
+            "onboarding-nouveau-client",
+            "alerte-manager-deal-50k",
+        }
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0 and "already has data" in second.output
+    assert _count(cli_db, Organisation) == 30
+
+
+def test_workflows_export_then_import_round_trips(cli_db: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    target = tmp_path / "flows.json"
+    exported = runner.invoke(app, ["workflows", "export", "-o", str(target)])
+    assert exported.exit_code == 0, exported.output
+    data = json.loads(target.read_text())
+    assert len(data["workflows"]) == 3
+    imported = runner.invoke(app, ["workflows", "import", str(target)])
+    assert imported.exit_code == 0, imported.output
+    assert _count(cli_db, Workflow) == 6
+
+
+def test_workflows_import_names_the_bad_entry_and_writes_nothing(
+    cli_db: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "workflows": [
+                    {"name": "ok", "trigger_type": "manual", "actions": []},
+                    {"name": "broken", "trigger_type": "manual", "actions": [{"type": "send_fax"}]},
+                ]
+            }
+        )
+    )
+    result = runner.invoke(app, ["workflows", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "workflows[1] (broken)" in result.output and "actions[0].type" in result.output
+    assert _count(cli_db, Workflow) == 0
+
+
+def test_an_invalid_setting_is_a_one_line_error(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRMFLOW_RUNTIME", "celery")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert "CRMFLOW_RUNTIME" in result.output and "Traceback" not in result.output
