@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 
 from crmflow.auth import users as user_admin
 from crmflow.auth.deps import Admin, CurrentUser
@@ -23,9 +23,7 @@ from crmflow.auth.service import create_user, login, revoke_token
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import Role
 from crmflow.common.errors import NotFound
-from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
-
-Paging = Annotated[PageParams, Depends(page_params)]
+from crmflow.common.pagination import Page, Paging, page_of
 
 router = APIRouter()
 auth = APIRouter(prefix="/auth", tags=["auth"])
@@ -69,8 +67,7 @@ def list_tokens(
 ) -> dict[str, Any]:
     """List your tokens (never the tokens themselves)."""
     query = user_admin.tokens_query(principal=principal, user_id=user_id)
-    rows, total = paginate(session, query, paging)
-    return make_page([TokenOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query, paging, TokenOut)
 
 
 @auth.delete(
@@ -100,8 +97,7 @@ def list_users(
         title=title,
         is_active=is_active,
     )
-    rows, total = paginate(session, query, paging)
-    return make_page([UserOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query, paging, UserOut)
 
 
 @users.get("/me", response_model=UserOut, summary="Who am I")

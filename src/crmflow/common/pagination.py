@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,12 @@ def page_params(
     return PageParams(page=page, size=size)
 
 
+Paging = Annotated[PageParams, Depends(page_params)]
+SortParam = Annotated[
+    str, Query(description="column to sort by, `-` prefix for descending (e.g. `-created_at`)")
+]
+
+
 def paginate(session: Session, query: Select[Any], params: PageParams) -> tuple[list[Any], int]:
     """Run a select for one page and count the whole result."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -54,3 +60,15 @@ def make_page(items: list[Any], total: int, params: PageParams) -> dict[str, Any
         "size": params.size,
         "pages": pages,
     }
+
+
+def page_of(
+    session: Session,
+    query: Select[Any],
+    params: PageParams,
+    item_model: type[BaseModel] | None = None,
+) -> dict[str, Any]:
+    """Build one page of a select's rows, converted to `item_model` if given (else by the route)."""
+    rows, total = paginate(session, query, params)
+    items = rows if item_model is None else [item_model.model_validate(row) for row in rows]
+    return make_page(items, total, params)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
-from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+from crmflow.common.pagination import Page, Paging, SortParam, page_of
 from crmflow.crm import notifications as notification_service
 from crmflow.crm import queries, service
 from crmflow.crm.models import Activity, Task
@@ -27,11 +27,6 @@ from crmflow.crm.schemas import (
     TaskStatus,
     TaskUpdate,
 )
-
-Paging = Annotated[PageParams, Depends(page_params)]
-SortParam = Annotated[
-    str, Query(description="column to sort by, `-` prefix for descending (e.g. `-created_at`)")
-]
 
 router = APIRouter()
 tasks = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -66,8 +61,7 @@ def list_tasks(
         related_id=related_id,
         sort=sort,
     )
-    rows, total = paginate(session, query, paging)
-    return make_page([TaskOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query, paging, TaskOut)
 
 
 @tasks.get("/{task_id}", response_model=TaskOut, summary="Get a task")
@@ -150,8 +144,7 @@ def list_activities(
         user_id=user_id,
         sort=sort,
     )
-    rows, total = paginate(session, query, paging)
-    return make_page([ActivityOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query, paging, ActivityOut)
 
 
 @activities.get("/{activity_id}", response_model=ActivityOut, summary="Get an activity")
@@ -227,8 +220,7 @@ def list_notifications(
     query = queries.notifications(
         company_id=principal.company_id, user_id=principal.user_id, unread=unread
     )
-    rows, total = paginate(session, query, paging)
-    return make_page([NotificationOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query, paging, NotificationOut)
 
 
 @notifications.get("/unread-count", response_model=CountOut, summary="Count my unread")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy import select
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.errors import Invalid, NotFound
-from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.crm.records import is_valid_id
 from crmflow.events.inbound import record_inbound_event
 from crmflow.events.models import Event
@@ -75,7 +75,7 @@ def send_event(
 def list_events(
     session: DbSession,
     principal: CurrentUser,
-    paging: Annotated[PageParams, Depends(page_params)],
+    paging: Paging,
     type: str | None = None,
     entity_type: str | None = None,
     entity_id: int | None = None,
@@ -95,8 +95,7 @@ def list_events(
         query = query.where(Event.dispatched_at.is_not(None))
     elif dispatched is False:
         query = query.where(Event.dispatched_at.is_(None))
-    rows, total = paginate(session, query.order_by(Event.id.desc()), paging)
-    return make_page([EventOut.model_validate(row) for row in rows], total, paging)
+    return page_of(session, query.order_by(Event.id.desc()), paging, EventOut)
 
 
 @router.get("/{event_id}", response_model=EventOut, summary="Get an event")

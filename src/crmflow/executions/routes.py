@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from crmflow.auth.deps import CurrentUser
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
-from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.executions import service
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
@@ -39,7 +39,7 @@ def execution_detail(session: Session, execution: WorkflowExecution) -> dict[str
 def list_executions(
     session: DbSession,
     principal: CurrentUser,
-    params: Annotated[PageParams, Depends(page_params)],
+    params: Paging,
     workflow_id: int | None = None,
     status: ExecutionStatus | None = None,
     trigger_entity_type: str | None = None,
@@ -57,8 +57,7 @@ def list_executions(
         since=since,
         until=until,
     )
-    rows, total = paginate(session, query, params)
-    return make_page(rows, total, params)
+    return page_of(session, query, params)
 
 
 @router.get(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
-from crmflow.common.pagination import Page, PageParams, make_page, page_params, paginate
+from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.executions import service as executions
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.routes import execution_detail
@@ -59,7 +59,7 @@ def templates_create(
 def list_workflows(
     session: DbSession,
     principal: CurrentUser,
-    params: Annotated[PageParams, Depends(page_params)],
+    params: Paging,
     status: WorkflowStatus | None = None,
     trigger_type: TriggerType | None = None,
     is_template: bool | None = None,
@@ -73,8 +73,7 @@ def list_workflows(
         is_template=is_template,
         q=q,
     )
-    rows, total = paginate(session, query, params)
-    return make_page(rows, total, params)
+    return page_of(session, query, params)
 
 
 @router.post(
@@ -184,7 +183,7 @@ def list_workflow_executions(
     workflow_id: int,
     session: DbSession,
     principal: CurrentUser,
-    params: Annotated[PageParams, Depends(page_params)],
+    params: Paging,
     status: ExecutionStatus | None = None,
 ) -> dict[str, Any]:
     """List the executions of one workflow, newest first."""
@@ -194,8 +193,7 @@ def list_workflow_executions(
         workflow_id=workflow_id,
         status=status.value if status else None,
     )
-    rows, total = paginate(session, query, params)
-    return make_page(rows, total, params)
+    return page_of(session, query, params)
 
 
 @router.get(
