@@ -34,12 +34,15 @@ class ActionContext:
     now: datetime
     # Looks users up (with their manager) and caches them for the batch: `users.user(id)`.
     users: Any = None
+    # The run's connection when the runner has it at hand (session.connection() costs ORM
+    # bookkeeping on every call).
+    connection: Connection | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def conn(self) -> Connection:
         """The connection of the run's transaction, for Core statements."""
-        return self.session.connection()
+        return self.connection if self.connection is not None else self.session.connection()
 
     def user(self, user_id: int) -> dict[str, Any]:
         """Return a user of the run as a dict ({} when unknown)."""

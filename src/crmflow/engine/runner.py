@@ -361,6 +361,7 @@ def _run_action(
             causation_depth=int(row["causation_depth"] or 0),
             now=run.now,
             users=loader,
+            connection=loader.conn,
         )
         if action.uses_orm:
             with session.begin_nested():
