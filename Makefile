@@ -29,14 +29,16 @@ typecheck:
 	$(BIN)/mypy src
 
 unit:
+	$(BIN)/python -m tests.support.services
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (started if it is down; a failure to get one fails the
-# target). The kill -9 test drives its own SQLite server, so it runs once, in `unit`.
+# target). The kill -9 test and tests/integration (which make their own databases) run once,
+# in `unit`.
 unit-pg:
 	@url=$$($(BIN)/python -m tests.support.postgres) && echo "PostgreSQL pass on $$url" && \
 	CRMFLOW_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \
-		--deselect tests/runtime/test_restart_kill9.py $(PYTEST_ARGS)
+		--deselect tests/runtime/test_restart_kill9.py --ignore tests/integration $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/crmflow bench

@@ -83,6 +83,41 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
+def _celery_argv(ctx: typer.Context, command: str) -> tuple[Any, list[str]]:
+    """Check the database and broker, then build Celery's argv (extra options pass through)."""
+    from crmflow.runtime.celery_app import celery_app, configure
+    from crmflow.runtime.celery_client import BrokerUnavailable, check_broker
+
+    settings = get_settings()
+    _prepare()
+    try:
+        check_broker(settings)
+    except BrokerUnavailable as exc:
+        _fail(str(exc))
+    configure(celery_app, settings)
+    return celery_app, [command, *ctx.args]
+
+
+EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+@app.command(context_settings=EXTRA_ARGS)
+def worker(ctx: typer.Context) -> None:
+    """Run a Celery worker (CRMFLOW_RUNTIME=celery); extra options go to Celery, e.g.
+    `crmflow worker --concurrency 2 --hostname w1@%h`."""
+    celery_app, argv = _celery_argv(ctx, "worker")
+    if not any(a.startswith(("--loglevel", "-l")) for a in argv):
+        argv.append("--loglevel=info")
+    celery_app.worker_main(argv)
+
+
+@app.command(context_settings=EXTRA_ARGS)
+def beat(ctx: typer.Context) -> None:
+    """Run Celery beat: the seed's schedule plus the relay tick; extra options go to Celery."""
+    celery_app, argv = _celery_argv(ctx, "beat")
+    celery_app.start(argv)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations (also done automatically by `serve`)."""

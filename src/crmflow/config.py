@@ -17,8 +17,7 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///./crmflow.db", validation_alias=AliasChoices("CRMFLOW_DATABASE_URL")
     )
-    # The Celery runtime arrives with the scale-out work; refusing it beats running nothing.
-    runtime: Literal["embedded"] = Field(
+    runtime: Literal["embedded", "celery"] = Field(
         "embedded", validation_alias=AliasChoices("CRMFLOW_RUNTIME")
     )
     broker_url: str = Field(

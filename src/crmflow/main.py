@@ -73,12 +73,20 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
 
             runtime = EmbeddedRuntime(settings)
             runtime.start()
+        elif start_runtime and settings.runtime == "celery":
+            from crmflow.runtime.celery_client import start_celery_client
+
+            start_celery_client(settings)
         app.state.runtime = runtime
         try:
             yield
         finally:
             if runtime is not None:
                 runtime.stop()
+            if start_runtime and settings.runtime == "celery":
+                from crmflow.runtime import signals
+
+                signals.unsubscribe_all()
 
     app = FastAPI(
         title="crmflow",

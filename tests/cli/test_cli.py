@@ -168,7 +168,7 @@ def test_workflows_import_names_the_bad_entry_and_writes_nothing(
 def test_an_invalid_setting_is_a_one_line_error(
     cli_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CRMFLOW_RUNTIME", "celery")
+    monkeypatch.setenv("CRMFLOW_RUNTIME", "kafka")
     get_settings.cache_clear()
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 1

@@ -1,0 +1,111 @@
+"""The seed's Celery tasks by name. Each one reads the database; messages carry only ids.
+
+Tasks are bound to crmflow's app explicitly (not `shared_task`): Celery's "current app" is
+thread-local, and a task resolved from another thread would publish through Celery's default
+app and its default broker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crmflow.config import get_settings
+from crmflow.db.base import utcnow
+from crmflow.db.session import get_session_factory
+from crmflow.engine.batch import RunOptions
+from crmflow.engine.runner import run_batch
+from crmflow.runtime import jobs
+from crmflow.runtime.celery_app import celery_app
+from crmflow.runtime.dispatcher import dispatch_pending_events
+
+log = logging.getLogger("crmflow.tasks")
+STALE_PENDING = timedelta(seconds=5)
+
+
+def _options() -> RunOptions:
+    settings = get_settings()
+    return RunOptions(
+        worker_id=f"{socket.gethostname()}:{os.getpid()}",
+        lease_seconds=settings.lease_seconds,
+        max_causation_depth=settings.max_causation_depth,
+    )
+
+
+def _factory() -> sessionmaker[Session]:
+    return get_session_factory(get_settings().database_url)
+
+
+def enqueue_executions(execution_ids: list[int]) -> None:
+    """Send one execute task per execution id."""
+    for execution_id in execution_ids:
+        execute_workflow_async.delay(execution_id)
+
+
+@celery_app.task(
+    name="crmflow.execute_workflow_async",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def execute_workflow_async(execution_id: int, *_: object, **__: object) -> str | None:
+    """Claim and run one execution (a no-op when another worker has it or it is finished)."""
+    with _factory()() as session:
+        result = run_batch(session, [int(execution_id)], _options())
+    return result.outcome.get(int(execution_id))
+
+
+@celery_app.task(name="crmflow.trigger_workflows_for_event")
+def trigger_workflows_for_event(*_: object, **__: object) -> int:
+    """Dispatch every undispatched event (the seed's arguments are accepted and ignored: the
+    outbox in the database is the truth) and enqueue the executions it creates."""
+    created_total = 0
+    with _factory()() as session:
+        while True:
+            seen, created = dispatch_pending_events(session, limit=500)
+            enqueue_executions(created)
+            created_total += len(created)
+            if seen < 500:
+                return created_total
+
+
+@celery_app.task(name="crmflow.check_inactivity_workflows")
+def check_inactivity_workflows() -> int:
+    """Start inactivity workflows for idle records (once per record per idle period)."""
+    with _factory()() as session:
+        ids = jobs.check_inactivity(session, now=utcnow())
+    enqueue_executions(ids)
+    return len(ids)
+
+
+@celery_app.task(name="crmflow.run_scheduled_workflows")
+def run_scheduled_workflows(frequency: str | None = None) -> int:
+    """Fire due scheduled workflows (all of them, or one frequency), once per fire time."""
+    with _factory()() as session:
+        ids = jobs.fire_scheduled(session, now=utcnow(), frequency=frequency)
+    enqueue_executions(ids)
+    return len(ids)
+
+
+@celery_app.task(name="crmflow.cleanup_old_executions")
+def cleanup_old_executions(days_to_keep: int = 90) -> int:
+    """Delete finished executions older than `days_to_keep` days."""
+    with _factory()() as session:
+        return jobs.prune_executions(session, now=utcnow(), retention_days=int(days_to_keep))
+
+
+@celery_app.task(name="crmflow.relay")
+def relay() -> int:
+    """Frequent tick: dispatch the outbox, fire due schedules, re-send stalled executions."""
+    trigger_workflows_for_event()
+    run_scheduled_workflows()
+    with _factory()() as session:
+        ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
+    enqueue_executions(ids)
+    return len(ids)
