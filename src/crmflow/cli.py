@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from crmflow.config import Settings
 from crmflow.config import get_settings as load_settings
-from crmflow.db.session import mask_url, session_scope
+from crmflow.db.session import dispose_all, mask_url, session_scope
 
 app = typer.Typer(help="crmflow: workflow automation for a CRM.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
@@ -90,6 +90,9 @@ def _celery_argv(ctx: typer.Context, command: str) -> tuple[Any, list[str]]:
 
     settings = get_settings()
     _prepare()
+    # The parent forks the pool processes: it must not hold database connections they
+    # would inherit and share.
+    dispose_all()
     try:
         check_broker(settings)
     except BrokerUnavailable as exc:

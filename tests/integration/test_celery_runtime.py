@@ -9,25 +9,21 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from crmflow.config import Settings
 from crmflow.crm.models import Task
-from crmflow.db.migrate import upgrade
-from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.db.session import get_session_factory
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
 from crmflow.runtime import signals
 from tests.conftest import make_tenant
+from tests.integration.processes import purge_queue, start_worker
 
 PG_ADMIN = os.environ.get(
     "CRMFLOW_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -36,55 +32,6 @@ BROKERS = {
     "redis": "redis://127.0.0.1:6379/15",
     "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",
 }
-
-
-@pytest.fixture()
-def pg_url() -> Iterator[str]:
-    name = f"crmflow_celery_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-    upgrade(url)
-    yield url
-    dispose_all()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _purge(broker: str) -> None:
-    from kombu.connection import Connection
-
-    with Connection(broker) as conn:
-        conn.default_channel.queue_purge("celery")
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crmflow",
-            "worker",
-            "--concurrency",
-            "2",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"test-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if b" ready." in log.read_bytes():
-            return proc
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(f"celery worker did not start:\n{log.read_text()[-3000:]}")
 
 
 @pytest.mark.parametrize("broker_name", sorted(BROKERS))
@@ -103,9 +50,9 @@ def test_events_run_once_each_through_a_real_worker(
     )
     with get_session_factory(pg_url)() as session:
         tenant = make_tenant(session, "Acme")
-    worker = _start_worker(env, tmp_path / "worker.log")
+    worker = start_worker(env, tmp_path / "worker.log")
     try:
-        _purge(broker)
+        purge_queue(broker)
         with TestClient(create_app(settings)) as client:
             headers = tenant.headers()
             created = client.post(

@@ -194,10 +194,14 @@ def get_session_factory(url: str, *, writer: bool = True) -> sessionmaker[Sessio
     return _factories[key]
 
 
-def dispose_all() -> None:
-    """Close every pooled connection (tests and shutdown)."""
+def dispose_all(*, close: bool = True) -> None:
+    """Forget every engine and its pooled connections (tests, shutdown, after a fork).
+
+    After a fork pass `close=False`: the connections belong to the parent, which may still
+    use them, so the child must drop them without closing the sockets.
+    """
     for engine in _engines.values():
-        engine.dispose()
+        engine.dispose(close=close)
         _LOCKS.pop(engine, None)
     _engines.clear()
     _factories.clear()

@@ -12,12 +12,13 @@ import os
 import socket
 from datetime import timedelta
 
+from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.config import get_settings
 from crmflow.db.base import utcnow
-from crmflow.db.session import get_session_factory
+from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
 from crmflow.runtime import jobs
@@ -25,6 +26,15 @@ from crmflow.runtime.celery_app import celery_app
 from crmflow.runtime.dispatcher import dispatch_pending_events
 
 log = logging.getLogger("crmflow.tasks")
+
+
+@worker_process_init.connect
+def _fresh_connections_after_fork(**_: object) -> None:
+    """Drop pooled connections inherited from the parent: two processes sharing one socket
+    read each other's results (garbled rows, wrong parameters)."""
+    dispose_all(close=False)
+
+
 STALE_PENDING = timedelta(seconds=5)
 
 
