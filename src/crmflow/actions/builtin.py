@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Table
 
 from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_entity
-from crmflow.actions.registry import Action, ActionContext, ActionFailed, register
+from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.errors import DomainError
 from crmflow.crm import service as crm
@@ -26,10 +26,6 @@ Entity = Literal["organisation", "deal", "contact", "task"]
 
 class _Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-def _is_template(value: Any) -> bool:
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
 
 
 def _crm_call(func: Any, **kwargs: Any) -> Any:
@@ -60,7 +56,7 @@ class CreateTask(Action):
 
     def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
         due = config.get("due_date")
-        if due is not None and not _is_template(due):
+        if due is not None and not is_template(due):
             try:
                 parse_relative_datetime(due, datetime.now().astimezone())
             except ValueError as exc:
@@ -119,7 +115,7 @@ class UpdateField(Action):
     def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
         target = config.get("entity") or entity_type
         field = config.get("field")
-        if target and isinstance(field, str) and not _is_template(field):
+        if target and isinstance(field, str) and not is_template(field):
             try:
                 crm.validate_update_field(target, field)
             except DomainError as exc:

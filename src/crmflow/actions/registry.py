@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.templating import has_template
 
 LatencyClass = Literal["instant", "fast", "medium", "slow", "very_slow"]
 
@@ -84,8 +85,8 @@ class Action:
         self, config: dict[str, Any], *, path: str, entity_type: str | None
     ) -> None:
         """Check a config at save time: unknown keys, missing keys, types of literal values."""
-        literal = {k: v for k, v in config.items() if not _is_template(v)}
-        templated = {k for k, v in config.items() if _is_template(v)}
+        literal = {k: v for k, v in config.items() if not is_template(v)}
+        templated = {k for k, v in config.items() if is_template(v)}
         try:
             self.config_model.model_validate(literal)
         except ValidationError as exc:
@@ -115,8 +116,9 @@ class Action:
         raise NotImplementedError
 
 
-def _is_template(value: Any) -> bool:
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
+def is_template(value: Any) -> bool:
+    """Tell whether a config value is a template string (rendered at run time)."""
+    return isinstance(value, str) and has_template(value)
 
 
 _REGISTRY: dict[str, Action] = {}
