@@ -118,6 +118,8 @@ def worker(ctx: typer.Context) -> None:
 def beat(ctx: typer.Context) -> None:
     """Run Celery beat: the seed's schedule plus the relay tick; extra options go to Celery."""
     celery_app, argv = _celery_argv(ctx, "beat")
+    if not any(a.startswith(("--loglevel", "-l")) for a in argv):
+        argv.append("--loglevel=info")  # one line per task sent: the audit trail of the beat
     celery_app.start(argv)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from croniter import croniter
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +54,36 @@ class Settings(BaseSettings):
     public_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("CRMFLOW_PUBLIC_URL")
     )
+    # Celery runtime: an execution whose worker died this many times is failed, not retried.
+    max_worker_losses: int = Field(
+        3, ge=1, le=100, validation_alias=AliasChoices("CRMFLOW_MAX_WORKER_LOSSES")
+    )
+    broker_visibility_timeout: int = Field(
+        3600, ge=1, validation_alias=AliasChoices("CRMFLOW_BROKER_VISIBILITY_TIMEOUT")
+    )
+    # Beat's crontabs (5-field cron, UTC; "off" disables): the seed's schedule by default.
+    schedule_inactivity: str = Field(
+        "0 2 * * *", validation_alias=AliasChoices("CRMFLOW_SCHEDULE_INACTIVITY")
+    )
+    schedule_daily: str = Field(
+        "0 9 * * *", validation_alias=AliasChoices("CRMFLOW_SCHEDULE_DAILY")
+    )
+    schedule_weekly: str = Field(
+        "0 9 * * 1", validation_alias=AliasChoices("CRMFLOW_SCHEDULE_WEEKLY")
+    )
+    schedule_cleanup: str = Field(
+        "0 3 * * 0", validation_alias=AliasChoices("CRMFLOW_SCHEDULE_CLEANUP")
+    )
+
+    @field_validator("schedule_inactivity", "schedule_daily", "schedule_weekly", "schedule_cleanup")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value.lower() in ("off", ""):
+            return "off"
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '0 2 * * *')")
+        return value
 
 
 @lru_cache(maxsize=1)

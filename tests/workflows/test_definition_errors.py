@@ -123,9 +123,24 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "actions[1].id",
     ),
     (
-        "delay not yet supported",
-        _with(actions=[{"type": "delay", "config": {"duration": "3 days"}}]),
-        "actions[0].type",
+        "delay without duration or until",
+        _with(actions=[{"type": "delay", "config": {}}]),
+        "actions[0].config",
+    ),
+    (
+        "delay with a bad duration",
+        _with(actions=[{"type": "delay", "config": {"duration": "soon"}}]),
+        "actions[0].config.duration",
+    ),
+    (
+        "delay until something that is not a date",
+        _with(actions=[{"type": "delay", "config": {"until": "next tuesday-ish"}}]),
+        "actions[0].config.until",
+    ),
+    (
+        "delay with an unknown option",
+        _with(actions=[{"type": "delay", "config": {"duration": "1h", "hours": 2}}]),
+        "actions[0].config.hours",
     ),
     (
         "approval not yet supported",
@@ -160,7 +175,7 @@ def test_bad_definition_is_422_naming_the_path(
 
 
 def test_not_yet_supported_message_is_clear(client: TestClient, tenant: Tenant) -> None:
-    body = _with(actions=[{"type": "delay", "config": {"duration": "3 days"}}])
+    body = _with(actions=[{"type": "approval", "config": {}}])
     response = client.post("/api/v1/workflows", json=body, headers=tenant.headers())
     assert "not supported yet" in response.text
 

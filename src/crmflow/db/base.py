@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, func
@@ -25,9 +26,39 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+def parse_simulated_clock(spec: str) -> tuple[datetime, float, float]:
+    """Parse `CRMFLOW_SIMULATED_CLOCK` = "<start ISO>,<real anchor, unix s>,<rate>"."""
+    try:
+        start_text, anchor_text, rate_text = (part.strip() for part in spec.split(","))
+        start = datetime.fromisoformat(start_text.replace("Z", "+00:00"))
+        anchor, rate = float(anchor_text), float(rate_text)
+    except ValueError:
+        raise ValueError(
+            f"CRMFLOW_SIMULATED_CLOCK {spec!r}: expected '<start ISO>,<real unix time>,<rate>', "
+            "e.g. '2026-11-30T00:00:00Z,1795000000,1440'"
+        ) from None
+    if start.tzinfo is None or rate <= 0:
+        raise ValueError("CRMFLOW_SIMULATED_CLOCK: the start needs a zone; the rate must be > 0")
+    return start, anchor, rate
+
+
+# A simulated clock for tests and rehearsals only: simulated time starts at `start` when the
+# real clock reads `anchor` and runs `rate` times faster, identically in every process that
+# shares the setting (beats and workers), so a day of schedules can be replayed in a minute.
+_SIMULATED = (
+    parse_simulated_clock(os.environ["CRMFLOW_SIMULATED_CLOCK"])
+    if os.environ.get("CRMFLOW_SIMULATED_CLOCK")
+    else None
+)
+
+
 def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
+    """Return the current time as an aware UTC datetime (simulated when so configured)."""
+    if _SIMULATED is None:
+        return datetime.now(UTC)
+    start, anchor, rate = _SIMULATED
+    real = datetime.now(UTC).timestamp()
+    return start + timedelta(seconds=(real - anchor) * rate)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

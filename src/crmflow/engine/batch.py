@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, select, update
 
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -29,6 +29,10 @@ class RunOptions:
     worker_id: str = "worker"
     lease_seconds: int = 60
     max_causation_depth: int = 5
+    # Commit the claims before running (Celery): a worker killed mid-run then leaves a trace
+    # (attempt, worker_losses) that bounds how often a poison run is retried.
+    commit_claims: bool = False
+    max_worker_losses: int = 3
 
 
 @dataclass
@@ -37,6 +41,7 @@ class BatchWrites:
 
     steps: list[dict[str, Any]] = field(default_factory=list)
     finals: list[dict[str, Any]] = field(default_factory=list)
+    waits: list[dict[str, Any]] = field(default_factory=list)
     counters: dict[int, tuple[int, datetime]] = field(default_factory=dict)
     stats: dict[tuple[int, date, str, int], list[Any]] = field(default_factory=dict)
     outcome: dict[int, str] = field(default_factory=dict)
@@ -78,12 +83,36 @@ class BatchWrites:
         )
         self.outcome[execution_id] = status
 
+    def add_wait(
+        self,
+        *,
+        execution_id: int,
+        resume_at: datetime,
+        actions_executed: int,
+        decision: dict[str, Any] | None,
+        step_records: list[dict[str, Any]],
+    ) -> None:
+        """Queue a run that pauses until `resume_at` (a delay step): it keeps its decision."""
+        self.steps.extend(step_records)
+        self.waits.append(
+            {
+                "b_id": execution_id,
+                "b_resume_at": resume_at,
+                "b_actions": actions_executed,
+                "b_decision": decision,
+                "b_now": utcnow(),
+            }
+        )
+        self.outcome[execution_id] = "waiting"
+
     def write(self, conn: Connection) -> None:
         """Write step records, final statuses, counters and statistics with executemany."""
         if self.steps:
             conn.execute(STEPS.insert(), self.steps)
         if self.finals:
             conn.execute(_FINAL, self.finals)
+        if self.waits:
+            conn.execute(_WAIT, self.waits)
         if self.counters:
             conn.execute(
                 _COUNT_RUNS,
@@ -119,6 +148,8 @@ def _claim_statement(dialect: str) -> Any:
             lease_owner=bindparam("owner"),
             lease_expires_at=bindparam("lease_until"),
             attempt=ex.attempt + 1,
+            # SET sees the old status: a claim of a `running` row means its worker was lost.
+            worker_losses=ex.worker_losses + case((ex.status == "running", 1), else_=0),
             started_at=func.coalesce(ex.started_at, now),
             updated_at=now,
         )
@@ -142,6 +173,66 @@ def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[d
     rows = [dict(r._mapping) for r in conn.execute(_CLAIM[conn.dialect.name], params)]
     rows.sort(key=lambda r: int(r["id"]))
     return rows
+
+
+def _fence_statement() -> Any:
+    ex = EXECUTIONS.c
+    return (
+        select(ex.id)
+        .where(
+            ex.id.in_(bindparam("ids", expanding=True)),
+            ex.status == "running",
+            ex.lease_owner == bindparam("owner"),
+        )
+        # Locked for the whole run: a worker that claims after our lease expired skips the
+        # rows instead of running them a second time.
+        .with_for_update(skip_locked=True)
+    )
+
+
+_FENCE = _fence_statement()
+
+
+def fence_claims(
+    conn: Connection, rows: list[dict[str, Any]], options: RunOptions
+) -> list[dict[str, Any]]:
+    """Lock the rows claimed in an earlier transaction; drop those another worker took since."""
+    if not rows:
+        return rows
+    ids = [int(r["id"]) for r in rows]
+    held = set(conn.scalars(_FENCE, {"ids": ids, "owner": options.worker_id}))
+    return [r for r in rows if int(r["id"]) in held]
+
+
+_RELEASE = (
+    update(EXECUTIONS)
+    .where(
+        EXECUTIONS.c.id.in_(bindparam("ids", expanding=True)),
+        EXECUTIONS.c.status == "running",
+        EXECUTIONS.c.lease_owner == bindparam("owner"),
+    )
+    .values(status="pending", lease_owner=None, lease_expires_at=None)
+)
+
+
+def release_claims(conn: Connection, ids: list[int], options: RunOptions) -> None:
+    """Hand claimed executions back (after an infrastructure error), without a worker loss."""
+    conn.execute(_RELEASE, {"ids": ids, "owner": options.worker_id})
+
+
+_WAIT = (
+    update(EXECUTIONS)
+    .where(EXECUTIONS.c.id == bindparam("b_id"))
+    .values(
+        status="waiting",
+        resume_at=bindparam("b_resume_at"),
+        updated_at=bindparam("b_now"),
+        actions_executed=bindparam("b_actions"),
+        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
 
 
 _FINAL = (

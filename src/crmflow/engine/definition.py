@@ -13,15 +13,16 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
-from crmflow.engine.dates import parse_duration
+from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.errors import DefinitionError
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
 # Control steps the model accepts but the runner does not execute yet (issue: flow control).
-NOT_YET_SUPPORTED = ("parallel", "delay", "approval")
+NOT_YET_SUPPORTED = ("parallel", "approval")
 STEP_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 
 
@@ -102,11 +103,43 @@ class ParallelStep(StepBase):
     branches: list[list[Step]] = Field(default_factory=list)
 
 
+class DelayConfig(BaseModel):
+    """How long a delay step waits: a duration, or until a date (often a template)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    duration: str | int | float | None = None
+    until: str | None = None
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str | float | None) -> str | float | None:
+        if value is not None:
+            parse_duration(value)  # ValueError names the problem; pydantic adds the path
+        return value
+
+    @field_validator("until")
+    @classmethod
+    def _until(cls, value: str | None) -> str | None:
+        if value is not None and "{" not in value and coerce_datetime(value) is None:
+            raise ValueError(
+                f"{value!r} is not a date: use ISO 8601 ('2026-12-01T09:00:00Z') or a "
+                "template such as '{{ deal.close_date }}'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> DelayConfig:
+        if (self.duration is None) == (self.until is None):
+            raise ValueError("set exactly one of `duration` (e.g. '3 days') or `until`")
+        return self
+
+
 class DelayStep(StepBase):
-    """Wait for a duration or until a date (executed in a later release)."""
+    """Wait for a duration or until a date; the execution waits in the database (`resume_at`)."""
 
     type: Literal["delay"]
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: DelayConfig
 
 
 class ApprovalStep(StepBase):

@@ -24,13 +24,22 @@ from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.db.base import utcnow
-from crmflow.engine.batch import STEPS, BatchWrites, RunOptions, claim_batch
+from crmflow.engine.batch import (
+    STEPS,
+    BatchWrites,
+    RunOptions,
+    claim_batch,
+    fence_claims,
+    release_claims,
+)
 from crmflow.engine.context import ContextLoader
+from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.definition import (
     ActionStep,
     BranchStep,
     CompiledStep,
     CompiledWorkflow,
+    DelayStep,
     StopStep,
     compile_definition,
 )
@@ -82,6 +91,7 @@ class _Run:
     actions_executed: int = 0
     failed: str | None = None
     stopped: str | None = None
+    resume_at: datetime | None = None
     position: int = 0
 
     @property
@@ -134,16 +144,26 @@ def run_batch(
     """
     batch = BatchWrites()
     remaining = list(execution_ids)
+    claimed: list[int] = []
     try:
-        conn = session.connection()
-        loader = ContextLoader(conn)
         started = time.perf_counter()
-        while remaining:
-            chunk, remaining = remaining[:CLAIM_CHUNK], remaining[CLAIM_CHUNK:]
-            for row in claim_batch(conn, chunk, options):
+        if options.commit_claims:
+            rows = claim_batch(session.connection(), remaining, options)
+            claimed, remaining = [int(r["id"]) for r in rows], []
+            session.commit()
+            conn = session.connection()
+            loader = ContextLoader(conn)
+            for row in fence_claims(conn, rows, options):
                 _run_one(session, conn, loader, row, options, batch)
-            if remaining and _should_stop(started, should_yield, max_work_ms):
-                break
+        else:
+            conn = session.connection()
+            loader = ContextLoader(conn)
+            while remaining:
+                chunk, remaining = remaining[:CLAIM_CHUNK], remaining[CLAIM_CHUNK:]
+                for row in claim_batch(conn, chunk, options):
+                    _run_one(session, conn, loader, row, options, batch)
+                if remaining and _should_stop(started, should_yield, max_work_ms):
+                    break
         batch.write(conn)
         session.commit()
         work_ms = (time.perf_counter() - started) * 1000.0
@@ -151,8 +171,20 @@ def run_batch(
         # Infrastructure trouble (database down, locked, connection lost): nothing committed,
         # the executions stay claimable and the relay hands them out again.
         session.rollback()
+        _release(session, claimed, options)
         raise
     return BatchResult(outcome=batch.outcome, work_ms=work_ms, leftover=remaining)
+
+
+def _release(session: Session, claimed: list[int], options: RunOptions) -> None:
+    """Best effort: give committed claims back so the retry need not wait for the lease."""
+    if not claimed:
+        return
+    try:
+        release_claims(session.connection(), claimed, options)
+        session.commit()
+    except DBAPIError:
+        session.rollback()  # still down: the lease expires and the relay re-sends them
 
 
 def _run_one(
@@ -166,12 +198,30 @@ def _run_one(
     t0 = time.perf_counter()
     now = utcnow()
     run = _Run(row=row, data={}, done={}, now=now, t0=t0)
+    losses = int(row.get("worker_losses") or 0)
+    if losses >= options.max_worker_losses:
+        gave_up = (
+            f"gave up: the worker running this execution was lost {losses} times (killed, "
+            "crashed or past its lease); a step probably crashes the worker. Steps that "
+            "finished before are kept and never run twice."
+        )
+        _finish(run, batch, "failed", decision=row["decision"], error=gave_up)
+        return
     try:
         status, decision, error = _walk(session, conn, loader, run, options)
     except DBAPIError:
         raise
     except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the batch
         status, decision, error = "failed", None, f"internal error: {type(exc).__name__}: {exc}"
+    if status == "waiting" and run.resume_at is not None:
+        batch.add_wait(
+            execution_id=run.id,
+            resume_at=run.resume_at,
+            actions_executed=int(row["actions_executed"] or 0) + run.actions_executed,
+            decision=decision,
+            step_records=run.records,
+        )
+        return
     _finish(run, batch, status, decision=decision, error=error)
 
 
@@ -213,6 +263,8 @@ def _walk(
     _walk_steps(session, loader, run, compiled.steps)
     if run.failed is not None:
         return "failed", decision, run.failed
+    if run.resume_at is not None:
+        return "waiting", decision, None
     return run.stopped or "success", decision, None
 
 
@@ -233,7 +285,7 @@ def _walk_steps(
     session: Session, loader: ContextLoader, run: _Run, steps: list[CompiledStep]
 ) -> None:
     for compiled in steps:
-        if run.failed is not None or run.stopped is not None:
+        if run.failed is not None or run.stopped is not None or run.resume_at is not None:
             return
         _run_step(session, loader, run, compiled)
 
@@ -298,9 +350,42 @@ def _run_step(session: Session, loader: ContextLoader, run: _Run, compiled: Comp
             run.stopped = step.config.status
     elif isinstance(step, ActionStep):
         _run_action(session, loader, run, compiled, step)
+    elif isinstance(step, DelayStep):
+        _run_delay(run, compiled, step)
     else:  # parallel / delay / approval are refused at save time until the runner supports them
         _record(run, compiled, "failed", error=f"step type {step.type!r} is not supported yet")
         run.failed = f"{compiled.path}: step type {step.type!r} is not supported yet"
+
+
+def _run_delay(run: _Run, compiled: CompiledStep, step: DelayStep) -> None:
+    """Pause the run until the delay is over: the wait lives in the database (`resume_at`)."""
+    try:
+        if step.config.duration is not None:
+            resume_at = run.now + parse_duration(step.config.duration)
+            wanted: Any = step.config.duration
+        else:
+            wanted = render(step.config.until, run.data, "config.until")
+            until = coerce_datetime(wanted)
+            if until is None:
+                raise ActionFailed(f"config.until: {wanted!r} is not a date")
+            resume_at = until
+    except (ActionFailed, TemplateRenderError, ValueError) as exc:
+        _record(run, compiled, "failed", error=str(exc))
+        if step.on_error == "stop":
+            run.failed = f"{compiled.path} (delay): {exc}"
+        return
+    if resume_at <= run.now:
+        _record(run, compiled, "success", message=f"{wanted} is already past: no wait")
+        return
+    # Recorded as done now, so the resumed run continues after it instead of waiting again.
+    _record(
+        run,
+        compiled,
+        "success",
+        output={"resume_at": resume_at.isoformat()},
+        message=f"waits until {resume_at.isoformat()}",
+    )
+    run.resume_at = resume_at
 
 
 def _run_branch(

@@ -45,6 +45,9 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
     actions_executed: Mapped[int] = mapped_column(default=0)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempt: Mapped[int] = mapped_column(default=0)
+    # Times a claim found this run `running` past its lease: its worker died or hung. Bounded
+    # by CRMFLOW_MAX_WORKER_LOSSES so a step that kills its worker cannot loop forever.
+    worker_losses: Mapped[int] = mapped_column(default=0, server_default="0")
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resume_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -9,12 +9,14 @@ timeouts turn into duplicates).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
 
 from crmflow.config import Settings, get_settings
+from crmflow.db.base import utcnow
 
 TASK_PREFIX = "crmflow"
 
@@ -33,39 +35,67 @@ def _forget_broker_connections(app: Celery) -> None:
     app._pool = None
 
 
+def _crontab(expression: str) -> crontab:
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
+
+
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """The seed's schedule (02:00 inactivity, 09:00 daily, Monday 09:00 weekly, Sunday 03:00
-    cleanup) plus the frequent relay tick that keeps the database and the broker in step."""
-    return {
-        "check-inactivity-workflows": {
-            "task": f"{TASK_PREFIX}.check_inactivity_workflows",
-            "schedule": crontab(hour=2, minute=0),
-        },
-        "run-daily-workflows": {
-            "task": f"{TASK_PREFIX}.run_scheduled_workflows",
-            "schedule": crontab(hour=9, minute=0),
-            "kwargs": {"frequency": "daily"},
-        },
-        "run-weekly-workflows": {
-            "task": f"{TASK_PREFIX}.run_scheduled_workflows",
-            "schedule": crontab(hour=9, minute=0, day_of_week=1),
-            "kwargs": {"frequency": "weekly"},
-        },
-        "cleanup-old-executions": {
-            "task": f"{TASK_PREFIX}.cleanup_old_executions",
-            "schedule": crontab(hour=3, minute=0, day_of_week=0),
-            "kwargs": {"days_to_keep": settings.retention_days},
-        },
-        "relay": {
-            "task": f"{TASK_PREFIX}.relay",
-            "schedule": settings.scheduler_interval_seconds,
-        },
+    cleanup, each configurable) plus the frequent relay tick that keeps the database and the
+    broker in step."""
+    crontabs: dict[str, tuple[str, str, dict[str, Any]]] = {
+        "check-inactivity-workflows": (
+            settings.schedule_inactivity,
+            "check_inactivity_workflows",
+            {},
+        ),
+        "run-daily-workflows": (
+            settings.schedule_daily,
+            "run_scheduled_workflows",
+            {"frequency": "daily"},
+        ),
+        "run-weekly-workflows": (
+            settings.schedule_weekly,
+            "run_scheduled_workflows",
+            {"frequency": "weekly"},
+        ),
+        "cleanup-old-executions": (
+            settings.schedule_cleanup,
+            "cleanup_old_executions",
+            {"days_to_keep": settings.retention_days},
+        ),
     }
+    schedule: dict[str, dict[str, Any]] = {
+        name: {"task": f"{TASK_PREFIX}.{task}", "schedule": _crontab(cron), "kwargs": kwargs}
+        for name, (cron, task, kwargs) in crontabs.items()
+        if cron != "off"
+    }
+    schedule["relay"] = {
+        "task": f"{TASK_PREFIX}.relay",
+        "schedule": settings.scheduler_interval_seconds,
+    }
+    return schedule
+
+
+class CrmflowCelery(Celery):  # type: ignore[misc]
+    """Celery whose clock is crmflow's, so beat and the database agree on "now" (and a
+    simulated clock, used to replay a day of schedules in tests, reaches beat too)."""
+
+    def now(self) -> datetime:
+        """Return crmflow's current time (aware UTC)."""
+        return utcnow()
 
 
 def make_celery(settings: Settings) -> Celery:
     """Build the Celery app with production settings for at-least-once, id-only messages."""
-    app = Celery("crmflow", include=["crmflow.runtime.tasks"])
+    app = CrmflowCelery("crmflow", include=["crmflow.runtime.tasks"])
     configure(app, settings)
     return app
 
@@ -92,7 +122,9 @@ def configure(app: Celery, settings: Settings) -> None:
         task_time_limit=300,
         task_soft_time_limit=240,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # Only matters for Redis/SQS: an unacked message is redelivered after this long. Our
+        # tasks are short and never use ETAs (delays live in the database), so it is safe.
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
         worker_hijack_root_logger=False,
         timezone="UTC",
         beat_schedule=beat_schedule(settings),
