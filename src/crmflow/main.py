@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 flush=True,
             )
         runtime: Any = None
+        publisher: Any = None
         if start_runtime and settings.runtime == "embedded":
             from crmflow.runtime.embedded import EmbeddedRuntime
 
@@ -76,17 +77,18 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
         elif start_runtime and settings.runtime == "celery":
             from crmflow.runtime.celery_client import start_celery_client
 
-            start_celery_client(settings)
+            publisher = start_celery_client(settings)
         app.state.runtime = runtime
         try:
             yield
         finally:
             if runtime is not None:
                 runtime.stop()
-            if start_runtime and settings.runtime == "celery":
+            if publisher is not None:
                 from crmflow.runtime import signals
 
                 signals.unsubscribe_all()
+                publisher.stop()
 
     app = FastAPI(
         title="crmflow",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -19,16 +20,22 @@ def purge_queue(broker: str) -> None:
 
 
 def start_worker(
-    env: dict[str, str], log: Path, *, new_session: bool = False
+    env: dict[str, str],
+    log: Path,
+    *,
+    new_session: bool = False,
+    module: str = "crmflow",
+    concurrency: int = 2,
 ) -> subprocess.Popen[bytes]:
+    """Start `crmflow worker` (or another entry module) and wait until Celery says ready."""
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "crmflow",
+            module,
             "worker",
             "--concurrency",
-            "2",
+            str(concurrency),
             "--without-mingle",
             "--without-gossip",
             "--hostname",
@@ -50,7 +57,61 @@ def start_worker(
     raise AssertionError(f"celery worker did not start:\n{log.read_text()[-3000:]}")
 
 
+def start_beat(env: dict[str, str], log: Path, schedule: Path) -> subprocess.Popen[bytes]:
+    """Start `crmflow beat` in its own process group, with a 1 s loop (tests use short ticks)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crmflow",
+            "beat",
+            "--schedule",
+            str(schedule),
+            "--max-interval",
+            "1",
+        ],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM a process group and wait; SIGKILL it if it lingers."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        kill_tree(proc)
+
+
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL a process started with its own session, children included."""
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(10)
+
+
+def celery_env(pg_url: str, broker: str, **extra: str) -> dict[str, str]:
+    """The environment of worker and beat processes for a test database and broker."""
+    root = str(Path(__file__).resolve().parents[2])
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        "CRMFLOW_RUNTIME": "celery",
+        "CRMFLOW_DATABASE_URL": pg_url,
+        "CELERY_BROKER_URL": broker,
+        **extra,
+    }
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `check` every 0.25 s until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")

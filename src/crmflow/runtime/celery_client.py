@@ -1,8 +1,15 @@
-"""The API side of the Celery runtime: after a commit, send the ids to the workers."""
+"""The API side of the Celery runtime: after a commit, send the ids to the workers.
+
+Messages are sent by one background thread, never by the request: a broker that is down or
+slow must not hold up the API (the commit already made the work durable). What cannot be
+sent is only a delay: beat's relay tick finds undispatched events and stalled executions in
+the database and sends them again.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from kombu.connection import Connection
 
@@ -11,6 +18,10 @@ from crmflow.db.session import mask_url
 from crmflow.runtime import signals
 
 log = logging.getLogger("crmflow.runtime")
+
+# Ids kept while the broker is unreachable; beyond this the relay recovers the rest.
+MAX_BACKLOG = 100_000
+RETRY_SECONDS = 1.0
 
 
 class BrokerUnavailable(RuntimeError):
@@ -28,30 +39,91 @@ def check_broker(settings: Settings, timeout: float = 5.0) -> None:
         ) from None
 
 
-def start_celery_client(settings: Settings) -> None:
-    """Point the Celery app at the settings' broker and enqueue work after each commit.
+class Publisher:
+    """Sends "dispatch the outbox" and "run execution N" messages from a background thread."""
 
-    A message that cannot be sent (broker down) is only a delay: the beat's relay tick finds
-    undispatched events and stalled executions in the database and sends them again.
-    """
+    def __init__(self, broker_url: str) -> None:
+        self.broker_url = broker_url
+        self._cond = threading.Condition()
+        self._events = False
+        self._ids: list[int] = []
+        self._stopped = False
+        self._broker_down = False
+        self._thread = threading.Thread(target=self._loop, name="crmflow-publisher", daemon=True)
+
+    def start(self) -> None:
+        """Start sending in the background."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop after the current send (unsent ids are left to the relay)."""
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        self._thread.join(timeout)
+
+    def events_committed(self) -> None:
+        """Ask a worker to dispatch the outbox (coalesced: one message for many commits)."""
+        with self._cond:
+            self._events = True
+            self._cond.notify()
+
+    def executions_ready(self, ids: list[int]) -> None:
+        """Queue one execute message per id."""
+        with self._cond:
+            room = MAX_BACKLOG - len(self._ids)
+            self._ids.extend(ids[: max(room, 0)])
+            self._cond.notify()
+
+    def _take(self) -> tuple[bool, list[int]] | None:
+        with self._cond:
+            while not (self._stopped or self._events or self._ids):
+                self._cond.wait()
+            if self._stopped:
+                return None
+            events, ids = self._events, self._ids
+            self._events, self._ids = False, []
+            return events, ids
+
+    def _loop(self) -> None:
+        from crmflow.runtime.tasks import execute_workflow_async, trigger_workflows_for_event
+
+        while (work := self._take()) is not None:
+            events, ids = work
+            sent = 0
+            try:
+                if events:
+                    trigger_workflows_for_event.apply_async(retry=False)
+                    events = False
+                for sent, execution_id in enumerate(ids, start=1):  # noqa: B007 - kept on error
+                    execute_workflow_async.apply_async((execution_id,), retry=False)
+                if self._broker_down:
+                    log.warning("broker %s is back; sending again", mask_url(self.broker_url))
+                    self._broker_down = False
+            except Exception as exc:  # noqa: BLE001 - kombu raises transport-specific errors
+                if not self._broker_down:
+                    log.warning(
+                        "broker %s unreachable (%s); work waits in the database and is "
+                        "sent when it returns",
+                        mask_url(self.broker_url),
+                        exc,
+                    )
+                    self._broker_down = True
+                with self._cond:
+                    self._events = self._events or events
+                    unsent = ids[max(sent - 1, 0) :]
+                    self._ids = unsent[:MAX_BACKLOG] + self._ids
+                    self._cond.wait(RETRY_SECONDS)
+
+
+def start_celery_client(settings: Settings) -> Publisher:
+    """Point the Celery app at the settings' broker and enqueue work after each commit."""
     from crmflow.runtime.celery_app import celery_app, configure
-    from crmflow.runtime.tasks import execute_workflow_async, trigger_workflows_for_event
 
     configure(celery_app, settings)
     check_broker(settings)
-
-    def on_events() -> None:
-        try:
-            trigger_workflows_for_event.apply_async(retry=False)
-        except Exception:
-            log.warning("broker unreachable; events will be relayed later", exc_info=True)
-
-    def on_executions(ids: list[int]) -> None:
-        try:
-            for execution_id in ids:
-                execute_workflow_async.apply_async((execution_id,), retry=False)
-        except Exception:
-            log.warning("broker unreachable; executions will be relayed later", exc_info=True)
-
-    signals.subscribe_events(on_events)
-    signals.subscribe_executions(on_executions)
+    publisher = Publisher(settings.broker_url)
+    publisher.start()
+    signals.subscribe_events(publisher.events_committed)
+    signals.subscribe_executions(publisher.executions_ready)
+    return publisher
