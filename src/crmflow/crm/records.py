@@ -49,23 +49,49 @@ def model_for(entity_type: str) -> type[CrmRecord]:
 
 
 def load_entity(
-    session: Session, *, company_id: int, entity_type: str, entity_id: int
+    session: Session,
+    *,
+    company_id: int,
+    entity_type: str,
+    entity_id: int,
+    for_update: bool = False,
 ) -> CrmRecord | None:
-    """Return the company's record of this type and id, or None."""
+    """Return the company's record of this type and id, or None.
+
+    `for_update` locks the row (PostgreSQL) and re-reads it, for read-modify-write changes:
+    two workers changing one record's tags must not lose each other's update.
+    """
     model = model_for(entity_type)
     if not is_valid_id(entity_id):
         return None
-    obj: CrmRecord | None = session.get(model, entity_id)  # type: ignore[assignment]
+    obj: CrmRecord | None
+    if for_update:
+        obj = session.get(  # type: ignore[assignment]
+            model, entity_id, with_for_update=True, populate_existing=True
+        )
+    else:
+        obj = session.get(model, entity_id)  # type: ignore[assignment]
     if obj is None or obj.company_id != company_id:
         return None
     return obj
 
 
 def require_entity(
-    session: Session, *, company_id: int, entity_type: str, entity_id: int
+    session: Session,
+    *,
+    company_id: int,
+    entity_type: str,
+    entity_id: int,
+    for_update: bool = False,
 ) -> CrmRecord:
     """Return the company's record or raise NotFound (other companies' ids look missing)."""
-    obj = load_entity(session, company_id=company_id, entity_type=entity_type, entity_id=entity_id)
+    obj = load_entity(
+        session,
+        company_id=company_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        for_update=for_update,
+    )
     if obj is None:
         raise NotFound(f"{entity_type} {entity_id} not found")
     return obj

@@ -179,7 +179,11 @@ def update_entity_fields(
     if entity_type not in ENTITY_FIELDS:
         validate_update_field(entity_type, "")  # raises naming the known entity types
     obj = require_entity(
-        session, company_id=company_id, entity_type=entity_type, entity_id=entity_id
+        session,
+        company_id=company_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        for_update=True,
     )
     prepared = prepare_values(
         session, company_id=company_id, entity_type=entity_type, values=values

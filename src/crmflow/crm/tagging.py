@@ -58,7 +58,11 @@ def _taggable(
             field="entity_type",
         )
     record = require_entity(
-        session, company_id=company_id, entity_type=entity_type, entity_id=entity_id
+        session,
+        company_id=company_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        for_update=True,  # tags are a read-modify-write of a JSON list
     )
     assert isinstance(record, Organisation | Contact | Deal)
     return record
