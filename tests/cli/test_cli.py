@@ -173,3 +173,14 @@ def test_an_invalid_setting_is_a_one_line_error(
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 1
     assert "CRMFLOW_RUNTIME" in result.output and "Traceback" not in result.output
+
+
+def test_a_bad_beat_crontab_is_a_one_line_error_naming_the_setting(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRMFLOW_SCHEDULE_DAILY", "every morning")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["beat"])
+    assert result.exit_code == 1
+    assert "CRMFLOW_SCHEDULE_DAILY" in result.output and "5-field cron" in result.output
+    assert "Traceback" not in result.output
