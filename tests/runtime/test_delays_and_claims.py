@@ -197,3 +197,18 @@ def test_a_late_worker_cannot_run_an_execution_taken_over_by_another(
     _lose_worker(writer_session, execution_id, "fast")  # took over after slow's lease expired
     assert fence_claims(writer_session.connection(), rows, slow) == []
     writer_session.rollback()
+
+
+def test_a_worker_takes_back_its_own_claim_cut_by_a_database_error(
+    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+) -> None:
+    execution_id = _start(client, tenant, writer_session, DELAYED[:1])
+    options = RunOptions(worker_id="w:1:1", commit_claims=True)
+    claim_batch(writer_session.connection(), [execution_id], options)
+    writer_session.commit()  # claimed, then the run's transaction was lost
+    other = RunOptions(worker_id="w:2:1", commit_claims=True)
+    assert run_batch(writer_session, [execution_id], other).outcome == {}  # lease still held
+    assert run_batch(writer_session, [execution_id], options).outcome == {execution_id: "success"}
+    done = _execution(session, execution_id)
+    assert (done.worker_losses, done.attempt) == (0, 2)  # not a lost worker
+    assert _task_titles(session) == ["before"]

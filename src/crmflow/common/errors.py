@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from crmflow.db.outage import unavailable_reason
+
+log = logging.getLogger("crmflow.api")
+
+# Seconds a client should wait before retrying while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -68,8 +79,17 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     return "".join(parts)
 
 
+def database_unavailable(reason: str) -> JSONResponse:
+    """The 503 answer while the database cannot serve: a reason, never a trace or a URL."""
+    return JSONResponse(
+        {"detail": f"database unavailable: {reason}; retry later"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors, validation errors and integrity errors to JSON responses."""
+    """Map domain, validation, integrity and database-unavailable errors to JSON responses."""
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -95,3 +115,16 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": "conflict with existing data (a unique or foreign key constraint)"},
             status_code=409,
         )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        reason = unavailable_reason(exc)
+        if reason is None:
+            raise exc  # a bug, not an outage: Starlette answers a plain 500 and logs the trace
+        log.warning("%s %s: database unavailable (%s)", request.method, request.url.path, reason)
+        return database_unavailable(reason)
+
+    # DBAPIError covers SQLAlchemy's wrapped driver errors (IntegrityError keeps its own
+    # handler: the most specific class wins); raw driver errors can escape from engine events
+    # (the SQLite writer lock's timeout) and the pool raises its own timeout.
+    for error in (DBAPIError, PoolTimeout, sqlite3.OperationalError, psycopg.OperationalError):
+        app.add_exception_handler(error, _database)

@@ -29,6 +29,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 LOCK_TIMEOUT_SECONDS = 30.0
+PG_CONNECT_TIMEOUT_SECONDS = 10
 
 
 class WriterLock:
@@ -175,7 +176,15 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # libpq waits for a connection forever by default: a database host that drops packets
+    # would hang requests and workers instead of failing fast (503, back-off). The URL's own
+    # connect_timeout wins. pool_pre_ping replaces connections a restart or outage broke.
+    connect_args: dict[str, Any] = {}
+    if parsed.drivername.startswith("postgres") and "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
+    return create_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args
+    )
 
 
 def get_engine(url: str, *, writer: bool = True) -> Engine:

@@ -132,6 +132,9 @@ def _claim_statement(dialect: str) -> Any:
         or_(
             ex.status == "pending",
             and_(ex.status == "running", ex.lease_expires_at < now),
+            # Our own earlier claim, cut by a database error before its run committed: the
+            # same worker (process and thread) takes it back at once, not after the lease.
+            and_(ex.status == "running", ex.lease_owner == bindparam("owner")),
             and_(ex.status == "waiting", ex.resume_at <= now),
         ),
     )
@@ -149,7 +152,11 @@ def _claim_statement(dialect: str) -> Any:
             lease_expires_at=bindparam("lease_until"),
             attempt=ex.attempt + 1,
             # SET sees the old status: a claim of a `running` row means its worker was lost.
-            worker_losses=ex.worker_losses + case((ex.status == "running", 1), else_=0),
+            worker_losses=ex.worker_losses
+            + case(
+                (and_(ex.status == "running", ex.lease_owner != bindparam("owner")), 1),
+                else_=0,
+            ),
             started_at=func.coalesce(ex.started_at, now),
             updated_at=now,
         )

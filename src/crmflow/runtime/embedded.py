@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.config import Settings
 from crmflow.db.base import utcnow
+from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
 from crmflow.runtime import jobs, signals
+from crmflow.runtime.backoff import Backoff
 from crmflow.runtime.dispatcher import dispatch_pending_events
 
 log = logging.getLogger("crmflow.runtime")
@@ -48,6 +50,7 @@ class EmbeddedRuntime:
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
             lease_seconds=settings.lease_seconds,
             max_causation_depth=settings.max_causation_depth,
+            max_worker_losses=settings.max_worker_losses,
         )
         self.queue: queue.Queue[int | None] = queue.Queue()  # ids, DISPATCH or None (stop)
         self._queued: set[int] = set()
@@ -104,6 +107,7 @@ class EmbeddedRuntime:
 
     def _worker_loop(self) -> None:
         carry: list[int] = []
+        backoff = Backoff()
         while not self._stop.is_set():
             if not carry:
                 item = self.queue.get()
@@ -127,15 +131,22 @@ class EmbeddedRuntime:
                     break
                 if item != DISPATCH:
                     carry.append(item)
+            delay = 0.0
             try:
                 leftover = self._cycle(carry)
-            except Exception:
-                log.exception("runtime cycle failed; the relay will retry its work")
-                time.sleep(0.2)
+            except Exception as exc:  # noqa: BLE001 - logged by _failed; the thread must live
+                delay = self._failed(backoff, exc)
                 leftover = []
+            else:
+                self._recovered(backoff)
             with self._queued_lock:
                 self._queued.difference_update(set(carry) - set(leftover))
             carry = leftover
+            if delay:
+                # The work stays in the database (nothing was committed): the relay hands it
+                # out again. Waiting longer after each failure keeps a database outage from
+                # turning into a busy loop of connection attempts and log lines.
+                self._stop.wait(delay)
 
     def _cycle(self, execution_ids: list[int]) -> list[int]:
         """One transaction: dispatch new events, run executions for a time budget.
@@ -143,23 +154,31 @@ class EmbeddedRuntime:
         Returns the ids it had no time for. Only about as many events are dispatched as the
         budget can run, so a backlog drains in order instead of piling up in memory.
         """
-        with self.factory() as session:
-            if self._events_ready.is_set():
-                self._events_ready.clear()
-                limit = int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05)) + 8
-                seen, created = dispatch_pending_events(session, limit=limit, commit=False)
-                if seen == limit:
-                    self._wake_for_events()  # more backlog: come back for it
-                with self._queued_lock:
-                    self._queued.update(created)
-                execution_ids = execution_ids + created
-            result = run_batch(
-                session,
-                execution_ids,
-                self.options,
-                should_yield=lambda: foreground_writers_waiting(session),
-                max_work_ms=BATCH_BUDGET_MS,
-            )
+        created: list[int] = []
+        try:
+            with self.factory() as session:
+                if self._events_ready.is_set():
+                    self._events_ready.clear()
+                    limit = int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05)) + 8
+                    seen, created = dispatch_pending_events(session, limit=limit, commit=False)
+                    if seen == limit:
+                        self._wake_for_events()  # more backlog: come back for it
+                    with self._queued_lock:
+                        self._queued.update(created)
+                    execution_ids = execution_ids + created
+                result = run_batch(
+                    session,
+                    execution_ids,
+                    self.options,
+                    should_yield=lambda: foreground_writers_waiting(session),
+                    max_work_ms=BATCH_BUDGET_MS,
+                )
+        except Exception:
+            # The dispatch was rolled back: those ids do not exist, and SQLite may reuse them
+            # for new executions, which enqueue() would then drop as already queued.
+            with self._queued_lock:
+                self._queued.difference_update(created)
+            raise
         done = len(result.outcome)
         self.completed += done
         if done:
@@ -170,15 +189,23 @@ class EmbeddedRuntime:
     def _scheduler_loop(self) -> None:
         last_inactivity = 0.0
         last_prune = time.monotonic()
-        while not self._stop.wait(self.settings.scheduler_interval_seconds):
-            self._guard(self._fire_scheduled)
-            self._guard(self._relay)
-            if time.monotonic() - last_inactivity >= INACTIVITY_EVERY:
-                last_inactivity = time.monotonic()
-                self._guard(self._check_inactivity)
-            if time.monotonic() - last_prune >= PRUNE_EVERY:
-                last_prune = time.monotonic()
-                self._guard(self._prune)
+        backoff = Backoff()
+        interval = self.settings.scheduler_interval_seconds
+        delay = interval
+        while not self._stop.wait(delay):
+            # While the database is unavailable the tick stops at the first failure and the
+            # next one waits for the back-off delay; a due inactivity check or prune runs
+            # once the database answers again.
+            delay = interval
+            ok = self._guard(self._fire_scheduled, backoff) and self._guard(self._relay, backoff)
+            if ok and time.monotonic() - last_inactivity >= INACTIVITY_EVERY:
+                ok = self._guard(self._check_inactivity, backoff)
+                last_inactivity = time.monotonic() if ok else last_inactivity
+            if ok and time.monotonic() - last_prune >= PRUNE_EVERY:
+                ok = self._guard(self._prune, backoff)
+                last_prune = time.monotonic() if ok else last_prune
+            if not ok:
+                delay = max(interval, backoff.remaining())
 
     def _fire_scheduled(self) -> None:
         with self.factory() as session:
@@ -200,12 +227,39 @@ class EmbeddedRuntime:
             ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
         self.enqueue(ids)
 
-    def _guard(self, job: Callable[[], object]) -> int:
-        """Run a job; log and survive any error (the next tick retries from the database)."""
+    def _guard(self, job: Callable[[], object], backoff: Backoff) -> bool:
+        """Run a job; survive any error. Return False when the database is unavailable.
+
+        Other errors (bugs) are logged with their trace and do not stop the tick's other
+        jobs; every job retries from the database at the next tick.
+        """
+        name = job.__name__.strip("_").replace("_", " ")
         try:
-            result = job()
-        except Exception:
-            log.exception("runtime job failed; will retry")
-            time.sleep(0.2)
-            return 0
-        return result if isinstance(result, int) else 0
+            job()
+        except Exception as exc:
+            if unavailable_reason(exc) is None:
+                log.exception("runtime job %r failed; will retry", name)
+                return True
+            self._failed(backoff, exc)
+            return False
+        self._recovered(backoff)
+        return True
+
+    @staticmethod
+    def _failed(backoff: Backoff, exc: Exception) -> float:
+        """Log a failure in one line (a trace only for bugs); return the back-off delay."""
+        delay = backoff.failure()
+        who = threading.current_thread().name
+        reason = unavailable_reason(exc)
+        if reason is None:
+            log.exception("%s failed; retrying in %.1f s", who, delay)
+        else:
+            log.warning("%s: database unavailable (%s); retrying in %.1f s", who, reason, delay)
+        return delay
+
+    @staticmethod
+    def _recovered(backoff: Backoff) -> None:
+        down = backoff.success()
+        if down is not None:
+            who = threading.current_thread().name
+            log.warning("%s: database available again after %.1f s; resuming", who, down)

@@ -10,18 +10,22 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 from datetime import timedelta
 
 from celery.signals import worker_process_init
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.config import get_settings
 from crmflow.db.base import utcnow
+from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
 from crmflow.runtime import jobs
+from crmflow.runtime.backoff import OutageGuard
 from crmflow.runtime.celery_app import celery_app
 from crmflow.runtime.dispatcher import dispatch_pending_events
 
@@ -37,13 +41,21 @@ def _fresh_connections_after_fork(**_: object) -> None:
 
 STALE_PENDING = timedelta(seconds=5)
 
+# The frequent ticks (beat sends a relay every second) skip while the database is down and
+# log one line per back-off step instead of a trace per tick; the next tick catches up.
+_skip_while_database_down = OutageGuard(log)
+
 
 def _options() -> RunOptions:
     settings = get_settings()
     return RunOptions(
-        worker_id=f"{socket.gethostname()}:{os.getpid()}",
+        # Unique per process and thread: a worker may take back its own claim (see batch.py),
+        # so two threads of a `--pool threads` worker must not share an id.
+        worker_id=f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}",
         lease_seconds=settings.lease_seconds,
         max_causation_depth=settings.max_causation_depth,
+        commit_claims=True,
+        max_worker_losses=settings.max_worker_losses,
     )
 
 
@@ -57,21 +69,46 @@ def enqueue_executions(execution_ids: list[int]) -> None:
         execute_workflow_async.delay(execution_id)
 
 
-@celery_app.task(
-    name="crmflow.execute_workflow_async",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=3,
-)
+# Attempts of one execute task on a database error, and the back-off between them (s).
+EXECUTE_ATTEMPTS = 3
+EXECUTE_BACKOFF = (1.0, 2.0)
+
+
+@celery_app.task(name="crmflow.execute_workflow_async")
 def execute_workflow_async(execution_id: int, *_: object, **__: object) -> str | None:
-    """Claim and run one execution (a no-op when another worker has it or it is finished)."""
-    with _factory()() as session:
-        result = run_batch(session, [int(execution_id)], _options())
-    return result.outcome.get(int(execution_id))
+    """Claim and run one execution (a no-op when another worker has it or it is finished).
+
+    A database error is retried here, 3 attempts with exponential back-off, in this process
+    rather than as a broker countdown (retries never live in the broker). After the last
+    attempt the execution is left to the relay, which re-sends it once the database answers.
+    """
+    for attempt in range(1, EXECUTE_ATTEMPTS + 1):
+        try:
+            with _factory()() as session:
+                result = run_batch(session, [int(execution_id)], _options())
+            return result.outcome.get(int(execution_id))
+        except DBAPIError as exc:
+            if unavailable_reason(exc) is None:
+                raise  # not an outage: a bug, which Celery logs with its trace
+            if attempt == EXECUTE_ATTEMPTS:
+                log.warning(
+                    "execution %s: database unavailable after %d attempts; the relay will "
+                    "send it again",
+                    execution_id,
+                    attempt,
+                )
+                return None
+            time.sleep(EXECUTE_BACKOFF[attempt - 1])
+    return None  # pragma: no cover - the loop always returns
+
+
+@celery_app.task(name="crmflow.noop")
+def noop(*_: object, **__: object) -> None:
+    """Do nothing: the benchmark's floor (one task's cost on this broker and pool) and a probe."""
 
 
 @celery_app.task(name="crmflow.trigger_workflows_for_event")
+@_skip_while_database_down
 def trigger_workflows_for_event(*_: object, **__: object) -> int:
     """Dispatch every undispatched event (the seed's arguments are accepted and ignored: the
     outbox in the database is the truth) and enqueue the executions it creates."""
@@ -95,6 +132,7 @@ def check_inactivity_workflows() -> int:
 
 
 @celery_app.task(name="crmflow.run_scheduled_workflows")
+@_skip_while_database_down
 def run_scheduled_workflows(frequency: str | None = None) -> int:
     """Fire due scheduled workflows (all of them, or one frequency), once per fire time."""
     with _factory()() as session:
@@ -111,6 +149,7 @@ def cleanup_old_executions(days_to_keep: int = 90) -> int:
 
 
 @celery_app.task(name="crmflow.relay")
+@_skip_while_database_down
 def relay() -> int:
     """Frequent tick: dispatch the outbox, fire due schedules, re-send stalled executions."""
     trigger_workflows_for_event()
