@@ -18,7 +18,7 @@ from crmflow.config import Settings
 from crmflow.db.all_models import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
-from crmflow.engine.runner import clear_compiled_cache
+from crmflow.engine.compiled_cache import clear_compiled_cache
 from crmflow.main import create_app
 from crmflow.runtime import signals
 

@@ -184,3 +184,31 @@ def test_a_bad_beat_crontab_is_a_one_line_error_naming_the_setting(
     assert result.exit_code == 1
     assert "CRMFLOW_SCHEDULE_DAILY" in result.output and "5-field cron" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_worker_and_beat_refuse_an_unreachable_broker_naming_it_without_password(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("CRMFLOW_RUNTIME", "celery")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://crm:s3cret@127.0.0.1:1/0")
+    get_settings.cache_clear()
+    result = runner.invoke(app, [command])
+    assert result.exit_code == 1
+    assert "cannot reach the broker at redis://crm:***@127.0.0.1:1/0" in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+def test_worker_refuses_an_unreachable_database_naming_it_without_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRMFLOW_RUNTIME", "celery")
+    monkeypatch.setenv("CRMFLOW_DATABASE_URL", "postgresql://crm:s3cret@127.0.0.1:1/crm")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["worker"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "cannot open database postgresql://crm:***@127.0.0.1:1/crm" in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output

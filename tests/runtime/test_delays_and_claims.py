@@ -17,6 +17,7 @@ from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.runtime.dispatcher import dispatch_pending_events
 from crmflow.runtime.jobs import runnable_executions
 from tests.conftest import Tenant
+from tests.runtime.helpers import wait_for_executions
 from tests.workflows.factories import create_org, create_workflow
 
 
@@ -212,3 +213,29 @@ def test_a_worker_takes_back_its_own_claim_cut_by_a_database_error(
     done = _execution(session, execution_id)
     assert (done.worker_losses, done.attempt) == (0, 2)  # not a lost worker
     assert _task_titles(session) == ["before"]
+
+
+def test_the_embedded_runtime_resumes_a_short_delay_on_its_own(
+    live_client: TestClient, tenant: Tenant, session: Session
+) -> None:
+    create_workflow(
+        live_client,
+        tenant.headers(),
+        {
+            "name": "wait a bit",
+            "trigger_type": "organisation_created",
+            "actions": [
+                {"type": "create_task", "config": {"title": "before"}},
+                {"type": "delay", "config": {"duration": "2s"}},
+                {"type": "create_task", "config": {"title": "after"}},
+            ],
+        },
+        active=True,
+    )
+    create_org(live_client, tenant.headers(), name="Initech")
+    [execution] = wait_for_executions(live_client, tenant.headers(), count=1, timeout=15.0)
+    assert execution["status"] == "success"
+    assert _task_titles(session) == ["after", "before"]
+    done = _execution(session, execution["id"])
+    assert done.started_at is not None and done.completed_at is not None
+    assert (done.completed_at - done.started_at).total_seconds() >= 2.0

@@ -10,9 +10,7 @@ SAVEPOINT so a failing action rolls back its own writes while the run goes on (o
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,50 +30,18 @@ from crmflow.engine.batch import (
     fence_claims,
     release_claims,
 )
+from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
-from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.definition import (
     ActionStep,
     BranchStep,
     CompiledStep,
-    CompiledWorkflow,
     DelayStep,
     StopStep,
-    compile_definition,
 )
+from crmflow.engine.delays import delay_until
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.templating import render
-from crmflow.workflows.models import WorkflowVersion
-
-# Keyed by (database, version id): a process may talk to several databases (tests, bench).
-_cache: OrderedDict[tuple[str, int], CompiledWorkflow] = OrderedDict()
-_cache_lock = threading.Lock()
-_CACHE_SIZE = 2048
-
-
-def compiled_version(session: Session, version_id: int) -> CompiledWorkflow:
-    """Return the compiled definition of a version (versions are immutable, so cache forever)."""
-    key = (str(session.get_bind().engine.url), version_id)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    version = session.get(WorkflowVersion, version_id)
-    if version is None:
-        raise LookupError(f"workflow version {version_id} not found")
-    compiled = compile_definition(version_id, version.definition)
-    with _cache_lock:
-        _cache[key] = compiled
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return compiled
-
-
-def clear_compiled_cache() -> None:
-    """Forget compiled versions (only needed when a database's ids restart, e.g. in tests)."""
-    with _cache_lock:
-        _cache.clear()
 
 
 @dataclass
@@ -360,16 +326,8 @@ def _run_step(session: Session, loader: ContextLoader, run: _Run, compiled: Comp
 def _run_delay(run: _Run, compiled: CompiledStep, step: DelayStep) -> None:
     """Pause the run until the delay is over: the wait lives in the database (`resume_at`)."""
     try:
-        if step.config.duration is not None:
-            resume_at = run.now + parse_duration(step.config.duration)
-            wanted: Any = step.config.duration
-        else:
-            wanted = render(step.config.until, run.data, "config.until")
-            until = coerce_datetime(wanted)
-            if until is None:
-                raise ActionFailed(f"config.until: {wanted!r} is not a date")
-            resume_at = until
-    except (ActionFailed, TemplateRenderError, ValueError) as exc:
+        wanted, resume_at = delay_until(step, run.data, run.now)
+    except (TemplateRenderError, ValueError) as exc:
         _record(run, compiled, "failed", error=str(exc))
         if step.on_error == "stop":
             run.failed = f"{compiled.path} (delay): {exc}"

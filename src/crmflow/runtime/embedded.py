@@ -179,6 +179,10 @@ class EmbeddedRuntime:
             with self._queued_lock:
                 self._queued.difference_update(created)
             raise
+        with self._queued_lock:
+            # The dispatched ids this cycle handled are no longer queued (the caller forgets
+            # the ids it passed in): a run that now waits must be re-enqueued by the relay.
+            self._queued.difference_update(set(created) - set(result.leftover))
         done = len(result.outcome)
         self.completed += done
         if done:
