@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Run the foundation acceptance benchmark and keep its JSON (takes ~2 minutes on 2 cores).
+# Run an acceptance benchmark and keep its JSON in benchmarks/results/.
+#   benchmarks/acceptance.sh            embedded runtime, SQLite (~2 minutes on 2 cores)
+#   benchmarks/acceptance.sh celery     Celery runtime: 2 workers, PostgreSQL + Redis (~1 minute)
+# The celery run makes (and drops) a scratch database on CRMFLOW_BENCH_PG_URL's server and needs
+# a Redis database that no worker uses (CRMFLOW_BENCH_BROKER_URL, db 12 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make install >/dev/null
 mkdir -p benchmarks/results
-out="benchmarks/results/bench-$(date -u +%Y%m%dT%H%M%SZ).json"
-.venv/bin/crmflow bench --events 10000 --latency-seconds 20 --workflows 10000 \
-    --stats-rows 1000000 --json | tee "$out"
+runtime="${1:-embedded}"
+out="benchmarks/results/bench-${runtime}-$(date -u +%Y%m%dT%H%M%SZ).json"
+case "$runtime" in
+    embedded)
+        .venv/bin/crmflow bench --events 10000 --latency-seconds 20 --workflows 10000 \
+            --stats-rows 1000000 --json | tee "$out" ;;
+    celery)
+        .venv/bin/crmflow bench --runtime celery --workers 2 --events 5000 --json \
+            --database-url "${CRMFLOW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" \
+            --broker-url "${CRMFLOW_BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}" | tee "$out" ;;
+    *)
+        echo "usage: $0 [embedded|celery]" >&2; exit 2 ;;
+esac
 echo "saved $out" >&2

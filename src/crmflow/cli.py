@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from pydantic import ValidationError
@@ -85,10 +85,10 @@ def serve(
 
 def _celery_argv(ctx: typer.Context, command: str) -> tuple[Any, list[str]]:
     """Check the database and broker, then build Celery's argv (extra options pass through)."""
+    settings = get_settings()  # first: importing the Celery app reads the settings too
     from crmflow.runtime.celery_app import celery_app, configure
     from crmflow.runtime.celery_client import BrokerUnavailable, check_broker
 
-    settings = get_settings()
     _prepare()
     # The parent forks the pool processes: it must not hold database connections they
     # would inherit and share.
@@ -348,29 +348,92 @@ def workflows_import(
 
 @app.command()
 def bench(
+    runtime: Annotated[
+        Literal["embedded", "celery"],
+        typer.Option(help="embedded (SQLite, in process) or celery (PostgreSQL + Redis workers)"),
+    ] = "embedded",
     events: Annotated[int, typer.Option(help="events in the throughput run")] = 5000,
-    rate: Annotated[int, typer.Option(help="events/s offered in the latency run")] = 500,
+    rate: Annotated[
+        int | None,
+        typer.Option(help="events/s offered in the latency run (default: embedded 500, celery 50)"),
+    ] = None,
     latency_seconds: Annotated[float, typer.Option(help="duration of the latency run")] = 10.0,
-    workflows: Annotated[int, typer.Option(help="extra active workflows that never match")] = 0,
-    stats_rows: Annotated[
-        int, typer.Option(help="executions behind the /stats timing (0: skip)")
+    workflows: Annotated[
+        int, typer.Option(help="embedded: extra active workflows that never match")
     ] = 0,
+    stats_rows: Annotated[
+        int, typer.Option(help="embedded: executions behind the /stats timing (0: skip)")
+    ] = 0,
+    workers: Annotated[int, typer.Option(help="celery: worker processes to start")] = 2,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="celery: PostgreSQL server to make a scratch database on (default: "
+            "CRMFLOW_DATABASE_URL)"
+        ),
+    ] = None,
+    broker_url: Annotated[
+        str | None,
+        typer.Option(help="celery: Redis broker (default: CELERY_BROKER_URL or REDIS_URL)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Measure the embedded runtime (executions/s, event-to-done latency) against a SQL floor."""
-    from crmflow.bench import run_bench
+    """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
+    the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery)."""
+    if runtime == "celery":
+        result = _bench_celery(
+            events=events,
+            rate=rate or 50,
+            latency_seconds=latency_seconds,
+            workers=workers,
+            database_url=database_url,
+            broker_url=broker_url,
+            quiet=as_json,
+        )
+    else:
+        from crmflow.bench import run_bench
 
-    result = run_bench(
-        events=events,
-        rate=rate,
-        latency_seconds=latency_seconds,
-        extra_workflows=workflows,
-        stats_rows=stats_rows,
-        quiet=as_json,
-    )
+        result = run_bench(
+            events=events,
+            rate=rate or 500,
+            latency_seconds=latency_seconds,
+            extra_workflows=workflows,
+            stats_rows=stats_rows,
+            quiet=as_json,
+        )
     if as_json:
         json.dump(result, sys.stdout, indent=2)
         print()
+
+
+def _bench_celery(
+    *,
+    events: int,
+    rate: int,
+    latency_seconds: float,
+    workers: int,
+    database_url: str | None,
+    broker_url: str | None,
+    quiet: bool,
+) -> dict[str, Any]:
+    from crmflow.bench.celery import BenchSetupError, run_celery_bench
+
+    if workers < 1 or events < 1 or rate < 1:
+        _fail("--workers, --events and --rate must be at least 1")
+    settings = get_settings()
+    try:
+        return run_celery_bench(
+            database_url=database_url or settings.database_url,
+            broker_url=broker_url or settings.broker_url,
+            workers=workers,
+            events=events,
+            rate=rate,
+            latency_seconds=latency_seconds,
+            quiet=quiet,
+        )
+    except BenchSetupError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -45,6 +45,10 @@ def test_kill9_workers_20_times_lose_nothing_and_repeat_nothing(
         "CELERY_BROKER_URL": BROKER,
         "CRMFLOW_LEASE_SECONDS": str(LEASE_SECONDS),
         "CRMFLOW_SCHEDULER_INTERVAL": "1",
+        # 20 kills in a minute are not a poison step: every execution must survive them here
+        # (a chunk-mate of a killed chunk may be caught again by a later kill). The limit
+        # itself is tested in test_celery_poison_and_delay.py.
+        "CRMFLOW_MAX_WORKER_LOSSES": "100",
     }
     settings = Settings(
         CRMFLOW_RUNTIME="celery", CRMFLOW_DATABASE_URL=pg_url, CELERY_BROKER_URL=BROKER

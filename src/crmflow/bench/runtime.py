@@ -63,9 +63,10 @@ BENCH_WORKFLOW: dict[str, Any] = {
 class Bench:
     """One benchmark database with a company, a user and the bench workflow."""
 
-    def __init__(self, directory: Path, name: str) -> None:
+    def __init__(self, directory: Path, name: str, *, url: str | None = None) -> None:
         self.path = directory / f"{name}.db"
-        self.url = f"sqlite:///{self.path}"
+        # Any database can be given (the Celery bench uses PostgreSQL); the default is a file.
+        self.url = url or f"sqlite:///{self.path}"
         upgrade(self.url)
         self.factory = get_session_factory(self.url)
         # Progress polls read through the reader engine, as API GETs do: a writer session
@@ -189,6 +190,38 @@ class Bench:
             ).all()
         return [(done - created).total_seconds() * 1000.0 for created, done in rows if done]
 
+    def offer_events(self, org_ids: list[int], rate: float) -> float:
+        """Commit one organisation_created event per transaction at `rate`/s, as API calls
+        would; return the seconds it took."""
+        interval = 1.0 / rate
+        start = time.perf_counter()
+        with self.factory() as session:
+            for index, org_id in enumerate(org_ids):
+                delay = start + index * interval - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                # A prebuilt Core insert: the producer shares the machine (and, embedded, the
+                # GIL) with the runtime it is measuring.
+                now = datetime.now(UTC)
+                session.execute(
+                    _EVENT_INSERT,
+                    {
+                        "company_id": self.company_id,
+                        "type": "organisation_created",
+                        "entity_type": "organisation",
+                        "entity_id": org_id,
+                        "payload": {"id": org_id},
+                        "changes": {},
+                        "causation_depth": 0,
+                        "source": "bench",
+                        "occurred_at": now,
+                        "created_at": now,
+                    },
+                )
+                mark_events_written(session)
+                session.commit()
+        return time.perf_counter() - start
+
     def max_event_id(self) -> int:
         """Return the newest event id."""
         with self.reader() as session:
@@ -247,34 +280,8 @@ def measure_latency(bench: Bench, rate: int, seconds: float) -> dict[str, float]
     since = bench.max_event_id()
     before = bench.finished()
     runtime = _runtime(bench)
-    interval = 1.0 / rate
     try:
-        start = time.perf_counter()
-        with bench.factory() as session:
-            for index, org_id in enumerate(orgs):
-                delay = start + index * interval - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                # One transaction per event, as an API call makes, but through a prebuilt Core
-                # insert: the producer shares the GIL with the runtime it is measuring.
-                session.execute(
-                    _EVENT_INSERT,
-                    {
-                        "company_id": bench.company_id,
-                        "type": "organisation_created",
-                        "entity_type": "organisation",
-                        "entity_id": org_id,
-                        "payload": {"id": org_id},
-                        "changes": {},
-                        "causation_depth": 0,
-                        "source": "bench",
-                        "occurred_at": datetime.now(UTC),
-                        "created_at": datetime.now(UTC),
-                    },
-                )
-                mark_events_written(session)
-                session.commit()
-        offered_s = time.perf_counter() - start
+        offered_s = bench.offer_events(orgs, rate)
         _wait_finished(bench, runtime, count, before + count)
     finally:
         runtime.stop()

@@ -56,7 +56,7 @@ class Publisher:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop after the current send (unsent ids are left to the relay)."""
+        """Send what is pending, then stop (if the broker is down, the relay sends the rest)."""
         with self._cond:
             self._stopped = True
             self._cond.notify()
@@ -79,24 +79,28 @@ class Publisher:
         with self._cond:
             while not (self._stopped or self._events or self._ids):
                 self._cond.wait()
-            if self._stopped:
-                return None
+            if self._stopped and not (self._events or self._ids):
+                return None  # stop() sends what is pending first (while the broker answers)
             events, ids = self._events, self._ids
             self._events, self._ids = False, []
             return events, ids
 
     def _loop(self) -> None:
-        from crmflow.runtime.tasks import execute_workflow_async, trigger_workflows_for_event
+        from crmflow.runtime.tasks import (
+            EXECUTE_CHUNK,
+            enqueue_executions,
+            trigger_workflows_for_event,
+        )
 
         while (work := self._take()) is not None:
             events, ids = work
-            sent = 0
             try:
                 if events:
                     trigger_workflows_for_event.apply_async(retry=False)
                     events = False
-                for sent, execution_id in enumerate(ids, start=1):  # noqa: B007 - kept on error
-                    execute_workflow_async.apply_async((execution_id,), retry=False)
+                while ids:
+                    enqueue_executions(ids[:EXECUTE_CHUNK], retry=False)
+                    ids = ids[EXECUTE_CHUNK:]
                 if self._broker_down:
                     log.warning("broker %s is back; sending again", mask_url(self.broker_url))
                     self._broker_down = False
@@ -110,9 +114,10 @@ class Publisher:
                     )
                     self._broker_down = True
                 with self._cond:
+                    if self._stopped:
+                        return  # stopping with the broker down: the relay sends the rest
                     self._events = self._events or events
-                    unsent = ids[max(sent - 1, 0) :]
-                    self._ids = unsent[:MAX_BACKLOG] + self._ids
+                    self._ids = ids[:MAX_BACKLOG] + self._ids
                     self._cond.wait(RETRY_SECONDS)
 
 
