@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from crmflow.bench.runtime import Bench, percentile_of
+from crmflow.bench.runtime import Bench
 from crmflow.config import Settings
 from crmflow.db.session import dispose_all, mask_url
 from crmflow.runtime.dispatcher import dispatch_pending_events
@@ -302,15 +302,7 @@ def measure_latency(bench: Bench, settings: Settings, rate: int, seconds: float)
         if time.monotonic() > deadline:
             raise TimeoutError(f"only {bench.finished() - before} of {count} executions finished")
         time.sleep(0.1)
-    values = sorted(bench.latencies_ms(since))
-    return {
-        "offered_rate": rate,
-        "achieved_offer_rate": count / offered_s,
-        "events": count,
-        "p50_ms": percentile_of(values, 0.50),
-        "p99_ms": percentile_of(values, 0.99),
-        "max_ms": values[-1] if values else 0.0,
-    }
+    return bench.latency_figures(since, rate, count, offered_s)
 
 
 def run_celery_bench(

@@ -222,6 +222,20 @@ class Bench:
                 session.commit()
         return time.perf_counter() - start
 
+    def latency_figures(
+        self, since_event_id: int, rate: float, count: int, offered_s: float
+    ) -> dict[str, Any]:
+        """Event-to-done percentiles of the events after `since_event_id`, with the offer."""
+        values = sorted(self.latencies_ms(since_event_id))
+        return {
+            "offered_rate": rate,
+            "achieved_offer_rate": count / offered_s,
+            "events": count,
+            "p50_ms": percentile_of(values, 0.50),
+            "p99_ms": percentile_of(values, 0.99),
+            "max_ms": values[-1] if values else 0.0,
+        }
+
     def max_event_id(self) -> int:
         """Return the newest event id."""
         with self.reader() as session:
@@ -285,15 +299,7 @@ def measure_latency(bench: Bench, rate: int, seconds: float) -> dict[str, float]
         _wait_finished(bench, runtime, count, before + count)
     finally:
         runtime.stop()
-    values = sorted(bench.latencies_ms(since))
-    return {
-        "offered_rate": rate,
-        "achieved_offer_rate": count / offered_s,
-        "events": count,
-        "p50_ms": percentile_of(values, 0.50),
-        "p99_ms": percentile_of(values, 0.99),
-        "max_ms": values[-1] if values else 0.0,
-    }
+    return bench.latency_figures(since, rate, count, offered_s)
 
 
 def percentile_of(values: list[float], q: float) -> float:

@@ -64,13 +64,9 @@ def load_entity(
     model = model_for(entity_type)
     if not is_valid_id(entity_id):
         return None
-    obj: CrmRecord | None
-    if for_update:
-        obj = session.get(  # type: ignore[assignment]
-            model, entity_id, with_for_update=True, populate_existing=True
-        )
-    else:
-        obj = session.get(model, entity_id)  # type: ignore[assignment]
+    obj: CrmRecord | None = session.get(  # type: ignore[assignment]
+        model, entity_id, with_for_update=for_update, populate_existing=for_update
+    )
     if obj is None or obj.company_id != company_id:
         return None
     return obj

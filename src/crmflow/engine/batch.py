@@ -182,22 +182,17 @@ def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[d
     return rows
 
 
-def _fence_statement() -> Any:
-    ex = EXECUTIONS.c
-    return (
-        select(ex.id)
-        .where(
-            ex.id.in_(bindparam("ids", expanding=True)),
-            ex.status == "running",
-            ex.lease_owner == bindparam("owner"),
-        )
-        # Locked for the whole run: a worker that claims after our lease expired skips the
-        # rows instead of running them a second time.
-        .with_for_update(skip_locked=True)
+_FENCE = (
+    select(EXECUTIONS.c.id)
+    .where(
+        EXECUTIONS.c.id.in_(bindparam("ids", expanding=True)),
+        EXECUTIONS.c.status == "running",
+        EXECUTIONS.c.lease_owner == bindparam("owner"),
     )
-
-
-_FENCE = _fence_statement()
+    # Locked for the whole run: a worker that claims after our lease expired skips the rows
+    # instead of running them a second time.
+    .with_for_update(skip_locked=True)
+)
 
 
 def fence_claims(

@@ -19,6 +19,7 @@ from pydantic import (
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
 from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.templating import has_template
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
 # Control steps the model accepts but the runner does not execute yet (issue: flow control).
@@ -121,7 +122,7 @@ class DelayConfig(BaseModel):
     @field_validator("until")
     @classmethod
     def _until(cls, value: str | None) -> str | None:
-        if value is not None and "{" not in value and coerce_datetime(value) is None:
+        if value is not None and not has_template(value) and coerce_datetime(value) is None:
             raise ValueError(
                 f"{value!r} is not a date: use ISO 8601 ('2026-12-01T09:00:00Z') or a "
                 "template such as '{{ deal.close_date }}'"
