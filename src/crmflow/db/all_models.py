@@ -1,5 +1,6 @@
 """Import every ORM module so Base.metadata knows all tables (migrations, tests)."""
 
+from crmflow.approvals import models as approval_models
 from crmflow.auth import models as auth_models
 from crmflow.crm import models as crm_models
 from crmflow.db.base import Base
@@ -8,6 +9,7 @@ from crmflow.executions import models as execution_models
 from crmflow.workflows import models as workflow_models
 
 __all__ = [
+    "approval_models",
     "Base",
     "auth_models",
     "crm_models",

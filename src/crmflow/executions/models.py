@@ -51,6 +51,10 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resume_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What a `waiting` run waits for: delay | approval | retry | queue (run policy `queued`).
+    waiting_for: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The execution this one re-runs from the start (POST /executions/{id}/rerun).
+    rerun_of_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -79,6 +83,8 @@ class ExecutionStep(IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     idempotency_key: Mapped[str] = mapped_column(String(200))
+    # Every attempt of a step with a retry policy: attempt, status, error, timings.
+    attempts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)

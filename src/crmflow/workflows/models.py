@@ -37,6 +37,8 @@ class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
     conditions: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     actions: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Run policy: {"mode": parallel|single|restart|queued, "reenrollment": ...}.
+    run_policy: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     is_template: Mapped[bool] = mapped_column(default=False)
     template_slug: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_by: Mapped[int | None] = mapped_column(

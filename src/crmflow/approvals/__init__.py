@@ -1,0 +1,1 @@
+"""Approval requests: people in the loop of a workflow run."""
