@@ -66,7 +66,14 @@ def test_delay_waits_in_the_database_then_resumes_once(
     assert waiting.resume_at is not None
     assert timedelta(minutes=59) < waiting.resume_at - utcnow() <= timedelta(hours=1)
     assert waiting.decision is not None  # kept: the resumed run does not re-decide
+    assert waiting.waiting_for == "delay"
     assert _task_titles(session) == ["before"]
+    delay_step = session.scalars(
+        select(ExecutionStep).where(
+            ExecutionStep.execution_id == execution_id, ExecutionStep.path == "actions/1"
+        )
+    ).one()
+    assert delay_step.status == "pending" and "waits until" in (delay_step.message or "")
 
     # Not due yet: neither a redelivered message nor the relay can resume it early.
     assert run_batch(writer_session, [execution_id], RunOptions()).outcome == {}
@@ -74,10 +81,17 @@ def test_delay_waits_in_the_database_then_resumes_once(
         writer_session, now=utcnow(), pending_older_than=timedelta(0)
     )
 
+    # Travel to the end of the delay: the run's resume_at and the delay step's own due time.
+    past = utcnow() - timedelta(seconds=1)
     writer_session.execute(
         update(WorkflowExecution)
         .where(WorkflowExecution.id == execution_id)
-        .values(resume_at=utcnow() - timedelta(seconds=1))
+        .values(resume_at=past)
+    )
+    writer_session.execute(
+        update(ExecutionStep)
+        .where(ExecutionStep.execution_id == execution_id, ExecutionStep.status == "pending")
+        .values(output={"resume_at": past.isoformat()})
     )
     writer_session.commit()
     assert execution_id in runnable_executions(
@@ -97,7 +111,7 @@ def test_delay_waits_in_the_database_then_resumes_once(
         ("actions/1", "success"),
         ("actions/2", "success"),
     ]
-    assert "waits until" in (steps[1][2] or "")
+    assert "waited until" in (steps[1][2] or "")
     done = _execution(session, execution_id)
     assert done.actions_executed == 2 and done.completed_at is not None
 

@@ -143,14 +143,80 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "actions[0].config.hours",
     ),
     (
-        "approval not yet supported",
+        "approval without approvers",
         _with(actions=[{"type": "approval", "config": {}}]),
-        "actions[0].type",
+        "actions[0].config",
     ),
     (
-        "parallel not yet supported",
-        _with(actions=[{"type": "parallel", "branches": [[TASK]]}]),
-        "actions[0].type",
+        "approval with an unknown title",
+        _with(actions=[{"type": "approval", "config": {"approvers": ["title:astronaut"]}}]),
+        "actions[0].config.approvers[0]",
+    ),
+    (
+        "approval with an unknown user",
+        _with(actions=[{"type": "approval", "config": {"approver": "user:nobody@x.test"}}]),
+        "actions[0].config.approvers[0]",
+    ),
+    (
+        "approval with an unknown reference kind",
+        _with(actions=[{"type": "approval", "config": {"approvers": ["group:sales"]}}]),
+        "actions[0].config.approvers",
+    ),
+    (
+        "approval with an unknown role",
+        _with(actions=[{"type": "approval", "config": {"approvers": ["role:boss"]}}]),
+        "actions[0].config.approvers",
+    ),
+    (
+        "approval quorum without a count",
+        _with(actions=[{"type": "approval", "config": {"approver": "manager", "mode": "quorum"}}]),
+        "actions[0].config",
+    ),
+    (
+        "approval with a bad timeout",
+        _with(actions=[{"type": "approval", "config": {"approver": "manager", "timeout": "?"}}]),
+        "actions[0].config.timeout",
+    ),
+    (
+        "approval with a bad on_timeout",
+        _with(
+            actions=[{"type": "approval", "config": {"approver": "manager", "on_timeout": "x"}}]
+        ),
+        "actions[0].config.on_timeout",
+    ),
+    (
+        "bad step inside on_reject",
+        _with(
+            actions=[
+                {"type": "approval", "config": {"approver": "manager"}, "on_reject": [{"type": "x"}]}
+            ]
+        ),
+        "actions[0].on_reject[0].type",
+    ),
+    (
+        "parallel with no branches",
+        _with(actions=[{"type": "parallel", "branches": []}]),
+        "actions[0].branches",
+    ),
+    (
+        "bad step inside a parallel branch",
+        _with(actions=[{"type": "parallel", "branches": [[TASK], [{"type": "nope"}]]}]),
+        "actions[0].branches[1].actions[0].type",
+    ),
+    (
+        "retry on a control step",
+        _with(actions=[{"type": "delay", "config": {"duration": "1h"}, "retry": {}}]),
+        "actions[0].retry",
+    ),
+    (
+        "unknown run mode",
+        _with(run_policy={"mode": "sometimes"}),
+        "run_policy.mode",
+    ),
+    (
+        "reenrollment after zero days",
+        _with(run_policy={"reenrollment": {"after_days": 0}}),
+        "run_policy.reenrollment",
     ),
     (
         "bad retry duration",
@@ -174,11 +240,12 @@ def test_bad_definition_is_422_naming_the_path(
     assert client.get("/api/v1/workflows", headers=tenant.headers()).json()["total"] == 0
 
 
-def test_not_yet_supported_message_is_clear(client: TestClient, tenant: Tenant) -> None:
-    body = _with(actions=[{"type": "approval", "config": {}}])
+def test_unknown_approver_title_lists_the_known_ones(client: TestClient, tenant: Tenant) -> None:
+    body = _with(actions=[{"type": "approval", "config": {"approver": "astronaut"}}])
     response = client.post("/api/v1/workflows", json=body, headers=tenant.headers())
-    assert "not supported yet" in response.text
-
+    assert response.status_code == 422
+    assert "unknown approver title 'astronaut'" in response.text
+    assert "director" in response.text and "manager" in response.text
 
 def test_malformed_json_is_422(client: TestClient, tenant: Tenant) -> None:
     response = client.post(

@@ -6,6 +6,7 @@ the end of the batch with executemany, in the same transaction as their effects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +34,8 @@ class RunOptions:
     # (attempt, worker_losses) that bounds how often a poison run is retried.
     commit_claims: bool = False
     max_worker_losses: int = 3
+    # Base of links in approval emails.
+    public_url: str = "http://localhost:8000"
 
 
 @dataclass
@@ -45,6 +48,17 @@ class BatchWrites:
     counters: dict[int, tuple[int, datetime]] = field(default_factory=dict)
     stats: dict[tuple[int, date, str, int], list[Any]] = field(default_factory=dict)
     outcome: dict[int, str] = field(default_factory=dict)
+    # Pending step records that new records replace: (execution id, path).
+    replaced: list[dict[str, Any]] = field(default_factory=list)
+    # (workflow, entity type, entity id) whose queued runs may start (run mode `queued`).
+    wakes: set[tuple[int, str, int]] = field(default_factory=set)
+    woken: list[int] = field(default_factory=list)
+
+    def _add_steps(
+        self, execution_id: int, step_records: list[dict[str, Any]], replaced: Sequence[str]
+    ) -> None:
+        self.steps.extend(step_records)
+        self.replaced.extend({"b_id": execution_id, "b_path": path} for path in replaced)
 
     def add_run(
         self,
@@ -58,9 +72,10 @@ class BatchWrites:
         decision: dict[str, Any] | None,
         error: str | None,
         step_records: list[dict[str, Any]],
+        replaced: Sequence[str] = (),
     ) -> None:
         """Queue one finished run's final status, step records, counter and statistics."""
-        self.steps.extend(step_records)
+        self._add_steps(execution_id, step_records, replaced)
         self.finals.append(
             {
                 "b_id": execution_id,
@@ -72,6 +87,13 @@ class BatchWrites:
                 "b_error": error,
             }
         )
+        self.count_finished(workflow_id, status, completed, duration_ms)
+        self.outcome[execution_id] = status
+
+    def count_finished(
+        self, workflow_id: int, status: str, completed: datetime, duration_ms: float
+    ) -> None:
+        """Count a finished run in the workflow's counter and statistics."""
         count, _ = self.counters.get(workflow_id, (0, completed))
         self.counters[workflow_id] = (count + 1, completed)
         add_finished(
@@ -81,23 +103,25 @@ class BatchWrites:
             duration_ms=duration_ms,
             completed_at=completed,
         )
-        self.outcome[execution_id] = status
 
     def add_wait(
         self,
         *,
         execution_id: int,
-        resume_at: datetime,
+        resume_at: datetime | None,
+        waiting_for: str,
         actions_executed: int,
         decision: dict[str, Any] | None,
         step_records: list[dict[str, Any]],
+        replaced: Sequence[str] = (),
     ) -> None:
-        """Queue a run that pauses until `resume_at` (a delay step): it keeps its decision."""
-        self.steps.extend(step_records)
+        """Queue a run that pauses until `resume_at` (None: until woken); it keeps its decision."""
+        self._add_steps(execution_id, step_records, replaced)
         self.waits.append(
             {
                 "b_id": execution_id,
                 "b_resume_at": resume_at,
+                "b_waiting_for": waiting_for,
                 "b_actions": actions_executed,
                 "b_decision": decision,
                 "b_now": utcnow(),
@@ -107,6 +131,8 @@ class BatchWrites:
 
     def write(self, conn: Connection) -> None:
         """Write step records, final statuses, counters and statistics with executemany."""
+        if self.replaced:
+            conn.execute(_DELETE_STEP, self.replaced)
         if self.steps:
             conn.execute(STEPS.insert(), self.steps)
         if self.finals:
@@ -122,6 +148,10 @@ class BatchWrites:
                 ],
             )
         write_stat_buckets(conn, self.stats)
+        if self.wakes:
+            from crmflow.engine.run_policy import wake_queued  # imports this module
+
+            self.woken = wake_queued(conn, self.wakes, utcnow())
 
 
 def _claim_statement(dialect: str) -> Any:
@@ -222,12 +252,18 @@ def release_claims(conn: Connection, ids: list[int], options: RunOptions) -> Non
     conn.execute(_RELEASE, {"ids": ids, "owner": options.worker_id})
 
 
+_DELETE_STEP = STEPS.delete().where(
+    STEPS.c.execution_id == bindparam("b_id"), STEPS.c.path == bindparam("b_path")
+)
+
+# Final writes only apply to runs still ours: a run cancelled meanwhile stays cancelled.
 _WAIT = (
     update(EXECUTIONS)
-    .where(EXECUTIONS.c.id == bindparam("b_id"))
+    .where(EXECUTIONS.c.id == bindparam("b_id"), EXECUTIONS.c.status == "running")
     .values(
         status="waiting",
         resume_at=bindparam("b_resume_at"),
+        waiting_for=bindparam("b_waiting_for"),
         updated_at=bindparam("b_now"),
         actions_executed=bindparam("b_actions"),
         decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
@@ -239,9 +275,11 @@ _WAIT = (
 
 _FINAL = (
     update(EXECUTIONS)
-    .where(EXECUTIONS.c.id == bindparam("b_id"))
+    .where(EXECUTIONS.c.id == bindparam("b_id"), EXECUTIONS.c.status == "running")
     .values(
         status=bindparam("b_status"),
+        resume_at=None,
+        waiting_for=None,
         completed_at=bindparam("b_completed_at"),
         updated_at=bindparam("b_completed_at"),
         duration_ms=bindparam("b_duration_ms"),

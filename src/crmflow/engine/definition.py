@@ -16,14 +16,13 @@ from pydantic import (
     model_validator,
 )
 
+from crmflow.engine.business_hours import BusinessHours
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
 from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import has_template
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
-# Control steps the model accepts but the runner does not execute yet (issue: flow control).
-NOT_YET_SUPPORTED = ("parallel", "approval")
 STEP_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 
 
@@ -97,11 +96,27 @@ class StopStep(StepBase):
     config: StopConfig = Field(default_factory=StopConfig)
 
 
+class ParallelBranch(BaseModel):
+    """One path of a parallel step; a bare list of steps is accepted as its `actions`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=300)
+    # Overrides the parallel step's own `on_error` for a failure in this path.
+    on_error: Literal["continue", "stop"] | None = None
+    actions: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: Any) -> Any:
+        return {"actions": value} if isinstance(value, list) else value
+
+
 class ParallelStep(StepBase):
-    """Run several paths side by side and join (executed in a later release)."""
+    """Run several paths independently; the execution goes on when every path has ended."""
 
     type: Literal["parallel"]
-    branches: list[list[Step]] = Field(default_factory=list)
+    branches: list[ParallelBranch] = Field(min_length=1)
 
 
 class DelayConfig(BaseModel):
@@ -111,6 +126,8 @@ class DelayConfig(BaseModel):
 
     duration: str | int | float | None = None
     until: str | None = None
+    # Count the duration in business time / move `until` to the next business moment.
+    business_hours: BusinessHours | None = None
 
     @field_validator("duration")
     @classmethod
@@ -143,11 +160,122 @@ class DelayStep(StepBase):
     config: DelayConfig
 
 
+APPROVER_KINDS = ("user", "title", "role")
+ROLES = ("admin", "editor", "viewer")
+
+
+def approver_reference(raw: str) -> str:
+    """Normalise an approver reference; a bare word such as `director` means `title:director`."""
+    text = raw.strip()
+    if not text:
+        raise ValueError("an approver reference cannot be empty")
+    if has_template(text):
+        return text
+    lowered = text.lower()
+    if lowered in ("manager", "owner"):
+        return lowered
+    if ("@" in text and ":" not in text) or text.isdigit():
+        return f"user:{lowered}"
+    kind, sep, value = text.partition(":")
+    if not sep:
+        return f"title:{lowered}"
+    kind, value = kind.strip().lower(), value.strip()
+    if kind not in APPROVER_KINDS or not value:
+        raise ValueError(
+            f"{raw!r} is not an approver: use user:<id|email>, title:<title>, role:<role>, "
+            "manager, owner or a template"
+        )
+    if kind == "role" and value.lower() not in ROLES:
+        raise ValueError(f"unknown role {value!r} (expected one of: {', '.join(ROLES)})")
+    return f"{kind}:{value if kind == 'user' and value.isdigit() else value.lower()}"
+
+
+class ApprovalConfig(BaseModel):
+    """Who must approve, how many of them, and what happens when nobody answers in time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approvers: list[str] = Field(default_factory=list)
+    # The seed's spelling (`"approver": "manager"`), folded into `approvers`.
+    approver: str | None = None
+    mode: Literal["any", "all", "quorum"] = "any"
+    quorum: int | None = Field(None, ge=1, le=100)
+    timeout: str | int | float | None = None
+    on_timeout: Literal["escalate", "approve", "reject"] = "reject"
+    title: str = Field("", max_length=300)
+    message: str = Field("", max_length=5000)
+
+    @field_validator("approvers", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("approvers")
+    @classmethod
+    def _references(cls, value: list[str]) -> list[str]:
+        return [approver_reference(item) for item in value]
+
+    @field_validator("mode", "on_timeout", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("timeout")
+    @classmethod
+    def _duration(cls, value: str | float | None) -> str | float | None:
+        if value is not None:
+            parse_duration(value)  # ValueError names the problem; pydantic adds the path
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> ApprovalConfig:
+        if self.approver:
+            reference = approver_reference(self.approver)
+            if reference not in self.approvers:
+                self.approvers.insert(0, reference)
+            self.approver = None
+        if not self.approvers:
+            raise ValueError("name at least one approver (`approvers`: ['manager'], ...)")
+        if self.mode == "quorum" and self.quorum is None:
+            raise ValueError("mode 'quorum' needs `quorum`: how many approvals are enough")
+        if self.mode != "quorum" and self.quorum is not None:
+            raise ValueError("`quorum` only applies with mode 'quorum'")
+        return self
+
+
 class ApprovalStep(StepBase):
-    """Ask people to approve (executed in a later release)."""
+    """Ask people to approve; a rejection runs `on_reject` (if any) and ends the run `rejected`."""
 
     type: Literal["approval"]
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: ApprovalConfig
+    on_reject: list[Step] = Field(default_factory=list)
+
+
+class Reenrollment(BaseModel):
+    """Let a record go through the workflow again only after this many days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_days: int = Field(ge=1, le=3650)
+
+
+class RunPolicy(BaseModel):
+    """Per trigger record: what a new run does while one is in progress, and re-enrollment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["parallel", "single", "restart", "queued"] = "parallel"
+    reenrollment: Literal["always", "never"] | Reenrollment = "always"
+
+    @field_validator("mode", "reenrollment", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def is_default(self) -> bool:
+        """True when runs are neither limited nor deduplicated per record."""
+        return self.mode == "parallel" and self.reenrollment == "always"
 
 
 def _step_tag(value: Any) -> str:
@@ -169,7 +297,9 @@ Step = Annotated[
 
 Branch.model_rebuild()
 BranchStep.model_rebuild()
+ParallelBranch.model_rebuild()
 ParallelStep.model_rebuild()
+ApprovalStep.model_rebuild()
 
 
 class StepList(BaseModel):
@@ -192,7 +322,7 @@ def _lowercase_types(value: Any) -> Any:
         for key, item in value.items():
             if key == "type" and isinstance(item, str):
                 out[key] = item.strip().lower()
-            elif key in ("actions", "else", "branches"):
+            elif key in ("actions", "else", "branches", "on_reject"):
                 out[key] = _lowercase_types(item)
             else:
                 out[key] = item
@@ -244,6 +374,9 @@ class CompiledStep:
     when: CompiledCondition | None
     branches: list[tuple[CompiledCondition, list[CompiledStep]]] = field(default_factory=list)
     else_steps: list[CompiledStep] = field(default_factory=list)
+    # Parallel paths, and an approval's on_reject steps.
+    lanes: list[list[CompiledStep]] = field(default_factory=list)
+    on_reject: list[CompiledStep] = field(default_factory=list)
 
 
 @dataclass
@@ -255,6 +388,7 @@ class CompiledWorkflow:
     conditions: CompiledCondition
     steps: list[CompiledStep]
     definition: dict[str, Any]
+    policy: RunPolicy = field(default_factory=lambda: RunPolicy())
 
 
 def compile_steps(steps: list[Any], prefix: str = "actions") -> list[CompiledStep]:
@@ -273,6 +407,13 @@ def compile_steps(steps: list[Any], prefix: str = "actions") -> list[CompiledSte
                     )
                 )
             compiled.else_steps = compile_steps(step.else_, f"{path}/else")
+        elif isinstance(step, ParallelStep):
+            compiled.lanes = [
+                compile_steps(lane.actions, f"{path}/branches/{p_index}/actions")
+                for p_index, lane in enumerate(step.branches)
+            ]
+        elif isinstance(step, ApprovalStep):
+            compiled.on_reject = compile_steps(step.on_reject, f"{path}/on_reject")
         out.append(compiled)
     return out
 
@@ -286,6 +427,7 @@ def compile_definition(version_id: int, definition: dict[str, Any]) -> CompiledW
         conditions=compile_conditions(definition.get("conditions")),
         steps=compile_steps(steps),
         definition=definition,
+        policy=RunPolicy.model_validate(definition.get("run_policy") or {}),
     )
 
 
@@ -305,7 +447,9 @@ def normalise_step_conditions(steps: list[Any], path: str = "actions") -> None:
             normalise_step_conditions(step.else_, f"{step_path}.else")
         if isinstance(step, ParallelStep):
             for p_index, lane in enumerate(step.branches):
-                normalise_step_conditions(lane, f"{step_path}.branches[{p_index}]")
+                normalise_step_conditions(lane.actions, f"{step_path}.branches[{p_index}].actions")
+        if isinstance(step, ApprovalStep):
+            normalise_step_conditions(step.on_reject, f"{step_path}.on_reject")
 
 
 def dump_steps(steps: list[Any]) -> list[dict[str, Any]]:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import (
     STEPS,
@@ -32,37 +30,10 @@ from crmflow.engine.batch import (
 )
 from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
-from crmflow.engine.definition import (
-    ActionStep,
-    BranchStep,
-    CompiledStep,
-    DelayStep,
-    StopStep,
-)
-from crmflow.engine.delays import delay_until
-from crmflow.engine.errors import TemplateRenderError
-from crmflow.engine.templating import render
-
-
-@dataclass
-class _Run:
-    """One claimed execution being walked."""
-
-    row: dict[str, Any]
-    data: dict[str, Any]
-    done: dict[str, dict[str, Any]]
-    now: datetime
-    t0: float
-    records: list[dict[str, Any]] = field(default_factory=list)
-    actions_executed: int = 0
-    failed: str | None = None
-    stopped: str | None = None
-    resume_at: datetime | None = None
-    position: int = 0
-
-    @property
-    def id(self) -> int:
-        return int(self.row["id"])
+from crmflow.engine.definition import CompiledWorkflow
+from crmflow.engine.run_policy import QUEUE_POLL, check_mode, check_reenrollment
+from crmflow.engine.steps import Run, StepEnv, walk_steps
+from crmflow.runtime.signals import mark_executions_ready
 
 
 def run_execution(session: Session, execution_id: int, options: RunOptions) -> str | None:
@@ -131,6 +102,7 @@ def run_batch(
                 if remaining and _should_stop(started, should_yield, max_work_ms):
                     break
         batch.write(conn)
+        mark_executions_ready(session, batch.woken)
         session.commit()
         work_ms = (time.perf_counter() - started) * 1000.0
     except DBAPIError:
@@ -162,8 +134,7 @@ def _run_one(
     batch: BatchWrites,
 ) -> None:
     t0 = time.perf_counter()
-    now = utcnow()
-    run = _Run(row=row, data={}, done={}, now=now, t0=t0)
+    run = Run(row=row, data={"steps": {}}, now=utcnow(), t0=t0)
     losses = int(row.get("worker_losses") or 0)
     if losses >= options.max_worker_losses:
         gave_up = (
@@ -171,32 +142,39 @@ def _run_one(
             "crashed or past its lease); a step probably crashes the worker. Steps that "
             "finished before are kept and never run twice."
         )
-        _finish(run, batch, "failed", decision=row["decision"], error=gave_up)
+        _finish(run, batch, None, "failed", decision=row["decision"], error=gave_up)
         return
+    compiled: CompiledWorkflow | None = None
     try:
-        status, decision, error = _walk(session, conn, loader, run, options)
+        compiled = compiled_version(session, int(row["version_id"]))
+        status, decision, error = _walk(StepEnv(session, loader, options), compiled, run, batch)
     except DBAPIError:
         raise
     except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the batch
         status, decision, error = "failed", None, f"internal error: {type(exc).__name__}: {exc}"
-    if status == "waiting" and run.resume_at is not None:
+    if status == "waiting":
+        due = [at for _, at in run.waits if at is not None]
+        resume_at = min(due) if due else None
+        kinds = [kind for kind, at in run.waits if at == resume_at]
         batch.add_wait(
             execution_id=run.id,
-            resume_at=run.resume_at,
+            resume_at=resume_at,
+            waiting_for=kinds[0] if kinds else run.waits[0][0],
             actions_executed=int(row["actions_executed"] or 0) + run.actions_executed,
             decision=decision,
             step_records=run.records,
+            replaced=run.replaced,
         )
         return
-    _finish(run, batch, status, decision=decision, error=error)
+    _finish(run, batch, compiled, status, decision=decision, error=error)
 
 
 def _walk(
-    session: Session, conn: Connection, loader: ContextLoader, run: _Run, options: RunOptions
+    env: StepEnv, compiled: CompiledWorkflow, run: Run, batch: BatchWrites
 ) -> tuple[str, dict[str, Any] | None, str | None]:
     row = run.row
-    compiled = compiled_version(session, int(row["version_id"]))
-    run.data = loader.build(
+    options = env.options
+    run.data = env.loader.build(
         company_id=row["company_id"],
         trigger_type=row["trigger_type"],
         entity_type=row["trigger_entity_type"],
@@ -208,261 +186,83 @@ def _walk(
     run.data["workflow"] = {"id": row["workflow_id"], "version": row["version"]}
     run.data["execution"] = {"id": row["id"]}
     if row["attempt"] > 1:
-        run.done = _finished_steps(conn, run.id)
+        _step_history(env.conn, run)
     depth = int(row["causation_depth"] or 0)
     if depth > options.max_causation_depth:
         explanation = (
             f"loop guard: this run was caused by a chain of {depth} workflow changes "
             f"(limit {options.max_causation_depth})"
         )
-        return (
-            "skipped",
-            {"result": False, "rule": None, "actual": depth, "explanation": explanation},
-            None,
-        )
+        return "skipped", _refusal(depth, explanation), None
     decision = row["decision"]
-    if decision is None:
+    first = decision is None
+    if first:
         verdict = compiled.conditions.explain(run.data)
         decision = verdict.to_dict()
         if not verdict.result:
             return "skipped", decision, None
-    _walk_steps(session, loader, run, compiled.steps)
+    policy = compiled.policy
+    if not policy.is_default and row["trigger_entity_id"] is not None:
+        if first:
+            refused = check_reenrollment(env.conn, row, policy, run.now)
+            if refused is not None:
+                return "skipped", _refusal(None, refused), None
+        if first or row["waiting_for"] == "queue":
+            verdict_mode = check_mode(env.conn, row, policy, batch.outcome, options, run.now)
+            for cancelled_id, workflow_id in verdict_mode.cancelled or []:
+                batch.count_finished(workflow_id, "cancelled", run.now, 0.0)
+                batch.outcome[cancelled_id] = "cancelled"
+            if verdict_mode.action == "skip":
+                return "skipped", _refusal(None, verdict_mode.explanation), None
+            if verdict_mode.action == "queue":
+                run.block("queue", run.now + QUEUE_POLL)
+                return "waiting", {**decision, "queued": verdict_mode.explanation}, None
+            if verdict_mode.explanation:
+                decision = {**decision, "run_policy": verdict_mode.explanation}
+    walk_steps(env, run, compiled.steps)
     if run.failed is not None:
         return "failed", decision, run.failed
-    if run.resume_at is not None:
+    if run.blocked:
         return "waiting", decision, None
     return run.stopped or "success", decision, None
 
 
-def _finished_steps(conn: Connection, execution_id: int) -> dict[str, dict[str, Any]]:
+def _refusal(actual: Any, explanation: str) -> dict[str, Any]:
+    return {"result": False, "rule": None, "actual": actual, "explanation": explanation}
+
+
+def _step_history(conn: Connection, run: Run) -> None:
+    """Load the records of earlier attempts: finished steps, pending ones, the last position."""
     rows = conn.execute(
-        select(STEPS.c.path, STEPS.c.status, STEPS.c.output, STEPS.c.step_id).where(
-            STEPS.c.execution_id == execution_id
-        )
+        select(
+            STEPS.c.path,
+            STEPS.c.status,
+            STEPS.c.output,
+            STEPS.c.error,
+            STEPS.c.message,
+            STEPS.c.step_id,
+            STEPS.c.attempts,
+            STEPS.c.position,
+        ).where(STEPS.c.execution_id == run.id)
     )
-    return {
-        path: {"status": status, "output": output, "step_id": step_id}
-        for path, status, output, step_id in rows
-        if status in ("success", "skipped", "failed")
-    }
-
-
-def _walk_steps(
-    session: Session, loader: ContextLoader, run: _Run, steps: list[CompiledStep]
-) -> None:
-    for compiled in steps:
-        if run.failed is not None or run.stopped is not None or run.resume_at is not None:
-            return
-        _run_step(session, loader, run, compiled)
-
-
-def _record(run: _Run, compiled: CompiledStep, status: str, **values: Any) -> None:
-    step = compiled.step
-    run.position += 1
-    run.records.append(
-        {
-            "execution_id": run.id,
-            "path": compiled.path,
-            "position": run.position,
-            "step_id": step.id,
-            "name": step.name,
-            "type": step.type,
-            "status": status,
-            "attempt": run.row["attempt"],
-            "idempotency_key": f"{run.id}:{compiled.path}",
-            "input": values.get("input"),
-            "output": values.get("output"),
-            "error": values.get("error"),
-            "message": values.get("message"),
-            "started_at": values.get("started_at") or utcnow(),
-            "finished_at": utcnow(),
-            "duration_ms": values.get("duration_ms", 0.0),
-        }
-    )
-    if step.id:
-        run.data["steps"][step.id] = {"status": status, "output": values.get("output")}
-
-
-def _run_step(session: Session, loader: ContextLoader, run: _Run, compiled: CompiledStep) -> None:
-    step = compiled.step
-    previous = run.done.get(compiled.path)
-    if previous is not None and not isinstance(step, BranchStep):
-        # Finished in an earlier attempt: keep its outcome, never run its effect again.
-        if step.id:
-            run.data["steps"][step.id] = {
-                "status": previous["status"],
-                "output": previous["output"],
-            }
-        return
-    if compiled.when is not None:
-        verdict = compiled.when.explain(run.data)
-        if not verdict.result:
-            _record(
-                run,
-                compiled,
-                "skipped",
-                message=f"when: {verdict.explanation}",
-                output={"decision": verdict.to_dict()},
-            )
-            return
-    if isinstance(step, BranchStep):
-        _run_branch(session, loader, run, compiled, previous)
-    elif isinstance(step, StopStep):
-        reason = step.config.reason or "stop step reached"
-        _record(run, compiled, "success", message=reason, output={"status": step.config.status})
-        if step.config.status == "failed":
-            run.failed = f"stopped: {reason}"
-        else:
-            run.stopped = step.config.status
-    elif isinstance(step, ActionStep):
-        _run_action(session, loader, run, compiled, step)
-    elif isinstance(step, DelayStep):
-        _run_delay(run, compiled, step)
-    else:  # parallel / delay / approval are refused at save time until the runner supports them
-        _record(run, compiled, "failed", error=f"step type {step.type!r} is not supported yet")
-        run.failed = f"{compiled.path}: step type {step.type!r} is not supported yet"
-
-
-def _run_delay(run: _Run, compiled: CompiledStep, step: DelayStep) -> None:
-    """Pause the run until the delay is over: the wait lives in the database (`resume_at`)."""
-    try:
-        wanted, resume_at = delay_until(step, run.data, run.now)
-    except (TemplateRenderError, ValueError) as exc:
-        _record(run, compiled, "failed", error=str(exc))
-        if step.on_error == "stop":
-            run.failed = f"{compiled.path} (delay): {exc}"
-        return
-    if resume_at <= run.now:
-        _record(run, compiled, "success", message=f"{wanted} is already past: no wait")
-        return
-    # Recorded as done now, so the resumed run continues after it instead of waiting again.
-    _record(
-        run,
-        compiled,
-        "success",
-        output={"resume_at": resume_at.isoformat()},
-        message=f"waits until {resume_at.isoformat()}",
-    )
-    run.resume_at = resume_at
-
-
-def _run_branch(
-    session: Session,
-    loader: ContextLoader,
-    run: _Run,
-    compiled: CompiledStep,
-    previous: dict[str, Any] | None,
-) -> None:
-    if previous is not None and isinstance(previous.get("output"), dict):
-        taken = previous["output"].get("taken")
-    else:
-        taken = "else"
-        explanations = []
-        for index, (guard, _) in enumerate(compiled.branches):
-            verdict = guard.explain(run.data)
-            explanations.append(verdict.explanation)
-            if verdict.result:
-                taken = index
-                break
-        _record(
-            run,
-            compiled,
-            "success",
-            output={"taken": taken, "checked": explanations},
-            message=f"took {'else' if taken == 'else' else f'branch {taken}'}",
-        )
-    if taken == "else":
-        _walk_steps(session, loader, run, compiled.else_steps)
-    elif isinstance(taken, int) and 0 <= taken < len(compiled.branches):
-        _walk_steps(session, loader, run, compiled.branches[taken][1])
-
-
-def _run_action(
-    session: Session, loader: ContextLoader, run: _Run, compiled: CompiledStep, step: ActionStep
-) -> None:
-    action = get_action(step.type)
-    t0 = time.perf_counter()
-    started_at = utcnow()
-    rendered: dict[str, Any] | None = None
-    row = run.row
-    try:
-        if action is None:
-            raise ActionFailed(f"unknown action type {step.type!r}")
-        value = render(step.config, run.data, "config")
-        rendered = value if isinstance(value, dict) else {}
-        config = action.parse_config(rendered)
-        ctx = ActionContext(
-            session=session,
-            company_id=row["company_id"],
-            execution_id=run.id,
-            workflow_id=row["workflow_id"],
-            step_path=compiled.path,
-            idempotency_key=f"{run.id}:{compiled.path}",
-            data=run.data,
-            trigger_entity_type=row["trigger_entity_type"],
-            trigger_entity_id=row["trigger_entity_id"],
-            causation_depth=int(row["causation_depth"] or 0),
-            now=run.now,
-            users=loader,
-            connection=loader.conn,
-        )
-        if action.uses_orm:
-            with session.begin_nested():
-                output = action.execute(ctx, config)
-        elif ctx.conn.dialect.name == "postgresql":
-            # On PostgreSQL any failed statement aborts the transaction: isolate the action.
-            with ctx.conn.begin_nested():
-                output = action.execute(ctx, config)
-        else:
-            # SQLite rolls back just the failing statement, and Core-only actions check
-            # everything before their single write, so no savepoint is needed.
-            output = action.execute(ctx, config)
-    except (IntegrityError, DataError) as exc:
-        # A constraint or data error is about this step's data, not the infrastructure: the
-        # action's savepoint (or SQLite's statement rollback) undid its writes; fail the step
-        # instead of retrying the whole batch forever.
-        _step_failed(run, compiled, step, f"database refused the write: {exc.orig}", rendered, t0)
-        return
-    except (ActionFailed, TemplateRenderError) as exc:
-        _step_failed(run, compiled, step, str(exc), rendered, t0)
-        return
-    run.actions_executed += 1
-    _record(
-        run,
-        compiled,
-        "success",
-        input=rendered,
-        output=output,
-        started_at=started_at,
-        duration_ms=(time.perf_counter() - t0) * 1000.0,
-    )
-
-
-def _step_failed(
-    run: _Run,
-    compiled: CompiledStep,
-    step: ActionStep,
-    error: str,
-    rendered: dict[str, Any] | None,
-    t0: float,
-) -> None:
-    elapsed = time.perf_counter() - t0
-    _record(
-        run,
-        compiled,
-        "failed",
-        input=rendered,
-        error=error,
-        started_at=utcnow() - timedelta(seconds=elapsed),
-        duration_ms=elapsed * 1000.0,
-    )
-    if step.on_error == "stop":
-        run.failed = f"{compiled.path} ({step.type}): {error}"
+    for row in rows:
+        item = dict(row._mapping)
+        run.position = max(run.position, int(item["position"] or 0))
+        if item["status"] == "pending":
+            run.pending[item["path"]] = item
+        elif item["status"] in ("success", "skipped", "failed"):
+            run.done[item["path"]] = item
+            if item["step_id"]:
+                run.data["steps"][item["step_id"]] = {
+                    "status": item["status"],
+                    "output": item["output"],
+                }
 
 
 def _finish(
-    run: _Run,
+    run: Run,
     batch: BatchWrites,
+    compiled: CompiledWorkflow | None,
     status: str,
     *,
     decision: dict[str, Any] | None,
@@ -484,4 +284,8 @@ def _finish(
         decision=decision,
         error=error,
         step_records=run.records,
+        replaced=run.replaced,
     )
+    entity_type, entity_id = row["trigger_entity_type"], row["trigger_entity_id"]
+    if compiled is not None and compiled.policy.mode == "queued" and entity_id is not None:
+        batch.wakes.add((int(row["workflow_id"]), str(entity_type), int(entity_id)))

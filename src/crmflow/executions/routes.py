@@ -1,18 +1,18 @@
-"""Global execution history: `GET /api/v1/executions` with filters, and one execution."""
+"""Global execution history (`GET /api/v1/executions`, one execution) and run control."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, status
 from sqlalchemy.orm import Session
 
-from crmflow.auth.deps import CurrentUser
+from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
 from crmflow.common.pagination import Page, Paging, page_of
-from crmflow.executions import service
+from crmflow.executions import control, service
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
 
@@ -33,6 +33,12 @@ def execution_detail(session: Session, execution: WorkflowExecution) -> dict[str
         steps=steps,
     )
     return body
+
+
+def _fresh_detail(request: Request, execution_id: int) -> dict[str, Any]:
+    """Read the committed execution in a reader session, so no write lock outlives the change."""
+    with request.app.state.read_session_factory() as reader:
+        return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
 
 
 @router.get("", response_model=Page[WorkflowExecutionListItem], summary="List executions")
@@ -71,3 +77,46 @@ def get_execution(execution_id: int, session: DbSession, principal: CurrentUser)
         session, company_id=principal.company_id, execution_id=execution_id
     )
     return execution_detail(session, execution)
+
+
+@router.post(
+    "/{execution_id}/cancel",
+    response_model=WorkflowExecutionResponse,
+    summary="Cancel a pending, running or waiting execution",
+    responses={409: {"description": "the execution already finished"}},
+)
+def cancel_execution(
+    execution_id: int, session: DbSession, principal: Writer, request: Request
+) -> dict[str, Any]:
+    """Stop the run for good: later steps never run, open approvals are closed."""
+    control.cancel_execution(session, principal=principal, execution_id=execution_id)
+    return _fresh_detail(request, execution_id)
+
+
+@router.post(
+    "/{execution_id}/retry",
+    response_model=WorkflowExecutionResponse,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Retry a failed execution from its failed step",
+    responses={409: {"description": "the execution is not failed"}},
+)
+def retry_execution(
+    execution_id: int, session: DbSession, principal: Writer, request: Request
+) -> dict[str, Any]:
+    """Queue the failed run again; steps that finished keep their outcome and never re-run."""
+    control.retry_execution(session, principal=principal, execution_id=execution_id)
+    return _fresh_detail(request, execution_id)
+
+
+@router.post(
+    "/{execution_id}/rerun",
+    response_model=WorkflowExecutionResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Run an execution's trigger again on the workflow's current version",
+)
+def rerun_execution(
+    execution_id: int, session: DbSession, principal: Writer, request: Request
+) -> dict[str, Any]:
+    """Start a new execution (`rerun_of_id` = this one) with the same trigger and record."""
+    new_id = control.rerun_execution(session, principal=principal, execution_id=execution_id)
+    return _fresh_detail(request, new_id)

@@ -50,6 +50,10 @@ class WorkflowExecutionListItem(BaseModel):
     error_message: str | None
     actions_executed: int
     created_at: datetime
+    # What a `waiting` run waits for: delay | approval | retry | queue.
+    waiting_for: str | None = None
+    # The execution this one re-runs (POST /executions/{id}/rerun).
+    rerun_of_id: int | None = None
 
 
 class WorkflowExecutionResponse(WorkflowExecutionListItem):

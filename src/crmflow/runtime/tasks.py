@@ -56,6 +56,7 @@ def _options() -> RunOptions:
         max_causation_depth=settings.max_causation_depth,
         commit_claims=True,
         max_worker_losses=settings.max_worker_losses,
+        public_url=settings.public_url,
     )
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
+
+
+DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 
 
 class _In(BaseModel):
@@ -23,6 +26,11 @@ class WorkflowCreate(_In):
     trigger_config: dict[str, Any] = Field(default_factory=dict)
     conditions: Any = None
     actions: list[Any] = Field(default_factory=list)
+    run_policy: Any = Field(
+        None,
+        description='Per trigger record: {"mode": "parallel"|"single"|"restart"|"queued", '
+        '"reenrollment": "always"|"never"|{"after_days": N}}',
+    )
     status: WorkflowStatus = WorkflowStatus.DRAFT
     is_template: bool = False
 
@@ -36,6 +44,7 @@ class WorkflowUpdate(_In):
     trigger_config: dict[str, Any] | None = None
     conditions: Any = None
     actions: list[Any] | None = None
+    run_policy: Any = None
     status: WorkflowStatus | None = None
     is_template: bool | None = None
     change_note: str = Field("", max_length=500)
@@ -87,8 +96,14 @@ class WorkflowResponse(WorkflowListItem):
     trigger_config: dict[str, Any]
     conditions: dict[str, Any] | None
     actions: list[Any]
+    run_policy: dict[str, Any]
     created_by: int | None
     current_version_id: int | None
+
+    @field_validator("run_policy", mode="before")
+    @classmethod
+    def _effective(cls, value: Any) -> Any:
+        return {**DEFAULT_RUN_POLICY, **(value or {})}
 
 
 class WorkflowVersionResponse(BaseModel):

@@ -14,13 +14,14 @@ from crmflow.engine.context import MODELS
 from crmflow.engine.errors import DefinitionError
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
+from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
 
 
-def _checked(raw: dict[str, Any]) -> dict[str, Any]:
+def _checked(session: Session, company_id: int, raw: dict[str, Any]) -> dict[str, Any]:
     try:
-        return validate_definition(raw)
+        return validate_definition(raw, CompanyDirectory(session, company_id))
     except DefinitionError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=exc.path) from None
 
@@ -70,7 +71,7 @@ def create_workflow(
     template_slug: str | None = None,
 ) -> Workflow:
     """Validate a definition and create the workflow with its first version."""
-    definition = _checked(data)
+    definition = _checked(session, principal.company_id, data)
     workflow = Workflow(
         company_id=principal.company_id,
         status=str(data.get("status") or "draft"),
@@ -99,7 +100,7 @@ def update_workflow(
     proposed = {**current, **{k: v for k, v in changes.items() if k in DEFINITION_KEYS}}
     if "trigger_type" in changes and "trigger_config" not in changes:
         proposed["trigger_config"] = {}
-    definition = _checked(proposed)
+    definition = _checked(session, principal.company_id, proposed)
     if definition != current:
         _apply(workflow, definition)
         _add_version(

@@ -1,0 +1,432 @@
+"""Walk a workflow's step tree for one run: branches, parallel paths, delays, actions, retries.
+
+A run re-walks its tree from the top every time it resumes. Finished steps (their records were
+loaded from the database) are not run again: their outcome is replayed, so a path that stopped
+or failed stops again, and a branch follows the path it took before. A step that has to wait
+(a delay, an approval, a retry back-off) leaves a `pending` record and blocks its path; other
+parallel paths go on, and the execution waits until the earliest time any of them asked for.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from crmflow.actions.registry import ActionContext, ActionFailed, get_action
+from crmflow.db.base import utcnow
+from crmflow.engine.batch import RunOptions
+from crmflow.engine.context import ContextLoader
+from crmflow.engine.dates import parse_duration
+from crmflow.engine.definition import (
+    ActionStep,
+    ApprovalStep,
+    BranchStep,
+    CompiledStep,
+    DelayStep,
+    ParallelStep,
+    RetryPolicy,
+    StopStep,
+)
+from crmflow.engine.delays import delay_until
+from crmflow.engine.errors import TemplateRenderError
+from crmflow.engine.templating import render
+
+
+@dataclass
+class Run:
+    """One claimed execution being walked, and what it produced so far."""
+
+    row: dict[str, Any]
+    data: dict[str, Any]
+    now: datetime
+    t0: float
+    # Records of earlier attempts: finished ones are replayed, pending ones continued.
+    done: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    # Paths whose pending record the new record replaces.
+    replaced: list[str] = field(default_factory=list)
+    actions_executed: int = 0
+    failed: str | None = None
+    stopped: str | None = None
+    # The current path waits (a delay, an approval, a retry back-off).
+    blocked: bool = False
+    waits: list[tuple[str, datetime | None]] = field(default_factory=list)
+    position: int = 0
+
+    @property
+    def id(self) -> int:
+        return int(self.row["id"])
+
+    def block(self, kind: str, resume_at: datetime | None) -> None:
+        """Stop the current path until `resume_at` (None: until someone wakes the run)."""
+        self.blocked = True
+        self.waits.append((kind, resume_at))
+
+    def ended(self) -> bool:
+        """True when the current path must not run further steps."""
+        return self.failed is not None or self.stopped is not None or self.blocked
+
+
+@dataclass
+class StepEnv:
+    """What steps need besides the run: the ORM session, the loader, the runner's options."""
+
+    session: Session
+    loader: ContextLoader
+    options: RunOptions
+
+    @property
+    def conn(self) -> Connection:
+        return self.loader.conn
+
+    def action_context(self, run: Run, compiled: CompiledStep) -> ActionContext:
+        """Build the context an action (or an approval) runs with."""
+        row = run.row
+        return ActionContext(
+            session=self.session,
+            company_id=row["company_id"],
+            execution_id=run.id,
+            workflow_id=row["workflow_id"],
+            step_path=compiled.path,
+            idempotency_key=f"{run.id}:{compiled.path}",
+            data=run.data,
+            trigger_entity_type=row["trigger_entity_type"],
+            trigger_entity_id=row["trigger_entity_id"],
+            causation_depth=int(row["causation_depth"] or 0),
+            now=run.now,
+            users=self.loader,
+            connection=self.loader.conn,
+        )
+
+
+def record(run: Run, compiled: CompiledStep, status: str, **values: Any) -> None:
+    """Queue the step record of this attempt (replacing the step's pending record, if any)."""
+    step = compiled.step
+    run.position += 1
+    if compiled.path in run.pending and compiled.path not in run.replaced:
+        run.replaced.append(compiled.path)
+    attempts = values.get("attempts")
+    run.records.append(
+        {
+            "execution_id": run.id,
+            "path": compiled.path,
+            "position": run.position,
+            "step_id": step.id,
+            "name": step.name,
+            "type": step.type,
+            "status": status,
+            "attempt": len(attempts) if attempts else 1,
+            "attempts": attempts,
+            "idempotency_key": f"{run.id}:{compiled.path}",
+            "input": values.get("input"),
+            "output": values.get("output"),
+            "error": values.get("error"),
+            "message": values.get("message"),
+            "started_at": values.get("started_at") or utcnow(),
+            "finished_at": utcnow(),
+            "duration_ms": values.get("duration_ms", 0.0),
+        }
+    )
+    if step.id:
+        run.data["steps"][step.id] = {"status": status, "output": values.get("output")}
+
+
+def walk_steps(env: StepEnv, run: Run, steps: list[CompiledStep]) -> None:
+    """Run steps in order until the path ends (stop, failure, or a wait)."""
+    for compiled in steps:
+        if run.ended():
+            return
+        _run_step(env, run, compiled)
+
+
+def _run_step(env: StepEnv, run: Run, compiled: CompiledStep) -> None:
+    step = compiled.step
+    previous = run.done.get(compiled.path)
+    if previous is not None and not isinstance(step, BranchStep | ApprovalStep):
+        _replay(run, compiled, previous)
+        return
+    if previous is None and compiled.path not in run.pending and compiled.when is not None:
+        # `when` is decided once, when the step is first reached; a waiting step goes on.
+        verdict = compiled.when.explain(run.data)
+        if not verdict.result:
+            record(
+                run,
+                compiled,
+                "skipped",
+                message=f"when: {verdict.explanation}",
+                output={"decision": verdict.to_dict()},
+            )
+            return
+    if isinstance(step, BranchStep):
+        _run_branch(env, run, compiled, previous)
+    elif isinstance(step, StopStep):
+        reason = step.config.reason or "stop step reached"
+        record(run, compiled, "success", message=reason, output={"status": step.config.status})
+        _stop(run, compiled, step.config.status, reason)
+    elif isinstance(step, ActionStep):
+        _run_action(env, run, compiled, step)
+    elif isinstance(step, DelayStep):
+        _run_delay(run, compiled, step)
+    elif isinstance(step, ParallelStep):
+        _run_parallel(env, run, compiled, step)
+    elif isinstance(step, ApprovalStep):
+        from crmflow.approvals.step import run_approval  # the approvals package uses this one
+
+        run_approval(env, run, compiled, step, previous)
+
+
+def _stop(run: Run, compiled: CompiledStep, status: str, reason: str) -> None:
+    if status == "failed":
+        run.failed = f"stopped: {reason}"
+    else:
+        run.stopped = status
+
+
+def _replay(run: Run, compiled: CompiledStep, previous: dict[str, Any]) -> None:
+    """Re-apply what a finished step did to its path: a stop, a failure, a parallel outcome."""
+    step = compiled.step
+    output = previous.get("output") if isinstance(previous.get("output"), dict) else {}
+    assert output is not None
+    if isinstance(step, StopStep) and previous["status"] == "success":
+        _stop(run, compiled, str(output.get("status", "success")), previous.get("message") or "")
+    elif isinstance(step, ParallelStep):
+        outcome = output.get("outcome") or {}
+        if outcome.get("failed"):
+            run.failed = str(outcome["failed"])
+        elif outcome.get("stopped"):
+            run.stopped = str(outcome["stopped"])
+    elif previous["status"] == "failed" and step.on_error == "stop":
+        run.failed = f"{compiled.path} ({step.type}): {previous.get('error')}"
+
+
+def _run_branch(
+    env: StepEnv, run: Run, compiled: CompiledStep, previous: dict[str, Any] | None
+) -> None:
+    if previous is not None and isinstance(previous.get("output"), dict):
+        taken = previous["output"].get("taken")
+    else:
+        taken = "else"
+        explanations = []
+        for index, (guard, _) in enumerate(compiled.branches):
+            verdict = guard.explain(run.data)
+            explanations.append(verdict.explanation)
+            if verdict.result:
+                taken = index
+                break
+        record(
+            run,
+            compiled,
+            "success",
+            output={"taken": taken, "checked": explanations},
+            message=f"took {'else' if taken == 'else' else f'branch {taken}'}",
+        )
+    if taken == "else":
+        walk_steps(env, run, compiled.else_steps)
+    elif isinstance(taken, int) and 0 <= taken < len(compiled.branches):
+        walk_steps(env, run, compiled.branches[taken][1])
+
+
+def _run_parallel(env: StepEnv, run: Run, compiled: CompiledStep, step: ParallelStep) -> None:
+    """Walk every path on its own; join (record the step) only when all of them have ended."""
+    outcomes: list[tuple[str | None, str | None, bool]] = []
+    for lane in compiled.lanes:
+        run.failed, run.stopped, run.blocked = None, None, False
+        walk_steps(env, run, lane)
+        outcomes.append((run.failed, run.stopped, run.blocked))
+    run.failed, run.stopped, run.blocked = None, None, False
+    if any(blocked for _, _, blocked in outcomes):
+        run.blocked = True  # the waits are recorded; the join happens on a later resume
+        return
+    branches: list[dict[str, Any]] = []
+    fatal: list[str] = []
+    stopped: str | None = None
+    for index, (failed, lane_stopped, _) in enumerate(outcomes):
+        branch = step.branches[index]
+        status = "failed" if failed else (lane_stopped or "success")
+        branches.append({"index": index, "name": branch.name, "status": status, "error": failed})
+        if failed and (branch.on_error or step.on_error) == "stop":
+            fatal.append(f"branch {branch.name or index}: {failed}")
+        if lane_stopped and stopped != "rejected":
+            stopped = lane_stopped
+    failures = [b for b in branches if b["status"] == "failed"]
+    outcome: dict[str, str | None] = {"failed": None, "stopped": None}
+    if fatal:
+        outcome["failed"] = f"{compiled.path} (parallel): " + "; ".join(fatal)
+    elif stopped:
+        outcome["stopped"] = stopped
+    record(
+        run,
+        compiled,
+        "failed" if failures else "success",
+        output={"branches": branches, "outcome": outcome},
+        error="; ".join(f"branch {b['name'] or b['index']}: {b['error']}" for b in failures)
+        or None,
+        message=f"{len(branches)} branches joined"
+        + (f", {len(failures)} failed" if failures else ""),
+    )
+    run.failed, run.stopped = outcome["failed"], outcome["stopped"]
+
+
+def _run_delay(run: Run, compiled: CompiledStep, step: DelayStep) -> None:
+    """Pause the path until the delay is over: the wait lives in the database (`resume_at`)."""
+    pending = run.pending.get(compiled.path)
+    if pending is not None:
+        resume_at = datetime.fromisoformat(str((pending["output"] or {})["resume_at"]))
+        if run.now < resume_at:
+            run.block("delay", resume_at)  # woken early for another path: wait again
+            return
+        record(
+            run,
+            compiled,
+            "success",
+            output={"resume_at": resume_at.isoformat()},
+            message=f"waited until {resume_at.isoformat()}",
+        )
+        return
+    try:
+        wanted, resume_at = delay_until(step, run.data, run.now)
+    except (TemplateRenderError, ValueError) as exc:
+        record(run, compiled, "failed", error=str(exc))
+        if step.on_error == "stop":
+            run.failed = f"{compiled.path} (delay): {exc}"
+        return
+    if resume_at <= run.now:
+        record(run, compiled, "success", message=f"{wanted} is already past: no wait")
+        return
+    record(
+        run,
+        compiled,
+        "pending",
+        output={"resume_at": resume_at.isoformat()},
+        message=f"waits until {resume_at.isoformat()}",
+    )
+    run.block("delay", resume_at)
+
+
+def retry_delay(policy: RetryPolicy, failures: int) -> timedelta:
+    """How long to wait before the next attempt after `failures` failed ones."""
+    initial: timedelta = parse_duration(policy.initial)
+    ceiling: timedelta = parse_duration(policy.max)
+    if policy.backoff == "fixed":
+        return min(initial, ceiling)
+    grown: timedelta = initial * (2 ** min(failures - 1, 30))
+    return min(grown, ceiling)
+
+
+def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep) -> None:
+    pending = run.pending.get(compiled.path)
+    attempts: list[dict[str, Any]] = list((pending or {}).get("attempts") or [])
+    if pending is not None and step.retry is not None:
+        retry_at = datetime.fromisoformat(str((pending["output"] or {})["retry_at"]))
+        if run.now < retry_at:
+            run.block("retry", retry_at)  # woken early for another path: wait again
+            return
+    action = get_action(step.type)
+    t0 = time.perf_counter()
+    started_at = utcnow()
+    rendered: dict[str, Any] | None = None
+    try:
+        if action is None:
+            raise ActionFailed(f"unknown action type {step.type!r}")
+        value = render(step.config, run.data, "config")
+        rendered = value if isinstance(value, dict) else {}
+        config = action.parse_config(rendered)
+        ctx = env.action_context(run, compiled)
+        if action.uses_orm:
+            with env.session.begin_nested():
+                output = action.execute(ctx, config)
+        elif ctx.conn.dialect.name == "postgresql":
+            # On PostgreSQL any failed statement aborts the transaction: isolate the action.
+            with ctx.conn.begin_nested():
+                output = action.execute(ctx, config)
+        else:
+            # SQLite rolls back just the failing statement, and Core-only actions check
+            # everything before their single write, so no savepoint is needed.
+            output = action.execute(ctx, config)
+    except (IntegrityError, DataError) as exc:
+        # A constraint or data error is about this step's data, not the infrastructure: the
+        # action's savepoint (or SQLite's statement rollback) undid its writes; fail the step
+        # instead of retrying the whole batch forever.
+        error = f"database refused the write: {exc.orig}"
+        _action_failed(run, compiled, step, error, rendered, started_at, t0, attempts)
+        return
+    except (ActionFailed, TemplateRenderError) as exc:
+        _action_failed(run, compiled, step, str(exc), rendered, started_at, t0, attempts)
+        return
+    run.actions_executed += 1
+    duration_ms = (time.perf_counter() - t0) * 1000.0
+    if step.retry is not None:
+        attempts.append(_attempt(len(attempts) + 1, "success", None, started_at, duration_ms))
+    record(
+        run,
+        compiled,
+        "success",
+        input=rendered,
+        output=output,
+        started_at=started_at,
+        duration_ms=duration_ms,
+        attempts=attempts or None,
+    )
+
+
+def _attempt(
+    number: int, status: str, error: str | None, started_at: datetime, duration_ms: float
+) -> dict[str, Any]:
+    return {
+        "attempt": number,
+        "status": status,
+        "error": error,
+        "started_at": started_at.isoformat(),
+        "finished_at": utcnow().isoformat(),
+        "duration_ms": round(duration_ms, 3),
+    }
+
+
+def _action_failed(
+    run: Run,
+    compiled: CompiledStep,
+    step: ActionStep,
+    error: str,
+    rendered: dict[str, Any] | None,
+    started_at: datetime,
+    t0: float,
+    attempts: list[dict[str, Any]],
+) -> None:
+    duration_ms = (time.perf_counter() - t0) * 1000.0
+    common = {"input": rendered, "error": error, "started_at": started_at}
+    policy = step.retry
+    if policy is not None:
+        attempts.append(_attempt(len(attempts) + 1, "failed", error, started_at, duration_ms))
+        if len(attempts) < policy.max_attempts:
+            retry_at = run.now + retry_delay(policy, len(attempts))
+            record(
+                run,
+                compiled,
+                "pending",
+                output={"retry_at": retry_at.isoformat()},
+                message=f"attempt {len(attempts)} of {policy.max_attempts} failed; "
+                f"next attempt at {retry_at.isoformat()}",
+                attempts=attempts,
+                duration_ms=duration_ms,
+                **common,
+            )
+            run.block("retry", retry_at)
+            return
+    record(
+        run,
+        compiled,
+        "failed",
+        duration_ms=duration_ms,
+        attempts=attempts or None,
+        message=f"failed after {len(attempts)} attempts" if attempts else None,
+        **common,
+    )
+    if step.on_error == "stop":
+        run.failed = f"{compiled.path} ({step.type}): {error}"
