@@ -2,6 +2,8 @@
 # Run an acceptance benchmark and keep its JSON in benchmarks/results/.
 #   benchmarks/acceptance.sh            embedded runtime, SQLite (~2 minutes on 2 cores)
 #   benchmarks/acceptance.sh celery     Celery runtime: 2 workers, PostgreSQL + Redis (~1 minute)
+#   benchmarks/acceptance.sh delays     10,000 delays falling due at once, embedded runtime,
+#                                       SQLite (~30 s; exits 1 if a run was lost or repeated)
 # The celery run makes (and drops) a scratch database on CRMFLOW_BENCH_PG_URL's server and needs
 # a Redis database that no worker uses (CRMFLOW_BENCH_BROKER_URL, db 12 by default).
 set -euo pipefail
@@ -18,7 +20,9 @@ case "$runtime" in
         .venv/bin/crmflow bench --runtime celery --workers 2 --events 5000 --json \
             --database-url "${CRMFLOW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" \
             --broker-url "${CRMFLOW_BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}" | tee "$out" ;;
+    delays)
+        .venv/bin/crmflow bench --scenario delays --executions 10000 --json | tee "$out" ;;
     *)
-        echo "usage: $0 [embedded|celery]" >&2; exit 2 ;;
+        echo "usage: $0 [embedded|celery|delays]" >&2; exit 2 ;;
 esac
 echo "saved $out" >&2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmflow.bench import run_bench
+from crmflow.bench import run_bench, run_delays_bench
 
 
 def test_bench_produces_every_figure_with_consistent_counts() -> None:
@@ -16,3 +16,22 @@ def test_bench_produces_every_figure_with_consistent_counts() -> None:
     assert 0 < result["latency"]["p50_ms"] <= result["latency"]["p99_ms"]
     # The /stats figures come from the histogram, so they must count every seeded execution.
     assert result["stats"]["total_reported"] == 3000
+
+
+def test_delays_bench_resumes_every_wait_exactly_once() -> None:
+    result = run_delays_bench(executions=50, quiet=True)
+    assert result["floor"]["executions"] == result["delays"]["executions"] == 50
+    assert result["delays"]["executions_per_s"] > 0 and result["ratio_to_floor"] > 0
+    checks = result["checks"]
+    assert checks["problems"] == []
+    delays = checks["delays"]
+    assert delays["statuses"] == {"success": 50}
+    # One task per execution, on 50 different records: no action ran twice, none was lost.
+    assert delays["tasks_created"] == delays["tasks_distinct_records"] == 50
+    assert delays["actions_executed"] == 50
+    # Claimed once to reach the delay, once to resume: never re-run.
+    assert delays["attempt_min"] == delays["attempt_max"] == 2
+    assert sorted(delays["step_records"].values()) == [50, 50]  # the delay and the task
+    assert checks["floor"]["statuses"] == {"success": 50}
+    assert checks["floor"]["tasks_created"] == 50
+    assert result["target"]["met"] is None  # the 30 s target is stated for 10,000

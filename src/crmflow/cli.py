@@ -310,6 +310,7 @@ def workflows_import(
 ) -> None:
     """Import workflows (validated like the API; imported as drafts unless marked active)."""
     from crmflow.engine.errors import DefinitionError
+    from crmflow.workflows.directory import CompanyDirectory
     from crmflow.workflows.schemas import WorkflowCreate
     from crmflow.workflows.service import create_workflow
     from crmflow.workflows.validation import validate_definition
@@ -323,23 +324,25 @@ def workflows_import(
     if not isinstance(items, list):
         _fail(f"{source}: expected {{'workflows': [...]}} or a list of workflows")
         return
-    # Check every entry before writing any: an import is all or nothing.
-    checked = []
-    for index, item in enumerate(items):
-        label = f"workflows[{index}] ({item.get('name', '?') if isinstance(item, dict) else '?'})"
-        try:
-            body = WorkflowCreate.model_validate(item).model_dump(mode="json")
-            validate_definition(body)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            _fail(f"{label}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-        except DefinitionError as exc:
-            _fail(f"{label}: {exc}")
-        checked.append(body)
     _prepare()
     created = 0
     with session_scope(get_settings().database_url) as session:
         principal = _admin_principal(session, company)
+        directory = CompanyDirectory(session, principal.company_id)
+        # Check every entry before writing any: an import is all or nothing.
+        checked = []
+        for index, item in enumerate(items):
+            name = item.get("name", "?") if isinstance(item, dict) else "?"
+            label = f"workflows[{index}] ({name})"
+            try:
+                body = WorkflowCreate.model_validate(item).model_dump(mode="json")
+                validate_definition(body, directory)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                _fail(f"{label}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
+            except DefinitionError as exc:
+                _fail(f"{label}: {exc}")
+            checked.append(body)
         for body in checked:
             create_workflow(session, principal=principal, data=body)
             created += 1
@@ -352,6 +355,16 @@ def bench(
         Literal["embedded", "celery"],
         typer.Option(help="embedded (SQLite, in process) or celery (PostgreSQL + Redis workers)"),
     ] = "embedded",
+    scenario: Annotated[
+        Literal["standard", "delays"],
+        typer.Option(
+            help="standard: throughput, latency (and /stats); delays: N executions whose delays "
+            "fall due at once, resumed by the embedded runtime"
+        ),
+    ] = "standard",
+    executions: Annotated[
+        int, typer.Option(help="delays: executions waiting on delays that fall due at once")
+    ] = 10000,
     events: Annotated[int, typer.Option(help="events in the throughput run")] = 5000,
     rate: Annotated[
         int | None,
@@ -369,7 +382,7 @@ def bench(
         str | None,
         typer.Option(
             help="celery: PostgreSQL server to make a scratch database on (default: "
-            "CRMFLOW_DATABASE_URL)"
+            "CRMFLOW_DATABASE_URL); delays: the same, else a temporary SQLite file"
         ),
     ] = None,
     broker_url: Annotated[
@@ -379,8 +392,13 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
-    the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery)."""
-    if runtime == "celery":
+    the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery).
+    `--scenario delays`: N waits falling due at once, beside the same N runs started fresh."""
+    if scenario == "delays":
+        if runtime != "embedded":
+            _fail("--scenario delays measures the embedded runtime (drop --runtime celery)")
+        result = _bench_delays(executions=executions, database_url=database_url, as_json=as_json)
+    elif runtime == "celery":
         result = _bench_celery(
             events=events,
             rate=rate or 50,
@@ -404,6 +422,24 @@ def bench(
     if as_json:
         json.dump(result, sys.stdout, indent=2)
         print()
+
+
+def _bench_delays(*, executions: int, database_url: str | None, as_json: bool) -> dict[str, Any]:
+    from crmflow.bench.celery import BenchSetupError
+    from crmflow.bench.delays import BenchFailed, run_delays_bench
+
+    if executions < 1:
+        _fail("--executions must be at least 1")
+    try:
+        return run_delays_bench(executions=executions, database_url=database_url, quiet=as_json)
+    except BenchSetupError as exc:
+        _fail(str(exc))
+    except BenchFailed as exc:
+        if as_json and exc.result is not None:
+            json.dump(exc.result, sys.stdout, indent=2)
+            print()
+        _fail(f"delays bench: {exc}")
+    raise AssertionError("unreachable: _fail exits")
 
 
 def _bench_celery(

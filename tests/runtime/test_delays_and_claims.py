@@ -84,9 +84,7 @@ def test_delay_waits_in_the_database_then_resumes_once(
     # Travel to the end of the delay: the run's resume_at and the delay step's own due time.
     past = utcnow() - timedelta(seconds=1)
     writer_session.execute(
-        update(WorkflowExecution)
-        .where(WorkflowExecution.id == execution_id)
-        .values(resume_at=past)
+        update(WorkflowExecution).where(WorkflowExecution.id == execution_id).values(resume_at=past)
     )
     writer_session.execute(
         update(ExecutionStep)

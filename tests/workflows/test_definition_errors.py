@@ -179,16 +179,18 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "approval with a bad on_timeout",
-        _with(
-            actions=[{"type": "approval", "config": {"approver": "manager", "on_timeout": "x"}}]
-        ),
+        _with(actions=[{"type": "approval", "config": {"approver": "manager", "on_timeout": "x"}}]),
         "actions[0].config.on_timeout",
     ),
     (
         "bad step inside on_reject",
         _with(
             actions=[
-                {"type": "approval", "config": {"approver": "manager"}, "on_reject": [{"type": "x"}]}
+                {
+                    "type": "approval",
+                    "config": {"approver": "manager"},
+                    "on_reject": [{"type": "x"}],
+                }
             ]
         ),
         "actions[0].on_reject[0].type",
@@ -246,6 +248,7 @@ def test_unknown_approver_title_lists_the_known_ones(client: TestClient, tenant:
     assert response.status_code == 422
     assert "unknown approver title 'astronaut'" in response.text
     assert "director" in response.text and "manager" in response.text
+
 
 def test_malformed_json_is_422(client: TestClient, tenant: Tenant) -> None:
     response = client.post(

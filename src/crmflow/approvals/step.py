@@ -266,7 +266,7 @@ def _time_out(
             {
                 "approval_id": request["id"],
                 "user_id": None,
-                "decision": rule,
+                "decision": status,
                 "comment": f"{waited}: {status} automatically (on_timeout: {rule})",
                 "override": False,
                 "decided_at": run.now,

@@ -3,6 +3,9 @@
 Every figure is measured in the same run on the same machine, so the ratios stay meaningful on
 a noisy 2-core box: the floor writes the very rows an execution writes (execution, steps, task,
 notification, email, statistics, counters) with plain SQL, one transaction per execution.
+
+`--scenario delays` (crmflow.bench.delays) times N waits falling due at once, beside the same
+N executions run fresh by the same runtime.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from crmflow.bench.delays import BenchFailed, run_delays_bench
 from crmflow.bench.runtime import Bench, measure_floor, measure_latency, measure_throughput
 from crmflow.db.session import dispose_all
+
+__all__ = ["BenchFailed", "run_bench", "run_delays_bench"]
 
 
 def run_bench(

@@ -9,8 +9,8 @@ from crmflow.executions import models as execution_models
 from crmflow.workflows import models as workflow_models
 
 __all__ = [
-    "approval_models",
     "Base",
+    "approval_models",
     "auth_models",
     "crm_models",
     "event_models",

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -231,20 +231,21 @@ def _refusal(actual: Any, explanation: str) -> dict[str, Any]:
     return {"result": False, "rule": None, "actual": actual, "explanation": explanation}
 
 
+_HISTORY = select(
+    STEPS.c.path,
+    STEPS.c.status,
+    STEPS.c.output,
+    STEPS.c.error,
+    STEPS.c.message,
+    STEPS.c.step_id,
+    STEPS.c.attempts,
+    STEPS.c.position,
+).where(STEPS.c.execution_id == bindparam("execution_id"))
+
+
 def _step_history(conn: Connection, run: Run) -> None:
     """Load the records of earlier attempts: finished steps, pending ones, the last position."""
-    rows = conn.execute(
-        select(
-            STEPS.c.path,
-            STEPS.c.status,
-            STEPS.c.output,
-            STEPS.c.error,
-            STEPS.c.message,
-            STEPS.c.step_id,
-            STEPS.c.attempts,
-            STEPS.c.position,
-        ).where(STEPS.c.execution_id == run.id)
-    )
+    rows = conn.execute(_HISTORY, {"execution_id": run.id})
     for row in rows:
         item = dict(row._mapping)
         run.position = max(run.position, int(item["position"] or 0))

@@ -84,13 +84,19 @@ def list_workflows(
 )
 def create_workflow(body: WorkflowCreate, session: DbSession, principal: Writer) -> Any:
     """Validate and create a workflow (422 names the JSON path of any problem)."""
-    return service.create_workflow(session, principal=principal, data=body.model_dump(mode="json"))
+    workflow = service.create_workflow(
+        session, principal=principal, data=body.model_dump(mode="json")
+    )
+    return service.with_warnings(session, workflow)
 
 
 @router.get("/{workflow_id}", response_model=WorkflowResponse, summary="Get a workflow")
 def get_workflow(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
-    """Return one workflow with its definition."""
-    return service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    """Return one workflow with its definition (and loop-guard warnings)."""
+    workflow = service.get_workflow(
+        session, company_id=principal.company_id, workflow_id=workflow_id
+    )
+    return service.with_warnings(session, workflow)
 
 
 @router.put("/{workflow_id}", response_model=WorkflowResponse, summary="Update a workflow")
@@ -99,9 +105,10 @@ def update_workflow(
 ) -> Any:
     """Update fields; a changed definition makes a new version (running runs keep theirs)."""
     changes = body.model_dump(mode="json", exclude_unset=True)
-    return service.update_workflow(
+    workflow = service.update_workflow(
         session, principal=principal, workflow_id=workflow_id, changes=changes
     )
+    return service.with_warnings(session, workflow)
 
 
 @router.delete(

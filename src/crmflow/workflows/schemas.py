@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
 
-
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 
 
@@ -99,6 +98,10 @@ class WorkflowResponse(WorkflowListItem):
     run_policy: dict[str, Any]
     created_by: int | None
     current_version_id: int | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Loop guard: ways this workflow's actions can re-trigger it (saved anyway)",
+    )
 
     @field_validator("run_policy", mode="before")
     @classmethod

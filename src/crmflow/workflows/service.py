@@ -15,6 +15,7 @@ from crmflow.engine.errors import DefinitionError
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
 from crmflow.workflows.directory import CompanyDirectory
+from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
 
@@ -24,6 +25,28 @@ def _checked(session: Session, company_id: int, raw: dict[str, Any]) -> dict[str
         return validate_definition(raw, CompanyDirectory(session, company_id))
     except DefinitionError as exc:
         raise Invalid(f"{exc.path}: {exc.message}", field=exc.path) from None
+
+
+def loop_guard_warnings(session: Session, workflow: Workflow) -> list[str]:
+    """Warn when the workflow's actions can re-trigger it, alone or through active workflows."""
+    definition = {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+    others = [
+        (other.id, other.name, {key: getattr(other, key) for key in DEFINITION_KEYS})
+        for other in session.scalars(
+            select(Workflow).where(
+                Workflow.company_id == workflow.company_id,
+                Workflow.status == "active",
+                Workflow.id != workflow.id,
+            )
+        )
+    ]
+    return loop_warnings(definition, others)
+
+
+def with_warnings(session: Session, workflow: Workflow) -> Workflow:
+    """Attach the loop-guard warnings the API returns with a saved workflow."""
+    workflow.warnings = loop_guard_warnings(session, workflow)  # type: ignore[attr-defined]
+    return workflow
 
 
 def get_workflow(session: Session, *, company_id: int, workflow_id: int) -> Workflow:
