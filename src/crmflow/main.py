@@ -29,6 +29,7 @@ ROUTER_MODULES = [
     "crmflow.events.routes",
     "crmflow.workflows.routes",
     "crmflow.executions.routes",
+    "crmflow.approvals.routes",
 ]
 
 
