@@ -384,3 +384,15 @@ def test_self_triggering_workflow_is_saved_with_a_warning(
         client.post("/api/v1/workflows", json=quiet, headers=tenant.headers()).json()["warnings"]
         == []
     )
+
+
+def test_cancelling_the_run_ahead_starts_the_queued_one(
+    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+) -> None:
+    first, second = _two_updates(client, tenant, writer_session, "queued")
+    response = client.post(f"/api/v1/executions/{first}/cancel", headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    woken = execution(session, second)
+    assert woken.resume_at is not None and woken.resume_at <= utcnow()
+    assert run(writer_session, [second]) == {second: "waiting"}  # in its own delay now
+    assert execution(session, second).waiting_for == "delay"

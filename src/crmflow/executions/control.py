@@ -17,6 +17,7 @@ from crmflow.approvals.closing import close_open_approvals
 from crmflow.auth.service import Principal
 from crmflow.common.errors import Conflict, NotFound
 from crmflow.db.base import utcnow
+from crmflow.engine.run_policy import wake_queued
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import get_execution, insert_executions
 from crmflow.executions.stats import add_finished, bucket_for, write_stat_buckets
@@ -90,6 +91,10 @@ def cancel_execution(session: Session, *, principal: Principal, execution_id: in
         duration_ms=duration_ms or 0.0,
         completed_at=now,
     )
+    if row.trigger_entity_id is not None:
+        # Runs queued behind this one (run mode `queued`) may start now.
+        key = (int(row.workflow_id), str(row.trigger_entity_type), int(row.trigger_entity_id))
+        mark_executions_ready(session, wake_queued(conn, {key}, now))
     session.commit()
 
 

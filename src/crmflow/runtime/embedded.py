@@ -51,6 +51,7 @@ class EmbeddedRuntime:
             lease_seconds=settings.lease_seconds,
             max_causation_depth=settings.max_causation_depth,
             max_worker_losses=settings.max_worker_losses,
+            public_url=settings.public_url,
         )
         self.queue: queue.Queue[int | None] = queue.Queue()  # ids, DISPATCH or None (stop)
         self._queued: set[int] = set()
