@@ -435,3 +435,32 @@ def test_template_approver_resolves_at_run_time(
     session.rollback()
     assert session.scalars(select(ApprovalApprover.user_id)).all() == [tenant.manager_id]
     assert execution(session, execution_id).status == "waiting"
+
+
+def test_a_decision_made_after_the_deadline_but_before_the_run_resumes_wins(
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    clock: Clock,
+) -> None:
+    execution_id = _approval_run(
+        client,
+        tenant,
+        writer_session,
+        {"type": "approval", "config": {"approver": "role:admin", "timeout": "1h"}},
+    )
+    clock.advance(timedelta(minutes=61))  # due to time out (reject), not yet resumed
+    request = _request(session, execution_id)
+    listed = client.get(f"/api/v1/approvals?execution_id={execution_id}", headers=tenant.headers())
+    assert [item["id"] for item in listed.json()["items"]] == [request.id]
+    response = client.post(
+        f"/api/v1/approvals/{request.id}/approve",
+        json={"comment": "just in time"},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 200, response.text
+    assert run(writer_session, [execution_id]) == {execution_id: "success"}
+    assert _request(session, execution_id).status == "approved"
+    other = client.get("/api/v1/approvals?execution_id=999999", headers=tenant.headers())
+    assert other.json()["total"] == 0

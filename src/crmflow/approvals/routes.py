@@ -32,12 +32,14 @@ def list_approvals(
     params: Paging,
     status: ApprovalStatus | None = None,
     mine: bool = False,
+    execution_id: int | None = None,
 ) -> dict[str, Any]:
     """List the company's approval requests, newest first; `mine`: those you may decide."""
     query = service.list_query(
         company_id=principal.company_id,
         status=status.value if status else None,
         mine_user_id=principal.user_id if mine else None,
+        execution_id=execution_id,
     )
     rows, total = paginate(session, query, params)
     return make_page(service.list_items(session, rows), total, params)

@@ -44,9 +44,17 @@ def evaluate(
     raise ValueError(f"unknown approval mode {mode!r}")
 
 
-def list_query(*, company_id: int, status: str | None, mine_user_id: int | None) -> Select[Any]:
+def list_query(
+    *,
+    company_id: int,
+    status: str | None,
+    mine_user_id: int | None,
+    execution_id: int | None = None,
+) -> Select[Any]:
     """Build the company's newest-first approval query, filtered by status and active approver."""
     query = select(ApprovalRequest).where(ApprovalRequest.company_id == company_id)
+    if execution_id is not None:
+        query = query.where(ApprovalRequest.execution_id == execution_id)
     if status:
         query = query.where(ApprovalRequest.status == status)
     if mine_user_id is not None:
@@ -133,6 +141,17 @@ def decide(
     comment: str,
 ) -> ApprovalRequest:
     """Record one user's decision (or an admin override), settle the request and wake its run."""
+    execution_id = session.scalar(
+        select(ApprovalRequest.execution_id).where(ApprovalRequest.id == approval_id)
+    )
+    if execution_id is not None:
+        # Lock the run before its request, in the runner's order (it holds the run while it
+        # times the request out), so the two never deadlock and never both decide.
+        session.execute(
+            select(WorkflowExecution.id)
+            .where(WorkflowExecution.id == execution_id)
+            .with_for_update()
+        )
     approval = session.scalars(
         select(ApprovalRequest)
         .where(ApprovalRequest.id == approval_id)

@@ -261,18 +261,21 @@ def _time_out(
     waited = f"no decision within {step.config.timeout}"
     if rule in ("approve", "reject"):
         status = "approved" if rule == "approve" else "rejected"
-        env.conn.execute(
-            DECISIONS.insert(),
-            {
-                "approval_id": request["id"],
-                "user_id": None,
-                "decision": status,
-                "comment": f"{waited}: {status} automatically (on_timeout: {rule})",
-                "override": False,
-                "decided_at": run.now,
-            },
-        )
-        return _close(env.conn, request, status, f"{waited}: {status} automatically", run.now)
+        reason = f"{waited}: {status} automatically"
+        closed, ours = _close(env.conn, request, status, reason, run.now)
+        if ours:  # not a decision that came just before the timeout
+            env.conn.execute(
+                DECISIONS.insert(),
+                {
+                    "approval_id": request["id"],
+                    "user_id": None,
+                    "decision": status,
+                    "comment": f"{waited}: {status} automatically (on_timeout: {rule})",
+                    "override": False,
+                    "decided_at": run.now,
+                },
+            )
+        return closed
     current = list(
         env.conn.scalars(
             select(APPROVERS.c.user_id).where(
@@ -286,7 +289,10 @@ def _time_out(
         if isinstance(manager, int) and manager not in managers and manager not in current:
             managers.append(manager)
     if not managers:
-        _close(env.conn, request, "cancelled", f"{waited} and nobody to escalate to", run.now)
+        reason = f"{waited}; nobody to escalate to"
+        closed, ours = _close(env.conn, request, "cancelled", reason, run.now)
+        if not ours:
+            return closed  # decided just before the timeout
         raise ActionFailed(
             f"{waited}, and the approvers have no manager to escalate to; the request is closed"
         )
@@ -329,13 +335,18 @@ def _time_out(
 
 def _close(
     conn: Connection, request: dict[str, Any], status: str, reason: str, now: datetime
-) -> dict[str, Any]:
-    conn.execute(
+) -> tuple[dict[str, Any], bool]:
+    """Close a pending request; return it and whether we closed it (not a decision before)."""
+    closed = conn.execute(
         update(REQUESTS)
         .where(REQUESTS.c.id == request["id"], REQUESTS.c.status == "pending")
         .values(status=status, outcome_reason=reason, decided_at=now, updated_at=now)
     )
-    return {**request, "status": status, "outcome_reason": reason, "decided_at": now}
+    if not closed.rowcount:  # decided by someone just before the timeout: theirs stands
+        current = _load(conn, int(request["execution_id"]), str(request["step_path"]))
+        assert current is not None
+        return current, False
+    return {**request, "status": status, "outcome_reason": reason, "decided_at": now}, True
 
 
 def _decided(
