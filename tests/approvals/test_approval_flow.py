@@ -321,7 +321,12 @@ def test_timeout_decides_automatically(
 
 
 def test_timeout_escalates_to_the_approvers_manager(
-    client: TestClient, tenant: Tenant, session: Session, writer_session: Session, clock: Clock
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    clock: Clock,
+    people: dict[str, str],
 ) -> None:
     execution_id = _approval_run(
         client,
@@ -344,16 +349,9 @@ def test_timeout_escalates_to_the_approvers_manager(
         steps(session, execution_id)["actions/0"].message or ""
     )
     # The manager may no longer decide; the director may.
-    director = writer_session.get(User, tenant.director_id)
-    manager = writer_session.get(User, tenant.manager_id)
-    assert director is not None and manager is not None
-    director_token, manager_token = (
-        issue_token(writer_session, user=u) for u in (director, manager)
-    )
-    writer_session.commit()
     url = f"/api/v1/approvals/{request.id}/approve"
-    assert client.post(url, json={}, headers=_auth(manager_token)).status_code == 403
-    assert client.post(url, json={}, headers=_auth(director_token)).status_code == 200
+    assert client.post(url, json={}, headers=_auth(people["manager"])).status_code == 403
+    assert client.post(url, json={}, headers=_auth(people["director"])).status_code == 200
     assert run(writer_session, [execution_id]) == {execution_id: "success"}
     # The director has no manager: a second timeout would have nobody to escalate to.
 
@@ -378,7 +376,11 @@ def test_escalation_with_nobody_above_fails_the_step(
 
 
 def test_on_reject_steps_run_instead_of_the_rest(
-    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    people: dict[str, str],
 ) -> None:
     execution_id = _approval_run(
         client,
@@ -392,12 +394,10 @@ def test_on_reject_steps_run_instead_of_the_rest(
         {"type": "create_task", "config": {"title": "send the offer"}},
     )
     request = _request(session, execution_id)
-    manager = writer_session.get(User, tenant.manager_id)
-    assert manager is not None
-    token = issue_token(writer_session, user=manager)
-    writer_session.commit()
     response = client.post(
-        f"/api/v1/approvals/{request.id}/reject", json={"comment": "no"}, headers=_auth(token)
+        f"/api/v1/approvals/{request.id}/reject",
+        json={"comment": "no"},
+        headers=_auth(people["manager"]),
     )
     assert response.status_code == 200, response.text
     assert run(writer_session, [execution_id]) == {execution_id: "rejected"}
