@@ -464,3 +464,81 @@ def test_a_decision_made_after_the_deadline_but_before_the_run_resumes_wins(
     assert _request(session, execution_id).status == "approved"
     other = client.get("/api/v1/approvals?execution_id=999999", headers=tenant.headers())
     assert other.json()["total"] == 0
+
+
+def test_a_failed_approval_stops_the_run_unless_told_to_continue(
+    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+) -> None:
+    nobody = {"type": "approval", "config": {"approvers": ["{{ organisation.category }}"]}}
+    after = {"type": "create_task", "config": {"title": "after"}}
+    for on_error, final in (({}, "failed"), ({"on_error": "continue"}, "success")):
+        workflow = start_workflow(
+            client, tenant, {"name": f"approve {final}", "actions": [{**nobody, **on_error}, after]}
+        )
+        assert workflow["actions"][0].get("on_error") == on_error.get("on_error")
+        client.post(
+            "/api/v1/organisations", json={"name": f"Org {final}"}, headers=tenant.headers()
+        ).raise_for_status()
+        ids = dispatch(writer_session)
+        outcomes = run(writer_session, ids)
+        assert final in outcomes.values(), outcomes
+        client.post(
+            f"/api/v1/workflows/{workflow['id']}/activate",
+            json={"status": "inactive"},
+            headers=tenant.headers(),
+        ).raise_for_status()
+    session.rollback()
+    assert session.scalars(select(Task.title)).all() == ["after"]
+
+
+def test_a_quorum_larger_than_the_approvers_fails_the_step(
+    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+) -> None:
+    start_workflow(
+        client,
+        tenant,
+        {
+            "actions": [
+                {
+                    "type": "approval",
+                    "config": {
+                        "approvers": ["title:director", "manager"],
+                        "mode": "quorum",
+                        "quorum": 3,
+                    },
+                }
+            ]
+        },
+    )
+    client.post(
+        "/api/v1/organisations",
+        json={"name": "Initech", "owner_id": tenant.editor_id},
+        headers=tenant.headers(),
+    ).raise_for_status()
+    [execution_id] = dispatch(writer_session)
+    assert run(writer_session, [execution_id]) == {execution_id: "failed"}
+    error = execution(session, execution_id).error_message or ""
+    assert "quorum 3 cannot be reached: only 2 approver(s)" in error
+    session.rollback()
+    assert session.scalars(select(ApprovalRequest)).all() == []
+
+
+def test_retrying_a_failed_escalation_asks_again(
+    client: TestClient, tenant: Tenant, session: Session, writer_session: Session, clock: Clock
+) -> None:
+    execution_id = _approval_run(
+        client,
+        tenant,
+        writer_session,
+        {
+            "type": "approval",
+            "config": {"approver": "title:director", "timeout": "1h", "on_timeout": "escalate"},
+        },
+    )
+    clock.advance(timedelta(minutes=61))
+    assert run(writer_session, [execution_id]) == {execution_id: "failed"}
+    response = client.post(f"/api/v1/executions/{execution_id}/retry", headers=tenant.headers())
+    assert response.status_code == 202, response.text
+    assert run(writer_session, [execution_id]) == {execution_id: "waiting"}
+    request = _request(session, execution_id)
+    assert request.status == "pending" and request.escalations == 0

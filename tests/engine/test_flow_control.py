@@ -209,6 +209,8 @@ def test_retry_policy_backs_off_durably_and_keeps_every_attempt(
     assert [a["status"] for a in record.attempts] == ["failed", "failed", "success"]
     assert "later@acme.test" in record.attempts[0]["error"]
     assert titles(session, Task) == ["assigned", "next"]
+    shown = client.get(f"/api/v1/executions/{execution_id}", headers=tenant.headers()).json()
+    assert [a["attempt"] for a in shown["steps"][0]["attempts"]] == [1, 2, 3]
 
 
 def test_retry_policy_gives_up_after_max_attempts(

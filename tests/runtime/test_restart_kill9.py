@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 TOKEN = "restart-test-token"
-STEPS = 12  # enough work per run that the kill lands while executions are in flight
+STEPS = 30  # enough work per run that the kill lands while executions are in flight
 
 
 def _free_port() -> int:

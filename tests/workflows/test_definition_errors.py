@@ -218,6 +218,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "reenrollment after zero days",
         _with(run_policy={"reenrollment": {"after_days": 0}}),
+        "run_policy.reenrollment.after_days",
+    ),
+    (
+        "unknown reenrollment rule",
+        _with(run_policy={"reenrollment": "sometimes"}),
         "run_policy.reenrollment",
     ),
     (

@@ -131,6 +131,12 @@ def _ask(env: StepEnv, run: Run, compiled: CompiledStep, step: ApprovalStep) -> 
             f"no approver found for {', '.join(step.config.approvers)} (nobody holds that "
             "title or role, or the record has no owner/manager)"
         )
+    quorum_needed = step.config.quorum or 1
+    if step.config.mode == "quorum" and quorum_needed > len(approvers):
+        raise ActionFailed(
+            f"quorum {quorum_needed} cannot be reached: only {len(approvers)} approver(s) "
+            f"resolved from {', '.join(step.config.approvers)}"
+        )
     title, message = _texts(run, step)
     timeout = parse_duration(step.config.timeout) if step.config.timeout is not None else None
     expires = run.now + timeout if timeout is not None else None
@@ -401,7 +407,5 @@ def _fail(
 ) -> None:
     if record_step:
         record(run, compiled, "failed", error=error)
-    # Going on past an approval nobody gave would approve by accident: stop unless the
-    # workflow explicitly says `on_error: continue`.
-    if "on_error" not in step.model_fields_set or step.on_error == "stop":
+    if step.on_error == "stop":  # the default for approvals (see ApprovalStep)
         run.failed = f"{compiled.path} (approval): {error}"

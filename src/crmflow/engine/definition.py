@@ -249,6 +249,9 @@ class ApprovalStep(StepBase):
     type: Literal["approval"]
     config: ApprovalConfig
     on_reject: list[Step] = Field(default_factory=list)
+    # Going on past an approval nobody gave would approve by accident: a failed approval
+    # (no approver found, nobody to escalate to) stops the run unless told to continue.
+    on_error: Literal["continue", "stop"] = "stop"
 
 
 class Reenrollment(BaseModel):
@@ -270,6 +273,9 @@ class RunPolicy(BaseModel):
     @field_validator("mode", "reenrollment", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            # Validated on its own so an error names `after_days`, not the union's first arm.
+            return Reenrollment.model_validate(value)
         return value.strip().lower() if isinstance(value, str) else value
 
     @property
@@ -338,6 +344,8 @@ def pydantic_path(prefix: str, loc: tuple[int | str, ...]) -> str:
             out += f"[{part}]"
         elif part in ("action", "branch", "stop", "parallel", "delay", "approval"):
             continue  # discriminator tags are not part of the user's document
+        elif part.startswith(("literal[", "Reenrollment")):
+            continue  # union arms are not part of it either
         else:
             out += f".{part}" if out else str(part)
     return out

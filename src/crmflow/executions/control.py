@@ -13,7 +13,7 @@ from uuid import uuid4
 from sqlalchemy import Connection, Row, Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from crmflow.approvals.closing import close_open_approvals
+from crmflow.approvals.closing import APPROVALS, close_open_approvals
 from crmflow.auth.service import Principal
 from crmflow.common.errors import Conflict, NotFound
 from crmflow.db.base import utcnow
@@ -132,8 +132,20 @@ def retry_execution(session: Session, *, principal: Principal, execution_id: int
         )
     # The runner never re-runs a step with a record: dropping the failed ones makes it resume
     # exactly there, while successful and skipped steps keep their effects and outputs.
+    failed_paths = list(
+        conn.scalars(
+            delete(STEPS)
+            .where(STEPS.c.execution_id == execution_id, STEPS.c.status == "failed")
+            .returning(STEPS.c.path)
+        )
+    )
+    # A failed approval step asks again: its closed request (nobody to escalate to) goes.
     conn.execute(
-        delete(STEPS).where(STEPS.c.execution_id == execution_id, STEPS.c.status == "failed")
+        delete(APPROVALS).where(
+            APPROVALS.c.execution_id == execution_id,
+            APPROVALS.c.step_path.in_(failed_paths),
+            APPROVALS.c.status == "cancelled",
+        )
     )
     _uncount_finished(
         conn,

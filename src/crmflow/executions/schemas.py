@@ -21,6 +21,8 @@ class ExecutionStepResponse(BaseModel):
     type: str
     status: str
     attempt: int
+    # Every attempt of a step with a retry policy: attempt, status, error, timings.
+    attempts: list[dict[str, Any]] | None = None
     input: dict[str, Any] | None
     output: dict[str, Any] | None
     error: str | None

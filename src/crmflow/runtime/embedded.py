@@ -38,6 +38,8 @@ PRUNE_EVERY = 3600.0
 # A pending execution this old that no worker holds was missed (e.g. committed by another
 # process, or queued before a crash): the relay hands it to a worker.
 STALE_PENDING = timedelta(seconds=2)
+RELAY_PAGE = 1000
+RELAY_PAGES = 50
 
 
 class EmbeddedRuntime:
@@ -228,9 +230,22 @@ class EmbeddedRuntime:
 
     def _relay(self) -> None:
         self._wake_for_events()
-        with self.factory() as session:
-            ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
-        self.enqueue(ids)
+        # Page on until a short page: 10,000 delays falling due at once are all queued now,
+        # not 1,000 per tick (the workers drain the queue as fast as it fills).
+        after = 0
+        for _ in range(RELAY_PAGES):
+            with self.factory() as session:
+                ids = jobs.runnable_executions(
+                    session,
+                    now=utcnow(),
+                    pending_older_than=STALE_PENDING,
+                    limit=RELAY_PAGE,
+                    after_id=after,
+                )
+            self.enqueue(ids)
+            if len(ids) < RELAY_PAGE:
+                return
+            after = ids[-1]
 
     def _guard(self, job: Callable[[], object], backoff: Backoff) -> bool:
         """Run a job; survive any error. Return False when the database is unavailable.

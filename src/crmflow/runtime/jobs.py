@@ -102,18 +102,24 @@ def check_inactivity(session: Session, *, now: datetime, batch: int = 1000) -> l
 
 
 def runnable_executions(
-    session: Session, *, now: datetime, pending_older_than: timedelta, limit: int = 1000
+    session: Session,
+    *,
+    now: datetime,
+    pending_older_than: timedelta,
+    limit: int = 1000,
+    after_id: int = 0,
 ) -> list[int]:
     """Find executions a worker should pick up: stale pending, expired leases, due waits."""
     ex = WorkflowExecution
     rows = session.scalars(
         select(ex.id)
         .where(
+            ex.id > after_id,
             or_(
                 and_(ex.status == "pending", ex.created_at <= now - pending_older_than),
                 and_(ex.status == "running", ex.lease_expires_at < now),
                 and_(ex.status == "waiting", ex.resume_at <= now),
-            )
+            ),
         )
         .order_by(ex.id)
         .limit(limit)
