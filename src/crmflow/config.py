@@ -31,6 +31,25 @@ class Settings(BaseSettings):
     default_from_email: str = Field(
         "noreply@crmflow.local", validation_alias=AliasChoices("DEFAULT_FROM_EMAIL")
     )
+    # none | starttls | ssl (implicit TLS, usually port 465).
+    smtp_security: Literal["none", "starttls", "ssl"] = Field(
+        "none", validation_alias=AliasChoices("SMTP_SECURITY")
+    )
+    smtp_timeout_seconds: float = Field(
+        10.0, gt=0, le=300, validation_alias=AliasChoices("SMTP_TIMEOUT")
+    )
+    # Configures SendGrid's SMTP relay (smtp.sendgrid.net:587, STARTTLS, user "apikey").
+    sendgrid_api_key: str | None = Field(None, validation_alias=AliasChoices("SENDGRID_API_KEY"))
+    # Hosts or CIDRs webhooks may reach although private/loopback (comma-separated).
+    webhook_allowlist: str = Field("", validation_alias=AliasChoices("CRMFLOW_WEBHOOK_ALLOWLIST"))
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, validation_alias=AliasChoices("CRMFLOW_WEBHOOK_TIMEOUT")
+    )
+    webhook_max_response_bytes: int = Field(
+        1_000_000, ge=1024, validation_alias=AliasChoices("CRMFLOW_WEBHOOK_MAX_RESPONSE_BYTES")
+    )
+    # Redis for live-notification fan-out between processes (Celery workers -> API).
+    redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL"))
     sla_alerts_enabled: bool = Field(False, validation_alias=AliasChoices("SLA_ALERTS_ENABLED"))
     sla_alert_recipients: str = Field("", validation_alias=AliasChoices("SLA_ALERT_RECIPIENTS"))
     prometheus_metrics_enabled: bool = Field(

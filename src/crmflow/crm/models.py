@@ -141,9 +141,10 @@ class Tag(IdMixin, TimestampMixin, CompanyScoped, Base):
 
 
 class OutgoingEmail(IdMixin, TimestampMixin, CompanyScoped, Base):
-    """An email a workflow wants sent; delivered over SMTP by the runtime (later issue)."""
+    """An email a workflow wants sent; delivered over SMTP by the runtime's outbox sender."""
 
     __tablename__ = "outgoing_emails"
+    __table_args__ = (Index("ix_outgoing_emails_due", "status", "next_attempt_at"),)
 
     to: Mapped[list[Any]] = mapped_column(JSON, default=list)
     cc: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -155,3 +156,9 @@ class OutgoingEmail(IdMixin, TimestampMixin, CompanyScoped, Base):
     execution_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The step that queued it (its run waits for the outcome); None for approval emails.
+    step_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

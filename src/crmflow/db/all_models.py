@@ -6,6 +6,7 @@ from crmflow.crm import models as crm_models
 from crmflow.db.base import Base
 from crmflow.events import models as event_models
 from crmflow.executions import models as execution_models
+from crmflow.outbound import models as outbound_models
 from crmflow.workflows import models as workflow_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "crm_models",
     "event_models",
     "execution_models",
+    "outbound_models",
     "workflow_models",
 ]

@@ -48,6 +48,9 @@ class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
     version_number: Mapped[int] = mapped_column(default=0)
     execution_count: Mapped[int] = mapped_column(default=0)
     last_executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # webhook_received: POST /api/v1/hooks/{hook_token}; a secret makes signatures required.
+    hook_token: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    hook_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
     # Scheduler bookkeeping: fire times up to this instant have been considered.
     schedule_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
