@@ -42,11 +42,13 @@ class Settings(BaseSettings):
     sendgrid_api_key: str | None = Field(None, validation_alias=AliasChoices("SENDGRID_API_KEY"))
     # Hosts or CIDRs webhooks may reach although private/loopback (comma-separated).
     webhook_allowlist: str = Field("", validation_alias=AliasChoices("CRMFLOW_WEBHOOK_ALLOWLIST"))
-    webhook_timeout_seconds: float = Field(
-        10.0, gt=0, le=120, validation_alias=AliasChoices("CRMFLOW_WEBHOOK_TIMEOUT")
-    )
     webhook_max_response_bytes: int = Field(
         1_000_000, ge=1024, validation_alias=AliasChoices("CRMFLOW_WEBHOOK_MAX_RESPONSE_BYTES")
+    )
+    # A sender holds an email/webhook this long; past it, the sender is presumed dead and the
+    # row is sent again (same Message-ID / Idempotency-Key).
+    outbox_lease_seconds: int = Field(
+        120, ge=1, le=3600, validation_alias=AliasChoices("CRMFLOW_OUTBOX_LEASE_SECONDS")
     )
     # Redis for live-notification fan-out between processes (Celery workers -> API).
     redis_url: str | None = Field(None, validation_alias=AliasChoices("REDIS_URL"))
@@ -103,6 +105,11 @@ class Settings(BaseSettings):
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '0 2 * * *')")
         return value
+
+    @property
+    def smtp_configured(self) -> bool:
+        """True when emails can be delivered (an SMTP host or a SendGrid key)."""
+        return bool(self.smtp_host or self.sendgrid_api_key)
 
 
 @lru_cache(maxsize=1)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 
+from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_entity
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
 from crmflow.actions.writes import insert_once, insert_row
@@ -18,10 +19,13 @@ from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
 
 UserRef = int | str | list[int | str]
+USER_DOC = "user id, email, `owner`, `manager`, `title:x` or `role:x`"
 TASKS: Table = Task.__table__  # type: ignore[assignment]
 NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
 EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
 Entity = Literal["organisation", "deal", "contact", "task"]
+# A run waiting for an email's delivery looks again this often (the sender also wakes it).
+EMAIL_WAIT_POLL = timedelta(minutes=10)
 
 
 class _Config(BaseModel):
@@ -45,6 +49,18 @@ class CreateTaskConfig(_Config):
     related_to_trigger: bool = True
 
 
+class CreateTaskOutput(BaseModel):
+    task_id: int = Field(description="the task (the same one when the step is replayed)")
+    title: str = Field(description="its title")
+    assignee_id: int | None = Field(description="the resolved assignee")
+    due_date: str | None = Field(description="its due date (ISO 8601, UTC)")
+
+
+Changes = dict[str, tuple[Any, Any]]
+CHANGES = "{field: [old, new]} of the values that changed ({} when none did)"
+ENTITY_DOC = "change this related record instead of the trigger record"
+
+
 class CreateTask(Action):
     uses_orm = False
     type = "create_task"
@@ -53,6 +69,18 @@ class CreateTask(Action):
     config_model = CreateTaskConfig
     side_effects = ("task_created",)
     date_fields = ("due_date",)
+    # insert_once on the unique tasks.source_step_key: a replay returns the same task.
+    is_idempotent = True
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = CreateTaskOutput
+    example = {"title": "Call {{ organisation.name }}", "due_date": "+3 days", "priority": "high"}
+    field_docs = {
+        "title": "task title",
+        "due_date": "ISO 8601 or relative (`+3 days`, `tomorrow`); null: no due date",
+        "assignee": f"{USER_DOC}; the first match",
+        "related_to_trigger": "link the task to the trigger record",
+    }
 
     def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
         due = config.get("due_date")
@@ -105,12 +133,29 @@ class UpdateFieldConfig(_Config):
     entity: Entity | None = None
 
 
+class UpdateFieldOutput(BaseModel):
+    entity_type: str = Field(description="the record changed")
+    entity_id: int = Field(description="its id")
+    changes: Changes = Field(description=CHANGES)
+
+
 class UpdateField(Action):
     type = "update_field"
     name = "Update field"
     description = "Set a field of the trigger record (or a related one); emits its own event."
     config_model = UpdateFieldConfig
     side_effects = ("record_updated", "event_emitted")
+    # Sets a value: a replay finds it set and changes nothing (a relative date re-resolves).
+    is_idempotent = True
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = UpdateFieldOutput
+    example = {"field": "pipeline_stage", "value": "qualified"}
+    field_docs = {
+        "field": "a field of the record, or `custom_fields.<key>`",
+        "value": "the new value (templates allowed; null clears)",
+        "entity": ENTITY_DOC,
+    }
 
     def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
         target = config.get("entity") or entity_type
@@ -140,12 +185,25 @@ class AssignUserConfig(_Config):
     entity: Entity | None = None
 
 
+class AssignUserOutput(BaseModel):
+    entity_type: str = Field(description="the record changed")
+    entity_id: int = Field(description="its id")
+    user_id: int = Field(description="the new owner (assignee for a task)")
+    changes: Changes = Field(description=CHANGES)
+
+
 class AssignUser(Action):
     type = "assign_user"
     name = "Assign user"
     description = "Make a user the owner of the record (the assignee, for a task)."
     config_model = AssignUserConfig
     side_effects = ("record_updated", "event_emitted")
+    is_idempotent = True  # sets the owner: a replay finds it set
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = AssignUserOutput
+    example = {"user": "manager"}
+    field_docs = {"user": f"the new owner: {USER_DOC}; the first match", "entity": ENTITY_DOC}
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         kind, entity_id = target_entity(ctx, config.entity)
@@ -186,11 +244,22 @@ class TagConfig(_Config):
         return [t for t in ([self.tag] if self.tag else []) + list(self.tags or []) if t]
 
 
+class TagsOutput(BaseModel):
+    entity_type: str = Field(description="the record changed")
+    entity_id: int = Field(description="its id")
+    tags: list[str] = Field(description="the record's tags after the change")
+
+
 class _TagAction(Action):
     """Shared body of add_tag / remove_tag: only the CRM function differs."""
 
     config_model = TagConfig
-    side_effects = ("record_updated", "event_emitted")
+    side_effects: ClassVar[tuple[str, ...]] = ("record_updated", "event_emitted")
+    is_idempotent = True  # set union / difference: a replay changes nothing
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = TagsOutput
+    field_docs = {"tag": "one tag", "tags": "several tags", "entity": ENTITY_DOC}
 
     def change_tags(self, **kwargs: Any) -> list[str]:
         """Apply the tag change through the CRM service."""
@@ -214,6 +283,8 @@ class AddTag(_TagAction):
     type = "add_tag"
     name = "Add tag"
     description = "Add one or more tags to the record."
+    side_effects = ("record_updated", "tag_created", "event_emitted")
+    example = {"tags": ["vip", "enterprise"]}
 
     def change_tags(self, **kwargs: Any) -> list[str]:
         return list(crm.add_tags(**kwargs))
@@ -223,6 +294,7 @@ class RemoveTag(_TagAction):
     type = "remove_tag"
     name = "Remove tag"
     description = "Remove one or more tags from the record."
+    example = {"tag": "prospect"}
 
     def change_tags(self, **kwargs: Any) -> list[str]:
         return list(crm.remove_tags(**kwargs))
@@ -236,6 +308,12 @@ class SendNotificationConfig(_Config):
     link: str | None = None
 
 
+class SendNotificationOutput(BaseModel):
+    notification_ids: list[int] = Field(description="one notification per recipient")
+    user_ids: list[int] = Field(description="the recipients")
+    level: Literal["info", "success", "warning", "error"] = Field(description="its level")
+
+
 class SendNotification(Action):
     uses_orm = False
     type = "send_notification"
@@ -243,6 +321,22 @@ class SendNotification(Action):
     description = "Store an in-app notification for users picked by id, email, title or role."
     config_model = SendNotificationConfig
     side_effects = ("notification_created",)
+    # Plain inserts (notifications.source_step_key is not unique): a replay notifies again.
+    is_idempotent = False
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = SendNotificationOutput
+    example = {
+        "user": "owner",
+        "level": "warning",
+        "title": "Big account",
+        "message": "{{ organisation.name }} is worth {{ organisation.potential_amount }}",
+    }
+    field_docs = {
+        "user": f"recipients: {USER_DOC}, or a list",
+        "title": "defaults to the first 80 characters of the message",
+        "link": "a URL or app path shown with it",
+    }
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         users = resolve_user_ids(ctx, config.user)
@@ -268,6 +362,9 @@ class SendNotification(Action):
             )
             for user_id in users
         ]
+        from crmflow.live import mark_created  # pushed to the users' sockets once committed
+
+        mark_created(ctx.session, [(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)])
         return {"notification_ids": ids, "user_ids": users, "level": config.level}
 
 
@@ -279,18 +376,47 @@ class SendEmailConfig(_Config):
     html_body: str | None = None
 
 
-class SendEmail(Action):
+class SendEmailOutput(BaseModel):
+    email_id: int = Field(description="the email (the same one when the step is replayed)")
+    to: list[str] = Field(description="the resolved addresses")
+    status: Literal["queued", "sent"] = Field(description="`queued` (no SMTP server) or `sent`")
+    message: str | None = Field(None, description="why a queued email was not sent")
+    message_id: str | None = Field(None, description="the SMTP Message-ID, once sent")
+    sent_at: str | None = Field(None, description="when the server accepted it (ISO 8601)")
+
+
+class SendEmail(DeferredAction):
     uses_orm = False
     type = "send_email"
     name = "Send email"
-    description = "Queue an email (recipients by address, id, title or role) for SMTP delivery."
+    description = (
+        "Send an email (recipients by address, id, title or role) over SMTP; the step waits "
+        "for the server's answer."
+    )
     config_model = SendEmailConfig
-    side_effects = ("email_queued",)
+    # insert_once on the unique outgoing_emails.idempotency_key: a replay queues nothing new.
+    is_idempotent = True
+    supports_dry_run = True
+    output_model = SendEmailOutput
+    example = {
+        "to": "owner",
+        "subject": "Welcome {{ organisation.name }}",
+        "body": "{{ organisation.name }} signed up today.",
+    }
+    field_docs = {
+        "to": f"recipients: addresses, {USER_DOC}, or a list",
+        "cc": "addresses or user references",
+        "body": "plain text",
+        "html_body": "an HTML alternative",
+    }
+    side_effects = ("email_sent",)
+    latency_class = "medium"
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         to = resolve_emails(ctx, config.to)
         if not to:
             raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
+        smtp_configured = bool(ctx.extra.get("smtp_configured"))
         email_id = insert_once(
             ctx.conn,
             EMAILS,
@@ -305,16 +431,48 @@ class SendEmail(Action):
                 "html_body": config.html_body,
                 "status": "queued",
                 "execution_id": ctx.execution_id,
+                # Only a step that waits for the outcome is woken by the sender.
+                "step_path": ctx.step_path if smtp_configured else None,
                 "created_at": ctx.now,
                 "updated_at": ctx.now,
             },
         )
-        return {
-            "email_id": email_id,
-            "to": to,
-            "status": "queued",
-            "message": "queued for delivery (SMTP delivery is not enabled in this version)",
-        }
+        output = {"email_id": email_id, "to": to, "status": "queued"}
+        if not smtp_configured:
+            return {
+                **output,
+                "message": "no SMTP server is configured (SMTP_HOST or SENDGRID_API_KEY): "
+                "the email stays queued and was not sent",
+            }
+        raise ActionWaiting(
+            {**output, "waiting": "email"},
+            ctx.now + EMAIL_WAIT_POLL,
+            f"queued for SMTP delivery to {', '.join(to)}",
+        )
+
+    def resume(self, ctx: ActionContext, waiting: dict[str, Any]) -> dict[str, Any]:
+        row = ctx.conn.execute(
+            select(EMAILS.c.status, EMAILS.c.error, EMAILS.c.message_id, EMAILS.c.sent_at).where(
+                EMAILS.c.id == waiting["email_id"]
+            )
+        ).first()
+        if row is None:
+            raise ActionFailed(f"email {waiting['email_id']} no longer exists")
+        if row.status == "sent":
+            return {
+                "email_id": waiting["email_id"],
+                "to": waiting["to"],
+                "status": "sent",
+                "message_id": row.message_id,
+                "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            }
+        if row.status == "failed":
+            raise ActionFailed(f"the SMTP server refused the email: {row.error}")
+        raise ActionWaiting(
+            waiting,
+            ctx.now + EMAIL_WAIT_POLL,
+            f"still queued for SMTP delivery ({row.error or 'not tried yet'})",
+        )
 
 
 for _action in (

@@ -80,6 +80,12 @@ class Action:
     supports_dry_run: ClassVar[bool] = True
     # Config fields whose literal (non-template) value must be a date or relative date.
     date_fields: ClassVar[tuple[str, ...]] = ()
+    # The catalog's output schema: what execute() returns (None: undocumented).
+    output_model: ClassVar[builtins.type[BaseModel] | None] = None
+    # An example step config for the catalog and docs/actions.md (valid for config_model).
+    example: ClassVar[dict[str, Any]] = {}
+    # Descriptions of config fields the config model leaves undescribed (catalog, docs).
+    field_docs: ClassVar[dict[str, str]] = {}
 
     def validate_definition(
         self, config: dict[str, Any], *, path: str, entity_type: str | None
@@ -144,4 +150,4 @@ def all_actions() -> list[Action]:
 
 def _load_builtins() -> None:
     # Importing the module registers the built-ins, once; custom actions may come first.
-    from crmflow.actions import builtin  # noqa: F401
+    from crmflow.actions import builtin, records, webhook  # noqa: F401

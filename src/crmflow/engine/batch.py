@@ -36,6 +36,8 @@ class RunOptions:
     max_worker_losses: int = 3
     # Base of links in approval emails.
     public_url: str = "http://localhost:8000"
+    # Without an SMTP server an email step ends with the email queued, and says so.
+    smtp_configured: bool = False
 
 
 @dataclass

@@ -136,6 +136,9 @@ class ContextLoader:
                 "event_id": event_id,
                 "changes": trigger_data.get("changes") or {},
                 "data": trigger_data.get("payload", trigger_data),
+                # Inbound webhooks: the delivery's (filtered) headers and query string.
+                "headers": trigger_data.get("headers") or {},
+                "query": trigger_data.get("query") or {},
             },
             "steps": {},
         }

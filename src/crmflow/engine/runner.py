@@ -240,6 +240,7 @@ _HISTORY = select(
     STEPS.c.step_id,
     STEPS.c.attempts,
     STEPS.c.position,
+    STEPS.c.input,
 ).where(STEPS.c.execution_id == bindparam("execution_id"))
 
 

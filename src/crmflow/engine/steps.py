@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import RunOptions
@@ -103,6 +104,7 @@ class StepEnv:
             now=run.now,
             users=self.loader,
             connection=self.loader.conn,
+            extra={"smtp_configured": self.options.smtp_configured},
         )
 
 
@@ -322,34 +324,32 @@ def retry_delay(policy: RetryPolicy, failures: int) -> timedelta:
 
 def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep) -> None:
     pending = run.pending.get(compiled.path)
+    waiting = (pending or {}).get("output") or {}
     attempts: list[dict[str, Any]] = list((pending or {}).get("attempts") or [])
-    if pending is not None and step.retry is not None:
-        retry_at = datetime.fromisoformat(str((pending["output"] or {})["retry_at"]))
+    if pending is not None and "retry_at" in waiting:
+        retry_at = datetime.fromisoformat(str(waiting["retry_at"]))
         if run.now < retry_at:
             run.block("retry", retry_at)  # woken early for another path: wait again
             return
     action = get_action(step.type)
     t0 = time.perf_counter()
     started_at = utcnow()
-    rendered: dict[str, Any] | None = None
+    rendered: dict[str, Any] | None = (pending or {}).get("input")
     try:
         if action is None:
             raise ActionFailed(f"unknown action type {step.type!r}")
+        ctx = env.action_context(run, compiled)
+        if attempts:
+            # A new attempt is a new effect: its outbox row must not be the failed one.
+            ctx.idempotency_key = f"{ctx.idempotency_key}:{len(attempts) + 1}"
+        if pending is not None and "waiting" in waiting and isinstance(action, DeferredAction):
+            output = action.resume(ctx, waiting)
+            _action_done(run, compiled, step, output, rendered, started_at, t0, attempts)
+            return
         value = render(step.config, run.data, "config")
         rendered = value if isinstance(value, dict) else {}
         config = action.parse_config(rendered)
-        ctx = env.action_context(run, compiled)
-        if action.uses_orm:
-            with env.session.begin_nested():
-                output = action.execute(ctx, config)
-        elif ctx.conn.dialect.name == "postgresql":
-            # On PostgreSQL any failed statement aborts the transaction: isolate the action.
-            with ctx.conn.begin_nested():
-                output = action.execute(ctx, config)
-        else:
-            # SQLite rolls back just the failing statement, and Core-only actions check
-            # everything before their single write, so no savepoint is needed.
-            output = action.execute(ctx, config)
+        output = execute_action(env.session, action, ctx, config)
     except (IntegrityError, DataError) as exc:
         # A constraint or data error is about this step's data, not the infrastructure: the
         # action's savepoint (or SQLite's statement rollback) undid its writes; fail the step
@@ -360,6 +360,55 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
     except (ActionFailed, TemplateRenderError) as exc:
         _action_failed(run, compiled, step, str(exc), rendered, started_at, t0, attempts)
         return
+    except ActionWaiting as wait:
+        record(
+            run,
+            compiled,
+            "pending",
+            input=rendered,
+            output={**wait.output, "waiting": wait.output.get("waiting", step.type)},
+            message=wait.message,
+            started_at=started_at,
+            attempts=attempts or None,
+        )
+        run.block("delivery", wait.resume_at)
+        return
+    _action_done(run, compiled, step, output, rendered, started_at, t0, attempts)
+
+
+def execute_action(
+    session: Session, action: Any, ctx: ActionContext, config: Any
+) -> dict[str, Any]:
+    """Run an action in a savepoint where needed; a queued effect (ActionWaiting) is kept."""
+    if not action.uses_orm and ctx.conn.dialect.name != "postgresql":
+        # SQLite rolls back just the failing statement, and Core-only actions check
+        # everything before their single write, so no savepoint is needed.
+        result: dict[str, Any] = action.execute(ctx, config)
+        return result
+    # On PostgreSQL any failed statement aborts the transaction: isolate the action. An
+    # ActionWaiting is not a failure: it leaves the savepoint committed (its outbox row).
+    waiting: ActionWaiting | None = None
+    nested = session.begin_nested() if action.uses_orm else ctx.conn.begin_nested()
+    with nested:
+        try:
+            result = action.execute(ctx, config)
+        except ActionWaiting as exc:
+            waiting = exc
+    if waiting is not None:
+        raise waiting
+    return result
+
+
+def _action_done(
+    run: Run,
+    compiled: CompiledStep,
+    step: ActionStep,
+    output: dict[str, Any],
+    rendered: dict[str, Any] | None,
+    started_at: datetime,
+    t0: float,
+    attempts: list[dict[str, Any]],
+) -> None:
     run.actions_executed += 1
     duration_ms = (time.perf_counter() - t0) * 1000.0
     if step.retry is not None:

@@ -81,6 +81,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "task": f"{TASK_PREFIX}.relay",
         "schedule": settings.scheduler_interval_seconds,
     }
+    # Emails and webhook calls leave from the outbox on a worker, never inside a run.
+    schedule["deliver-outbox"] = {
+        "task": f"{TASK_PREFIX}.deliver_outbox",
+        "schedule": settings.scheduler_interval_seconds,
+    }
     return schedule
 
 

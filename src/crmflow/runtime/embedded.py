@@ -23,6 +23,7 @@ from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
+from crmflow.outbound.delivery import deliver_due
 from crmflow.runtime import jobs, signals
 from crmflow.runtime.backoff import Backoff
 from crmflow.runtime.dispatcher import dispatch_pending_events
@@ -54,12 +55,15 @@ class EmbeddedRuntime:
             max_causation_depth=settings.max_causation_depth,
             max_worker_losses=settings.max_worker_losses,
             public_url=settings.public_url,
+            smtp_configured=settings.smtp_configured,
         )
         self.queue: queue.Queue[int | None] = queue.Queue()  # ids, DISPATCH or None (stop)
         self._queued: set[int] = set()
         self._queued_lock = threading.Lock()
         self._stop = threading.Event()
         self._events_ready = threading.Event()
+        # Set when a run may have queued an email or webhook call: the sender looks at once.
+        self._outbox_ready = threading.Event()
         self._threads: list[threading.Thread] = []
         self.completed = 0
         self._ms_per_run = 1.0
@@ -75,12 +79,14 @@ class EmbeddedRuntime:
         threads = 1 if is_sqlite(self.settings.database_url) else self.settings.worker_threads
         for index in range(max(1, threads)):
             self._spawn(f"crmflow-worker-{index}", self._worker_loop)
+        self._spawn("crmflow-outbox", self._outbox_loop)
         self._wake_for_events()  # relay whatever was left undispatched by a previous run
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop all threads; executions in progress finish their transaction first."""
         self._stop.set()
         self._events_ready.set()
+        self._outbox_ready.set()
         for _ in self._threads:
             self.queue.put(None)
         for thread in self._threads:
@@ -188,6 +194,8 @@ class EmbeddedRuntime:
             self._queued.difference_update(set(created) - set(result.leftover))
         done = len(result.outcome)
         self.completed += done
+        if "waiting" in result.outcome.values():
+            self._outbox_ready.set()
         if done:
             per_run = result.work_ms / done
             self._ms_per_run = 0.8 * self._ms_per_run + 0.2 * per_run
@@ -213,6 +221,24 @@ class EmbeddedRuntime:
                 last_prune = time.monotonic() if ok else last_prune
             if not ok:
                 delay = max(interval, backoff.remaining())
+
+    def _outbox_loop(self) -> None:
+        """Send due emails and webhook calls, outside any run's transaction."""
+        backoff = Backoff()
+        interval = self.settings.scheduler_interval_seconds
+        while not self._stop.is_set():
+            self._outbox_ready.clear()
+            sent = 0
+
+            def deliver() -> None:
+                nonlocal sent
+                sent = deliver_due(self.factory, self.settings)
+
+            ok = self._guard(deliver, backoff)
+            if not ok:
+                self._stop.wait(max(interval, backoff.remaining()))
+            elif not sent:
+                self._outbox_ready.wait(interval)
 
     def _fire_scheduled(self) -> None:
         with self.factory() as session:

@@ -24,6 +24,7 @@ from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
+from crmflow.outbound.delivery import deliver_due
 from crmflow.runtime import jobs
 from crmflow.runtime.backoff import OutageGuard
 from crmflow.runtime.celery_app import celery_app
@@ -57,6 +58,7 @@ def _options() -> RunOptions:
         commit_claims=True,
         max_worker_losses=settings.max_worker_losses,
         public_url=settings.public_url,
+        smtp_configured=settings.smtp_configured,
     )
 
 
@@ -189,3 +191,10 @@ def relay() -> int:
         ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
     enqueue_executions(ids, chunk=1)
     return len(ids)
+
+
+@celery_app.task(name="crmflow.deliver_outbox")
+@_skip_while_database_down
+def deliver_outbox() -> int:
+    """Send due emails and webhook calls; their runs are woken when they have an outcome."""
+    return deliver_due(_factory(), get_settings())

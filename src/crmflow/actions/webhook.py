@@ -1,0 +1,188 @@
+"""`call_webhook`: an HTTP request to another system, sent from the outbox; its response is
+the step's output (`{{ steps.<id>.output.json.... }}`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Table, select
+
+from crmflow.actions.deferred import ActionWaiting, DeferredAction
+from crmflow.actions.registry import ActionContext, ActionFailed, is_template, register
+from crmflow.actions.writes import insert_once
+from crmflow.engine.errors import DefinitionError
+from crmflow.outbound.models import WebhookCall
+from crmflow.outbound.ssrf import Refused, parse_target
+
+WEBHOOKS: Table = WebhookCall.__table__  # type: ignore[assignment]
+MAX_BODY_BYTES = 1_000_000
+
+
+class CallWebhookConfig(BaseModel):
+    """Method, URL, headers and a JSON, form or raw body; all may be templates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=1, max_length=2000)
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "POST"
+    headers: dict[str, str] = Field(default_factory=dict)
+    json_body: Any = Field(None, alias="json")
+    form: dict[str, str] | None = None
+    body: str | None = None
+    timeout: float = Field(10.0, gt=0, le=60)
+    max_attempts: int = Field(5, ge=1, le=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upper_method(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("method"), str):
+            return {**value, "method": value["method"].strip().upper()}
+        return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> CallWebhookConfig:
+        given = [k for k in ("json_body", "form", "body") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError("give at most one of `json`, `form` or `body`")
+        return self
+
+
+def _encode(config: CallWebhookConfig) -> tuple[str | None, str | None]:
+    """Return (body text, content type)."""
+    if config.json_body is not None:
+        return json.dumps(config.json_body, default=str), "application/json"
+    if config.form is not None:
+        return urlencode(config.form), "application/x-www-form-urlencoded"
+    if config.body is not None:
+        return config.body, "text/plain; charset=utf-8"
+    return None, None
+
+
+class CallWebhookOutput(BaseModel):
+    """What a call_webhook step outputs: the final response."""
+
+    status: int | None = Field(description="the HTTP status of the final response")
+    headers: dict[str, str] = Field(description="response headers (names lower case)")
+    json_body: Any = Field(None, alias="json", description="the body, when it was JSON")
+    text: str | None = Field(None, description="the body as text otherwise (truncated)")
+    size: int = Field(description="body size in bytes")
+    elapsed_ms: float = Field(description="time of the successful attempt")
+    url: str = Field(description="the URL that answered (after redirects)")
+    attempts: int = Field(description="tries it took (retries on 5xx, 429, timeouts)")
+    idempotency_key: str = Field(description="the Idempotency-Key header every try carried")
+
+
+class CallWebhook(DeferredAction):
+    uses_orm = False
+    type = "call_webhook"
+    name = "Call webhook"
+    description = (
+        "Call another system over HTTP(S): signed, with an Idempotency-Key, retried on 5xx, "
+        "429 and timeouts; the response is the step's output."
+    )
+    config_model = CallWebhookConfig
+    is_idempotent = False  # the receiver decides, with the Idempotency-Key we send
+    latency_class = "slow"
+    side_effects = ("http_request",)
+    supports_dry_run = False
+    output_model = CallWebhookOutput
+    field_docs = {
+        "url": "http(s) URL; private, loopback and link-local targets need the allow-list",
+        "method": "GET, POST (default), PUT, PATCH or DELETE",
+        "headers": "extra request headers (string values)",
+        "json": "a JSON body (sets Content-Type: application/json)",
+        "form": "a form body (application/x-www-form-urlencoded)",
+        "body": "a raw text body",
+        "timeout": "seconds for the whole call, redirects included (default 10, at most 60)",
+        "max_attempts": "tries in all, retrying 5xx, 429 and timeouts (default 5)",
+    }
+    example = {
+        "url": "https://billing.example.com/api/deals",
+        "method": "POST",
+        "headers": {"X-Account": "acme"},
+        "json": {"deal": "{{ deal.id }}", "amount": "{{ deal.amount }}"},
+    }
+
+    def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
+        url = config.get("url")
+        if isinstance(url, str) and not is_template(url):
+            try:
+                parse_target(url)
+            except Refused as exc:
+                raise DefinitionError(str(exc).removeprefix("refused: "), f"{path}.url") from None
+
+    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        try:
+            parse_target(config.url)
+        except Refused as exc:
+            raise ActionFailed(f"url: {str(exc).removeprefix('refused: ')}") from None
+        body, content_type = _encode(config)
+        if body is not None and len(body.encode()) > MAX_BODY_BYTES:
+            raise ActionFailed(f"body: larger than {MAX_BODY_BYTES} bytes")
+        headers = dict(config.headers)
+        if content_type and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = content_type
+        call_id = insert_once(
+            ctx.conn,
+            WEBHOOKS,
+            key_column="idempotency_key",
+            key=ctx.idempotency_key,
+            values={
+                "company_id": ctx.company_id,
+                "execution_id": ctx.execution_id,
+                "step_path": ctx.step_path,
+                "method": config.method,
+                "url": config.url,
+                "headers": headers,
+                "body": body,
+                "status": "queued",
+                "attempts": 0,
+                "max_attempts": config.max_attempts,
+                "timeout_seconds": config.timeout,
+                "next_attempt_at": None,
+                "lease_until": None,
+                "response": None,
+                "error": None,
+                "sent_at": None,
+                "created_at": ctx.now,
+                "updated_at": ctx.now,
+            },
+        )
+        return self._waiting(ctx, call_id, f"queued: {config.method} {config.url}")
+
+    def _waiting(self, ctx: ActionContext, call_id: int, message: str) -> dict[str, Any]:
+        raise ActionWaiting(
+            {"webhook_call_id": call_id, "waiting": "webhook"},
+            ctx.now + timedelta(minutes=10),
+            message,
+        )
+
+    def resume(self, ctx: ActionContext, waiting: dict[str, Any]) -> dict[str, Any]:
+        row = ctx.conn.execute(
+            select(
+                WEBHOOKS.c.status,
+                WEBHOOKS.c.response,
+                WEBHOOKS.c.error,
+                WEBHOOKS.c.attempts,
+                WEBHOOKS.c.idempotency_key,
+            ).where(WEBHOOKS.c.id == waiting["webhook_call_id"])
+        ).first()
+        if row is None:
+            raise ActionFailed(f"webhook call {waiting['webhook_call_id']} no longer exists")
+        if row.status == "sent":
+            response = dict(row.response or {})
+            return {**response, "attempts": row.attempts, "idempotency_key": row.idempotency_key}
+        if row.status == "failed":
+            raise ActionFailed(f"webhook failed after {row.attempts} attempt(s): {row.error}")
+        return self._waiting(
+            ctx,
+            int(waiting["webhook_call_id"]),
+            f"attempt {row.attempts} failed: {row.error}; retrying" if row.error else "queued",
+        )
+
+
+register(CallWebhook())

@@ -1,0 +1,1 @@
+"""The action catalog: metadata, schemas and run statistics of every workflow action."""

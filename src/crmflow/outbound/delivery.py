@@ -1,0 +1,232 @@
+"""The outbox sender: deliver due emails and webhook calls, record the outcome, wake the run.
+
+Rows are claimed with a lease in a short transaction, sent with no transaction open (a slow
+server holds nothing), then their outcome is written. A sender killed between sending and
+recording leaves the row `sending`; when the lease runs out another sender sends it again
+with the same Message-ID / Idempotency-Key, so the receiver can tell it is a repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from crmflow.auth.models import Company
+from crmflow.config import Settings
+from crmflow.crm.models import OutgoingEmail
+from crmflow.db.base import utcnow
+from crmflow.executions.models import WorkflowExecution
+from crmflow.outbound import smtp
+from crmflow.outbound.models import WebhookCall
+from crmflow.runtime.signals import mark_executions_ready
+
+log = logging.getLogger(__name__)
+
+EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
+WEBHOOKS: Table = WebhookCall.__table__  # type: ignore[assignment]
+EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
+# The default sender lease (CRMFLOW_OUTBOX_LEASE_SECONDS): longer than any single send.
+LEASE = timedelta(minutes=2)
+MAX_EMAIL_ATTEMPTS = 8
+BACKOFF_START = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+
+
+def _lease(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.outbox_lease_seconds)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` tries: 30 s, 1 min, 2 min... up to 1 h."""
+    grown: timedelta = BACKOFF_START * (2 ** min(max(attempts - 1, 0), 20))
+    return min(grown, BACKOFF_MAX)
+
+
+def _claim(
+    session: Session, table: Table, now: datetime, limit: int, lease: timedelta = LEASE
+) -> list[dict[str, Any]]:
+    """Take the lease on due rows (queued and due, or `sending` past a lost sender's lease)."""
+    c = table.c
+    due = or_(
+        and_(c.status == "queued", or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
+        and_(c.status == "sending", c.lease_until < now),
+    )
+    ids = select(c.id).where(due).order_by(c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = ids.with_for_update(skip_locked=True)
+    rows = session.execute(
+        update(table)
+        .where(c.id.in_(ids.scalar_subquery()))
+        .values(status="sending", lease_until=now + lease, attempts=c.attempts + 1)
+        .returning(*table.c)
+    ).all()
+    session.commit()
+    return [dict(r._mapping) for r in sorted(rows, key=lambda r: r.id)]
+
+
+def _record(session: Session, table: Table, row: dict[str, Any], values: dict[str, Any]) -> None:
+    """Write a row's outcome and wake the run waiting for it (if it was a step's)."""
+    now = utcnow()
+    session.execute(
+        update(table)
+        .where(table.c.id == row["id"], table.c.status == "sending")
+        .values(lease_until=None, updated_at=now, **values)
+    )
+    if values["status"] in ("sent", "failed") and row.get("step_path") and row["execution_id"]:
+        woken = session.execute(
+            update(EXECUTIONS)
+            .where(EXECUTIONS.c.id == row["execution_id"], EXECUTIONS.c.status == "waiting")
+            .values(resume_at=now)
+        )
+        if getattr(woken, "rowcount", 0):
+            mark_executions_ready(session, [int(row["execution_id"])])
+    session.commit()
+
+
+def _retry_or_fail(row: dict[str, Any], reply: str, limit: int, wait: timedelta) -> dict[str, Any]:
+    if int(row["attempts"]) >= limit:
+        return {"status": "failed", "error": f"gave up after {row['attempts']} attempts: {reply}"}
+    return {"status": "queued", "error": reply, "next_attempt_at": utcnow() + wait}
+
+
+def deliver_emails(factory: sessionmaker[Session], settings: Settings, *, limit: int = 20) -> int:
+    """Send due emails over SMTP; return how many were tried. Nothing happens without SMTP."""
+    server = smtp.SmtpServer.from_settings(settings)
+    if server is None:
+        return 0
+    with factory() as session:
+        rows = _claim(session, EMAILS, utcnow(), limit, _lease(settings))
+        for row in rows:
+            row["message_id"] = row["message_id"] or smtp.message_id(
+                str(row["idempotency_key"] or f"email:{row['id']}"), server.sender
+            )
+            outcome = smtp.send(server, smtp.build_message(row, server.sender))
+            if outcome.status == "sent":
+                values: dict[str, Any] = {
+                    "status": "sent",
+                    "sent_at": utcnow(),
+                    "message_id": row["message_id"],
+                    "error": outcome.reply or None,
+                }
+            elif outcome.status == "retry":
+                values = _retry_or_fail(
+                    row, outcome.reply, MAX_EMAIL_ATTEMPTS, backoff(int(row["attempts"]))
+                )
+            else:
+                values = {"status": "failed", "error": outcome.reply}
+            values.setdefault("message_id", row["message_id"])
+            _record(session, EMAILS, row, values)
+    return len(rows)
+
+
+def _no_secret() -> Any:
+    return or_(Company.webhook_secret == "", Company.webhook_secret.is_(None))
+
+
+def _company_secret(session: Session, company_id: int) -> str:
+    """The company's webhook signing secret, created on first use."""
+    secret = session.scalar(select(Company.webhook_secret).where(Company.id == company_id))
+    if secret:
+        return str(secret)
+    fresh = secrets.token_hex(32)
+    session.execute(
+        update(Company)
+        .where(
+            Company.id == company_id,
+            or_(Company.webhook_secret == "", Company.webhook_secret.is_(None)),
+        )
+        .values(webhook_secret=fresh)
+    )
+    session.commit()
+    return str(session.scalar(select(Company.webhook_secret).where(Company.id == company_id)))
+
+
+def deliver_webhooks(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    limit: int = 20,
+    resolver: Callable[..., Any] | None = None,
+) -> int:
+    """Make due webhook calls (SSRF-guarded, signed, idempotency-keyed); return how many."""
+    with factory() as session:
+        rows = _claim(session, WEBHOOKS, utcnow(), limit, _lease(settings))
+        if not rows:
+            return 0
+        # Imported on first use: the HTTP stack is not needed by runs that never call out.
+        from crmflow.outbound.http import WebhookRequest, send, signature_headers
+        from crmflow.outbound.ssrf import Allowlist, Refused
+
+        allowlist = Allowlist.parse(settings.webhook_allowlist)
+        for row in rows:
+            body = (row["body"] or "").encode()
+            headers = {
+                **(row["headers"] or {}),
+                "Idempotency-Key": row["idempotency_key"],
+                "User-Agent": "crmflow-webhooks",
+                **signature_headers(_company_secret(session, row["company_id"]), body, utcnow()),
+            }
+            request = WebhookRequest(
+                method=row["method"],
+                url=row["url"],
+                headers=headers,
+                body=body if row["body"] is not None else None,
+                timeout=float(row["timeout_seconds"]),
+            )
+            extra = {"resolver": resolver} if resolver is not None else {}
+            try:
+                result = send(
+                    request,
+                    allowlist=allowlist,
+                    max_response_bytes=settings.webhook_max_response_bytes,
+                    **extra,
+                )
+            except Refused as exc:
+                _record(session, WEBHOOKS, row, {"status": "failed", "error": str(exc)})
+                continue
+            response = {
+                "status": result.status,
+                "headers": result.headers,
+                "json": result.body_json,
+                "text": result.body_text,
+                "size": result.size,
+                "elapsed_ms": result.elapsed_ms,
+                "url": result.final_url,
+            }
+            ok = result.error is None and result.status is not None and 200 <= result.status < 300
+            if ok:
+                values: dict[str, Any] = {"status": "sent", "sent_at": utcnow(), "error": None}
+            else:
+                reply = _reply(result)
+                if result.retryable:
+                    wait = max(
+                        backoff(int(row["attempts"])), timedelta(seconds=result.retry_after or 0)
+                    )
+                    values = _retry_or_fail(row, reply, int(row["max_attempts"]), wait)
+                else:
+                    values = {"status": "failed", "error": reply}
+            values["response"] = response
+            _record(session, WEBHOOKS, row, values)
+    return len(rows)
+
+
+def _reply(result: Any) -> str:
+    """What the receiver said: its status and the start of its body, or the network error."""
+    if result.status is None or (result.error and not result.error.startswith("HTTP")):
+        return str(result.error or "no response")
+    body = result.body_text
+    if body is None and result.body_json is not None:
+        body = json.dumps(result.body_json)
+    return f"HTTP {result.status}: {(body or '').strip()[:300]}".rstrip(": ")
+
+
+def deliver_due(factory: sessionmaker[Session], settings: Settings) -> int:
+    """One pass of the outbox sender over emails and webhooks."""
+    return deliver_emails(factory, settings) + deliver_webhooks(factory, settings)

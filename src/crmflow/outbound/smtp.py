@@ -1,0 +1,125 @@
+"""Send one email over SMTP and classify the outcome: sent, try later (4xx), or refused (5xx)."""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+from crmflow.config import Settings
+
+SENDGRID_HOST = "smtp.sendgrid.net"
+SENDGRID_PORT = 587
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to deliver: host, port, TLS mode, credentials, timeout, sender."""
+
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None
+    timeout: float
+    sender: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpServer | None:
+        """The configured server (SendGrid's relay when only its key is set), or None."""
+        if settings.smtp_host:
+            return cls(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                security=settings.smtp_security,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+                timeout=settings.smtp_timeout_seconds,
+                sender=settings.default_from_email,
+            )
+        if settings.sendgrid_api_key:
+            return cls(
+                host=SENDGRID_HOST,
+                port=SENDGRID_PORT,
+                security="starttls",
+                user="apikey",
+                password=settings.sendgrid_api_key,
+                timeout=settings.smtp_timeout_seconds,
+                sender=settings.default_from_email,
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class SmtpOutcome:
+    """What happened: `sent`, `retry` (temporary) or `failed` (permanent), and the reply."""
+
+    status: str
+    reply: str = ""
+
+
+def message_id(idempotency_key: str, sender: str) -> str:
+    """A Message-ID derived from the step's key: a re-send carries the same one."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+    domain = sender.rpartition("@")[2] or "crmflow.local"
+    return f"<{digest}@{domain}>"
+
+
+def build_message(row: dict[str, Any], sender: str) -> EmailMessage:
+    """Turn an outgoing email row into a MIME message (plain text, HTML alternative)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ", ".join(row["to"] or [])
+    if row.get("cc"):
+        msg["Cc"] = ", ".join(row["cc"])
+    msg["Subject"] = row["subject"]
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = row["message_id"]
+    msg.set_content(row["body"] or "")
+    if row.get("html_body"):
+        msg.add_alternative(row["html_body"], subtype="html")
+    return msg
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    body = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {body}".strip()
+
+
+def send(server: SmtpServer, message: EmailMessage) -> SmtpOutcome:
+    """Deliver one message; every network step is bounded by the server's timeout."""
+    recipients = [a.strip() for f in ("To", "Cc") for a in (message.get(f) or "").split(",")]
+    recipients = [a for a in recipients if a]
+    try:
+        client: smtplib.SMTP
+        if server.security == "ssl":
+            context = ssl.create_default_context()
+            client = smtplib.SMTP_SSL(
+                server.host, server.port, timeout=server.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        with client:
+            if server.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if server.user:
+                client.login(server.user, server.password or "")
+            refused = client.send_message(message, to_addrs=recipients)
+    except smtplib.SMTPRecipientsRefused as exc:
+        replies = "; ".join(f"{a}: {_reply(c, t)}" for a, (c, t) in exc.recipients.items())
+        temporary = all(400 <= c < 500 for c, _ in exc.recipients.values())
+        return SmtpOutcome("retry" if temporary else "failed", replies)
+    except smtplib.SMTPResponseException as exc:
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return SmtpOutcome("retry" if 400 <= exc.smtp_code < 500 else "failed", reply)
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        # Connection refused, reset, timed out: the server may come back.
+        return SmtpOutcome("retry", f"{type(exc).__name__}: {exc}")
+    if refused:
+        replies = "; ".join(f"{a}: {_reply(c, t)}" for a, (c, t) in refused.items())
+        return SmtpOutcome("sent", f"some recipients refused: {replies}")
+    return SmtpOutcome("sent", "")
