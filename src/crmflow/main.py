@@ -27,9 +27,12 @@ ROUTER_MODULES = [
     "crmflow.auth.routes",
     "crmflow.crm.routes",
     "crmflow.events.routes",
+    "crmflow.events.hook_routes",
     "crmflow.workflows.routes",
     "crmflow.executions.routes",
     "crmflow.approvals.routes",
+    "crmflow.catalog.routes",
+    "crmflow.live.routes",
 ]
 
 
@@ -80,6 +83,9 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
 
             publisher = start_celery_client(settings)
         app.state.runtime = runtime
+        from crmflow.live.service import start_live_notifications
+
+        live = start_live_notifications(app, settings, redis=start_runtime)
         try:
             yield
         finally:
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
 
                 signals.unsubscribe_all()
                 publisher.stop()
+            live.stop()
 
     app = FastAPI(
         title="crmflow",

@@ -182,6 +182,8 @@ def _add_approvers(
 ) -> None:
     """Designate approvers and tell them: an in-app notification and a queued email each."""
     link = f"{env.options.public_url.rstrip('/')}/approvals/{request_id}"
+    from crmflow.live import mark_created  # pushed to the approvers' sockets once committed
+
     for user_id in user_ids:
         env.conn.execute(
             APPROVERS.insert(),
@@ -193,7 +195,7 @@ def _add_approvers(
                 "created_at": run.now,
             },
         )
-        insert_row(
+        notification_id = insert_row(
             env.conn,
             NOTIFICATIONS,
             {
@@ -209,6 +211,7 @@ def _add_approvers(
                 "read_at": None,
             },
         )
+        mark_created(ctx.session, [(run.row["company_id"], user_id, notification_id)])
     emails = resolve_emails(ctx, user_ids)
     if emails:
         insert_once(

@@ -62,6 +62,9 @@ def create_notification(
     )
     session.add(notification)
     session.flush()
+    from crmflow.live import mark_created  # pushed to the user's sockets once committed
+
+    mark_created(session, [(company_id, resolved_user, notification.id)])
     return notification
 
 

@@ -10,6 +10,7 @@ from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
 from crmflow.common.pagination import Page, Paging, page_of
+from crmflow.events import hooks
 from crmflow.executions import service as executions
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.routes import execution_detail
@@ -143,6 +144,32 @@ def duplicate_workflow(
     """Copy a workflow into a new draft."""
     return service.duplicate_workflow(
         session, principal=principal, workflow_id=workflow_id, name=body.name if body else None
+    )
+
+
+@router.post(
+    "/{workflow_id}/hook",
+    response_model=hooks.HookSettingsOut,
+    summary="Rotate the inbound webhook's token or signing secret",
+)
+def configure_hook(
+    workflow_id: int,
+    session: DbSession,
+    principal: Writer,
+    body: hooks.HookSettingsIn | None = None,
+) -> Any:
+    """`{"rotate_token": true}` replaces the URL; `{"secret": "generate"}` returns a new secret
+    once (never shown again), `{"secret": null}` removes it. webhook_received workflows only."""
+    body = body or hooks.HookSettingsIn()
+    workflow = service.get_workflow(
+        session, company_id=principal.company_id, workflow_id=workflow_id
+    )
+    return hooks.configure_hook(
+        session,
+        workflow,
+        rotate_token=body.rotate_token,
+        change_secret="secret" in body.model_fields_set,
+        secret=body.secret,
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
+from crmflow.events.hooks import WEBHOOK_TRIGGER, inbound_url
 
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 
@@ -102,11 +103,34 @@ class WorkflowResponse(WorkflowListItem):
         default_factory=list,
         description="Loop guard: ways this workflow's actions can re-trigger it (saved anyway)",
     )
+    # webhook_received only: the URL other systems POST to (never the secret, only whether set).
+    inbound_url: str | None = Field(
+        None,
+        validation_alias="hook_token",
+        description="webhook_received: POST here to start a run (null for other triggers)",
+    )
+    inbound_signature_required: bool = Field(
+        False,
+        validation_alias="hook_secret",
+        description="webhook_received: deliveries must carry X-Crmflow-Signature",
+    )
 
     @field_validator("run_policy", mode="before")
     @classmethod
     def _effective(cls, value: Any) -> Any:
         return {**DEFAULT_RUN_POLICY, **(value or {})}
+
+    @field_validator("inbound_url", mode="before")
+    @classmethod
+    def _inbound_url(cls, value: Any, info: ValidationInfo) -> Any:
+        if not value or info.data.get("trigger_type") != WEBHOOK_TRIGGER:
+            return None
+        return inbound_url(str(value))
+
+    @field_validator("inbound_signature_required", mode="before")
+    @classmethod
+    def _signed(cls, value: Any, info: ValidationInfo) -> bool:
+        return bool(value) and info.data.get("trigger_type") == WEBHOOK_TRIGGER
 
 
 class WorkflowVersionResponse(BaseModel):

@@ -12,6 +12,7 @@ from crmflow.common.errors import Invalid, NotFound
 from crmflow.db.base import utcnow
 from crmflow.engine.context import MODELS
 from crmflow.engine.errors import DefinitionError
+from crmflow.events.hooks import sync_hook_token
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
 from crmflow.workflows.directory import CompanyDirectory
@@ -105,6 +106,7 @@ def create_workflow(
         actions=[],
     )
     _apply(workflow, definition)
+    sync_hook_token(workflow)
     if workflow.status == "active":
         workflow.schedule_cursor = utcnow()
     session.add(workflow)
@@ -126,6 +128,7 @@ def update_workflow(
     definition = _checked(session, principal.company_id, proposed)
     if definition != current:
         _apply(workflow, definition)
+        sync_hook_token(workflow)
         _add_version(
             session,
             workflow,

@@ -1,0 +1,152 @@
+"""`GET ws /api/v1/ws/notifications`: the caller's new notifications, pushed as they commit.
+
+Authenticate with the API token, as `?token=<token>` (browsers cannot set headers on a
+WebSocket) or an `Authorization: Bearer <token>` header. A missing, invalid or revoked token
+closes the socket with code 4401 and the reason. Messages (JSON text frames):
+
+- `{"type": "hello", "unread_count": N}` once connected;
+- `{"type": "notification", "notification": {...}, "unread_count": N}` for each new one;
+- `{"type": "ping"}` after a quiet interval (keepalive); a client may send `ping` (or
+  `{"type": "ping"}`) at any time and gets `{"type": "pong"}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from crmflow.auth.service import Principal
+from crmflow.live.hub import NotificationHub, Subscriber
+
+router = APIRouter(prefix="/ws", tags=["live"])
+
+UNAUTHORIZED = 4401
+# A server ping after this many quiet seconds keeps proxies from closing idle sockets.
+KEEPALIVE_SECONDS = 25.0
+# How often an open socket's token is checked again (revoked tokens lose their sockets).
+RECHECK_TOKEN_SECONDS = 300.0
+
+
+def _token(websocket: WebSocket) -> str | None:
+    header = websocket.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    token = websocket.query_params.get("token")
+    return token.strip() if token and token.strip() else None
+
+
+@router.websocket("/notifications", name="live_notifications")
+async def notifications_socket(websocket: WebSocket) -> None:
+    """Push the caller's new notifications (see the module docstring for the protocol)."""
+    await websocket.accept()
+    hub: NotificationHub | None = getattr(websocket.app.state, "live_hub", None)
+    if hub is None:
+        await websocket.close(1013, "live notifications are not running")
+        return
+    token = _token(websocket)
+    if token is None:
+        await websocket.close(
+            UNAUTHORIZED, "missing token (?token=<token> or Authorization: Bearer <token>)"
+        )
+        return
+    try:
+        principal = await run_in_threadpool(hub.authenticate, token)
+        if principal is None:
+            await websocket.close(UNAUTHORIZED, "invalid or revoked token")
+            return
+        sub = hub.add(principal)
+        try:
+            unread = await run_in_threadpool(hub.unread, principal.company_id, principal.user_id)
+            await websocket.send_json({"type": "hello", "unread_count": unread})
+            await _serve(websocket, hub, sub, token)
+        finally:
+            hub.remove(sub)
+    except DBAPIError:
+        await _close_quietly(websocket, 1013, "database unavailable: try again later")
+    except WebSocketDisconnect:
+        pass
+
+
+async def _serve(websocket: WebSocket, hub: NotificationHub, sub: Subscriber, token: str) -> None:
+    sender = asyncio.create_task(_send(websocket, hub, sub, token))
+    listener = asyncio.create_task(_listen(websocket, sub))
+    try:
+        done, _ = await asyncio.wait({sender, listener}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sender, listener):
+            task.cancel()
+        for task in (sender, listener):
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+                await task
+    for task in done:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            if isinstance(error, WebSocketDisconnect):
+                return
+            raise error
+
+
+async def _send(websocket: WebSocket, hub: NotificationHub, sub: Subscriber, token: str) -> None:
+    """Send queued messages; ping when quiet; close when asked or when the token is revoked."""
+    checked = time.monotonic()
+    while True:
+        try:
+            message = await asyncio.wait_for(sub.queue.get(), KEEPALIVE_SECONDS)
+        except TimeoutError:
+            if time.monotonic() - checked >= RECHECK_TOKEN_SECONDS:
+                checked = time.monotonic()
+                principal = await run_in_threadpool(hub.authenticate, token)
+                if not _same_user(principal, sub):
+                    await websocket.close(UNAUTHORIZED, "token revoked")
+                    return
+            message = {"type": "ping"}
+        if sub.closing is not None:
+            code, reason = sub.closing
+            await _close_quietly(websocket, code, reason)
+            return
+        await websocket.send_json(message)
+
+
+def _same_user(principal: Principal | None, sub: Subscriber) -> bool:
+    return (
+        principal is not None
+        and principal.company_id == sub.company_id
+        and principal.user_id == sub.user_id
+    )
+
+
+async def _listen(websocket: WebSocket, sub: Subscriber) -> None:
+    """Read the client's frames until it goes: answer pings, ignore the rest."""
+    while True:
+        frame = await websocket.receive()
+        if frame["type"] == "websocket.disconnect":
+            return
+        text = frame.get("text")
+        if text is not None and _is_ping(text):
+            sub.offer({"type": "pong"})
+
+
+def _is_ping(text: str) -> bool:
+    text = text.strip()
+    if text == "ping":
+        return True
+    try:
+        body: Any = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("type") == "ping"
+
+
+async def _close_quietly(websocket: WebSocket, code: int, reason: str) -> None:
+    if websocket.application_state == WebSocketState.DISCONNECTED:
+        return
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.close(code, reason)
