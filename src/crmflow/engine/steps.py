@@ -82,6 +82,19 @@ class StepEnv:
     session: Session
     loader: ContextLoader
     options: RunOptions
+    # Company custom actions (catalog entries run as webhooks), looked up once per batch.
+    custom: dict[tuple[int, str], Any] = field(default_factory=dict)
+
+    def custom_action(self, company_id: int, action_type: str) -> Any:
+        """The company's custom action of this type, or None."""
+        key = (company_id, action_type)
+        if key not in self.custom:
+            from crmflow.catalog.custom import CustomWebhookAction  # catalog imports actions
+            from crmflow.catalog.service import get_custom_entry
+
+            entry = get_custom_entry(self.session, company_id, action_type)
+            self.custom[key] = CustomWebhookAction(entry) if entry is not None else None
+        return self.custom[key]
 
     @property
     def conn(self) -> Connection:
@@ -331,7 +344,7 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
         if run.now < retry_at:
             run.block("retry", retry_at)  # woken early for another path: wait again
             return
-    action = get_action(step.type)
+    action = get_action(step.type) or env.custom_action(int(run.row["company_id"]), step.type)
     t0 = time.perf_counter()
     started_at = utcnow()
     rendered: dict[str, Any] | None = (pending or {}).get("input")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,13 @@ class CompanyDirectory:
     def titles(self) -> set[str]:
         """Every title some active user holds (lower case)."""
         return {str(t).lower() for _, _, titles in self._load() for t in titles}
+
+    def custom_action_schema(self, action_type: str) -> dict[str, Any] | None:
+        """The input schema of the company's custom action of this type, or None."""
+        from crmflow.catalog.service import get_custom_entry  # catalog imports workflows
+
+        entry = get_custom_entry(self._session, self._company_id, action_type)
+        return dict(entry.input_schema or {"type": "object"}) if entry is not None else None
 
     def has_user(self, reference: str) -> bool:
         """True when an active user has this id or email."""

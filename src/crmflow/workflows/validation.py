@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from crmflow.actions.registry import all_actions, get_action
+from crmflow.catalog.service import validate_step_config
 from crmflow.engine.conditions import compile_conditions, normalise_conditions
 from crmflow.engine.definition import (
     ActionStep,
@@ -44,6 +46,9 @@ class Directory(Protocol):
     def has_user(self, reference: str) -> bool:
         """True when an active user has this id or email."""
 
+    def custom_action_schema(self, action_type: str) -> dict[str, Any] | None:
+        """The input schema of the company's custom action of this type, or None."""
+
 
 def validate_definition(raw: dict[str, Any], directory: Directory | None = None) -> dict[str, Any]:
     """Parse, normalise and compile a definition; return its canonical JSON form."""
@@ -54,7 +59,7 @@ def validate_definition(raw: dict[str, Any], directory: Directory | None = None)
     steps = parse_steps(raw.get("actions") or [], "actions")
     normalise_step_conditions(steps)
     entity_type = entity_type_for(trigger_type, trigger_config)
-    _check_steps(steps, "actions", entity_type, seen_ids=set())
+    _check_steps(steps, "actions", entity_type, _Checks(directory=directory))
     if directory is not None:
         _check_approvers(steps, "actions", directory)
     compile_steps(steps)
@@ -83,13 +88,21 @@ def _run_policy(raw: Any) -> dict[str, Any] | None:
     return None if policy.is_default else policy.model_dump(mode="json", exclude_defaults=True)
 
 
-def _check_steps(steps: list[Any], path: str, entity_type: str | None, seen_ids: set[str]) -> None:
+@dataclass
+class _Checks:
+    """What the step checks carry down the tree: ids seen so far, the company's directory."""
+
+    seen_ids: set[str] = field(default_factory=set)
+    directory: Directory | None = None
+
+
+def _check_steps(steps: list[Any], path: str, entity_type: str | None, checks: _Checks) -> None:
     for index, step in enumerate(steps):
         step_path = f"{path}[{index}]"
         if step.id:
-            if step.id in seen_ids:
+            if step.id in checks.seen_ids:
                 raise DefinitionError(f"duplicate step id {step.id!r}", f"{step_path}.id")
-            seen_ids.add(step.id)
+            checks.seen_ids.add(step.id)
         if step.retry is not None and not isinstance(step, ActionStep):
             raise DefinitionError(
                 f"a retry policy applies to action steps, not to {step.type!r} steps",
@@ -101,36 +114,42 @@ def _check_steps(steps: list[Any], path: str, entity_type: str | None, seen_ids:
                     branch.actions,
                     f"{step_path}.branches[{b_index}].actions",
                     entity_type,
-                    seen_ids,
+                    checks,
                 )
-            _check_steps(step.else_, f"{step_path}.else", entity_type, seen_ids)
+            _check_steps(step.else_, f"{step_path}.else", entity_type, checks)
         elif isinstance(step, ParallelStep):
             for p_index, lane in enumerate(step.branches):
                 _check_steps(
                     lane.actions,
                     f"{step_path}.branches[{p_index}].actions",
                     entity_type,
-                    seen_ids,
+                    checks,
                 )
         elif isinstance(step, ApprovalStep):
             for a_index, reference in enumerate(step.config.approvers):
                 check_template_syntax(reference, f"{step_path}.config.approvers[{a_index}]")
             check_template_syntax(step.config.message, f"{step_path}.config.message")
             check_template_syntax(step.config.title, f"{step_path}.config.title")
-            _check_steps(step.on_reject, f"{step_path}.on_reject", entity_type, seen_ids)
+            _check_steps(step.on_reject, f"{step_path}.on_reject", entity_type, checks)
         elif isinstance(step, ActionStep):
             action = get_action(step.type)
-            if action is None:
+            custom = checks.directory.custom_action_schema(step.type) if checks.directory else None
+            if action is None and custom is not None:
+                check_template_syntax(step.config, f"{step_path}.config")
+                validate_step_config(step.type, step.config, f"{step_path}.config", schema=custom)
+            elif action is None:
                 known = ", ".join(a.type for a in all_actions())
                 raise DefinitionError(
-                    f"unknown action type {step.type!r} (expected one of: {known}, or a control "
-                    "step: branch, parallel, delay, approval, stop)",
+                    f"unknown action type {step.type!r} (expected one of: {known}, a custom "
+                    "action of your catalog, or a control step: branch, parallel, delay, "
+                    "approval, stop)",
                     f"{step_path}.type",
                 )
-            check_template_syntax(step.config, f"{step_path}.config")
-            action.validate_definition(
-                step.config, path=f"{step_path}.config", entity_type=entity_type
-            )
+            else:
+                check_template_syntax(step.config, f"{step_path}.config")
+                action.validate_definition(
+                    step.config, path=f"{step_path}.config", entity_type=entity_type
+                )
 
 
 def _check_approvers(steps: list[Any], path: str, directory: Directory) -> None:
