@@ -29,9 +29,11 @@ class KillWorker(Action):
         return {}  # pragma: no cover - never reached
 
 
-register(KillWorker())
-
 if __name__ == "__main__":
+    # The worker process: register, then run the crmflow CLI. The test process registers it
+    # only for the length of its test (see the `kill_worker_action` fixture), so the action
+    # catalog of other tests never sees it.
     from crmflow.cli import main
 
+    register(KillWorker())
     main()

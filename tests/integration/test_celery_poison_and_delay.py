@@ -3,12 +3,15 @@ broker's visibility timeout. Real worker and beat processes, PostgreSQL and Redi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from crmflow.actions.registry import register, unregister
 from crmflow.config import Settings
 from crmflow.crm.models import Task
 from crmflow.db.session import get_session_factory
@@ -16,7 +19,7 @@ from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
 from crmflow.runtime import signals
 from tests.conftest import make_tenant
-from tests.integration import crashing_action  # registers test_kill_worker here too
+from tests.integration import crashing_action
 from tests.integration.processes import (
     celery_env,
     purge_queue,
@@ -75,6 +78,15 @@ def _run_one_workflow(
     return execution, titles, worker_log.read_text()
 
 
+@pytest.fixture()
+def kill_worker_action() -> Iterator[None]:
+    """Register the worker-killing action in this process (to save the workflow), then drop it."""
+    register(crashing_action.KillWorker())
+    yield
+    unregister(crashing_action.KillWorker.type)
+
+
+@pytest.mark.usefixtures("kill_worker_action")
 def test_a_step_that_kills_its_worker_fails_after_bounded_retries(
     pg_url: str, tmp_path: Path
 ) -> None:

@@ -136,6 +136,11 @@ def register(action: Action) -> Action:
     return action
 
 
+def unregister(action_type: str) -> None:
+    """Remove an action from the registry (plugins loaded for a while, tests)."""
+    _REGISTRY.pop(action_type, None)
+
+
 def get_action(action_type: str) -> Action | None:
     """Return the action plugin for a type, or None."""
     _load_builtins()
