@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from crmflow.actions.builtin import _Config, _crm_call
 from crmflow.actions.recipients import resolve_user_ids, target_entity, trigger_entity
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
 from crmflow.catalog.models import ActionCreatedRecord
-from crmflow.common.errors import DomainError
 from crmflow.crm import service as crm
 from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
@@ -19,18 +19,6 @@ from crmflow.engine.errors import DefinitionError
 UserRef = int | str | list[int | str]
 RecordKind = Literal["organisation", "deal", "contact"]
 USER_HELP = "user id, email, `owner` (the trigger record's owner), `manager`, `title:x`, `role:x`"
-
-
-class _Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _crm_call(func: Any, **kwargs: Any) -> Any:
-    """Call a CRM service function, turning its domain errors into step failures."""
-    try:
-        return func(**kwargs)
-    except DomainError as exc:
-        raise ActionFailed(exc.message) from None
 
 
 def _check_date(config: dict[str, Any], field: str, path: str) -> None:
