@@ -9,6 +9,7 @@ timeouts turn into duplicates).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,36 @@ from celery.schedules import crontab
 from crmflow.config import Settings, get_settings
 from crmflow.db.base import utcnow
 
+log = logging.getLogger("crmflow.runtime")
+
 TASK_PREFIX = "crmflow"
+
+
+def _tolerate_restore_on_a_dead_connection() -> None:
+    """Keep a worker alive when the Redis broker drops while a message is unacknowledged.
+
+    Celery 5.7 closes the broken connection first, then kombu's channel close tries to hand
+    unacknowledged messages back through it and raises AttributeError (no connection info),
+    which is not a connection error, so the worker dies ("Unrecoverable error"). The
+    messages stay in Redis's unacked hash (restored after the visibility timeout), and the
+    relay re-sends unfinished executions from the database anyway: skipping the restore is
+    safe, dying is not.
+    """
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.QoS.restore_unacked
+    if getattr(original, "_crmflow_tolerant", False):
+        return
+
+    def restore_unacked(self: Any, client: Any = None) -> Any:
+        try:
+            return original(self, client)
+        except AttributeError:
+            log.warning("broker connection gone: unacknowledged messages left to Redis")
+            return None
+
+    restore_unacked._crmflow_tolerant = True  # type: ignore[attr-defined]
+    setattr(kombu_redis.QoS, "restore_unacked", restore_unacked)  # noqa: B010
 
 
 def _forget_broker_connections(app: Celery) -> None:
@@ -81,11 +111,6 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "task": f"{TASK_PREFIX}.relay",
         "schedule": settings.scheduler_interval_seconds,
     }
-    # Emails and webhook calls leave from the outbox on a worker, never inside a run.
-    schedule["deliver-outbox"] = {
-        "task": f"{TASK_PREFIX}.deliver_outbox",
-        "schedule": settings.scheduler_interval_seconds,
-    }
     return schedule
 
 
@@ -102,6 +127,7 @@ def make_celery(settings: Settings) -> Celery:
     """Build the Celery app with production settings for at-least-once, id-only messages."""
     app = CrmflowCelery("crmflow", include=["crmflow.runtime.tasks"])
     configure(app, settings)
+    _tolerate_restore_on_a_dead_connection()
     return app
 
 

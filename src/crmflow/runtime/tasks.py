@@ -190,6 +190,10 @@ def relay() -> int:
     with _factory()() as session:
         ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
     enqueue_executions(ids, chunk=1)
+    # Emails and webhook calls leave from the outbox here, never inside a run. Part of the
+    # relay tick rather than a task of its own: fewer messages in flight when a broker drops
+    # (kombu/Celery 5.7 can kill a worker that holds an unacknowledged message then).
+    deliver_due(_factory(), get_settings())
     return len(ids)
 
 
