@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck unit unit-pg bench lock clean
+.PHONY: run test install web web-test chromium lint typecheck unit unit-pg bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,12 +14,31 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The web UI: dependencies from package-lock.json, the typed client generated from the API's
+# OpenAPI document, then the production bundle in web/dist (served by `crmflow serve` at /).
+WEB_STAMP := web/node_modules/.installed
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+web: $(STAMP) $(WEB_STAMP)
+	$(BIN)/crmflow openapi -o web/openapi.json
+	cd web && npm run --silent gen && npm run --silent build
+
+## Type-check the UI and run its component tests (Vitest).
+web-test: web
+	cd web && npx vitest run
+
+# Playwright drives Debian's Chromium (browser downloads do not work here): install it when missing.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 ## Start the API, UI and embedded runtime on SQLite with demo data (http://localhost:8000/docs).
-run: install
+run: install web
 	CRMFLOW_ADMIN_TOKEN=$${CRMFLOW_ADMIN_TOKEN:-demo-token} $(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 ## Lint, type-check and run the whole test suite, on SQLite and then on PostgreSQL.
-test: install lint typecheck unit unit-pg
+test: install web lint typecheck web-test chromium unit unit-pg
 
 lint:
 	$(BIN)/ruff check src tests
@@ -33,12 +52,13 @@ unit:
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (started if it is down; a failure to get one fails the
-# target). The kill -9 test and tests/integration (which make their own databases) run once,
-# in `unit`.
+# target). The kill -9 test, tests/integration and the browser tests in tests/e2e (which make
+# their own databases) run once, in `unit`.
 unit-pg:
 	@url=$$($(BIN)/python -m tests.support.postgres) && echo "PostgreSQL pass on $$url" && \
 	CRMFLOW_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \
-		--deselect tests/runtime/test_restart_kill9.py --ignore tests/integration $(PYTEST_ARGS)
+		--deselect tests/runtime/test_restart_kill9.py --ignore tests/integration --ignore tests/e2e \
+		$(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/crmflow bench
@@ -48,4 +68,4 @@ lock:
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist

@@ -472,6 +472,20 @@ def _bench_celery(
         raise  # unreachable: _fail exits
 
 
+@app.command()
+def openapi(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write to FILE")] = None,
+) -> None:
+    """Print the OpenAPI document (the web UI's typed client is generated from it)."""
+    from crmflow.main import create_app
+
+    document = json.dumps(create_app(start_runtime=False).openapi(), indent=1, sort_keys=True)
+    if output is None:
+        sys.stdout.write(document + "\n")
+    else:
+        output.write_text(document + "\n", encoding="utf-8")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Run the CLI."""
     app()

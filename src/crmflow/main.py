@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 
 from crmflow import __version__
@@ -134,14 +134,32 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
 
 
 def _mount_ui(app: FastAPI) -> None:
-    """Serve the built web UI at / when it exists (web/dist), else a pointer to /docs."""
+    """Serve the built web UI (web/dist) at /, deep links included; else a pointer to /docs."""
     dist = Path(__file__).resolve().parents[2] / "web" / "dist"
-    if dist.is_dir():
-        from fastapi.staticfiles import StaticFiles
+    index_html = dist / "index.html"
+    if not index_html.is_file():
 
-        app.mount("/", StaticFiles(directory=dist, html=True), name="ui")
+        @app.get("/", include_in_schema=False)
+        def index() -> Response:
+            return PlainTextResponse(
+                "crmflow API: see /docs for the interactive documentation "
+                "(build the UI with `make web`).\n"
+            )
+
         return
 
-    @app.get("/", include_in_schema=False)
-    def index() -> Response:
-        return PlainTextResponse("crmflow API: see /docs for the interactive documentation.\n")
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/assets", StaticFiles(directory=dist / "assets"), name="ui-assets")
+    root = dist.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def ui(path: str) -> Response:
+        # Unknown API paths stay JSON 404s; every other path is a page of the single-page app.
+        if path == "api" or path.startswith(("api/", "assets/")):
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index_html, headers={"Cache-Control": "no-cache"})

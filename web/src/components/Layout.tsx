@@ -1,0 +1,36 @@
+// The frame of every signed-in page: navigation, the notification bell and the user menu.
+import { NavLink, Outlet } from "react-router-dom";
+import { useSession } from "../auth/session";
+import { NotificationBell } from "../notifications/NotificationBell";
+
+export function Layout() {
+  const { user, signOut } = useSession();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <NavLink to="/workflows" className="brand">
+          crmflow
+        </NavLink>
+        <nav aria-label="Main">
+          <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/approvals">Approvals</NavLink>
+        </nav>
+        <div className="topbar-right">
+          <NotificationBell />
+          <span className="user" title={user?.email}>
+            {user?.name || user?.email}
+          </span>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

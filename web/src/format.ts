@@ -1,0 +1,43 @@
+// Formatting of dates, durations and rates for display.
+
+/** A date-time in the browser's locale, or an em dash when missing. */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return "—";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+}
+
+/** "3 minutes ago" style relative time. */
+export function formatRelative(value: string | null | undefined, now: Date = new Date()): string {
+  if (!value) return "never";
+  const seconds = Math.round((now.getTime() - new Date(value).getTime()) / 1000);
+  const units: [number, string][] = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, unit] of units) {
+    if (Math.abs(seconds) >= size) {
+      const n = Math.round(seconds / size);
+      return n >= 0 ? `${n} ${unit}${n === 1 ? "" : "s"} ago` : `in ${-n} ${unit}${n === -1 ? "" : "s"}`;
+    }
+  }
+  return "just now";
+}
+
+/** A duration given in milliseconds: "850 ms", "2.4 s", "3 min 5 s". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** A 0–1 or 0–100 rate as a percentage; the API's success_rate is a percentage. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return `${value.toFixed(value >= 99.95 || value === 0 ? 0 : 1)} %`;
+}
