@@ -23,11 +23,12 @@ MODELS: dict[str, type[Any]] = {
 }
 TABLES: dict[str, Table] = {kind: model.__table__ for kind, model in MODELS.items()}
 USERS: Table = User.__table__  # type: ignore[assignment]
-_HIDDEN = frozenset({"company_id", "source_step_key", "password_hash"})
-_USER_FIELDS = ("id", "email", "name", "role", "titles", "manager_id")
+HIDDEN_COLUMNS = frozenset({"company_id", "source_step_key", "password_hash"})
+# Columns of a user a run sees (as owner, assignee, manager...).
+USER_FIELDS = ("id", "email", "name", "role", "titles", "manager_id")
 # Built once: per-row statement construction costs more than the query itself.
 _SELECT_BY_ID = {kind: select(t).where(t.c.id == bindparam("id")) for kind, t in TABLES.items()}
-_SELECT_USER = select(*(USERS.c[f] for f in _USER_FIELDS)).where(USERS.c.id == bindparam("id"))
+_SELECT_USER = select(*(USERS.c[f] for f in USER_FIELDS)).where(USERS.c.id == bindparam("id"))
 
 
 def to_json(value: Any) -> Any:
@@ -106,7 +107,7 @@ class ContextLoader:
             found = dict(row._mapping) if row is not None else None
         if found is None or found["company_id"] != company_id:
             return None
-        return {k: to_json(v) for k, v in found.items() if k not in _HIDDEN}
+        return {k: to_json(v) for k, v in found.items() if k not in HIDDEN_COLUMNS}
 
     def _with_people(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         if "owner_id" in data:

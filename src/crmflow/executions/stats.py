@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
 # Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
 BUCKETS_PER_DOUBLING = 8
 BASE_MS = 0.1
+# Statuses whose durations feed the mean and percentiles (skips and cancels did no real work).
+TIMED_STATUSES = ("success", "failed", "rejected")
 
 
 def bucket_for(duration_ms: float) -> int:
@@ -111,6 +113,40 @@ def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | Non
     return bucket_bounds(histogram[-1][0])[1]
 
 
+def success_rate(success: int, finished: int) -> float:
+    """Return successes as a percentage of finished runs, one decimal (0.0 when none)."""
+    # As in the seed: successes over all finished runs (143 of 150 -> 95.3).
+    return round(100.0 * success / finished, 1) if finished else 0.0
+
+
+def seconds(duration_ms: float | None) -> float | None:
+    """Convert a histogram duration to rounded seconds (None stays None)."""
+    return round(duration_ms / 1000.0, 4) if duration_ms is not None else None
+
+
+def success_rates(session: Session, *, workflow_ids: list[int]) -> dict[int, float | None]:
+    """Return each workflow's success rate (None without finished runs), in one grouped query."""
+    if not workflow_ids:
+        return {}
+    finished = func.sum(ExecutionStatBucket.count)
+    succeeded = func.sum(
+        case((ExecutionStatBucket.status == "success", ExecutionStatBucket.count), else_=0)
+    )
+    rows = session.execute(
+        select(ExecutionStatBucket.workflow_id, succeeded, finished)
+        .where(
+            ExecutionStatBucket.workflow_id.in_(workflow_ids),
+            ExecutionStatBucket.status.in_(FINISHED_STATUSES),
+        )
+        .group_by(ExecutionStatBucket.workflow_id)
+    )
+    rates: dict[int, float | None] = dict.fromkeys(workflow_ids)
+    for workflow_id, success, total in rows:
+        if total:
+            rates[int(workflow_id)] = success_rate(int(success or 0), int(total))
+    return rates
+
+
 def workflow_stats(
     session: Session, *, workflow_id: int, since: date | None = None
 ) -> dict[str, Any]:
@@ -123,7 +159,7 @@ def workflow_stats(
     ).where(ExecutionStatBucket.workflow_id == workflow_id)
     by_bucket = select(ExecutionStatBucket.bucket, func.sum(ExecutionStatBucket.count)).where(
         ExecutionStatBucket.workflow_id == workflow_id,
-        ExecutionStatBucket.status.in_(("success", "failed", "rejected")),
+        ExecutionStatBucket.status.in_(TIMED_STATUSES),
     )
     if since is not None:
         by_status = by_status.where(ExecutionStatBucket.day >= since)
@@ -136,7 +172,7 @@ def workflow_stats(
         by_status.group_by(ExecutionStatBucket.status)
     ):
         counts[status] = int(count or 0)
-        if status in ("success", "failed", "rejected"):
+        if status in TIMED_STATUSES:
             durations += float(duration_sum or 0.0)
             timed += int(count or 0)
         if last_at is not None and (last is None or last_at > last):
@@ -171,10 +207,9 @@ def workflow_stats(
         "pending_count": int(in_flight.get("pending", 0)),
         "running_count": int(in_flight.get("running", 0)),
         "waiting_count": int(in_flight.get("waiting", 0)),
-        # As in the seed: successes over all finished runs (143 of 150 -> 95.3).
-        "success_rate": round(100.0 * counts.get("success", 0) / finished, 1) if finished else 0.0,
+        "success_rate": success_rate(counts.get("success", 0), finished),
         "avg_duration_seconds": round(durations / timed / 1000.0, 4) if timed else 0.0,
-        "p50_duration_seconds": round(p50 / 1000.0, 4) if p50 is not None else None,
-        "p95_duration_seconds": round(p95 / 1000.0, 4) if p95 is not None else None,
+        "p50_duration_seconds": seconds(p50),
+        "p95_duration_seconds": seconds(p95),
         "last_execution": last,
     }

@@ -9,18 +9,22 @@ from fastapi import APIRouter, Query, Request, Response, status
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
-from crmflow.common.pagination import Page, Paging, page_of
+from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
 from crmflow.events import hooks
 from crmflow.executions import service as executions
+from crmflow.executions.daily_stats import daily_stats
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.routes import execution_detail
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
-from crmflow.executions.stats import workflow_stats
+from crmflow.executions.stats import success_rates, workflow_stats
 from crmflow.workflows import service
+from crmflow.workflows.editor_schema import editor_schema
 from crmflow.workflows.schemas import (
+    EditorSchema,
     TemplateInfo,
     WorkflowActivate,
     WorkflowCreate,
+    WorkflowDailyStats,
     WorkflowDuplicate,
     WorkflowExecuteRequest,
     WorkflowListItem,
@@ -56,6 +60,12 @@ def templates_create(
     return create_from_template(session, principal=principal, template_id=template_id, name=name)
 
 
+@router.get("/editor-schema", response_model=EditorSchema, summary="Describe what an editor offers")
+def get_editor_schema(principal: CurrentUser) -> EditorSchema:
+    """Return triggers, readable fields per record, operators and control steps."""
+    return editor_schema()
+
+
 @router.get("", response_model=Page[WorkflowListItem], summary="List workflows")
 def list_workflows(
     session: DbSession,
@@ -65,16 +75,30 @@ def list_workflows(
     trigger_type: TriggerType | None = None,
     is_template: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
+    sort: Annotated[
+        str,
+        Query(
+            description="name, updated_at, last_executed_at or execution_count; "
+            "`-` prefix for descending"
+        ),
+    ] = "-updated_at",
 ) -> dict[str, Any]:
-    """List workflows with filters (status, trigger_type: any case; is_template; q)."""
+    """List workflows with filters (status, trigger_type: any case; is_template; q), sorted."""
     query = service.list_query(
         company_id=principal.company_id,
         status=status.value if status else None,
         trigger_type=trigger_type.value if trigger_type else None,
         is_template=is_template,
         q=q,
+        sort=sort,
     )
-    return page_of(session, query, params)
+    rows, total = paginate(session, query, params)
+    rates = success_rates(session, workflow_ids=[row.id for row in rows])
+    items = [
+        WorkflowListItem.model_validate(row).model_copy(update={"success_rate": rates[row.id]})
+        for row in rows
+    ]
+    return make_page(items, total, params)
 
 
 @router.post(
@@ -250,6 +274,22 @@ def get_stats(workflow_id: int, session: DbSession, principal: CurrentUser) -> A
     """Counts by status, success rate, mean and p50/p95 durations, last execution."""
     service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
     return workflow_stats(session, workflow_id=workflow_id)
+
+
+@router.get(
+    "/{workflow_id}/stats/daily",
+    response_model=WorkflowDailyStats,
+    summary="Workflow statistics per day",
+)
+def get_daily_stats(
+    workflow_id: int,
+    session: DbSession,
+    principal: CurrentUser,
+    days: Annotated[int, Query(ge=1, le=365, description="number of days, ending today")] = 30,
+) -> Any:
+    """Counts by status, success rate and p50/p95 durations for each of the last `days` days."""
+    service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    return daily_stats(session, workflow_id=workflow_id, days=days)
 
 
 @router.get(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -71,8 +72,8 @@ class WorkflowDuplicate(_In):
     name: str | None = Field(None, min_length=1, max_length=300)
 
 
-class WorkflowListItem(BaseModel):
-    """A workflow in a list (light)."""
+class WorkflowSummary(BaseModel):
+    """The fields every workflow body carries."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -90,7 +91,15 @@ class WorkflowListItem(BaseModel):
     updated_at: datetime
 
 
-class WorkflowResponse(WorkflowListItem):
+class WorkflowListItem(WorkflowSummary):
+    """A workflow in a list (light), with its success rate."""
+
+    success_rate: float | None = Field(
+        None, description="percentage of finished runs that succeeded (null: none finished)"
+    )
+
+
+class WorkflowResponse(WorkflowSummary):
     """A workflow with its full definition."""
 
     trigger_config: dict[str, Any]
@@ -176,3 +185,92 @@ class TemplateInfo(BaseModel):
     trigger_type: str
     category: str = "general"
     definition: dict[str, Any]
+
+
+FieldType = Literal[
+    "string", "number", "date", "datetime", "boolean", "enum", "list", "json", "user", "reference"
+]
+
+
+class ConfigFieldInfo(BaseModel):
+    """One option of a trigger's config."""
+
+    name: str
+    label: str
+    type: FieldType
+    required: bool
+    options: list[str] | None = None
+    default: Any = None
+    description: str = ""
+
+
+class TriggerInfo(BaseModel):
+    """A trigger type the editor can offer, with the record it runs on and its options."""
+
+    type: TriggerType
+    label: str
+    description: str
+    entity_type: str | None
+    config_fields: list[ConfigFieldInfo]
+
+
+class ContextFieldInfo(BaseModel):
+    """A field path conditions and templates can read during a run."""
+
+    path: str
+    label: str
+    type: FieldType
+    options: list[str] | None = None
+
+
+class OperatorInfo(BaseModel):
+    """A condition operator: which field types it suits and how many values it takes."""
+
+    value: str
+    label: str
+    types: list[FieldType]
+    arity: int = Field(description="values the rule takes: 0 (none), 1 or 2 (between)")
+    multiple: bool = Field(False, description="the value is a list (in, not_in)")
+
+
+class StepTypeInfo(BaseModel):
+    """A control step (branch, parallel, delay, approval, stop)."""
+
+    type: str
+    label: str
+    description: str
+
+
+class EditorSchema(BaseModel):
+    """Everything a workflow editor needs to offer valid triggers, conditions and steps."""
+
+    triggers: list[TriggerInfo]
+    entities: dict[str, list[ContextFieldInfo]]
+    trigger_entities: dict[str, list[str]] = Field(
+        description="per trigger type: the records a run's context may hold"
+    )
+    trigger_fields: list[ContextFieldInfo]
+    operators: list[OperatorInfo]
+    step_types: list[StepTypeInfo]
+
+
+class DailyStat(BaseModel):
+    """Finished executions of one UTC day (by completion time)."""
+
+    date: date_type
+    total: int
+    success: int
+    failed: int
+    skipped: int
+    rejected: int
+    cancelled: int
+    success_rate: float = Field(description="successes as a percentage of finished runs")
+    p50_duration_seconds: float | None
+    p95_duration_seconds: float | None
+
+
+class WorkflowDailyStats(BaseModel):
+    """Per-day statistics, every day present, oldest first, ending today (UTC)."""
+
+    workflow_id: int
+    days: list[DailyStat]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.service import Principal
 from crmflow.common.errors import Invalid, NotFound
+from crmflow.crm.queries import apply_sort
 from crmflow.db.base import utcnow
 from crmflow.engine.context import MODELS
 from crmflow.engine.errors import DefinitionError
@@ -19,6 +20,14 @@ from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
+
+# Sortable list columns; names lower-cased so SQLite and PostgreSQL order them alike.
+SORT_COLUMNS: dict[str, Any] = {
+    "name": func.lower(Workflow.name),
+    "updated_at": Workflow.updated_at,
+    "last_executed_at": Workflow.last_executed_at,
+    "execution_count": Workflow.execution_count,
+}
 
 
 def _checked(session: Session, company_id: int, raw: dict[str, Any]) -> dict[str, Any]:
@@ -188,8 +197,9 @@ def list_query(
     trigger_type: str | None,
     is_template: bool | None,
     q: str | None,
+    sort: str = "-updated_at",
 ) -> Select[Any]:
-    """Build the filtered workflow list query, newest first."""
+    """Build the filtered workflow list query in `sort` order (422 naming `sort` if unknown)."""
     query = select(Workflow).where(Workflow.company_id == company_id)
     if status:
         query = query.where(Workflow.status == status)
@@ -199,7 +209,7 @@ def list_query(
         query = query.where(Workflow.is_template.is_(is_template))
     if q:
         query = query.where(func.lower(Workflow.name).contains(q.lower()))
-    return query.order_by(Workflow.id.desc())
+    return apply_sort(query, sort, SORT_COLUMNS, Workflow.id)
 
 
 def list_versions(session: Session, *, company_id: int, workflow_id: int) -> list[WorkflowVersion]:

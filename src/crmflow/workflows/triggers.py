@@ -51,7 +51,9 @@ class NoConfig(_Config):
 class UpdatedConfig(_Config):
     """organisation_updated / deal_updated: optionally only when one of these fields changed."""
 
-    fields: list[str] | None = None
+    fields: list[str] | None = Field(
+        None, description="start only when one of these fields changed (any field if unset)"
+    )
 
 
 class StageChangedConfig(_Config):
@@ -59,32 +61,44 @@ class StageChangedConfig(_Config):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_stage: str | list[str] | None = Field(None, alias="from")
-    to_stage: str | list[str] | None = Field(None, alias="to")
+    from_stage: str | list[str] | None = Field(
+        None, alias="from", description="previous stage, or a list of stages (any if unset)"
+    )
+    to_stage: str | list[str] | None = Field(
+        None, alias="to", description="new stage, or a list of stages (any if unset)"
+    )
 
 
 class ActivityConfig(_Config):
     """activity_logged: optionally only some kinds (call, meeting...)."""
 
-    kinds: list[str] | None = None
+    kinds: list[str] | None = Field(
+        None, description="activity kinds such as call or meeting (any if unset)"
+    )
 
 
 class InactivityConfig(_Config):
     """inactivity_delay: records of a type with no activity for `days` days."""
 
-    entity_type: Literal["organisation", "deal", "contact"] = "organisation"
-    days: int = Field(30, ge=1, le=3650)
+    entity_type: Literal["organisation", "deal", "contact"] = Field(
+        "organisation", description="which records to watch"
+    )
+    days: int = Field(30, ge=1, le=3650, description="days without any activity")
 
 
 class ScheduledConfig(_Config):
     """scheduled: daily / weekly / monthly at a time, or a cron expression, in a time zone."""
 
-    frequency: Literal["daily", "weekly", "monthly"] | None = None
-    cron: str | None = None
-    time: str = Field("09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    day_of_week: str | int = "mon"
-    day_of_month: int = Field(1, ge=1, le=28)
-    timezone: str = "UTC"
+    frequency: Literal["daily", "weekly", "monthly"] | None = Field(
+        None, description="repeat daily, weekly or monthly (or set `cron`)"
+    )
+    cron: str | None = Field(None, description="cron expression, e.g. '0 9 * * 1-5'")
+    time: str = Field(
+        "09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$", description="time of day, HH:MM"
+    )
+    day_of_week: str | int = Field("mon", description="weekly: mon..sun or 0 (Sunday) to 6")
+    day_of_month: int = Field(1, ge=1, le=28, description="monthly: day 1 to 28")
+    timezone: str = Field("UTC", description="IANA time zone, e.g. Europe/Paris")
 
     @field_validator("frequency", mode="before")
     @classmethod
