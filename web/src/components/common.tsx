@@ -1,6 +1,7 @@
 // Small shared pieces: loading and error states, status badges, pager, confirmation dialog.
-import { useEffect, useRef, type ReactNode } from "react";
+import { type ReactNode } from "react";
 import { ApiError } from "../api/client";
+import { useModalDialog } from "./useModalDialog";
 
 /** A loading state that screen readers announce. */
 export function Loading({ label = "Loading…" }: { label?: string }) {
@@ -77,19 +78,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    // jsdom has no showModal; fall back to the open attribute there.
-    if (open && !dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    } else if (!open && dialog.open) {
-      if (typeof dialog.close === "function") dialog.close();
-      else dialog.removeAttribute("open");
-    }
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog
       ref={ref}

@@ -1,4 +1,390 @@
-// PLACEHOLDER: replaced by the editor's implementation.
+// /workflows/new (optionally ?template=<slug>) and /workflows/:workflowId/edit: a multi-step form
+// (basics, trigger, conditions, steps) over one definition object, with a visual step editor and
+// a JSON view of the same definition; API validation errors appear next to the field they name.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { ApiError, api, unwrap, type FieldError } from "../api/client";
+import { ErrorMessage, Loading } from "../components/common";
+import { AddStepDialog } from "./AddStepDialog";
+import { ConditionBuilder } from "./ConditionBuilder";
+import { BLANK, SECTIONS, sectionOf, toDefinition, type Section } from "./definition";
+import { cleanLoc, errorText, ErrorsFor } from "./errors";
+import { FlowCanvas } from "./FlowCanvas";
+import { allStepPaths, getList, getStep, insertStep, locToStep, moveStep, removeStep, splitStepPath, updateStep } from "./graph";
+import { JsonView } from "./JsonView";
+import { BasicsSection, TriggerSection } from "./sections";
+import { StepPanel } from "./StepPanel";
+import { CONTROL_LABELS, newStep, stepLabel } from "./steps";
+import { TemplateCatalog, TemplateDialog, useTemplates } from "./TemplateCatalog";
+import type { CatalogEntry, Definition, EditorSchema, FieldInfo, Json, Step, TemplateInfo } from "./types";
+import "./editor.css";
+
+function useEditorData() {
+  const schema = useQuery({
+    queryKey: ["editor", "schema"],
+    queryFn: () => unwrap(api.GET("/api/v1/workflows/editor-schema")) as Promise<EditorSchema>,
+    staleTime: 5 * 60_000,
+  });
+  const catalog = useQuery({
+    queryKey: ["editor", "catalog"],
+    queryFn: async () => (await unwrap(api.GET("/api/v1/workflow/action-catalog", { params: { query: { size: 500 } } }))).items,
+    staleTime: 5 * 60_000,
+  });
+  return { schema, catalog };
+}
+// ------------------------------------------------------------------------------- the page
+
+interface SavedState { saved?: { version: number; warnings: string[] } }
+
 export default function WorkflowEditorPage() {
-  return <h1>Workflow editor</h1>;
+  const { workflowId } = useParams();
+  const [search, setSearch] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const isNew = !workflowId;
+  const templateSlug = search.get("template");
+  const { schema, catalog } = useEditorData();
+  const workflow = useQuery({
+    queryKey: ["editor", "workflow", workflowId],
+    queryFn: () => unwrap(api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: Number(workflowId) } } })),
+    enabled: !isNew,
+  });
+  const templates = useTemplates(isNew && !!templateSlug);
+
+  const [def, setDef] = useState<Definition | null>(null);
+  const [loadedFrom, setLoadedFrom] = useState<string | null>(null);
+  const [section, setSection] = useState<Section>("basics");
+  const [selected, setSelected] = useState<string | null>(null);
+  const [adding, setAdding] = useState<{ listPath: string; index: number; title: string } | null>(null);
+  const [templateDialog, setTemplateDialog] = useState(false);
+  const [changeNote, setChangeNote] = useState("");
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<SavedState["saved"] | null>(null);
+  const [blank, setBlank] = useState(false);
+  // What was last loaded or saved, to tell unsaved changes.
+  const [baseline, setBaseline] = useState<string | null>(null);
+  const dirty = def !== null && baseline !== null && JSON.stringify(def) !== baseline;
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+  const savedState = (location.state as SavedState | null)?.saved;
+  useEffect(() => {
+    if (savedState) setSaved(savedState);
+  }, [savedState]);
+
+  // Load the definition once per source (a workflow, a template, a blank start).
+  const source = isNew ? (templateSlug ? `template:${templateSlug}` : blank ? "blank" : null) : `workflow:${workflowId}`;
+  useEffect(() => {
+    if (source === null || source === loadedFrom) return;
+    if (!isNew && workflow.data) {
+      const loaded = toDefinition(workflow.data as unknown as Record<string, unknown>);
+      setDef(loaded);
+      setBaseline(JSON.stringify(loaded));
+      setLoadedFrom(source);
+    } else if (isNew && templateSlug && templates.data) {
+      const t = templates.data.find((x) => x.id === templateSlug);
+      const loaded = t ? { ...toDefinition(t.definition, t.name), status: "draft" } : { ...BLANK };
+      setDef(loaded);
+      setBaseline(JSON.stringify(loaded));
+      setLoadedFrom(source);
+    } else if (isNew && !templateSlug && blank) {
+      setDef({ ...BLANK });
+      setBaseline(JSON.stringify(BLANK));
+      setLoadedFrom(source);
+    }
+  }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank]);
+
+  const catalogMap = useMemo(() => new Map<string, CatalogEntry>((catalog.data ?? []).map((c) => [c.action_type, c])), [catalog.data]);
+  const editorSchema = schema.data;
+  const triggerType = def?.trigger_type ?? "manual";
+  const fields: FieldInfo[] = useMemo(() => {
+    if (!editorSchema) return [];
+    const kinds = editorSchema.trigger_entities[triggerType] ?? Object.keys(editorSchema.entities);
+    return [...kinds.flatMap((k) => editorSchema.entities[k] ?? []), ...editorSchema.trigger_fields];
+  }, [editorSchema, triggerType]);
+  const operators = editorSchema?.operators ?? [];
+  const labelOf = useCallback((step: Step) => stepLabel(step, catalogMap), [catalogMap]);
+  const typeLabel = useCallback((type: string) => CONTROL_LABELS[type] ?? catalogMap.get(type)?.name ?? type, [catalogMap]);
+  const errorCounts = useMemo(() => {
+    const counts: Record<string, number> = {};
+    for (const e of errors) {
+      const hit = locToStep(cleanLoc(e.loc));
+      if (hit) counts[hit.stepPath] = (counts[hit.stepPath] ?? 0) + 1;
+    }
+    return counts;
+  }, [errors]);
+
+  const set = useCallback((patch: Partial<Definition>) => setDef((d) => (d ? { ...d, ...patch } : d)), []);
+  const setActions = useCallback((fn: (a: Step[]) => Step[], structural = false) => {
+    setDef((d) => (d ? { ...d, actions: fn(d.actions) } : d));
+    if (structural) setErrors((list) => list.filter((e) => sectionOf(e.loc) !== "steps"));
+  }, []);
+  const openAdd = useCallback((listPath: string, index: number, title: string) => setAdding({ listPath, index, title }), []);
+  const [focusPanel, setFocusPanel] = useState(false);
+  const onSelect = useCallback((path: string) => {
+    setFocusPanel(false);
+    setSelected((s) => (s === path ? null : path));
+  }, []);
+
+  const pickTemplate = (t: TemplateInfo) => {
+    setTemplateDialog(false);
+    setErrors([]);
+    setSaveError(null);
+    setSelected(null);
+    if (isNew) {
+      setLoadedFrom(null);
+      setSearch({ template: t.id });
+    } else {
+      setDef((d) => ({ ...toDefinition(t.definition, t.name), status: d?.status ?? "draft" }));
+    }
+    setSection("basics");
+  };
+
+  const goTo = (loc: string) => {
+    const s = sectionOf(loc);
+    if (s) setSection(s);
+    const hit = locToStep(cleanLoc(loc));
+    if (hit) setSelected(hit.stepPath);
+  };
+
+  const save = async () => {
+    if (!def) return;
+    setSaving(true);
+    setSaveError(null);
+    setSaved(null);
+    const body = {
+      name: def.name,
+      description: def.description,
+      trigger_type: def.trigger_type as "manual",
+      trigger_config: def.trigger_config,
+      conditions: def.conditions,
+      actions: def.actions,
+      run_policy: def.run_policy,
+      status: (def.status ?? "draft") as "draft",
+    };
+    try {
+      const result = isNew
+        ? await unwrap(api.POST("/api/v1/workflows", { body: { ...body, is_template: false } }))
+        : await unwrap(api.PUT("/api/v1/workflows/{workflow_id}", {
+          params: { path: { workflow_id: Number(workflowId) } },
+          body: { ...body, change_note: changeNote },
+        }));
+      setErrors([]);
+      void queryClient.invalidateQueries({ queryKey: ["workflows"] });
+      const info = { version: result.version, warnings: result.warnings ?? [] };
+      if (isNew) {
+        setBaseline(JSON.stringify(def));
+        navigate(`/workflows/${result.id}/edit`, { replace: true, state: { saved: info } });
+      } else {
+        const next = toDefinition(result as unknown as Record<string, unknown>);
+        setDef(next);
+        setBaseline(JSON.stringify(next));
+        queryClient.setQueryData(["editor", "workflow", workflowId], result);
+        setChangeNote("");
+        setSaved(info);
+      }
+    } catch (err) {
+      const list = err instanceof ApiError ? err.fieldErrors.filter((e) => e.loc !== "") : [];
+      setErrors(list);
+      setSaveError(err);
+      if (list.length) goTo(list[0].loc);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  // ----- loading and error states
+  const title = isNew ? "New workflow" : `Edit workflow${def?.name ? ` "${def.name}"` : ""}`;
+  if (schema.isError || catalog.isError || workflow.isError || templates.isError) {
+    const error = schema.error ?? catalog.error ?? workflow.error ?? templates.error;
+    return (
+      <div className="editor-page">
+        <h1>{title}</h1>
+        <ErrorMessage error={error} onRetry={() => {
+          void schema.refetch();
+          void catalog.refetch();
+          if (!isNew) void workflow.refetch();
+          if (templateSlug) void templates.refetch();
+        }} />
+      </div>
+    );
+  }
+  if (isNew && source === null) {
+    return (
+      <div className="editor-page">
+        <h1>New workflow</h1>
+        <TemplateCatalog onPick={pickTemplate} onBlank={() => setBlank(true)} />
+      </div>
+    );
+  }
+  if (!def || !editorSchema || !catalog.data) return <Loading label="Loading the editor…" />;
+
+  const selectedStep = selected ? getStep(def.actions, selected) : undefined;
+  const stepCount = allStepPaths(def.actions).length;
+  const triggerInfo = editorSchema.triggers.find((t) => t.type === def.trigger_type);
+  const sectionErrors = (key: Section) => errors.filter((e) => sectionOf(e.loc) === key).length;
+  const orphanErrors = errors.filter((e) => sectionOf(e.loc) === null);
+  const index = SECTIONS.findIndex((s) => s.key === section);
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const delta = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (!delta && e.key !== "Home" && e.key !== "End") return;
+    e.preventDefault();
+    const next = e.key === "Home" ? 0 : e.key === "End" ? SECTIONS.length - 1 : (index + delta + SECTIONS.length) % SECTIONS.length;
+    setSection(SECTIONS[next].key);
+    document.getElementById(`tab-${SECTIONS[next].key}`)?.focus();
+  };
+  const selectedSiblings = selected ? getList(def.actions, splitStepPath(selected).listPath).length : 0;
+  const selectedIndex = selected ? splitStepPath(selected).index : 0;
+
+  return (
+    <div className="editor-page">
+      <div className="row editor-head">
+        <h1>{title}</h1>
+        {templateSlug && isNew && <span className="badge">from template</span>}
+        <span className="spacer" />
+        {!isNew && <Link to={`/workflows/${workflowId}`}>Back to workflow</Link>}
+        {dirty && <span className="hint" role="status">Unsaved changes</span>}
+        <button type="button" onClick={() => setTemplateDialog(true)}>Create from template</button>
+        <button type="button" className="primary" onClick={save} disabled={saving}>
+          {saving ? "Saving…" : "Save workflow"}
+        </button>
+      </div>
+
+      {saved && (
+        <div className={`save-banner ${saved.warnings.length ? "warn" : ""}`} role="status">
+          <p>Saved as version {saved.version}. {workflowId && <Link to={`/workflows/${workflowId}`}>View workflow</Link>}</p>
+          {saved.warnings.length > 0 && (
+            <>
+              <p><strong>Loop guard warnings</strong> (the workflow was saved anyway):</p>
+              <ul>{saved.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+            </>
+          )}
+        </div>
+      )}
+      {saveError !== null && (
+        <div className="error-box" role="alert">
+          <p>
+            The workflow was not saved
+            {errors.length ? `: ${errors.length} ${errors.length === 1 ? "problem" : "problems"}.` : `: ${(saveError as Error).message}`}
+          </p>
+          {errors.length > 0 && (
+            <ul className="error-list">
+              {errors.map((e, i) => (
+                <li key={i}>
+                  <code>{cleanLoc(e.loc)}</code>: {errorText(e)}{" "}
+                  {sectionOf(e.loc) && <button type="button" className="link" onClick={() => goTo(e.loc)}>Show</button>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      <div className="tabs" role="tablist" aria-label="Workflow editor sections">
+        {SECTIONS.map((s, i) => {
+          const count = sectionErrors(s.key);
+          return (
+            <button key={s.key} type="button" role="tab" id={`tab-${s.key}`} aria-controls={`panel-${s.key}`}
+              aria-selected={section === s.key} tabIndex={section === s.key ? 0 : -1}
+              onClick={() => setSection(s.key)} onKeyDown={onTabKey}>
+              {s.key === "json" ? s.label : `${i + 1}. ${s.label}`}
+              {count > 0 && (
+                <>
+                  <span className="badge badge-failed" aria-hidden="true">{count}</span>
+                  <span className="sr-only">{`, ${count} ${count === 1 ? "problem" : "problems"}`}</span>
+                </>
+              )}
+            </button>
+          );
+        })}
+      </div>
+
+      <div role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`} className="editor-panel">
+        {section === "basics" && (
+          <BasicsSection def={def} set={set} errors={errors} isNew={isNew} changeNote={changeNote} setChangeNote={setChangeNote} />
+        )}
+        {section === "trigger" && <TriggerSection def={def} set={set} errors={errors} triggers={editorSchema.triggers} />}
+        {section === "conditions" && (
+          <div>
+            <p className="hint">
+              A run starts only when these hold. Fields: {(editorSchema.trigger_entities[def.trigger_type] ?? []).join(", ") || "none"}, and the trigger.
+            </p>
+            <ConditionBuilder label="Conditions" value={def.conditions} onChange={(conditions) => set({ conditions: conditions as unknown as Json })}
+              fields={fields} operators={operators} errorPrefix="conditions" errors={errors} />
+          </div>
+        )}
+        {section === "steps" && (
+          <div>
+            <div className="row steps-toolbar">
+              <button type="button" onClick={() => openAdd("actions", def.actions.length, "Add step")}>Add step</button>
+              <span className="hint">Select a step to edit it; “+” buttons insert a step there.</span>
+              <span className="spacer" />
+              <span className="hint">{stepCount} {stepCount === 1 ? "step" : "steps"}</span>
+            </div>
+            <div className={`steps-layout${selectedStep ? " with-panel" : ""}`}>
+              <FlowCanvas actions={def.actions} selected={selectedStep ? selected : null} onSelect={onSelect} onAdd={openAdd}
+                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
+                errorCounts={errorCounts} />
+              {selectedStep && selected && (
+                <StepPanel
+                  key={selected}
+                  step={selectedStep}
+                  path={selected}
+                  catalog={catalogMap}
+                  fields={fields}
+                  operators={operators}
+                  errors={errors}
+                  onChange={(step) => setActions((a) => updateStep(a, selected, step))}
+                  onRemove={() => { setActions((a) => removeStep(a, selected), true); setSelected(null); }}
+                  onMove={(delta) => {
+                    const moved = moveStep(def.actions, selected, delta);
+                    setActions(() => moved.actions, true);
+                    setSelected(moved.path);
+                  }}
+                  canMoveUp={selectedIndex > 0}
+                  canMoveDown={selectedIndex < selectedSiblings - 1}
+                  onClose={() => setSelected(null)}
+                  autoFocus={focusPanel}
+                />
+              )}
+            </div>
+          </div>
+        )}
+        {section === "json" && <JsonView definition={def} onChange={(d) => setDef({ ...d, status: d.status ?? def.status })} />}
+        {orphanErrors.length > 0 && section !== "json" && <ErrorsFor errors={orphanErrors} />}
+      </div>
+
+      <div className="row editor-foot">
+        {index > 0 && <button type="button" onClick={() => setSection(SECTIONS[index - 1].key)}>Back: {SECTIONS[index - 1].label}</button>}
+        <span className="spacer" />
+        {index < SECTIONS.length - 2 && (
+          <button type="button" onClick={() => setSection(SECTIONS[index + 1].key)}>Next: {SECTIONS[index + 1].label}</button>
+        )}
+      </div>
+
+      <AddStepDialog
+        open={adding !== null}
+        title={adding?.title ?? "Add step"}
+        stepTypes={editorSchema.step_types}
+        catalog={catalog.data}
+        onClose={() => setAdding(null)}
+        onPick={(type) => {
+          if (!adding) return;
+          const { listPath, index: at } = adding;
+          setActions((a) => insertStep(a, listPath, at, newStep(type, fields)), true);
+          setSelected(`${listPath}/${at}`);
+          setFocusPanel(true);
+          setAdding(null);
+        }}
+      />
+      <TemplateDialog open={templateDialog} onPick={pickTemplate} onClose={() => setTemplateDialog(false)} />
+    </div>
+  );
 }

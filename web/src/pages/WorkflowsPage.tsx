@@ -1,4 +1,243 @@
-// PLACEHOLDER: replaced by the page's implementation.
+// /workflows: the paginated, filterable list of workflows with their row actions.
+// Filters, sort and page live in the query string so a view can be shared or reloaded.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router-dom";
+import { api, unwrap, type Schemas } from "../api/client";
+import { useSession } from "../auth/session";
+import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
+import { formatDateTime, formatPercent, formatRelative } from "../format";
+import { intParam, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
+import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
+import "./workflows/workflows.css";
+
+const PAGE_SIZE = 20;
+const SORTABLE: { key: string; label: string }[] = [
+  { key: "name", label: "Name" },
+  { key: "execution_count", label: "Executions" },
+  { key: "last_executed_at", label: "Last run" },
+];
+
 export default function WorkflowsPage() {
-  return <h1>WorkflowsPage</h1>;
+  const { user } = useSession();
+  const canWrite = !!user && user.role !== "viewer";
+  const [params, setParams] = useSearchParams();
+  const status = params.get("status") ?? "";
+  const trigger = params.get("trigger_type") ?? "";
+  const q = params.get("q") ?? "";
+  const sort = params.get("sort") ?? "";
+  const page = intParam(params.get("page"), 1);
+
+  // The search box updates the URL (and the query) 300 ms after the last keystroke.
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
+  useEffect(() => {
+    if (search.trim() === q) return;
+    const timer = setTimeout(() => update({ q: search.trim() }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  function update(changes: Record<string, string>, resetPage = true) {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        if (resetPage && !("page" in changes)) next.delete("page");
+        return next;
+      },
+      { replace: "q" in changes },
+    );
+  }
+
+  const list = useQuery({
+    queryKey: ["workflows", { status, trigger, q, sort, page }],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/workflows", {
+          params: {
+            query: {
+              page,
+              size: PAGE_SIZE,
+              status: (status || undefined) as Schemas["WorkflowStatus"] | undefined,
+              trigger_type: (trigger || undefined) as Schemas["TriggerType"] | undefined,
+              q: q || undefined,
+              sort: sort || undefined,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+
+  const actions = useWorkflowActions();
+  const filtered = !!(status || trigger || q);
+
+  const sortHeader = (key: string, label: string) => {
+    const dir = sort === key ? "ascending" : sort === `-${key}` ? "descending" : "none";
+    const next = dir === "ascending" ? `-${key}` : key;
+    return (
+      <th aria-sort={dir} scope="col">
+        <button type="button" className="sort" onClick={() => update({ sort: next })}>
+          {label}
+          <span aria-hidden="true">{dir === "ascending" ? " ▲" : dir === "descending" ? " ▼" : ""}</span>
+        </button>
+      </th>
+    );
+  };
+  const header = (key: string) => {
+    const entry = SORTABLE.find((s) => s.key === key)!;
+    return sortHeader(entry.key, entry.label);
+  };
+
+  return (
+    <section className="wf-page" aria-labelledby="wf-title">
+      <div className="row wf-head">
+        <h1 id="wf-title">Workflows</h1>
+        <span className="spacer" />
+        {canWrite && (
+          <Link className="button-link primary" to="/workflows/new">
+            New workflow
+          </Link>
+        )}
+      </div>
+
+      <form className="row wf-filters" role="search" aria-label="Filter workflows" onSubmit={(e) => {
+        e.preventDefault();
+        update({ q: search.trim() });
+      }}>
+        <label className="field">
+          <span>Status</span>
+          <select value={status} onChange={(e) => update({ status: e.target.value })}>
+            <option value="">All statuses</option>
+            {WORKFLOW_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {triggerLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Trigger</span>
+          <select value={trigger} onChange={(e) => update({ trigger_type: e.target.value })}>
+            <option value="">All triggers</option>
+            {TRIGGER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {triggerLabel(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field wf-search">
+          <span>Search</span>
+          <input
+            type="search"
+            value={search}
+            placeholder="Name contains…"
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+        {filtered && (
+          <button type="button" className="wf-clear" onClick={() => {
+            setSearch("");
+            setParams(sort ? { sort } : {});
+          }}>
+            Clear filters
+          </button>
+        )}
+      </form>
+
+      <div aria-live="polite" className="wf-notice">
+        {actions.notice && <p className="hint">{actions.notice}</p>}
+      </div>
+      {!!actions.error && <ErrorMessage error={actions.error} onRetry={actions.clearError} />}
+
+      {list.isPending ? (
+        <Loading label="Loading workflows…" />
+      ) : list.isError ? (
+        <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <div className="card wf-empty">
+          {page > 1 ? (
+            <p>
+              There is nothing on page {page}.{" "}
+              <button type="button" className="link" onClick={() => update({ page: "" }, false)}>
+                Go to the first page
+              </button>
+            </p>
+          ) : filtered ? (
+            <p>No workflow matches these filters.</p>
+          ) : (
+            <p>
+              No workflows yet.{" "}
+              {canWrite && <Link to="/workflows/new">Create your first workflow</Link>}
+            </p>
+          )}
+        </div>
+      ) : (
+        <>
+          <div className="wf-table-wrap" aria-busy={list.isFetching}>
+            <table className="wf-table">
+              <caption className="visually-hidden">Workflows, page {list.data.page} of {list.data.pages}</caption>
+              <thead>
+                <tr>
+                  {header("name")}
+                  <th scope="col">Status</th>
+                  <th scope="col">Trigger</th>
+                  {header("execution_count")}
+                  <th scope="col">Success rate</th>
+                  {header("last_executed_at")}
+                  {canWrite && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((wf) => (
+                  <tr key={wf.id}>
+                    <td>
+                      <Link to={`/workflows/${wf.id}`}>{wf.name}</Link>
+                      {wf.is_template && <span className="badge wf-template">template</span>}
+                    </td>
+                    <td><StatusBadge status={wf.status} /></td>
+                    <td>{triggerLabel(wf.trigger_type)}</td>
+                    <td className="num">{wf.execution_count.toLocaleString()}</td>
+                    <td className="num">{formatPercent(wf.success_rate ?? null)}</td>
+                    <td>
+                      {wf.last_executed_at ? (
+                        <time dateTime={wf.last_executed_at} title={formatDateTime(wf.last_executed_at)}>
+                          {formatRelative(wf.last_executed_at)}
+                        </time>
+                      ) : (
+                        <span className="hint">never</span>
+                      )}
+                    </td>
+                    {canWrite && (
+                      <td>
+                        <WorkflowActionButtons
+                          target={wf}
+                          start={actions.start}
+                          busy={actions.busy}
+                          canWrite={canWrite}
+                          withNames
+                        />
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            page={list.data.page}
+            pages={list.data.pages}
+            total={list.data.total}
+            onPage={(p) => update({ page: p > 1 ? String(p) : "" }, false)}
+          />
+        </>
+      )}
+      {actions.dialog}
+    </section>
+  );
 }

@@ -1,0 +1,231 @@
+import "../pages/execution/api-test-shim";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useState } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CATALOG, EDITOR_SCHEMA } from "./fixtures";
+import { fieldKind, SchemaForm } from "./SchemaForm";
+import { StepPanel } from "./StepPanel";
+import { json, mockApi, renderAt, stubLayout } from "./test-utils";
+import type { Json, JsonSchema, Step } from "./types";
+import WorkflowEditorPage from "./WorkflowEditorPage";
+
+const SEND_EMAIL = CATALOG.find((c) => c.action_type === "send_email")!;
+const CREATE_TASK = CATALOG.find((c) => c.action_type === "create_task")!;
+const CATALOG_MAP = new Map(CATALOG.map((c) => [c.action_type, c]));
+
+function FormHarness({ schema, initial }: { schema: JsonSchema; initial: Record<string, Json> }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <>
+      <SchemaForm schema={schema} value={value} onChange={setValue} idPrefix="f" errorPrefix="actions[0].config" />
+      <output data-testid="config">{JSON.stringify(value)}</output>
+    </>
+  );
+}
+const config = () => JSON.parse(screen.getByTestId("config").textContent ?? "{}");
+
+describe("SchemaForm", () => {
+  it("generates inputs from an action's input schema and edits its config", async () => {
+    const user = userEvent.setup();
+    render(<FormHarness schema={SEND_EMAIL.input_schema as JsonSchema} initial={{}} />);
+    expect(screen.getByLabelText(/^To/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Subject/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText(/^To/), "owner");
+    await user.type(screen.getByLabelText(/^Subject/), "Hello {{{{ organisation.name }}");
+    await user.type(screen.getByLabelText(/^Cc/), "a@example.com{Enter}manager");
+    await user.type(screen.getByLabelText(/^Body/), "Line");
+    expect(config()).toEqual({ to: "owner", subject: "Hello {{ organisation.name }}", cc: ["a@example.com", "manager"], body: "Line" });
+    await user.clear(screen.getByLabelText(/^Body/));
+    expect(config()).not.toHaveProperty("body");
+  });
+
+  it("handles enums, numbers, booleans and JSON fallbacks", async () => {
+    const user = userEvent.setup();
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        level: { type: "string", enum: ["info", "warning"], default: "info" },
+        amount: { anyOf: [{ type: "number" }, { type: "null" }] },
+        flag: { type: "boolean" },
+        json: { type: "object", additionalProperties: { type: "string" } },
+      },
+    };
+    render(<FormHarness schema={schema} initial={{ keep: "me" }} />);
+    await user.selectOptions(screen.getByLabelText(/^Level/), "warning");
+    await user.type(screen.getByLabelText(/^Amount/), "12.5");
+    await user.selectOptions(screen.getByLabelText(/^Flag/), "true");
+    await user.type(screen.getByLabelText(/^Json/), '{{"X-A": "1"}');
+    expect(config()).toEqual({ keep: "me", level: "warning", amount: 12.5, flag: true, json: { "X-A": "1" } });
+    // Invalid JSON is reported and not applied.
+    await user.type(screen.getByLabelText(/^Json/), "oops");
+    expect(screen.getByText(/Not valid JSON/)).toBeInTheDocument();
+    expect(config().json).toEqual({ "X-A": "1" });
+    // A template in an enum through "Custom value".
+    await user.selectOptions(screen.getByLabelText(/^Level/), "__custom__");
+    await user.clear(screen.getByLabelText(/^Level/));
+    await user.type(screen.getByLabelText(/^Level/), "{{{{ trigger.data.level }}");
+    expect(config().level).toBe("{{ trigger.data.level }}");
+    // Unknown keys stay, editable as JSON.
+    expect(screen.getByLabelText(/^Other settings/)).toHaveValue('{\n  "keep": "me"\n}');
+  });
+
+  it("picks inputs by schema and value", () => {
+    const to = (SEND_EMAIL.input_schema as JsonSchema).properties!.to;
+    expect(fieldKind(to, "owner")).toBe("text");
+    expect(fieldKind(to, ["a", "b"])).toBe("json");
+    const due = (CREATE_TASK.input_schema as JsonSchema).properties!.due_date;
+    expect(fieldKind(due, undefined)).toBe("text");
+    expect(fieldKind({}, undefined)).toBe("any");
+  });
+});
+
+describe("StepPanel", () => {
+  it("edits an action step's config and shows its API errors next to the field", async () => {
+    const user = userEvent.setup();
+    const onChange = vi.fn();
+    const step: Step = { type: "create_task", config: { title: "Call" } };
+    render(
+      <StepPanel step={step} path="actions/2" catalog={CATALOG_MAP} fields={EDITOR_SCHEMA.entities.organisation}
+        operators={EDITOR_SCHEMA.operators}
+        errors={[{ loc: "actions[2].config.due_date", msg: "'next tuesday' is not a date" }]}
+        onChange={onChange} onRemove={() => {}} onMove={() => {}} canMoveUp canMoveDown={false} onClose={() => {}} />,
+    );
+    const due = screen.getByLabelText(/^Due date/);
+    expect(due).toHaveAttribute("aria-invalid", "true");
+    expect(due).toHaveAccessibleDescription(/'next tuesday' is not a date/);
+    expect(screen.getByRole("button", { name: "Move down" })).toBeDisabled();
+    await user.type(screen.getByLabelText(/^Title/), "!");
+    expect(onChange).toHaveBeenLastCalledWith({ type: "create_task", config: { title: "Call!" } });
+    await user.selectOptions(screen.getByLabelText("On error"), "stop");
+    expect(onChange).toHaveBeenLastCalledWith({ type: "create_task", config: { title: "Call" }, on_error: "stop" });
+  });
+});
+
+describe("WorkflowEditorPage", () => {
+  const workflow = {
+    id: 7, name: "Big deals", description: "", trigger_type: "organisation_created", trigger_config: {},
+    conditions: { operator: "AND", rules: [{ field: "organisation.potential_amount", operator: ">", value: 50000 }] },
+    actions: [
+      { type: "send_email", name: "Tell the manager", config: { to: "manager", subject: "Big one" } },
+      { type: "create_task", config: { title: "Qualify", due_date: "next tuesday" } },
+    ],
+    run_policy: {}, status: "draft", version: 3, warnings: [], created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z", created_by: 1, current_version_id: 3, execution_count: 0,
+    is_template: false, last_executed_at: null, template_slug: null, inbound_signature_required: false,
+  };
+  beforeEach(() => {
+    sessionStorage.setItem("crmflow.token", "t");
+    stubLayout();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const routes = (put: (body: unknown) => Response) => mockApi((call) => {
+    if (call.path === "/api/v1/workflows/editor-schema") return json(EDITOR_SCHEMA);
+    if (call.path === "/api/v1/workflow/action-catalog") return json({ items: CATALOG, total: 2, page: 1, size: 500, pages: 1 });
+    if (call.path === "/api/v1/workflows/7" && call.method === "GET") return json(workflow);
+    if (call.path === "/api/v1/workflows/7" && call.method === "PUT") return put(call.body);
+    return undefined;
+  });
+
+  it("shows 422 errors next to the fields they name, in the right section", async () => {
+    const user = userEvent.setup();
+    routes(() => json({ detail: [
+      { loc: "name", msg: "name already used" },
+      { loc: "actions[1].config.due_date", msg: "'next tuesday' is not a date" },
+    ] }, 422));
+    renderAt(<WorkflowEditorPage />, "/workflows/7/edit", "/workflows/:workflowId/edit");
+    expect(await screen.findByRole("heading", { name: 'Edit workflow "Big deals"' })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    expect(await screen.findByText(/The workflow was not saved: 2 problems/)).toBeInTheDocument();
+    // The first error's section is shown: Basics, with the error next to the name.
+    expect(screen.getByLabelText(/^Name/)).toHaveAccessibleDescription("name already used");
+    // The step's error: the Steps tab counts it; "Show" opens the step with the error by its field.
+    expect(screen.getByRole("tab", { name: /Steps, 1 problem/ })).toBeInTheDocument();
+    await user.click(screen.getAllByRole("button", { name: "Show" })[1]);
+    const panel = await screen.findByRole("complementary", { name: /Edit step: Create task/ });
+    const due = within(panel).getByLabelText(/^Due date/);
+    expect(due).toHaveAccessibleDescription(/'next tuesday' is not a date/);
+  });
+
+  it("saves the edited definition with PUT and shows loop-guard warnings", async () => {
+    const user = userEvent.setup();
+    let sent: Record<string, unknown> = {};
+    routes((body) => {
+      sent = body as Record<string, unknown>;
+      return json({ ...workflow, ...sent, version: 4, warnings: ["update_field on organisation can re-trigger this workflow"] });
+    });
+    renderAt(<WorkflowEditorPage />, "/workflows/7/edit", "/workflows/:workflowId/edit");
+    await screen.findByRole("heading", { name: 'Edit workflow "Big deals"' });
+    await user.click(screen.getByRole("tab", { name: /Conditions/ }));
+    const value = screen.getByRole("textbox", { name: "Rule 1 value" });
+    await user.clear(value);
+    await user.type(value, "75000");
+    await user.click(screen.getByRole("tab", { name: /JSON/ }));
+    expect((screen.getByLabelText("Workflow definition (JSON)") as HTMLTextAreaElement).value).toContain('"value": 75000');
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    await waitFor(() => expect(screen.getByText(/Saved as version 4/)).toBeInTheDocument());
+    expect(screen.getByText(/can re-trigger this workflow/)).toBeInTheDocument();
+    expect(sent.conditions).toEqual({ operator: "AND", rules: [{ field: "organisation.potential_amount", operator: ">", value: 75000 }] });
+    expect(sent.actions).toEqual(workflow.actions);
+  });
+});
+
+describe("WorkflowEditorPage: new from a template", () => {
+  const template = {
+    id: "alerte", name: "Alerte manager", description: "Big organisations", category: "sales", trigger_type: "organisation_created",
+    definition: {
+      name: "Alerte manager", description: "Big organisations", trigger_type: "organisation_created", trigger_config: {},
+      conditions: { operator: "AND", rules: [{ field: "organisation.potential_amount", operator: ">", value: 50000 }] },
+      actions: [{ type: "send_email", name: "Mail", config: { to: "manager", subject: "Big one" } }],
+    },
+  };
+  beforeEach(() => {
+    sessionStorage.setItem("crmflow.token", "t");
+    stubLayout();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("prefills the editor from a template, adds a step and creates the workflow", async () => {
+    const user = userEvent.setup();
+    const calls = mockApi((call) => {
+      if (call.path === "/api/v1/workflows/editor-schema") return json(EDITOR_SCHEMA);
+      if (call.path === "/api/v1/workflow/action-catalog") return json({ items: CATALOG, total: 2, page: 1, size: 500, pages: 1 });
+      if (call.path === "/api/v1/workflows/templates/list") return json([template]);
+      if (call.path === "/api/v1/workflows" && call.method === "POST") {
+        return json({ ...(call.body as object), id: 12, version: 1, warnings: [] }, 201);
+      }
+      if (call.path === "/api/v1/workflows/12") return json({ ...(calls.at(-2)?.body as object), id: 12, version: 1 });
+      return undefined;
+    });
+    renderAt(<WorkflowEditorPage />, "/workflows/new", "/workflows/new");
+    await user.click(await screen.findByRole("button", { name: 'Use template "Alerte manager"' }));
+    expect(await screen.findByLabelText("Name")).toHaveValue("Alerte manager");
+    await user.type(screen.getByLabelText("Name"), " (copy)");
+
+    await user.click(screen.getByRole("tab", { name: /Steps/ }));
+    await user.click(screen.getByRole("button", { name: "Add step" }));
+    const dialog = screen.getByRole("dialog", { name: "Add step" });
+    await user.click(within(dialog).getByRole("button", { name: "Create task" }));
+    const panel = await screen.findByRole("complementary", { name: "Edit step: Create task" });
+    await user.type(within(panel).getByLabelText("Title"), "Call {{{{ organisation.name }}");
+
+    // The JSON view shows the same definition; invalid JSON is refused without losing anything.
+    await user.click(screen.getByRole("tab", { name: "JSON" }));
+    const textarea = screen.getByLabelText("Workflow definition (JSON)");
+    expect((textarea as HTMLTextAreaElement).value).toContain('"title": "Call {{ organisation.name }}"');
+    await user.type(textarea, "{{oops");
+    expect(screen.getByText(/Invalid JSON, not applied/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    const body = calls.find((c) => c.method === "POST")!.body as Record<string, unknown>;
+    expect(body.name).toBe("Alerte manager (copy)");
+    expect(body.status).toBe("draft");
+    expect(body.actions).toEqual([
+      { type: "send_email", name: "Mail", config: { to: "manager", subject: "Big one" } },
+      { type: "create_task", config: { title: "Call {{ organisation.name }}" } },
+    ]);
+    expect(body.conditions).toEqual(template.definition.conditions);
+  });
+});

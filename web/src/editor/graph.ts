@@ -1,0 +1,436 @@
+// The step tree of a workflow definition drawn as a graph, and pure operations on the tree.
+// Node ids are the engine's step paths (`actions/2/branches/0/actions/1`); lanes are lists at
+// `…/branches/<i>/actions`, `…/else` and `…/on_reject`. The definition stays the single source of
+// truth: `definitionToGraph` is a view of it and `graphToDefinition` rebuilds it identically.
+import type { Edge, Node } from "@xyflow/react";
+import type { Json, Lane, Step } from "./types";
+
+export const NODE_W = 240;
+export const NODE_H = 72;
+export const ADD_SIZE = 34;
+export const JOIN_SIZE = 14;
+const V_GAP = 46;
+const H_GAP = 36;
+
+// ------------------------------------------------------------------------------------ paths
+
+type Segment = string | number;
+
+function segments(path: string): Segment[] {
+  return path.split("/").map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function getIn(root: unknown, segs: Segment[]): unknown {
+  let current: unknown = root;
+  for (const seg of segs) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[seg];
+  }
+  return current;
+}
+
+/** Return a copy of `root` with the value at `segs` replaced by `fn(old)` (containers created). */
+function updateIn(root: unknown, segs: Segment[], fn: (old: unknown) => unknown): unknown {
+  if (segs.length === 0) return fn(root);
+  const [head, ...rest] = segs;
+  if (typeof head === "number") {
+    const list = Array.isArray(root) ? [...root] : [];
+    list[head] = updateIn(list[head], rest, fn);
+    return list;
+  }
+  const obj = root !== null && typeof root === "object" && !Array.isArray(root) ? { ...(root as object) } : {};
+  (obj as Record<string, unknown>)[head] = updateIn((obj as Record<string, unknown>)[head], rest, fn);
+  return obj;
+}
+
+/** Split a step path into the path of the list holding it and its index there. */
+export function splitStepPath(stepPath: string): { listPath: string; index: number } {
+  const cut = stepPath.lastIndexOf("/");
+  return { listPath: stepPath.slice(0, cut), index: Number(stepPath.slice(cut + 1)) };
+}
+
+/** The steps of the list at `listPath` (`actions`, `actions/1/else`…), [] when missing. */
+export function getList(actions: Step[], listPath: string): Step[] {
+  const value = getIn({ actions }, segments(listPath));
+  return Array.isArray(value) ? (value as Step[]) : [];
+}
+
+export function getStep(actions: Step[], stepPath: string): Step | undefined {
+  const value = getIn({ actions }, segments(stepPath));
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Step) : undefined;
+}
+
+function setList(actions: Step[], listPath: string, list: Step[]): Step[] {
+  return (updateIn({ actions }, segments(listPath), () => list) as { actions: Step[] }).actions;
+}
+
+/** Insert `step` at `index` of the list at `listPath` (created if missing). */
+export function insertStep(actions: Step[], listPath: string, index: number, step: Step): Step[] {
+  const list = [...getList(actions, listPath)];
+  list.splice(Math.max(0, Math.min(index, list.length)), 0, step);
+  return setList(actions, listPath, list);
+}
+
+/** Remove the step at `stepPath` (with everything nested in it). */
+export function removeStep(actions: Step[], stepPath: string): Step[] {
+  const { listPath, index } = splitStepPath(stepPath);
+  const list = getList(actions, listPath).filter((_, i) => i !== index);
+  return setList(actions, listPath, list);
+}
+
+/** Move a step up (-1) or down (+1) in its list; returns the new tree and the step's new path. */
+export function moveStep(actions: Step[], stepPath: string, delta: number): { actions: Step[]; path: string } {
+  const { listPath, index } = splitStepPath(stepPath);
+  const list = [...getList(actions, listPath)];
+  const target = index + delta;
+  if (target < 0 || target >= list.length) return { actions, path: stepPath };
+  [list[index], list[target]] = [list[target], list[index]];
+  return { actions: setList(actions, listPath, list), path: `${listPath}/${target}` };
+}
+
+/** Replace the step at `stepPath`. */
+export function updateStep(actions: Step[], stepPath: string, step: Step): Step[] {
+  return (updateIn({ actions }, segments(stepPath), () => step) as { actions: Step[] }).actions;
+}
+
+/** Replace the config of the step at `stepPath`. */
+export function updateConfig(actions: Step[], stepPath: string, config: Record<string, Json>): Step[] {
+  const step = getStep(actions, stepPath);
+  return step ? updateStep(actions, stepPath, { ...step, config }) : actions;
+}
+
+/** Parse an API error location (`actions[2].branches[0].actions[1].config.to`) into the step
+ *  path it names (`actions/2/branches/0/actions/1`) and the rest (`config.to`); null if none. */
+export function locToStep(loc: string): { stepPath: string; rest: string } | null {
+  const parts = loc.replace(/^body\./, "").match(/[^.[\]]+/g) ?? [];
+  if (parts[0] !== "actions" || !/^\d+$/.test(parts[1] ?? "")) return null;
+  let end = 2;
+  for (;;) {
+    const [a, b, c, d] = parts.slice(end, end + 4);
+    if (a === "branches" && /^\d+$/.test(b ?? "") && c === "actions" && /^\d+$/.test(d ?? "")) end += 4;
+    else if ((a === "else" || a === "on_reject") && /^\d+$/.test(b ?? "")) end += 2;
+    else break;
+  }
+  const restParts = parts.slice(end);
+  let rest = "";
+  for (const part of restParts) rest += /^\d+$/.test(part) ? `[${part}]` : rest ? `.${part}` : part;
+  return { stepPath: parts.slice(0, end).join("/"), rest };
+}
+
+// ------------------------------------------------------------------------------------ lanes
+
+export interface LaneInfo {
+  listPath: string;
+  label: string;
+  kind: "branch" | "else" | "path" | "reject";
+}
+
+function laneActions(lane: Lane | Step[] | undefined): Step[] {
+  if (Array.isArray(lane)) return lane;
+  return Array.isArray(lane?.actions) ? lane.actions : [];
+}
+
+/** A short text for a condition: `deal.amount > 10000 and …`. */
+export function summariseCondition(node: unknown, depth = 0): string {
+  if (!node || typeof node !== "object") return "";
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.field === "string") {
+    const value = "value" in obj ? ` ${JSON.stringify(obj.value)}` : "";
+    return `${obj.field} ${String(obj.operator ?? "")}${value}`;
+  }
+  if (Array.isArray(obj.rules)) {
+    const op = String(obj.operator ?? "AND").toUpperCase();
+    const parts = obj.rules.map((r) => summariseCondition(r, depth + 1));
+    const text = op === "NOT" ? `not ${parts[0] ?? ""}` : parts.join(op === "OR" ? " or " : " and ");
+    return depth > 0 && parts.length > 1 ? `(${text})` : text;
+  }
+  return Object.keys(obj).join(", ");
+}
+
+function clip(text: string, size = 38): string {
+  return text.length > size ? `${text.slice(0, size - 1)}…` : text;
+}
+
+/** The lanes a control step opens (branch paths and else, parallel paths, approval's on_reject). */
+export function lanesOf(step: Step, path: string): LaneInfo[] {
+  const branches = Array.isArray(step.branches) ? step.branches : [];
+  if (step.type === "branch") {
+    return [
+      ...branches.map((b, i) => ({
+        listPath: `${path}/branches/${i}/actions`,
+        label: b.name || clip(`If ${summariseCondition(b.when) || "…"}`),
+        kind: "branch" as const,
+      })),
+      { listPath: `${path}/else`, label: "Else", kind: "else" },
+    ];
+  }
+  if (step.type === "parallel") {
+    return branches.map((b, i) => ({
+      listPath: `${path}/branches/${i}/actions`,
+      label: (!Array.isArray(b) && b.name) || `Path ${i + 1}`,
+      kind: "path" as const,
+    }));
+  }
+  if (step.type === "approval") return [{ listPath: `${path}/on_reject`, label: "On reject", kind: "reject" }];
+  return [];
+}
+
+/** A copy of `step` without the steps nested in its lanes (the lane lists kept, emptied). */
+function stripLanes(step: Step): Step {
+  const out: Step = { ...step };
+  if (Array.isArray(step.branches)) {
+    out.branches = step.branches.map((b) =>
+      Array.isArray(b) ? ([] as unknown as Lane) : "actions" in b ? { ...b, actions: [] } : { ...b },
+    );
+  }
+  if ("else" in step) out.else = [];
+  if ("on_reject" in step) out.on_reject = [];
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ graph
+
+export interface StepNodeData extends Record<string, unknown> {
+  kind: "step";
+  path: string;
+  step: Step;
+  label: string;
+  errors: number;
+}
+export interface AddNodeData extends Record<string, unknown> {
+  kind: "add";
+  listPath: string;
+  index: number;
+  label: string;
+}
+export interface MarkerNodeData extends Record<string, unknown> {
+  kind: "start" | "join";
+  label: string;
+}
+export type NodeData = StepNodeData | AddNodeData | MarkerNodeData;
+export interface InsertEdgeData extends Record<string, unknown> {
+  listPath: string;
+  index: number;
+  label: string;
+  lane?: string;
+}
+
+export interface GraphOptions {
+  labelOf?: (step: Step) => string;
+  triggerLabel?: string;
+  errorCounts?: Record<string, number>;
+}
+
+export function defaultLabel(step: Step): string {
+  if (step.name) return step.name;
+  const type = String(step.type ?? "step");
+  return type.charAt(0).toUpperCase() + type.slice(1).replace(/_/g, " ");
+}
+
+function listWidth(list: Step[], path: string): number {
+  return Math.max(NODE_W, ...list.map((s, i) => stepWidth(s, `${path}/${i}`)));
+}
+
+function stepWidth(step: Step, path: string): number {
+  const lanes = lanesOf(step, path);
+  if (step.type === "approval") {
+    return NODE_W + 2 * (H_GAP + listWidth(laneOfPath(step, lanes[0].listPath), lanes[0].listPath));
+  }
+  if (lanes.length === 0) return NODE_W;
+  const sum = lanes.reduce((acc, l) => acc + listWidth(laneOfPath(step, l.listPath), l.listPath), 0);
+  return Math.max(NODE_W, sum + H_GAP * (lanes.length - 1));
+}
+
+function listHeight(list: Step[], path: string): number {
+  return list.reduce((acc, s, i) => acc + stepHeight(s, `${path}/${i}`) + V_GAP, 0) + ADD_SIZE;
+}
+
+function stepHeight(step: Step, path: string): number {
+  const lanes = lanesOf(step, path);
+  if (lanes.length === 0) return NODE_H;
+  const tallest = Math.max(...lanes.map((l) => listHeight(laneOfPath(step, l.listPath), l.listPath)));
+  if (step.type === "approval") return NODE_H + V_GAP + tallest;
+  return NODE_H + V_GAP + tallest + V_GAP + JOIN_SIZE;
+}
+
+/** The steps of one of `step`'s lanes, given the lane's list path. */
+function laneOfPath(step: Step, listPath: string): Step[] {
+  if (listPath.endsWith("/else")) return Array.isArray(step.else) ? step.else : [];
+  if (listPath.endsWith("/on_reject")) return Array.isArray(step.on_reject) ? step.on_reject : [];
+  const match = /\/branches\/(\d+)\/actions$/.exec(listPath);
+  return match ? laneActions(step.branches?.[Number(match[1])]) : [];
+}
+
+interface Entry {
+  source: string;
+  lane?: string; // label of the lane this list is
+  startLabel: string; // accessible name of the "+" before the first step
+  emptyLabel: string; // accessible name of the end "+" of an empty list
+}
+
+/** Map the step tree to React Flow nodes and edges, laid out top-down, lanes side by side. */
+export function definitionToGraph(actions: Step[], options: GraphOptions = {}): { nodes: Node<NodeData>[]; edges: Edge[] } {
+  const labelOf = options.labelOf ?? defaultLabel;
+  const errors = options.errorCounts ?? {};
+  const nodes: Node<NodeData>[] = [];
+  const edges: Edge[] = [];
+
+  const edge = (source: string, target: string, lane?: string, insert?: Omit<InsertEdgeData, "lane">) => {
+    const id = `${source}->${target}`;
+    if (insert) {
+      edges.push({ id, source, target, type: "insert", data: { ...insert, lane } });
+    } else {
+      edges.push({ id, source, target, type: "smoothstep", label: lane, className: lane ? "lane-edge" : undefined });
+    }
+  };
+
+  const placeList = (list: Step[], listPath: string, cx: number, top: number, entry: Entry): string => {
+    let prev = entry.source;
+    let prevLabel = "";
+    let y = top;
+    list.forEach((step, index) => {
+      const path = `${listPath}/${index}`;
+      const label = labelOf(step);
+      nodes.push({
+        id: path,
+        type: "step",
+        position: { x: cx - NODE_W / 2, y },
+        width: NODE_W,
+        height: NODE_H,
+        data: { kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0 },
+      });
+      const insertLabel = index === 0 ? entry.startLabel : `Add step after "${prevLabel}"`;
+      const laneLabel = index === 0 ? entry.lane : list[index - 1].type === "approval" ? "Approved" : undefined;
+      edge(prev, path, laneLabel, { listPath, index, label: insertLabel });
+      const lanes = lanesOf(step, path);
+      if (step.type === "approval") {
+        const lane = lanes[0];
+        const laneSteps = laneOfPath(step, lane.listPath);
+        const laneW = listWidth(laneSteps, lane.listPath);
+        placeList(laneSteps, lane.listPath, cx + NODE_W / 2 + H_GAP + laneW / 2, y + NODE_H + V_GAP, {
+          source: path,
+          lane: lane.label,
+          startLabel: `Add step at start of "${lane.label}" of "${label}"`,
+          emptyLabel: `Add step to "${lane.label}" of "${label}"`,
+        });
+        prev = path;
+      } else if (lanes.length > 0) {
+        const widths = lanes.map((l) => listWidth(laneOfPath(step, l.listPath), l.listPath));
+        const total = widths.reduce((a, b) => a + b, 0) + H_GAP * (lanes.length - 1);
+        let left = cx - total / 2;
+        const laneTop = y + NODE_H + V_GAP;
+        const tallest = Math.max(...lanes.map((l) => listHeight(laneOfPath(step, l.listPath), l.listPath)));
+        const joinId = `${path}/join`;
+        const ends: string[] = [];
+        lanes.forEach((lane, i) => {
+          ends.push(
+            placeList(laneOfPath(step, lane.listPath), lane.listPath, left + widths[i] / 2, laneTop, {
+              source: path,
+              lane: lane.label,
+              startLabel: `Add step at start of "${lane.label}" of "${label}"`,
+              emptyLabel: `Add step to "${lane.label}" of "${label}"`,
+            }),
+          );
+          left += widths[i] + H_GAP;
+        });
+        nodes.push({
+          id: joinId,
+          type: "marker",
+          position: { x: cx - JOIN_SIZE / 2, y: laneTop + tallest + V_GAP },
+          width: JOIN_SIZE,
+          height: JOIN_SIZE,
+          data: { kind: "join", label: `End of "${label}"` },
+          selectable: false,
+        });
+        ends.forEach((end) => edge(end, joinId));
+        prev = joinId;
+      } else {
+        prev = path;
+      }
+      prevLabel = label;
+      y += stepHeight(step, path) + V_GAP;
+    });
+    const addId = `${listPath}/+`;
+    nodes.push({
+      id: addId,
+      type: "add",
+      position: { x: cx - ADD_SIZE / 2, y },
+      width: ADD_SIZE,
+      height: ADD_SIZE,
+      data: {
+        kind: "add",
+        listPath,
+        index: list.length,
+        label: list.length ? `Add step after "${prevLabel}"` : entry.emptyLabel,
+      },
+      selectable: false,
+    });
+    edge(prev, addId, list.length === 0 ? entry.lane : list[list.length - 1].type === "approval" ? "Approved" : undefined);
+    return addId;
+  };
+
+  const width = listWidth(actions, "actions");
+  nodes.push({
+    id: "trigger",
+    type: "marker",
+    position: { x: width / 2 - NODE_W / 2, y: 0 },
+    width: NODE_W,
+    height: 44,
+    data: { kind: "start", label: options.triggerLabel ?? "Trigger" },
+    selectable: false,
+  });
+  placeList(actions, "actions", width / 2, 44 + V_GAP, {
+    source: "trigger",
+    startLabel: actions.length ? `Add step before "${labelOf(actions[0])}"` : "Add first step",
+    emptyLabel: "Add first step",
+  });
+  return { nodes, edges };
+}
+
+function depth(path: string): number {
+  return path.split("/").length;
+}
+
+/** Rebuild the step tree from the graph's step nodes (other nodes are layout only). */
+export function graphToDefinition(nodes: Node<NodeData>[]): Step[] {
+  const root: { actions: Step[] } = { actions: [] };
+  const stepNodes = nodes
+    .filter((n): n is Node<StepNodeData> => n.data.kind === "step")
+    .sort((a, b) => depth(a.id) - depth(b.id));
+  for (const node of stepNodes) {
+    const { listPath, index } = splitStepPath(node.id);
+    const list = getIn(root, segments(listPath));
+    if (!Array.isArray(list)) throw new Error(`no list at ${listPath} for step ${node.id}`);
+    list[index] = structuredClone(node.data.step);
+  }
+  return root.actions;
+}
+
+/** Canonical spelling of a definition's lanes (a parallel path given as a bare list). */
+export function normaliseSteps(steps: unknown): Step[] {
+  if (!Array.isArray(steps)) return [];
+  return steps.map((raw) => {
+    const step = { ...(raw as Step) };
+    if (Array.isArray(step.branches)) {
+      step.branches = step.branches.map((b) => {
+        const lane: Lane = Array.isArray(b) ? { actions: b as Step[] } : { ...b };
+        if (Array.isArray(lane.actions)) lane.actions = normaliseSteps(lane.actions);
+        return lane;
+      });
+    }
+    if (Array.isArray(step.else)) step.else = normaliseSteps(step.else);
+    if (Array.isArray(step.on_reject)) step.on_reject = normaliseSteps(step.on_reject);
+    return step;
+  });
+}
+
+/** Every step path of the tree, depth first in reading order. */
+export function allStepPaths(actions: Step[], listPath = "actions"): string[] {
+  const out: string[] = [];
+  actions.forEach((step, i) => {
+    const path = `${listPath}/${i}`;
+    out.push(path);
+    for (const lane of lanesOf(step, path)) out.push(...allStepPaths(laneOfPath(step, lane.listPath), lane.listPath));
+  });
+  return out;
+}

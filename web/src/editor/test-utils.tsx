@@ -1,0 +1,55 @@
+// Test helpers of the editor: a fetch mock for the API client and a render with providers.
+// Import "../pages/execution/api-test-shim" first in a test file that renders the page.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { vi } from "vitest";
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+export interface Call { method: string; path: string; body: unknown }
+
+export function mockApi(handler: (call: Call) => Response | undefined) {
+  const calls: Call[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = input instanceof Request ? input : new Request(new URL(String(input), "http://localhost"), init);
+    const url = new URL(req.url, "http://localhost");
+    const text = req.method === "GET" ? "" : await req.clone().text();
+    const call = { method: req.method, path: url.pathname, body: text ? JSON.parse(text) : undefined };
+    calls.push(call);
+    return handler(call) ?? json({ detail: `no mock for ${req.method} ${url.pathname}` }, 404);
+  }));
+  return calls;
+}
+
+/** React Flow measures its container; jsdom has no layout, so give it sizes. */
+export function stubLayout() {
+  class RO {
+    cb: ResizeObserverCallback;
+    constructor(cb: ResizeObserverCallback) { this.cb = cb; }
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
+  vi.stubGlobal("ResizeObserver", RO);
+  if (!("DOMMatrixReadOnly" in window)) {
+    vi.stubGlobal("DOMMatrixReadOnly", class { m22 = 1; constructor() {} });
+  }
+}
+
+export function renderAt(ui: ReactElement, route: string, path: string) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[route]}>
+        <Routes>
+          <Route path={path} element={ui} />
+          <Route path="/workflows/:workflowId/edit" element={ui} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}

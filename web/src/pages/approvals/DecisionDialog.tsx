@@ -1,0 +1,124 @@
+// The modal that takes an approver's comment and posts the approve / reject decision.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useRef, useState } from "react";
+import { ApiError, api, unwrap, type Schemas } from "../../api/client";
+import { useModalDialog } from "../../components/useModalDialog";
+
+export type Decision = "approve" | "reject";
+
+/** A readable message for a refused decision (409: already decided, 403: not an approver). */
+export function decisionErrorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 409) return `This request can no longer be decided: ${error.message}.`;
+    if (error.status === 403) return `You are not an approver of this request: ${error.message}.`;
+    if (error.status === 404) return "This request no longer exists.";
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function DecisionDialog({
+  approval,
+  decision,
+  onClose,
+  onDecided,
+}: {
+  approval: Pick<Schemas["ApprovalListItem"], "id" | "name">;
+  decision: Decision | null;
+  onClose: () => void;
+  onDecided: (result: Schemas["ApprovalDetail"], decision: Decision) => void;
+}) {
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const titleId = useId();
+  const commentId = useId();
+  const [comment, setComment] = useState("");
+  const queryClient = useQueryClient();
+  const open = decision !== null;
+
+  const mutation = useMutation({
+    mutationFn: (vars: { decision: Decision; comment: string }) => {
+      const opts = { params: { path: { approval_id: approval.id } }, body: { comment: vars.comment } };
+      return unwrap(
+        vars.decision === "approve"
+          ? api.POST("/api/v1/approvals/{approval_id}/approve", opts)
+          : api.POST("/api/v1/approvals/{approval_id}/reject", opts),
+      );
+    },
+    onSuccess: (data, vars) => {
+      queryClient.setQueryData(["approval", approval.id], data);
+      void queryClient.invalidateQueries({ queryKey: ["approvals"] });
+      void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+      onDecided(data, vars.decision);
+    },
+    onError: () => {
+      // Someone else may have decided: show the request as it is now.
+      void queryClient.invalidateQueries({ queryKey: ["approval", approval.id] });
+      void queryClient.invalidateQueries({ queryKey: ["approvals"] });
+    },
+  });
+  const ref = useModalDialog(open, () => {
+    setComment("");
+    mutation.reset();
+    textareaRef.current?.focus();
+  });
+
+
+  const verb = decision === "reject" ? "Reject" : "Approve";
+  return (
+    <dialog
+      ref={ref}
+      className="dialog decision-dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!mutation.isPending) onClose();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (decision) mutation.mutate({ decision, comment });
+        }}
+      >
+        <h2 id={titleId}>
+          {verb} “{approval.name}”
+        </h2>
+        <div className="field">
+          <label htmlFor={commentId}>
+            <span className="field-label">Comment</span>
+          </label>
+          <textarea
+            id={commentId}
+            ref={textareaRef}
+            rows={4}
+            maxLength={5000}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            aria-describedby={`${commentId}-hint`}
+          />
+          <span id={`${commentId}-hint`} className="hint">
+            Optional; kept in the audit trail and shown to the other approvers.
+          </span>
+        </div>
+        {mutation.isError && (
+          <div className="error-box" role="alert">
+            {decisionErrorMessage(mutation.error)}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose} disabled={mutation.isPending}>
+            {mutation.isError ? "Close" : "Cancel"}
+          </button>
+          <button
+            type="submit"
+            className={decision === "reject" ? "danger" : "primary"}
+            disabled={mutation.isPending}
+          >
+            {mutation.isPending ? `${verb === "Approve" ? "Approving" : "Rejecting"}…` : verb}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

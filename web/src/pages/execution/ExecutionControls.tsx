@@ -1,0 +1,78 @@
+// Cancel / Retry / Rerun buttons of an execution (editors and admins only).
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useNavigate } from "react-router-dom";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { ConfirmDialog, ErrorMessage } from "../../components/common";
+
+type Execution = Schemas["WorkflowExecutionResponse"];
+
+export const ACTIVE = ["pending", "running", "waiting"];
+
+export function ExecutionControls({ execution }: { execution: Execution }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [confirming, setConfirming] = useState(false);
+  const id = execution.id;
+  const key = ["execution", execution.workflow_id, id];
+  const params = { params: { path: { execution_id: id } } };
+
+  const onUpdated = (data: Execution) => {
+    queryClient.setQueryData(key, data);
+    void queryClient.invalidateQueries({ queryKey: ["execution-approvals", id] });
+  };
+  const cancel = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/executions/{execution_id}/cancel", params)),
+    onSuccess: onUpdated,
+  });
+  const retry = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/executions/{execution_id}/retry", params)),
+    onSuccess: onUpdated,
+  });
+  const rerun = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/executions/{execution_id}/rerun", params)),
+    onSuccess: (data) => {
+      queryClient.setQueryData(["execution", data.workflow_id, data.id], data);
+      navigate(`/workflows/${data.workflow_id}/executions/${data.id}`);
+    },
+  });
+  const busy = cancel.isPending || retry.isPending || rerun.isPending;
+  const error = cancel.error ?? retry.error ?? rerun.error;
+  const active = ACTIVE.includes(execution.status);
+
+  return (
+    <div className="exec-controls">
+      <div className="row">
+        {active && (
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>
+            Cancel execution
+          </button>
+        )}
+        {execution.status === "failed" && (
+          <button type="button" className="primary" disabled={busy} onClick={() => retry.mutate()}>
+            {retry.isPending ? "Retrying…" : "Retry"}
+          </button>
+        )}
+        {!active && (
+          <button type="button" disabled={busy} onClick={() => rerun.mutate()}>
+            {rerun.isPending ? "Starting…" : "Rerun"}
+          </button>
+        )}
+      </div>
+      {error && <ErrorMessage error={error} />}
+      <ConfirmDialog
+        open={confirming}
+        title={`Cancel execution #${id}?`}
+        confirmLabel="Yes, cancel execution"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          cancel.mutate();
+        }}
+      >
+        <p>Its later steps never run and its open approval requests are closed. What earlier steps did stays done.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+// A readable rendering of a workflow definition: trigger and its config, the conditions as a
+// tree, the steps as a nested list, the run policy.
+import { useId, type ReactNode } from "react";
+import { humanize, triggerLabel } from "./labels";
+
+export interface Definition {
+  trigger_type?: string;
+  trigger_config?: Record<string, unknown> | null;
+  conditions?: unknown;
+  actions?: unknown[] | null;
+  run_policy?: Record<string, unknown> | null;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A value as short readable text (strings quoted only when inside lists). */
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === "string" ? `"${v}"` : valueText(v))).join(", ")}]`;
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+const MONGO_OPS: Record<string, string> = {
+  $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not in",
+  $exists: "exists", $contains: "contains", $regex: "matches",
+};
+
+function isEmptyConditions(c: unknown): boolean {
+  return c === null || c === undefined || (Array.isArray(c) && c.length === 0) || (isObj(c) && Object.keys(c).length === 0);
+}
+
+/** Conditions (canonical groups/rules, or the `{"field": {"$op": v}}` shorthand) as a tree. */
+export function ConditionTree({ conditions }: { conditions: unknown }): ReactNode {
+  if (isEmptyConditions(conditions)) return <p className="hint">No conditions: every run acts.</p>;
+  return <ul className="wf-cond-tree">{conditionNode(conditions, "c")}</ul>;
+}
+
+function conditionNode(node: unknown, key: string): ReactNode {
+  if (Array.isArray(node)) {
+    return (
+      <li key={key}>
+        <span className="wf-op">All of</span>
+        <ul>{node.map((n, i) => conditionNode(n, `${key}.${i}`))}</ul>
+      </li>
+    );
+  }
+  if (isObj(node) && Array.isArray(node.rules) && typeof node.operator === "string") {
+    const op = node.operator.toUpperCase();
+    const title = op === "AND" ? "All of (AND)" : op === "OR" ? "Any of (OR)" : op === "NOT" ? "Not" : op;
+    return (
+      <li key={key}>
+        <span className="wf-op">{title}</span>
+        <ul>{node.rules.map((n, i) => conditionNode(n, `${key}.${i}`))}</ul>
+      </li>
+    );
+  }
+  if (isObj(node) && typeof node.field === "string") {
+    const op = String(node.operator ?? "==");
+    const noValue = ["is_empty", "is_not_empty", "changed"].includes(op);
+    return (
+      <li key={key}>
+        <code>{node.field}</code> <span className="wf-op-inline">{op.replace(/_/g, " ")}</span>
+        {!noValue && <> <code>{valueText(node.value)}</code></>}
+      </li>
+    );
+  }
+  if (isObj(node)) {
+    // Shorthand: each key is a field (or $and / $or) with a value or an operator object.
+    const entries = Object.entries(node);
+    const items = entries.map(([field, spec], i) => {
+      if ((field === "$and" || field === "$or") && Array.isArray(spec)) {
+        return conditionNode({ operator: field === "$and" ? "AND" : "OR", rules: spec }, `${key}.${i}`);
+      }
+      if (field === "$not") return conditionNode({ operator: "NOT", rules: [spec] }, `${key}.${i}`);
+      if (isObj(spec) && Object.keys(spec).every((k) => k.startsWith("$"))) {
+        return Object.entries(spec).map(([op, v], j) => (
+          <li key={`${key}.${i}.${j}`}>
+            <code>{field}</code> <span className="wf-op-inline">{MONGO_OPS[op] ?? op.slice(1)}</span>{" "}
+            <code>{valueText(v)}</code>
+          </li>
+        ));
+      }
+      return (
+        <li key={`${key}.${i}`}>
+          <code>{field}</code> <span className="wf-op-inline">==</span> <code>{valueText(spec)}</code>
+        </li>
+      );
+    });
+    if (entries.length === 1) return items;
+    return (
+      <li key={key}>
+        <span className="wf-op">All of</span>
+        <ul>{items}</ul>
+      </li>
+    );
+  }
+  return <li key={key}><code>{valueText(node)}</code></li>;
+}
+
+/** Key/value pairs of a config object as a description list (nothing when empty). */
+export function ConfigList({ config, empty }: { config: unknown; empty?: string }) {
+  if (!isObj(config) || Object.keys(config).length === 0) {
+    return empty ? <p className="hint">{empty}</p> : null;
+  }
+  return (
+    <dl className="wf-config">
+      {Object.entries(config).map(([k, v]) => (
+        <div key={k}>
+          <dt>{humanize(k)}</dt>
+          <dd>{typeof v === "object" && v !== null ? <code>{valueText(v)}</code> : valueText(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The steps as a nested ordered list: type, name, config, `when`, branches and sub-paths. */
+export function StepList({ steps, label }: { steps: unknown[]; label?: string }) {
+  if (steps.length === 0) return <p className="hint">No steps.</p>;
+  return (
+    <ol className="wf-steps" aria-label={label}>
+      {steps.map((step, i) => (
+        <StepItem key={i} step={step} />
+      ))}
+    </ol>
+  );
+}
+
+function StepItem({ step }: { step: unknown }) {
+  if (!isObj(step)) return <li><code>{valueText(step)}</code></li>;
+  const type = String(step.type ?? "step");
+  const name = typeof step.name === "string" && step.name ? step.name : null;
+  const branches = Array.isArray(step.branches) ? step.branches : [];
+  return (
+    <li className="wf-step">
+      <div className="wf-step-head">
+        <span className="badge wf-step-type">{humanize(type)}</span>
+        {name && <strong>{name}</strong>}
+        {typeof step.id === "string" && <span className="hint">id <code>{step.id}</code></span>}
+        {typeof step.on_error === "string" && <span className="hint">on error: {step.on_error}</span>}
+      </div>
+      {!isEmptyConditions(step.when) && (
+        <div className="wf-when">
+          <span className="hint">Only when:</span>
+          <ConditionTree conditions={step.when} />
+        </div>
+      )}
+      <ConfigList config={step.config} />
+      {isObj(step.retry) && <p className="hint">Retry: {valueText(step.retry)}</p>}
+      {branches.length > 0 && (
+        <ul className="wf-branches">
+          {branches.map((branch, bi) => {
+            const path = Array.isArray(branch) ? { actions: branch } : isObj(branch) ? branch : { actions: [] };
+            const title =
+              typeof path.name === "string" && path.name
+                ? path.name
+                : type === "branch"
+                  ? bi === 0 ? "If" : "Else if"
+                  : `Path ${bi + 1}`;
+            return (
+              <li key={bi} className="wf-branch">
+                <span className="wf-op">{title}</span>
+                {!isEmptyConditions(path.when) && <ConditionTree conditions={path.when} />}
+                <StepList steps={Array.isArray(path.actions) ? path.actions : []} />
+              </li>
+            );
+          })}
+          {Array.isArray(step.else) && (
+            <li className="wf-branch">
+              <span className="wf-op">Else</span>
+              <StepList steps={step.else} />
+            </li>
+          )}
+        </ul>
+      )}
+      {Array.isArray(step.on_reject) && step.on_reject.length > 0 && (
+        <div className="wf-branch">
+          <span className="wf-op">If rejected</span>
+          <StepList steps={step.on_reject} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** The whole definition: trigger, conditions, steps, run policy. */
+export function DefinitionView({ definition }: { definition: Definition }) {
+  const id = useId();
+  return (
+    <div className="wf-definition">
+      <section aria-labelledby={`${id}-trigger`}>
+        <h3 id={`${id}-trigger`}>Trigger</h3>
+        <p>
+          <strong>{triggerLabel(definition.trigger_type)}</strong>{" "}
+          {definition.trigger_type && <code className="hint">{definition.trigger_type}</code>}
+        </p>
+        <ConfigList config={definition.trigger_config} empty="No trigger settings." />
+      </section>
+      <section aria-labelledby={`${id}-conditions`}>
+        <h3 id={`${id}-conditions`}>Conditions</h3>
+        <ConditionTree conditions={definition.conditions} />
+      </section>
+      <section aria-labelledby={`${id}-steps`}>
+        <h3 id={`${id}-steps`}>Steps</h3>
+        <StepList steps={definition.actions ?? []} label="Steps" />
+      </section>
+      <section aria-labelledby={`${id}-policy`}>
+        <h3 id={`${id}-policy`}>Run policy</h3>
+        <ConfigList config={definition.run_policy} empty="Default run policy." />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+// The executions tab: a workflow's runs, filtered by status, paginated on the server, polled
+// every 3 s while a shown run may still change.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link } from "react-router-dom";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { ErrorMessage, Loading, Pager, StatusBadge } from "../../components/common";
+import { formatDateTime, formatDuration } from "../../format";
+import { EXECUTION_STATUSES, humanize, IN_FLIGHT } from "./labels";
+
+const PAGE_SIZE = 25;
+export const POLL_MS = 3000;
+/** How often the first page looks for new runs when none shown is in flight. */
+export const IDLE_POLL_MS = 5000;
+
+export function ExecutionsTab({
+  workflowId,
+  status,
+  page,
+  onChange,
+}: {
+  workflowId: number;
+  status: string;
+  page: number;
+  onChange: (changes: { status?: string; page?: number }) => void;
+}) {
+  const list = useQuery({
+    queryKey: ["workflow", workflowId, "executions", { status, page }],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/workflows/{workflow_id}/executions", {
+          params: {
+            path: { workflow_id: workflowId },
+            query: {
+              page,
+              size: PAGE_SIZE,
+              status: (status || undefined) as Schemas["ExecutionStatus"] | undefined,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+    // New runs show up on the first page without a reload; shown runs in flight update faster.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((e) => IN_FLIGHT.has(e.status)) ? POLL_MS : page === 1 ? IDLE_POLL_MS : false,
+  });
+
+  const live = list.data?.items.some((e) => IN_FLIGHT.has(e.status));
+
+  return (
+    <div>
+      <div className="row wf-filters">
+        <label className="field">
+          <span>Execution status</span>
+          <select value={status} onChange={(e) => onChange({ status: e.target.value, page: 1 })}>
+            <option value="">All statuses</option>
+            {EXECUTION_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {live && <span className="hint" role="status">Refreshing every 3 s while runs are in progress</span>}
+      </div>
+      {list.isPending ? (
+        <Loading label="Loading executions…" />
+      ) : list.isError ? (
+        <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <div className="card wf-empty">
+          <p>{status ? `No ${status} executions.` : "This workflow has not run yet."}</p>
+        </div>
+      ) : (
+        <>
+          <table className="wf-table">
+            <caption className="visually-hidden">Executions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Execution</th>
+                <th scope="col">Status</th>
+                <th scope="col">Trigger record</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Actions run</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((ex) => (
+                <tr key={ex.id}>
+                  <td>
+                    <Link to={`/workflows/${workflowId}/executions/${ex.id}`}>#{ex.id}</Link>
+                    {ex.rerun_of_id ? <span className="hint"> (re-run of #{ex.rerun_of_id})</span> : null}
+                  </td>
+                  <td>
+                    <StatusBadge status={ex.status} />
+                    {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
+                  </td>
+                  <td>
+                    {ex.trigger_entity_type ? `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}` : <span className="hint">—</span>}
+                  </td>
+                  <td>{formatDateTime(ex.started_at ?? ex.created_at)}</td>
+                  <td className="num">{formatDuration(ex.duration_ms)}</td>
+                  <td className="num">{ex.actions_executed}</td>
+                  <td className="wf-error-cell" title={ex.error_message ?? undefined}>
+                    {ex.error_message ?? ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager
+            page={list.data.page}
+            pages={list.data.pages}
+            total={list.data.total}
+            onPage={(p) => onChange({ page: p })}
+          />
+        </>
+      )}
+    </div>
+  );
+}

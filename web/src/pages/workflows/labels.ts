@@ -1,0 +1,39 @@
+// Labels and option lists shared by the workflow list and detail pages.
+import type { Schemas } from "../../api/client";
+
+export type Workflow = Schemas["WorkflowResponse"];
+export type WorkflowListItem = Schemas["WorkflowListItem"];
+export type ExecutionListItem = Schemas["WorkflowExecutionListItem"];
+export type WorkflowStats = Schemas["WorkflowStats"];
+export type DailyStat = Schemas["DailyStat"];
+export type WorkflowVersion = Schemas["WorkflowVersionResponse"];
+
+export const WORKFLOW_STATUSES: Schemas["WorkflowStatus"][] = ["draft", "active", "inactive"];
+
+export const EXECUTION_STATUSES: Schemas["ExecutionStatus"][] = [
+  "pending", "running", "waiting", "success", "failed", "skipped", "rejected", "cancelled",
+];
+
+/** Runs in these states may still change: the executions tab polls while one is shown. */
+export const IN_FLIGHT = new Set(["pending", "running", "waiting"]);
+
+export const TRIGGER_TYPES: Schemas["TriggerType"][] = [
+  "organisation_created", "organisation_updated", "deal_created", "deal_updated",
+  "deal_stage_changed", "task_completed", "activity_logged", "inactivity_delay", "scheduled",
+  "webhook_received", "manual",
+];
+
+/** `deal_stage_changed` → "Deal stage changed" (any snake_case identifier). */
+export function humanize(value: string | null | undefined): string {
+  if (!value) return "—";
+  const text = value.replace(/[_.]+/g, " ").trim().toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const triggerLabel = humanize;
+
+/** Parse a positive integer from a query-string value, else `fallback`. */
+export function intParam(value: string | null, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
