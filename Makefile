@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web web-test chromium lint typecheck unit unit-pg bench lock clean
+.PHONY: run test install web web-test chromium lint typecheck unit unit-pg bench bench-ui lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -62,6 +62,10 @@ unit-pg:
 
 bench: install
 	$(BIN)/crmflow bench
+
+## Time the UI's pages in Chromium on 1,000 workflows and 100,000 executions (benchmarks/ui_pages.py).
+bench-ui: web chromium
+	$(BIN)/python benchmarks/ui_pages.py $(BENCH_ARGS)
 
 ## Regenerate the pinned constraints from the current virtualenv (no index URLs recorded).
 lock:

@@ -4,6 +4,8 @@
 #   benchmarks/acceptance.sh celery     Celery runtime: 2 workers, PostgreSQL + Redis (~1 minute)
 #   benchmarks/acceptance.sh delays     10,000 delays falling due at once, embedded runtime,
 #                                       SQLite (~30 s; exits 1 if a run was lost or repeated)
+#   benchmarks/acceptance.sh ui         web UI pages in Chromium, 1,000 workflows and 100,000
+#                                       executions (~2 minutes; exits 1 if a page's p95 >= 1 s)
 # The celery run makes (and drops) a scratch database on CRMFLOW_BENCH_PG_URL's server and needs
 # a Redis database that no worker uses (CRMFLOW_BENCH_BROKER_URL, db 12 by default).
 set -euo pipefail
@@ -22,7 +24,11 @@ case "$runtime" in
             --broker-url "${CRMFLOW_BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}" | tee "$out" ;;
     delays)
         .venv/bin/crmflow bench --scenario delays --executions 10000 --json | tee "$out" ;;
+    ui)
+        make web chromium >/dev/null
+        .venv/bin/python benchmarks/ui_pages.py --workflows 1000 --executions 100000 \
+            --repeats 10 --json | tee "$out" ;;
     *)
-        echo "usage: $0 [embedded|celery|delays]" >&2; exit 2 ;;
+        echo "usage: $0 [embedded|celery|delays|ui]" >&2; exit 2 ;;
 esac
 echo "saved $out" >&2

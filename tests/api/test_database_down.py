@@ -144,6 +144,8 @@ def _boom_app(exc: BaseException) -> TestClient:
         raise exc
 
     app.add_api_route("/boom", boom)
+    # Ahead of the UI's catch-all route (present when web/dist is built), which would answer it.
+    app.router.routes.insert(0, app.router.routes.pop())
     return TestClient(app, raise_server_exceptions=False)
 
 

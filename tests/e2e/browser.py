@@ -1,0 +1,129 @@
+"""Debian's Chromium under Playwright, with console-error capture, sign-in and screenshots."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect
+
+from tests.e2e.server import ROOT, LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+TOKEN_KEY = "crmflow.token"
+# A page is usable when `#main` shows a heading or a table and nothing in it is still loading: no
+# aria-busy, no rendered `.loading` or `role=status` saying "Loading…" (the shared <Loading>);
+# other status lines ("Refreshing every 3 s", visually hidden live regions) do not count.
+READY_JS = """() => {
+  const main = document.querySelector('#main');
+  if (!main) return false;
+  const shown = (el) => el.offsetWidth > 1 && el.offsetHeight > 1;
+  const loading = (el) => el.getAttribute('aria-busy') === 'true' || (shown(el) &&
+    (el.classList.contains('loading') || /^\\s*loading/i.test(el.textContent || '')));
+  const marks = main.querySelectorAll('[role=status], [aria-busy], .loading');
+  if ([...marks].some(loading)) return false;
+  return [...main.querySelectorAll('h1, table')].some(shown);
+}"""
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Launch /usr/bin/chromium headless; fail with the install command when it is missing."""
+    if not CHROMIUM.exists():
+        raise AssertionError(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (or `make "
+            "chromium`); Playwright cannot download its own browsers here"
+        )
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+@dataclass
+class ConsoleWatch:
+    """Console errors and uncaught page errors seen on a page (a UI quality requirement)."""
+
+    problems: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+
+    def expect(self, fragment: str) -> None:
+        """Accept console errors containing `fragment` (e.g. a 401 the test provokes)."""
+        self.expected.append(fragment)
+
+    def unexpected(self) -> list[str]:
+        """Return the problems no expect() call accounted for."""
+        return [p for p in self.problems if not any(f in p for f in self.expected)]
+
+    def attach(self, page: Page) -> None:
+        """Start recording the page's errors."""
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"pageerror: {exc}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.problems.append(f"console.error: {message.text} ({where})")
+
+
+def put_token(page: Page, token: str) -> None:
+    """Store the session token before any page script runs (signed in without the form)."""
+    page.add_init_script(f"window.sessionStorage.setItem({TOKEN_KEY!r}, {json.dumps(token)})")
+
+
+def stored_token(page: Page) -> str | None:
+    """Return the token the app keeps in sessionStorage."""
+    value = page.evaluate(f"window.sessionStorage.getItem({TOKEN_KEY!r})")
+    return value if value is None else str(value)
+
+
+def submit_token(page: Page, token: str) -> None:
+    """Fill the sign-in form's API-token option and submit it (the form must be on screen)."""
+    page.get_by_role("radio", name="API token").check()
+    field = page.locator("input[type=password]").and_(page.get_by_label("API token", exact=True))
+    field.fill(token)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_with_token(page: Page, server: LiveServer, path: str = "/", token: str = "") -> None:
+    """Open `path` signed out and sign in through the form with `token` (default: the admin's)."""
+    page.goto(server.base_url + path)
+    expect(page.get_by_role("heading", name="Sign in to crmflow")).to_be_visible()
+    submit_token(page, token or server.token)
+
+
+def open_signed_in(page: Page, server: LiveServer, path: str) -> None:
+    """Open `path` with the admin's token already in the session."""
+    put_token(page, server.token)
+    page.goto(server.base_url + path)
+
+
+def wait_until_ready(page: Page, timeout_ms: float = 10_000) -> None:
+    """Wait until the page shows its content (see READY_JS)."""
+    page.wait_for_function(READY_JS, timeout=timeout_ms, polling="raf")
+
+
+def snap(page: Page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/e2e/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def api_json(server: LiveServer, method: str, path: str, **kwargs: Any) -> Any:
+    """Call the API as the admin and return the JSON body, asserting a 2xx."""
+    response = server.api.request(method, path, **kwargs)
+    assert response.is_success, (method, path, response.status_code, response.text)
+    return response.json()
