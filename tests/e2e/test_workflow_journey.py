@@ -35,6 +35,10 @@ def _salesperson_reporting_to_admin(server: LiveServer) -> int:
     return int(user["id"])
 
 
+def _bell_label(unread: int) -> str:
+    return f"Notifications, {unread} unread" if unread else "Notifications, none unread"
+
+
 def test_template_to_approved_run(page: Page, server: LiveServer) -> None:
     sales_id = _salesperson_reporting_to_admin(server)
     sign_in_with_token(page, server, path="/workflows")
@@ -105,12 +109,20 @@ def test_template_to_approved_run(page: Page, server: LiveServer) -> None:
     # A record created through the API starts a run, which appears on the executions tab.
     page.get_by_role("tab", name=re.compile("Executions")).click()
     expect(page.locator("#main")).to_contain_text("This workflow has not run yet.")
+    bell = page.get_by_role("banner").locator("button.bell")
+    expect(bell).to_have_attribute("title", "Notifications (live)")  # the WebSocket is open
+    # Other tests share the server: count from what the API says is unread now.
+    unread = api_json(server, "GET", "/notifications/unread-count")["count"]
+    expect(bell).to_have_attribute("aria-label", _bell_label(unread))
     api_json(
         server,
         "POST",
         "/organisations",
         json={"name": "Globex E2E", "potential_amount": 30000, "owner_id": sales_id},
     )
+    # The run notifies the manager (the admin) and asks for the approval: pushed over the
+    # socket, well before the 30 s fallback poll.
+    expect(bell).to_have_attribute("aria-label", _bell_label(unread + 2), timeout=8_000)
     runs = page.get_by_role("link", name=re.compile(r"^#\d+$"))
     expect(runs).to_have_count(1, timeout=15_000)
     expect(page.locator("#main table")).to_contain_text("waiting")
