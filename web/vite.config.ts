@@ -15,11 +15,16 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
       output: {
-        // The graph editor and charts are heavy; keep them out of the first page's bundle.
-        manualChunks: {
-          react: ["react", "react-dom", "react-router-dom", "@tanstack/react-query"],
-          flow: ["@xyflow/react"],
-          charts: ["recharts"],
+        // The graph editor and charts are heavy: keep them out of the first page's bundle, and
+        // put what both use (d3 helpers, use-sync-external-store) in a chunk of its own so that
+        // opening the charts never downloads the graph editor, nor the other way round.
+        manualChunks(id: string) {
+          const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+          if (!pkg) return undefined;
+          if (/^(react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack\/.*)$/.test(pkg)) return "react";
+          if (/^(d3-(color|ease|interpolate|timer)|use-sync-external-store)$/.test(pkg)) return "shared";
+          if (/^(@xyflow\/.*|zustand|classcat)$/.test(pkg)) return "flow";
+          return undefined;
         },
       },
     },

@@ -1,10 +1,12 @@
 // The frame of every signed-in page: navigation, the notification bell and the user menu.
-import { NavLink, Outlet } from "react-router-dom";
+import { NavLink, Outlet, useLocation } from "react-router-dom";
 import { useSession } from "../auth/session";
 import { NotificationBell } from "../notifications/NotificationBell";
+import { PageErrorBoundary } from "./PageErrorBoundary";
 
 export function Layout() {
   const { user, signOut } = useSession();
+  const { pathname } = useLocation();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -29,7 +31,10 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
+        {/* A new page starts with a fresh boundary: an error stays with the page that threw it. */}
+        <PageErrorBoundary key={pathname}>
+          <Outlet />
+        </PageErrorBoundary>
       </main>
     </div>
   );

@@ -1,12 +1,14 @@
 // The statistics tab: summary cards from /stats and (lazily loaded, with recharts) per-day charts.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatPercent, formatRelative } from "../../format";
+import { lazyWithPreload } from "../../lazyWithPreload";
 
-// recharts is only fetched when the statistics tab shows charts.
-const StatsCharts = lazy(() => import("./StatsCharts"));
+// recharts is only fetched for the statistics tab (the detail page preloads it when it opens
+// on that tab, and in idle time otherwise).
+export const StatsCharts = lazyWithPreload(() => import("./StatsCharts"));
 
 export const RANGES = [7, 30, 90];
 
