@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,21 @@ class ConsoleWatch:
         if message.type == "error":
             where = message.location.get("url", "")
             self.problems.append(f"console.error: {message.text} ({where})")
+
+
+@contextmanager
+def watched_page(
+    browser: Browser, console: ConsoleWatch, viewport: dict[str, int] = VIEWPORT
+) -> Iterator[Page]:
+    """A page in a fresh context; on exit, fail if it logged a console or page error."""
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    console.attach(page)
+    yield page
+    context.close()
+    problems = console.unexpected()
+    assert problems == [], "the page reported errors:\n" + "\n".join(problems)
 
 
 def put_token(page: Page, token: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.browser import VIEWPORT, ConsoleWatch, launch_chromium
+from tests.e2e.browser import ConsoleWatch, launch_chromium, watched_page
 from tests.e2e.server import LiveServer, require_built_ui, start_server
 
 _LIVE: list[LiveServer] = []
@@ -52,11 +52,5 @@ def console() -> ConsoleWatch:
 @pytest.fixture()
 def page(browser: Browser, console: ConsoleWatch) -> Iterator[Page]:
     """A fresh 1280x900 page; the test fails if the page logged a console or page error."""
-    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    console.attach(page)
-    yield page
-    context.close()
-    problems = console.unexpected()
-    assert problems == [], "the page reported errors:\n" + "\n".join(problems)
+    with watched_page(browser, console) as fresh:
+        yield fresh

@@ -21,6 +21,7 @@ from tests.e2e.browser import (
     put_token,
     snap,
     wait_until_ready,
+    watched_page,
 )
 from tests.e2e.server import ADMIN_EMAIL, LiveServer
 
@@ -95,14 +96,8 @@ def seeded(server: LiveServer) -> Seeded:
 @pytest.fixture()
 def narrow_page(browser: Browser, console: ConsoleWatch) -> Iterator[Page]:
     """A 1,024 x 768 page; the test fails on any console or page error."""
-    context = browser.new_context(viewport=NARROW)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    console.attach(page)
-    yield page
-    context.close()
-    problems = console.unexpected()
-    assert problems == [], "the page reported errors:\n" + "\n".join(problems)
+    with watched_page(browser, console, NARROW) as page:
+        yield page
 
 
 PAGES = {
