@@ -15,15 +15,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
       output: {
-        // The graph editor and charts are heavy: keep them out of the first page's bundle, and
-        // put what both use (d3 helpers, use-sync-external-store) in a chunk of its own so that
-        // opening the charts never downloads the graph editor, nor the other way round.
+        // The graph editor (React Flow and its d3 helpers) is heavy: keep it out of the chunks of
+        // the other pages; React and its router, used by every page, change least often.
         manualChunks(id: string) {
           const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
           if (!pkg) return undefined;
           if (/^(react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack\/.*)$/.test(pkg)) return "react";
-          if (/^(d3-(color|ease|interpolate|timer)|use-sync-external-store)$/.test(pkg)) return "shared";
-          if (/^(@xyflow\/.*|zustand|classcat)$/.test(pkg)) return "flow";
+          if (/^(@xyflow\/.*|zustand|classcat|d3-.*|use-sync-external-store)$/.test(pkg)) return "flow";
           return undefined;
         },
       },

@@ -138,8 +138,11 @@ def test_statistics_tab_draws_its_charts(page: Page, server: LiveServer, seeded:
     summary = page.get_by_label("Summary")
     expect(summary).to_contain_text("Total runs")
     # Three finished runs today, drawn as SVG charts (runs by status, success rate, durations).
-    expect(page.locator(".recharts-surface").first).to_be_visible()
-    assert page.locator(".recharts-surface").count() >= 3
+    charts = page.locator("figure.wf-chart")
+    expect(charts).to_have_count(3)
+    expect(charts.first.locator("svg.chart-svg rect[fill]")).to_have_count(1)  # today's bar
+    charts.first.locator("rect.chart-hit").last.hover()
+    expect(charts.first.locator(".chart-tooltip")).to_contain_text("success: 3")
     snap(page, "workflow-statistics")
 
 

@@ -1,7 +1,7 @@
 // /workflows/:workflowId: a workflow's header actions and four tabs (details, executions,
 // statistics, versions); the tab and its filters live in the query string.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
@@ -11,7 +11,7 @@ import { DefinitionView } from "./workflows/DefinitionView";
 import { ExecutionsTab } from "./workflows/ExecutionsTab";
 import { intParam, triggerLabel, type Workflow } from "./workflows/labels";
 import { RunNowDialog } from "./workflows/RunNowDialog";
-import { RANGES, StatsCharts, StatsTab } from "./workflows/StatsTab";
+import { RANGES, StatsTab } from "./workflows/StatsTab";
 import { panelId, tabId, Tabs, type TabDef } from "./workflows/Tabs";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
 import { VersionsTab } from "./workflows/VersionsTab";
@@ -35,11 +35,6 @@ export default function WorkflowDetailPage() {
   const [params, setParams] = useSearchParams();
   const tabParam = params.get("tab");
   const tab: TabKey = TABS.some((t) => t.key === tabParam) ? (tabParam as TabKey) : "details";
-  useEffect(() => {
-    // The charts' chunk downloads beside the page's data: now on the statistics tab, else when idle.
-    const id = setTimeout(() => void StatsCharts.preload(), tab === "statistics" ? 0 : 2000);
-    return () => clearTimeout(id);
-  }, [tab]);
   const [runOpen, setRunOpen] = useState(false);
 
   const workflow = useQuery({

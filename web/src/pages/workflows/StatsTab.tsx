@@ -1,14 +1,10 @@
-// The statistics tab: summary cards from /stats and (lazily loaded, with recharts) per-day charts.
+// The statistics tab: summary cards from /stats and per-day charts from /stats/daily.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Suspense } from "react";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatPercent, formatRelative } from "../../format";
-import { lazyWithPreload } from "../../lazyWithPreload";
 
-// recharts is only fetched for the statistics tab (the detail page preloads it when it opens
-// on that tab, and in idle time otherwise).
-export const StatsCharts = lazyWithPreload(() => import("./StatsCharts"));
+import StatsCharts from "./StatsCharts";
 
 export const RANGES = [7, 30, 90];
 
@@ -109,9 +105,7 @@ export function StatsTab({
           <p>No finished runs in the last {days} days.</p>
         </div>
       ) : (
-        <Suspense fallback={<Loading label="Loading charts…" />}>
-          <StatsCharts days={daily.data.days} />
-        </Suspense>
+        <StatsCharts days={daily.data.days} />
       )}
     </div>
   );

@@ -7,7 +7,7 @@ import WorkflowDetailPage from "../WorkflowDetailPage";
 import { json, mockFetch, renderPage, type Call } from "../execution/test-utils";
 import { executionItem, page, STATS, workflow } from "./fixtures";
 
-// recharts needs a real layout; the charts module is checked by the build, not here.
+// The charts are tested in StatsCharts.test.tsx; here only that the tab hands them its days.
 vi.mock("./StatsCharts", () => ({
   default: ({ days }: { days: unknown[] }) => <p>charts of {days.length} days</p>,
 }));
