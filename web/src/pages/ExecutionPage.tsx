@@ -184,7 +184,7 @@ export default function ExecutionPage() {
               <dd>{formatDateTime(data.completed_at)}</dd>
               <dt>Duration</dt>
               <dd>{formatDuration(data.duration_ms)}</dd>
-              <dt>Steps run</dt>
+              <dt>Actions run</dt>
               <dd>{data.actions_executed}</dd>
               <dt>Worker attempts</dt>
               <dd>{data.attempt}</dd>
