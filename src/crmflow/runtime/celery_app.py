@@ -24,31 +24,39 @@ log = logging.getLogger("crmflow.runtime")
 TASK_PREFIX = "crmflow"
 
 
-def _tolerate_restore_on_a_dead_connection() -> None:
-    """Keep a worker alive when the Redis broker drops while a message is unacknowledged.
+def _tolerate_a_dead_broker_connection() -> None:
+    """Keep a worker alive when the Redis broker drops while it holds unacknowledged messages.
 
-    Celery 5.7 closes the broken connection first, then kombu's channel close tries to hand
-    unacknowledged messages back through it and raises AttributeError (no connection info),
-    which is not a connection error, so the worker dies ("Unrecoverable error"). The
-    messages stay in Redis's unacked hash (restored after the visibility timeout), and the
-    relay re-sends unfinished executions from the database anyway: skipping the restore is
-    safe, dying is not.
+    Celery 5.7 closes the broken connection first; afterwards kombu may still touch it through
+    the old channel: to hand unacknowledged messages back when the channel closes, or to ack
+    (reject) a message received before the drop whose task finishes after the reconnection.
+    Both raise AttributeError (no connection info), which is not a connection error, so the
+    worker dies ("Unrecoverable error") and stops consuming. The messages stay in Redis's
+    unacked hash (restored after the visibility timeout; a redelivered id finds its
+    execution claimed or finished), and the relay re-sends unfinished executions from the
+    database anyway: skipping the broker call is safe, dying is not.
     """
     from kombu.transport import redis as kombu_redis
 
-    original = kombu_redis.QoS.restore_unacked
-    if getattr(original, "_crmflow_tolerant", False):
-        return
+    for name in ("restore_unacked", "ack", "reject"):
+        original = getattr(kombu_redis.QoS, name)
+        if getattr(original, "_crmflow_tolerant", False):
+            continue
+        setattr(kombu_redis.QoS, name, _tolerant(original, name))
 
-    def restore_unacked(self: Any, client: Any = None) -> Any:
+
+def _tolerant(method: Any, name: str) -> Any:
+    """Wrap a kombu Redis QoS method so that a dead connection's AttributeError is logged."""
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return original(self, client)
+            return method(self, *args, **kwargs)
         except AttributeError:
-            log.warning("broker connection gone: unacknowledged messages left to Redis")
+            log.warning("broker connection gone: %s skipped, messages left to Redis", name)
             return None
 
-    restore_unacked._crmflow_tolerant = True  # type: ignore[attr-defined]
-    setattr(kombu_redis.QoS, "restore_unacked", restore_unacked)  # noqa: B010
+    call._crmflow_tolerant = True  # type: ignore[attr-defined]
+    return call
 
 
 def _forget_broker_connections(app: Celery) -> None:
@@ -127,7 +135,7 @@ def make_celery(settings: Settings) -> Celery:
     """Build the Celery app with production settings for at-least-once, id-only messages."""
     app = CrmflowCelery("crmflow", include=["crmflow.runtime.tasks"])
     configure(app, settings)
-    _tolerate_restore_on_a_dead_connection()
+    _tolerate_a_dead_broker_connection()
     return app
 
 
