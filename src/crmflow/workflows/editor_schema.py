@@ -136,13 +136,18 @@ def annotation_type(annotation: Any) -> tuple[FieldType, list[str] | None]:
         return "enum", [str(member.value) for member in first]
     if get_origin(first) in (list, tuple, set) or first in (list, tuple, set):
         return "list", None
-    if first is bool:
-        return "boolean", None
-    if first in (int, float):
-        return "number", None
-    if first is str:
-        return "string", None
-    return "json", None
+    return _python_type(first), None
+
+
+def _python_type(python_type: Any) -> FieldType:
+    """Map a plain Python type to the editor's type (anything else is JSON)."""
+    if python_type is bool:
+        return "boolean"
+    if python_type in (int, float):
+        return "number"
+    if python_type is str:
+        return "string"
+    return "json"
 
 
 def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -183,14 +188,7 @@ def _column_type(owner: str, column: Column[Any]) -> tuple[FieldType, list[str] 
             return "list", None
         if isinstance(sample, dict):
             return "json", None
-    python_type = column.type.python_type
-    if python_type is bool:
-        return "boolean", None
-    if python_type in (int, float):
-        return "number", None
-    if python_type is str:
-        return "string", None
-    return "json", None
+    return _python_type(column.type.python_type), None
 
 
 def _user_columns() -> list[Column[Any]]:
