@@ -1,11 +1,11 @@
 // Routes of the app; every page but sign-in needs a session.
 import { Suspense, useEffect } from "react";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { BrowserRouter, matchRoutes, Navigate, Route, Routes } from "react-router-dom";
 import { SignInPage } from "./auth/SignInPage";
 import { useSession } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/common";
-import { lazyWithPreload } from "./lazyWithPreload";
+import { lazyWithPreload, type PreloadableComponent } from "./lazyWithPreload";
 
 // Pages load on demand so the first screen ships only what it shows.
 const WorkflowsPage = lazyWithPreload(() => import("./pages/WorkflowsPage"));
@@ -14,21 +14,23 @@ const WorkflowEditorPage = lazyWithPreload(() => import("./editor/WorkflowEditor
 const ExecutionPage = lazyWithPreload(() => import("./pages/ExecutionPage"));
 const ApprovalsPage = lazyWithPreload(() => import("./pages/ApprovalsPage"));
 
-// Which page a path opens, most specific first (mirrors the routes below).
-const PAGE_FOR_PATH: [RegExp, { preload: () => Promise<void> }][] = [
-  [/^\/workflows\/(new|[^/]+\/edit)\/?$/, WorkflowEditorPage],
-  [/^\/workflows\/[^/]+\/executions\//, ExecutionPage],
-  [/^\/workflows\/[^/]+\/?$/, WorkflowDetailPage],
-  [/^\/approvals\/?$/, ApprovalsPage],
-  [/^\/(workflows\/?)?$/, WorkflowsPage],
+// The signed-in pages; "/" leads to the workflows. One table serves the routes and the preload.
+const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
+  { path: "/", Page: WorkflowsPage },
+  { path: "workflows", Page: WorkflowsPage },
+  { path: "workflows/new", Page: WorkflowEditorPage },
+  { path: "workflows/:workflowId/edit", Page: WorkflowEditorPage },
+  { path: "workflows/:workflowId", Page: WorkflowDetailPage },
+  { path: "workflows/:workflowId/executions/:executionId", Page: ExecutionPage },
+  { path: "approvals", Page: ApprovalsPage },
 ];
 
 /** Fetch the chunk of the page `path` opens, then, once idle, the other pages' chunks. */
 export function preloadPages(path: string): Promise<void> {
-  const first = PAGE_FOR_PATH.find(([pattern]) => pattern.test(path))?.[1];
-  const current = first ? first.preload() : Promise.resolve();
+  const match = matchRoutes(PAGES, path)?.[0]?.route;
+  const current = match ? match.Page.preload() : Promise.resolve();
   void current.then(() => {
-    setTimeout(() => PAGE_FOR_PATH.forEach(([, page]) => void page.preload()), 1500);
+    setTimeout(() => PAGES.forEach(({ Page }) => void Page.preload()), 1500);
   });
   return current;
 }
@@ -39,15 +41,9 @@ function SignedInRoutes() {
       <Routes>
         <Route element={<Layout />}>
           <Route index element={<Navigate to="/workflows" replace />} />
-          <Route path="workflows" element={<WorkflowsPage />} />
-          <Route path="workflows/new" element={<WorkflowEditorPage />} />
-          <Route path="workflows/:workflowId/edit" element={<WorkflowEditorPage />} />
-          <Route path="workflows/:workflowId" element={<WorkflowDetailPage />} />
-          <Route
-            path="workflows/:workflowId/executions/:executionId"
-            element={<ExecutionPage />}
-          />
-          <Route path="approvals" element={<ApprovalsPage />} />
+          {PAGES.filter(({ path }) => path !== "/").map(({ path, Page }) => (
+            <Route key={path} path={path} element={<Page />} />
+          ))}
           <Route path="*" element={<p role="alert">This page does not exist.</p>} />
         </Route>
       </Routes>
