@@ -41,3 +41,9 @@ export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
   return `${value.toFixed(value >= 99.95 || value === 0 ? 0 : 1)} %`;
 }
+
+/** `due_date` -> "Due date": underscores to spaces, first letter upper case. */
+export function sentenceCase(name: string): string {
+  const words = name.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -4,6 +4,7 @@
 // and, through "Custom value…", in enums and booleans too.
 import { useState } from "react";
 import type { FieldError } from "../api/client";
+import { sentenceCase } from "../format";
 import { ErrorsFor, errorsUnder } from "./errors";
 import { DraftInput, DraftTextarea, JsonTextarea } from "./inputs";
 import type { Json, JsonSchema } from "./types";
@@ -73,11 +74,6 @@ export function fieldKind(raw: JsonSchema, value: Json | undefined, name = ""): 
     return schema.properties && Object.keys(schema.properties).length > 0 ? "object" : "json";
   }
   return "json";
-}
-
-export function humanise(name: string): string {
-  const words = name.replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function show(value: Json | undefined): string {
@@ -162,7 +158,7 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
 function SchemaField({ name, schema: raw, value, required, onChange, id, loc, errors }: FieldProps) {
   const schema = unwrap(raw);
   const kind = fieldKind(raw, value, name);
-  const label = schema.title && schema.title.toLowerCase() !== name.replace(/_/g, " ") ? schema.title : humanise(name);
+  const label = schema.title && schema.title.toLowerCase() !== name.replace(/_/g, " ") ? schema.title : sentenceCase(name);
   const mine = errorsUnder(errors, loc);
   const invalid = mine.length > 0;
   const hint = [

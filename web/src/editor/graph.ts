@@ -3,6 +3,7 @@
 // `…/branches/<i>/actions`, `…/else` and `…/on_reject`. The definition stays the single source of
 // truth: `definitionToGraph` is a view of it and `graphToDefinition` rebuilds it identically.
 import type { Edge, Node } from "@xyflow/react";
+import { sentenceCase } from "../format";
 import type { Json, Lane, Step } from "./types";
 
 export const NODE_W = 240;
@@ -223,8 +224,7 @@ export interface GraphOptions {
 
 export function defaultLabel(step: Step): string {
   if (step.name) return step.name;
-  const type = String(step.type ?? "step");
-  return type.charAt(0).toUpperCase() + type.slice(1).replace(/_/g, " ");
+  return sentenceCase(String(step.type ?? "step"));
 }
 
 function listWidth(list: Step[], path: string): number {

@@ -1,5 +1,5 @@
 // Inputs that keep what is being typed while a parsed value goes up to the definition.
-import { useEffect, useState, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useEffect, useState, type ChangeEvent, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import type { Json } from "./types";
 
 function same(a: unknown, b: unknown): boolean {
@@ -16,46 +16,35 @@ function useDraft(value: Json | undefined, format: (v: Json | undefined) => stri
   return [text, setText] as const;
 }
 
-export function DraftInput({
-  value, format, parse, onChange, ...props
-}: {
+interface DraftProps {
   value: Json | undefined;
   format: (v: Json | undefined) => string;
   parse: (text: string) => Json | undefined;
   onChange: (v: Json | undefined) => void;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
+}
+
+/** The `value` and `onChange` of a draft text field: keep the text, send the parsed value up. */
+function useDraftField({ value, format, parse, onChange }: DraftProps) {
   const [text, setText] = useDraft(value, format, parse);
-  return (
-    <input
-      {...props}
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(parse(e.target.value));
-      }}
-    />
-  );
+  return {
+    value: text,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      setText(e.target.value);
+      onChange(parse(e.target.value));
+    },
+  };
+}
+
+export function DraftInput({
+  value, format, parse, onChange, ...props
+}: DraftProps & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
+  return <input {...props} {...useDraftField({ value, format, parse, onChange })} />;
 }
 
 export function DraftTextarea({
   value, format, parse, onChange, ...props
-}: {
-  value: Json | undefined;
-  format: (v: Json | undefined) => string;
-  parse: (text: string) => Json | undefined;
-  onChange: (v: Json | undefined) => void;
-} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange">) {
-  const [text, setText] = useDraft(value, format, parse);
-  return (
-    <textarea
-      {...props}
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(parse(e.target.value));
-      }}
-    />
-  );
+}: DraftProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange">) {
+  return <textarea {...props} {...useDraftField({ value, format, parse, onChange })} />;
 }
 
 /** A JSON textarea: valid JSON goes up, invalid JSON shows an error and changes nothing. */

@@ -6,9 +6,10 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, StatusBadge } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
-import { ACTIVE, ExecutionControls } from "./execution/ExecutionControls";
+import { ExecutionControls } from "./execution/ExecutionControls";
 import { StepTimeline, initiallyExpanded, useExpanded, type ApprovalInfo } from "./execution/StepTimeline";
 import { buildStepTree, flatten } from "./execution/tree";
+import { IN_FLIGHT } from "./workflows/labels";
 import "./execution/execution.css";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
@@ -32,10 +33,10 @@ export default function ExecutionPage() {
         }),
       ),
     refetchInterval: (query) =>
-      query.state.data && ACTIVE.includes(query.state.data.status) ? POLL_MS : false,
+      query.state.data && IN_FLIGHT.has(query.state.data.status) ? POLL_MS : false,
     staleTime: 0,
   });
-  const running = !!execution.data && ACTIVE.includes(execution.data.status);
+  const running = !!execution.data && IN_FLIGHT.has(execution.data.status);
 
   const workflow = useQuery({
     queryKey: ["workflow", workflowId],
@@ -55,7 +56,7 @@ export default function ExecutionPage() {
     refetchInterval: running ? POLL_MS * 3 : false,
   });
   useEffect(() => {
-    if (status && !ACTIVE.includes(status)) void approvalsList.refetch();
+    if (status && !IN_FLIGHT.has(status)) void approvalsList.refetch();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status]);
   const approvalItems = approvalsList.data?.items ?? [];

@@ -5,7 +5,7 @@ import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { ErrorMessage, StatusBadge } from "../../components/common";
-import { formatDateTime, formatRelative } from "../../format";
+import { formatDateTime, formatRelative, sentenceCase } from "../../format";
 import { modeLabel } from "../execution/ApprovalInline";
 import type { Decision } from "./DecisionDialog";
 
@@ -26,7 +26,6 @@ function formatValue(key: string, value: unknown): string {
   return String(value);
 }
 
-const label = (key: string) => key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
 function RecordFields({ record }: { record: Record<string, unknown> }) {
   const keys = Object.keys(record).filter((k) => !HIDDEN_FIELDS.has(k));
@@ -37,7 +36,7 @@ function RecordFields({ record }: { record: Record<string, unknown> }) {
       <dl className="kv record-kv">
         {main.map((k) => (
           <div key={k} className="kv-pair">
-            <dt>{label(k)}</dt>
+            <dt>{sentenceCase(k)}</dt>
             <dd>{formatValue(k, record[k])}</dd>
           </div>
         ))}
@@ -48,7 +47,7 @@ function RecordFields({ record }: { record: Record<string, unknown> }) {
           <dl className="kv">
             {rest.map((k) => (
               <div key={k} className="kv-pair">
-                <dt>{label(k)}</dt>
+                <dt>{sentenceCase(k)}</dt>
                 <dd>{formatValue(k, record[k])}</dd>
               </div>
             ))}
@@ -139,7 +138,7 @@ export function ApprovalCard({
           {context.entity_type && (
             <section className="approval-record" aria-label="Record">
               <h3>
-                {label(context.entity_type)} #{context.entity_id}
+                {sentenceCase(context.entity_type)} #{context.entity_id}
               </h3>
               {context.record && <RecordFields record={context.record} />}
             </section>

@@ -4,10 +4,10 @@ import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ConfirmDialog, ErrorMessage } from "../../components/common";
+import { IN_FLIGHT } from "../workflows/labels";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
 
-export const ACTIVE = ["pending", "running", "waiting"];
 
 export function ExecutionControls({ execution }: { execution: Execution }) {
   const queryClient = useQueryClient();
@@ -38,7 +38,7 @@ export function ExecutionControls({ execution }: { execution: Execution }) {
   });
   const busy = cancel.isPending || retry.isPending || rerun.isPending;
   const error = cancel.error ?? retry.error ?? rerun.error;
-  const active = ACTIVE.includes(execution.status);
+  const active = IN_FLIGHT.has(execution.status);
 
   return (
     <div className="exec-controls">

@@ -2,17 +2,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
-import { formatDateTime, formatPercent, formatRelative } from "../../format";
+import { formatDateTime, formatDuration, formatPercent, formatRelative } from "../../format";
 
 import StatsCharts from "./StatsCharts";
 
 export const RANGES = [7, 30, 90];
 
+/** A duration in seconds from the API, formatted as everywhere else in the app. */
 function seconds(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "—";
-  if (value < 1) return `${Math.round(value * 1000)} ms`;
-  if (value < 60) return `${value.toFixed(1)} s`;
-  return `${(value / 60).toFixed(1)} min`;
+  return formatDuration(value === null || value === undefined ? value : value * 1000);
 }
 
 export function StatsTab({

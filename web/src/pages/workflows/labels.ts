@@ -14,7 +14,7 @@ export const EXECUTION_STATUSES: Schemas["ExecutionStatus"][] = [
   "pending", "running", "waiting", "success", "failed", "skipped", "rejected", "cancelled",
 ];
 
-/** Runs in these states may still change: the executions tab polls while one is shown. */
+/** Runs in these states may still change: pages showing one poll it, and it can be cancelled. */
 export const IN_FLIGHT = new Set(["pending", "running", "waiting"]);
 
 export const TRIGGER_TYPES: Schemas["TriggerType"][] = [
