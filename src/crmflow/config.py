@@ -96,6 +96,53 @@ class Settings(BaseSettings):
         "0 3 * * 0", validation_alias=AliasChoices("CRMFLOW_SCHEDULE_CLEANUP")
     )
 
+    # --- Security limits (docs/security.md says what each covers) ---
+    # Largest request body any route accepts (413 beyond it, before the body is read whole).
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, validation_alias=AliasChoices("CRMFLOW_MAX_BODY_BYTES")
+    )
+    # Deepest nesting of objects/lists accepted in any stored JSON field (422 beyond it).
+    max_json_depth: int = Field(
+        32, ge=4, le=200, validation_alias=AliasChoices("CRMFLOW_MAX_JSON_DEPTH")
+    )
+    # Steps per workflow definition (all levels) and the definition's size as JSON.
+    max_steps_per_definition: int = Field(
+        200, ge=1, validation_alias=AliasChoices("CRMFLOW_MAX_STEPS")
+    )
+    max_definition_bytes: int = Field(
+        256_000, ge=1024, validation_alias=AliasChoices("CRMFLOW_MAX_DEFINITION_BYTES")
+    )
+    # Encrypts the per-company secrets store (any string; a long random one). Unset: secrets
+    # cannot be written and `{{ secrets.NAME }}` fails its step with a message saying so.
+    secret_key: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_SECRET_KEY"))
+    # Origins (scheme://host[:port], comma-separated) allowed for CORS and WebSockets besides
+    # CRMFLOW_PUBLIC_URL's own origin. Empty: CORS off, WebSockets only from the public URL.
+    allowed_origins: str = Field("", validation_alias=AliasChoices("CRMFLOW_ALLOWED_ORIGINS"))
+    # When set, GET /metrics needs `Authorization: Bearer <this token>`.
+    metrics_token: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_METRICS_TOKEN"))
+    # Sign-in throttling: failures allowed per account and per client address in the window.
+    login_max_failures_per_account: int = Field(
+        5, ge=1, validation_alias=AliasChoices("CRMFLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT")
+    )
+    login_max_failures_per_address: int = Field(
+        20, ge=1, validation_alias=AliasChoices("CRMFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS")
+    )
+    login_failure_window_seconds: int = Field(
+        900, ge=1, validation_alias=AliasChoices("CRMFLOW_LOGIN_FAILURE_WINDOW")
+    )
+    # Tokens issued by sign-in expire after this many hours (0: never).
+    login_token_ttl_hours: int = Field(
+        720, ge=0, validation_alias=AliasChoices("CRMFLOW_LOGIN_TOKEN_TTL_HOURS")
+    )
+    # Synchronous waits (`POST /workflows/{id}/execute?wait=`) in flight per company; 429 beyond.
+    max_sync_waits_per_company: int = Field(
+        4, ge=1, validation_alias=AliasChoices("CRMFLOW_MAX_SYNC_WAITS")
+    )
+    # Inbound hook deliveries per workflow per minute (a workflow's own setting wins).
+    hook_rate_limit: int = Field(
+        600, ge=1, le=1_000_000, validation_alias=AliasChoices("CRMFLOW_HOOK_RATE_LIMIT")
+    )
+
     @field_validator("schedule_inactivity", "schedule_daily", "schedule_weekly", "schedule_cleanup")
     @classmethod
     def _crontab(cls, value: str) -> str:
@@ -105,6 +152,16 @@ class Settings(BaseSettings):
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '0 2 * * *')")
         return value
+
+    @property
+    def origins(self) -> list[str]:
+        """Origins trusted for CORS and WebSockets: the public URL's plus CRMFLOW_ALLOWED_ORIGINS."""
+        from urllib.parse import urlsplit
+
+        public = urlsplit(self.public_url)
+        trusted = [f"{public.scheme}://{public.netloc}"] if public.scheme and public.netloc else []
+        extra = [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+        return list(dict.fromkeys([*trusted, *extra]))
 
     @property
     def smtp_configured(self) -> bool:
