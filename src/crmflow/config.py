@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from croniter import croniter
 from pydantic import AliasChoices, Field, field_validator
@@ -155,9 +156,7 @@ class Settings(BaseSettings):
 
     @property
     def origins(self) -> list[str]:
-        """Origins trusted for CORS and WebSockets: the public URL's plus CRMFLOW_ALLOWED_ORIGINS."""
-        from urllib.parse import urlsplit
-
+        """Origins trusted for CORS and WebSockets: the public URL's and CRMFLOW_ALLOWED_ORIGINS."""
         public = urlsplit(self.public_url)
         trusted = [f"{public.scheme}://{public.netloc}"] if public.scheme and public.netloc else []
         extra = [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
