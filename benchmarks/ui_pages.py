@@ -204,7 +204,8 @@ def add_executions(
         "INSERT INTO workflow_executions (id, workflow_id, version_id, version, status,"
         " trigger_type, trigger_data, causation_depth, actions_executed, attempt, started_at,"
         " completed_at, duration_ms, created_at, updated_at, company_id, worker_losses,"
-        " error_message) VALUES (?1,?2,?3,?4,?5,'manual','{}',0,?11,1,?6,?7,?8,?6,?7,?9,0,?10)",
+        " error_message, run_key) VALUES (?1,?2,?3,?4,?5,'manual','{}',0,?11,1,?6,?7,?8,?6,?7,?9,0,"
+        "?10,'r' || lower(hex(randomblob(8))))",
         rows,
     )
     conn.executemany(

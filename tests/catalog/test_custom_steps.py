@@ -17,7 +17,7 @@ from crmflow.engine.batch import RunOptions
 from crmflow.engine.runner import run_batch
 from crmflow.outbound.delivery import deliver_webhooks
 from tests.conftest import Tenant
-from tests.engine.flow_support import dispatch, start_workflow, steps
+from tests.engine.flow_support import dispatch, execution, start_workflow, steps
 from tests.outbound.test_webhook_action import Receiver
 
 URL = "/api/v1/workflow/action-catalog"
@@ -113,7 +113,8 @@ def test_a_custom_step_posts_its_config_to_the_fixed_url(
     [request] = receiver.requests
     assert request["path"] == "/orders" and request["headers"]["X-Source"] == "crmflow"
     assert json.loads(request["body"]) == {"amount": 1200.0, "ref": "x"}
-    assert request["headers"]["Idempotency-Key"] == f"{execution_id}:actions/0"
+    run_key = execution(writer_session, execution_id).run_key
+    assert request["headers"]["Idempotency-Key"] == f"{run_key}:actions/0"
     assert run_batch(writer_session, [execution_id], RunOptions()).outcome == {
         execution_id: "success"
     }

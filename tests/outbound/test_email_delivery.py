@@ -112,7 +112,7 @@ def test_delivered_once_with_a_message_id_from_the_step_key(
         assert deliver_emails(factory, settings) == 0  # nothing due any more
         [message] = handler.received
         email = _email(session)
-        expected = smtp.message_id(f"{execution_id}:actions/0", "crm@acme.test")
+        expected = smtp.message_id(f"{waiting.run_key}:actions/0", "crm@acme.test")
         assert email.status == "sent" and email.message_id == expected
         assert message["Message-ID"] == expected
         assert message["To"] == "editor@acme.test" and message["From"] == "crm@acme.test"

@@ -144,7 +144,7 @@ def test_signed_idempotent_call_whose_response_feeds_later_steps(
     assert request["method"] == "POST" and request["path"] == "/hooks/deals"
     assert json.loads(request["body"]) == {"name": "Initech", "amount": 12}
     headers = {k.lower(): v for k, v in request["headers"].items()}
-    assert headers["idempotency-key"] == f"{execution_id}:actions/0"
+    assert headers["idempotency-key"] == f"{execution(session, execution_id).run_key}:actions/0"
     assert headers["content-type"] == "application/json"
     assert headers["x-source"].startswith("crm ")
     session.rollback()
@@ -185,7 +185,8 @@ def test_5xx_and_429_are_retried_honouring_retry_after(
     assert _deliver(db_url) == 1
     assert len(receiver.requests) == 3
     keys = {r["headers"]["Idempotency-Key"] for r in receiver.requests}
-    assert keys == {f"{execution_id}:actions/0"}  # every try carries the same key
+    # Every try carries the same key.
+    assert keys == {f"{execution(session, execution_id).run_key}:actions/0"}
     assert _resume(writer_session, execution_id) == "success"
     assert steps(session, execution_id)["actions/0"].output["attempts"] == 3
 

@@ -205,7 +205,7 @@ def _add_approvers(
                 "title": f"Approval needed: {title}"[:300],
                 "message": message,
                 "link": f"/approvals/{request_id}",
-                "source_step_key": f"{run.id}:{ctx.step_path}:r{round_}:{user_id}",
+                "source_step_key": f"{run.step_key(ctx.step_path)}:r{round_}:{user_id}",
                 "created_at": run.now,
                 "updated_at": run.now,
                 "read_at": None,
@@ -218,7 +218,7 @@ def _add_approvers(
             env.conn,
             EMAILS,
             key_column="idempotency_key",
-            key=f"{run.id}:{ctx.step_path}:r{round_}",
+            key=f"{run.step_key(ctx.step_path)}:r{round_}",
             values={
                 "company_id": run.row["company_id"],
                 "to": emails,

@@ -49,3 +49,19 @@ class ApiToken(IdMixin, TimestampMixin, CompanyScoped, Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # None: never expires (API tokens by default); sign-in tokens get CRMFLOW_LOGIN_TOKEN_TTL_HOURS.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginFailure(IdMixin, Base):
+    """A failed sign-in: counted per account and per client address to throttle guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email", "email", "failed_at"),
+        Index("ix_login_failures_address", "address", "failed_at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

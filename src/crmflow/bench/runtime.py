@@ -326,8 +326,8 @@ def measure_floor(directory: Path, executions: int) -> dict[str, float]:
             "INSERT INTO workflow_executions (company_id, workflow_id, version_id, version, status,"
             " trigger_type, trigger_entity_type, trigger_entity_id, trigger_data, decision,"
             " causation_depth, actions_executed, attempt, started_at, completed_at, duration_ms,"
-            " created_at, updated_at) VALUES (?,?,?,1,'success','organisation_created',"
-            "'organisation',?,'{}','{}',0,3,1,?,?,1.0,?,?)",
+            " created_at, updated_at, run_key) VALUES (?,?,?,1,'success','organisation_created',"
+            "'organisation',?,'{}','{}',0,3,1,?,?,1.0,?,?,'r' || lower(hex(randomblob(8))))",
             (bench.company_id, bench.workflow_id, version, org_id, ts, ts, ts, ts),
         )
         exec_id = cur.lastrowid

@@ -64,8 +64,8 @@ def measure_stats(directory: Path, rows: int) -> dict[str, float]:
         conn.executemany(
             "INSERT INTO workflow_executions (company_id, workflow_id, version_id, version,"
             " status, trigger_type, trigger_data, causation_depth, actions_executed, attempt,"
-            " started_at, completed_at, duration_ms, created_at, updated_at)"
-            " VALUES (?,?,?,1,?,'manual','{}',0,3,1,?,?,?,?,?)",
+            " started_at, completed_at, duration_ms, created_at, updated_at, run_key)"
+            " VALUES (?,?,?,1,?,'manual','{}',0,3,1,?,?,?,?,?,'r' || lower(hex(randomblob(8))))",
             batch,
         )
     conn.executemany(

@@ -6,7 +6,17 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    event,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -88,9 +98,18 @@ class Base(DeclarativeBase):
 
 
 class IdMixin:
-    """Integer surrogate primary key."""
+    """Integer surrogate key, never reused (AUTOINCREMENT on SQLite, sequences elsewhere)."""
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+
+
+@event.listens_for(Base, "instrument_class", propagate=True)
+def _never_reuse_sqlite_ids(mapper: Any, _cls: type) -> None:
+    # Without AUTOINCREMENT SQLite hands out max(id) + 1, so a deleted row's id comes back and
+    # anything keyed by it (a compiled definition, an idempotency key) could be confused.
+    table = mapper.local_table
+    if isinstance(table, Table) and "id" in table.c and table.c.id.primary_key:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 class TimestampMixin:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from crmflow.db.session import get_engine
 
@@ -27,6 +27,31 @@ def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (idempotent)."""
     engine: Engine = get_engine(url)
     cfg = alembic_config(url)
-    with _lock, engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    with _lock, engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    # SQLite rebuilds a table to change it (batch mode): dropping the old copy with foreign keys
+    # on would cascade-delete its children. The pragma only works outside a transaction, so it
+    # goes straight to the DB-API connection (SQLAlchemy would begin one first).
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    dbapi.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows breaking foreign keys: {broken[:5]}")

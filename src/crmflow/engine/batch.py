@@ -16,11 +16,12 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, sele
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.executions.stats import add_finished, write_stat_buckets
-from crmflow.workflows.models import Workflow
+from crmflow.workflows.models import Workflow, WorkflowVersion
 
 EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
 WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
+VERSIONS: Table = WorkflowVersion.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -38,6 +39,8 @@ class RunOptions:
     public_url: str = "http://localhost:8000"
     # Without an SMTP server an email step ends with the email queued, and says so.
     smtp_configured: bool = False
+    # CRMFLOW_SECRET_KEY: decrypts `{{ secrets.NAME }}` (None: such steps fail, saying so).
+    secret_key: str | None = None
 
 
 @dataclass
@@ -156,6 +159,15 @@ class BatchWrites:
             self.woken = wake_queued(conn, self.wakes, utcnow())
 
 
+# The claimed run's definition checksum: the compiled-definition cache is keyed by it.
+_VERSION_CHECKSUM = (
+    select(VERSIONS.c.checksum)
+    .where(VERSIONS.c.id == EXECUTIONS.c.version_id)
+    .scalar_subquery()
+    .label("version_checksum")
+)
+
+
 def _claim_statement(dialect: str) -> Any:
     ex = EXECUTIONS.c
     now: Any = bindparam("now")
@@ -192,7 +204,7 @@ def _claim_statement(dialect: str) -> Any:
             started_at=func.coalesce(ex.started_at, now),
             updated_at=now,
         )
-        .returning(*EXECUTIONS.c)
+        .returning(*EXECUTIONS.c, _VERSION_CHECKSUM)
     )
 
 

@@ -89,12 +89,12 @@ def run_batch(
             claimed, remaining = [int(r["id"]) for r in rows], []
             session.commit()
             conn = session.connection()
-            loader = ContextLoader(conn)
+            loader = ContextLoader(conn, options.secret_key)
             for row in fence_claims(conn, rows, options):
                 _run_one(session, conn, loader, row, options, batch)
         else:
             conn = session.connection()
-            loader = ContextLoader(conn)
+            loader = ContextLoader(conn, options.secret_key)
             while remaining:
                 chunk, remaining = remaining[:CLAIM_CHUNK], remaining[CLAIM_CHUNK:]
                 for row in claim_batch(conn, chunk, options):
@@ -146,7 +146,7 @@ def _run_one(
         return
     compiled: CompiledWorkflow | None = None
     try:
-        compiled = compiled_version(session, int(row["version_id"]))
+        compiled = compiled_version(session, int(row["version_id"]), row["version_checksum"])
         status, decision, error = _walk(StepEnv(session, loader, options), compiled, run, batch)
     except DBAPIError:
         raise

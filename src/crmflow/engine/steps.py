@@ -65,6 +65,10 @@ class Run:
     def id(self) -> int:
         return int(self.row["id"])
 
+    def step_key(self, path: str) -> str:
+        """Return the idempotency key of a step: the run's random key, never its reusable id."""
+        return f"{self.row['run_key']}:{path}"
+
     def block(self, kind: str, resume_at: datetime | None) -> None:
         """Stop the current path until `resume_at` (None: until someone wakes the run)."""
         self.blocked = True
@@ -109,7 +113,7 @@ class StepEnv:
             execution_id=run.id,
             workflow_id=row["workflow_id"],
             step_path=compiled.path,
-            idempotency_key=f"{run.id}:{compiled.path}",
+            idempotency_key=run.step_key(compiled.path),
             data=run.data,
             trigger_entity_type=row["trigger_entity_type"],
             trigger_entity_id=row["trigger_entity_id"],
@@ -139,7 +143,7 @@ def record(run: Run, compiled: CompiledStep, status: str, **values: Any) -> None
             "status": status,
             "attempt": len(attempts) if attempts else 1,
             "attempts": attempts,
-            "idempotency_key": f"{run.id}:{compiled.path}",
+            "idempotency_key": run.step_key(compiled.path),
             "input": values.get("input"),
             "output": values.get("output"),
             "error": values.get("error"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, UTCDateTime, utcnow
@@ -33,3 +33,16 @@ class Event(IdMixin, CompanyScoped, Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class HookSignature(IdMixin, Base):
+    """A signed inbound delivery already accepted: the same signature again is a replay."""
+
+    __tablename__ = "hook_signatures"
+    __table_args__ = (UniqueConstraint("workflow_id", "signature_digest"),)
+
+    workflow_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflows.id", ondelete="CASCADE"))
+    # SHA-256 of the signature header: fixed size whatever the sender sent.
+    signature_digest: Mapped[str] = mapped_column(String(64))
+    # Rows older than the signature tolerance can go: their timestamp is refused anyway.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,11 @@ from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, UTCDateTime, utcnow
+
+
+def new_run_key() -> str:
+    """Return a fresh random run key (16 hex digits, prefixed so it never looks like an id)."""
+    return "r" + secrets.token_hex(8)
 
 
 class WorkflowExecution(IdMixin, CompanyScoped, Base):
@@ -31,6 +37,9 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
     workflow_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflows.id", ondelete="CASCADE"))
     version_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflow_versions.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Random, never reused: external idempotency keys (email Message-ID, webhook
+    # Idempotency-Key, created records) derive from it, never from the id alone.
+    run_key: Mapped[str] = mapped_column(String(32), default=new_run_key)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     trigger_type: Mapped[str] = mapped_column(String(60))
     trigger_entity_type: Mapped[str | None] = mapped_column(String(50), nullable=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,16 @@ from crmflow.db.base import (
     TimestampMixin,
     UTCDateTime,
 )
+
+
+def definition_checksum(definition: dict[str, Any]) -> str:
+    """Return the SHA-256 hex digest of a definition's canonical JSON."""
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _checksum_of_inserted_definition(context: Any) -> str:
+    return definition_checksum(context.get_current_parameters()["definition"])
 
 
 class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
@@ -51,6 +63,8 @@ class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
     # webhook_received: POST /api/v1/hooks/{hook_token}; a secret makes signatures required.
     hook_token: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     hook_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Deliveries per minute this workflow's inbound URL accepts (None: CRMFLOW_HOOK_RATE_LIMIT).
+    hook_rate_limit: Mapped[int | None] = mapped_column(nullable=True)
     # Scheduler bookkeeping: fire times up to this instant have been considered.
     schedule_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -66,6 +80,9 @@ class WorkflowVersion(IdMixin, CompanyScoped, Base):
     )
     version: Mapped[int] = mapped_column()
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # SHA-256 of the definition: compiled definitions are cached under (id, checksum), so a
+    # row that ever took a deleted version's id can never run that version's steps.
+    checksum: Mapped[str] = mapped_column(String(64), default=_checksum_of_inserted_definition)
     created_by: Mapped[int | None] = mapped_column(BigId, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     change_note: Mapped[str] = mapped_column(String(500), default="")

@@ -11,6 +11,7 @@ from crmflow.auth.service import Principal
 from crmflow.common.errors import Invalid, NotFound
 from crmflow.crm.queries import apply_sort
 from crmflow.db.base import utcnow
+from crmflow.engine.compiled_cache import evict_compiled
 from crmflow.engine.context import MODELS
 from crmflow.engine.errors import DefinitionError
 from crmflow.events.hooks import sync_hook_token
@@ -175,8 +176,14 @@ def set_status(
 def delete_workflow(session: Session, *, principal: Principal, workflow_id: int) -> None:
     """Delete a workflow with its versions and executions."""
     workflow = get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    version_ids = list(
+        session.scalars(
+            select(WorkflowVersion.id).where(WorkflowVersion.workflow_id == workflow.id)
+        )
+    )
     session.delete(workflow)
     session.commit()
+    evict_compiled(version_ids)
 
 
 def duplicate_workflow(
