@@ -16,6 +16,7 @@ from sqlalchemy import text
 from crmflow import __version__
 from crmflow.auth.service import bootstrap_admin
 from crmflow.common.errors import install_error_handlers
+from crmflow.common.request_limits import RequestLimits
 from crmflow.config import Settings, get_settings
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_session_factory, session_scope
@@ -110,6 +111,10 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.state.session_factory = get_session_factory(settings.database_url)
     app.state.read_session_factory = get_session_factory(settings.database_url, writer=False)
     install_error_handlers(app)
+    # Body size and JSON nesting are checked before any route reads the body.
+    app.add_middleware(
+        RequestLimits, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+    )
     for router in _routers():
         app.include_router(router, prefix="/api/v1")
 

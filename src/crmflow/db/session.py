@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from crmflow.db.json_limits import load_stored_json
+
 _engines: dict[tuple[str, bool], Engine] = {}
 _factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
 
@@ -163,6 +165,7 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
             poolclass=NullPool if memory else None,
+            json_deserializer=load_stored_json,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if writer:
@@ -183,7 +186,12 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
     if parsed.drivername.startswith("postgres") and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
     return create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        json_deserializer=load_stored_json,
     )
 
 

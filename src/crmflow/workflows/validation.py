@@ -24,6 +24,7 @@ from crmflow.engine.definition import (
 )
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import check_template_syntax
+from crmflow.workflows.definition_limits import check_definition_limits
 from crmflow.workflows.triggers import entity_type_for, normalise_trigger_config
 
 DEFINITION_KEYS = (
@@ -52,6 +53,7 @@ class Directory(Protocol):
 
 def validate_definition(raw: dict[str, Any], directory: Directory | None = None) -> dict[str, Any]:
     """Parse, normalise and compile a definition; return its canonical JSON form."""
+    check_definition_limits(raw)
     trigger_type = str(raw["trigger_type"])
     trigger_config = normalise_trigger_config(trigger_type, raw.get("trigger_config"))
     conditions = normalise_conditions(raw.get("conditions"), "conditions")
