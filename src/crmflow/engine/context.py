@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, bindparam, select
 
 from crmflow.auth.models import User
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Task
+from crmflow.vault.service import SecretsView
 
 MODELS: dict[str, type[Any]] = {
     "organisation": Organisation,
@@ -76,8 +77,9 @@ def _sqlite_row(conn: Connection, kind: str, entity_id: int) -> dict[str, Any] |
 class ContextLoader:
     """Loads records and users for runs on one connection, caching users per batch."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, secret_key: str | None = None) -> None:
         self.conn = conn
+        self.secret_key = secret_key
         self._users: dict[int, dict[str, Any]] = {}
 
     def user(self, user_id: int | None, *, with_manager: bool = True) -> dict[str, Any]:
@@ -142,6 +144,8 @@ class ContextLoader:
                 "query": trigger_data.get("query") or {},
             },
             "steps": {},
+            # `{{ secrets.NAME }}`: decrypts nothing (and queries nothing) until a step reads it.
+            "secrets": SecretsView(self.conn, company_id, self.secret_key),
         }
         record = self.entity(company_id, entity_type, entity_id)
         if record is None or entity_type is None:

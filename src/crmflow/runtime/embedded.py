@@ -56,6 +56,7 @@ class EmbeddedRuntime:
             max_worker_losses=settings.max_worker_losses,
             public_url=settings.public_url,
             smtp_configured=settings.smtp_configured,
+            secret_key=settings.secret_key,
         )
         self.queue: queue.Queue[int | None] = queue.Queue()  # ids, DISPATCH or None (stop)
         self._queued: set[int] = set()

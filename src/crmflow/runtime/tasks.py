@@ -59,6 +59,7 @@ def _options() -> RunOptions:
         max_worker_losses=settings.max_worker_losses,
         public_url=settings.public_url,
         smtp_configured=settings.smtp_configured,
+        secret_key=settings.secret_key,
     )
 
 

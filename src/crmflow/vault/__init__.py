@@ -1,0 +1,1 @@
+"""Per-company secrets store: encrypted values, written by admins, read only by running steps."""
