@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from crmflow.config import Settings
 from crmflow.config import get_settings as load_settings
+from crmflow.db.base import utcnow
 from crmflow.db.session import dispose_all, mask_url, session_scope
 
 app = typer.Typer(help="crmflow: workflow automation for a CRM.", no_args_is_help=True)
@@ -228,6 +230,10 @@ def users_token(
         str | None, typer.Option(help="company (when the email is in several)")
     ] = None,
     name: Annotated[str, typer.Option(help="label for the token")] = "cli",
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(min=1, max=3650, help="the token stops working after this many days"),
+    ] = None,
 ) -> None:
     """Issue a new API token for an existing user and print it."""
     from crmflow.auth.models import Company, User
@@ -247,7 +253,8 @@ def users_token(
         if len(users) > 1:
             _fail(f"{email} exists in several companies: pass --company")
             return
-        plain = issue_token(session, user=users[0], name=name)
+        expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+        plain = issue_token(session, user=users[0], name=name, expires_at=expires)
     print(plain)
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError
 
-from crmflow.auth.service import Principal, principal_for_token
+from crmflow.auth.service import Principal, principal_for_token, touch_token
 from crmflow.common.deps import DbSession
+
+log = logging.getLogger("crmflow.auth")
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer <token>`")
 
 
 def current_principal(
+    request: Request,
     session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """Resolve the Bearer token or answer 401."""
+    """Resolve the Bearer token (revoked or expired: 401) and note when it was last used."""
     if credentials is None or not credentials.credentials:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -28,10 +33,25 @@ def current_principal(
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "invalid or revoked token",
+            "invalid, expired or revoked token",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if request.method in ("GET", "HEAD"):
+        _note_use(request, principal)
+    else:
+        touch_token(session, principal)  # a writer session: commits with the request's work
     return principal
+
+
+def _note_use(request: Request, principal: Principal) -> None:
+    # A separate writer session: GET requests read through a read-only one.
+    with request.app.state.session_factory() as writer:
+        try:
+            if touch_token(writer, principal):
+                writer.commit()
+        except DBAPIError as exc:  # last_used_at is a hint: never fail the request for it
+            writer.rollback()
+            log.warning("could not record a token's last use: %s", exc)
 
 
 def writer_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from crmflow.auth import users as user_admin
 from crmflow.auth.deps import Admin, CurrentUser
@@ -19,7 +19,8 @@ from crmflow.auth.schemas import (
     UserOut,
     UserUpdate,
 )
-from crmflow.auth.service import create_user, login, revoke_token
+from crmflow.auth.service import create_user, revoke_token, sign_in
+from crmflow.auth.throttle import SignInThrottled, ThrottlePolicy
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import Role
 from crmflow.common.errors import NotFound
@@ -30,18 +31,48 @@ auth = APIRouter(prefix="/auth", tags=["auth"])
 users = APIRouter(prefix="/users", tags=["users"])
 
 
-@auth.post("/login", response_model=LoginOut, summary="Sign in with email and password")
-def sign_in(body: LoginIn, session: DbSession) -> dict[str, Any]:
-    """Exchange email and password for a Bearer token (the only route without auth)."""
+@auth.post(
+    "/login",
+    response_model=LoginOut,
+    summary="Sign in with email and password",
+    responses={
+        401: {"description": "unknown email or wrong password"},
+        429: {"description": "too many failed sign-ins for the account or the address"},
+    },
+)
+def sign_in_route(body: LoginIn, session: DbSession, request: Request) -> dict[str, Any]:
+    """Exchange email and password for an expiring Bearer token (the only route without auth).
+
+    Failed attempts are limited per account and per client address (429 with Retry-After).
+    """
+    settings = request.app.state.settings
+    policy = ThrottlePolicy(
+        per_account=settings.login_max_failures_per_account,
+        per_address=settings.login_max_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
     try:
-        user, token = login(session, email=body.email, password=body.password)
+        user, token = sign_in(
+            session,
+            email=body.email,
+            password=body.password,
+            address=request.client.host if request.client else "unknown",
+            policy=policy,
+            token_ttl_hours=settings.login_token_ttl_hours,
+        )
+    except SignInThrottled as exc:
+        session.commit()  # the expired failures it pruned
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            exc.reason,
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
     except NotFound:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "unknown email or wrong password",
             headers={"WWW-Authenticate": "Bearer"},
         ) from None
-    session.commit()
     return {"access_token": token, "token_type": "bearer", "user": UserOut.model_validate(user)}
 
 
@@ -53,7 +84,9 @@ def sign_in(body: LoginIn, session: DbSession) -> dict[str, Any]:
 )
 def create_token(body: TokenCreate, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
     """Create a token with your own rights; the plain token is returned only this once."""
-    row, plain = user_admin.create_token(session, principal=principal, name=body.name)
+    row, plain = user_admin.create_token(
+        session, principal=principal, name=body.name, expires_in_days=body.expires_in_days
+    )
     session.commit()
     return {**TokenOut.model_validate(row).model_dump(), "token": plain}
 

@@ -75,6 +75,9 @@ class UserUpdate(InputModel):
 
 class TokenCreate(InputModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="the token stops working after this many days"
+    )
 
 
 class TokenOut(BaseModel):
@@ -86,8 +89,9 @@ class TokenOut(BaseModel):
     user_id: int
     name: str
     created_at: datetime
-    last_used_at: datetime | None
+    last_used_at: datetime | None = Field(description="to the minute; None: never used")
     revoked_at: datetime | None
+    expires_at: datetime | None = Field(description="None: never expires")
 
 
 class TokenCreated(TokenOut):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import ApiToken, Company, User
+from crmflow.auth.throttle import ThrottlePolicy, forgive, log_failure, reserve_attempt
 from crmflow.common.enums import Role
 from crmflow.common.errors import Conflict, Invalid, NotFound
 from crmflow.db.base import utcnow
@@ -41,12 +46,14 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user, their company and role."""
+    """Who is calling: the user, their company and role (and the token used, if any)."""
 
     user_id: int
     company_id: int
     role: str
     email: str
+    token_id: int | None = None
+    token_last_used: datetime | None = None
 
     @property
     def can_write(self) -> bool:
@@ -59,20 +66,64 @@ class Principal:
         return self.role == Role.ADMIN
 
 
+def valid_token_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Return those token hashes that are neither revoked nor expired, of active users."""
+    wanted = list(set(hashes))
+    if not wanted:
+        return set()
+    rows = session.scalars(
+        select(ApiToken.token_hash)
+        .join(User, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash.in_(wanted), _usable(utcnow()), User.is_active.is_(True))
+    )
+    return set(rows)
+
+
+def _usable(now: datetime) -> Any:
+    return and_(
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+    )
+
+
 def principal_for_token(session: Session, token: str) -> Principal | None:
-    """Resolve a Bearer token to its active user, or None."""
+    """Resolve a Bearer token to its active user, or None (revoked, expired, unknown)."""
     row = session.execute(
-        select(User.id, User.company_id, User.role, User.email)
+        select(User.id, User.company_id, User.role, User.email, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == hash_token(token),
-            ApiToken.revoked_at.is_(None),
+            _usable(utcnow()),
             User.is_active.is_(True),
         )
     ).first()
     if row is None:
         return None
-    return Principal(user_id=row[0], company_id=row[1], role=row[2], email=row[3])
+    return Principal(
+        user_id=row[0],
+        company_id=row[1],
+        role=row[2],
+        email=row[3],
+        token_id=row[4],
+        token_last_used=row[5],
+    )
+
+
+# last_used_at is written at most this often per token: a write per request would queue every
+# GET behind SQLite's single writer.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def touch_token(session: Session, principal: Principal) -> bool:
+    """Record that the principal's token was used now, unless it was less than a minute ago."""
+    now = utcnow()
+    last = principal.token_last_used
+    if principal.token_id is None or (last is not None and now - last < LAST_USED_RESOLUTION):
+        return False
+    session.execute(
+        update(ApiToken).where(ApiToken.id == principal.token_id).values(last_used_at=now)
+    )
+    return True
 
 
 def get_or_create_company(session: Session, *, name: str) -> Company:
@@ -123,25 +174,69 @@ def create_user(
     return user
 
 
-def issue_token(session: Session, *, user: User, name: str = "", token: str | None = None) -> str:
+def issue_token(
+    session: Session,
+    *,
+    user: User,
+    name: str = "",
+    token: str | None = None,
+    expires_at: datetime | None = None,
+) -> str:
     """Create an API token for a user and return its plain text (shown once)."""
     plain = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(
         ApiToken(
-            company_id=user.company_id, user_id=user.id, name=name, token_hash=hash_token(plain)
+            company_id=user.company_id,
+            user_id=user.id,
+            name=name,
+            token_hash=hash_token(plain),
+            expires_at=expires_at,
         )
     )
     session.flush()
     return plain
 
 
-def login(session: Session, *, email: str, password: str) -> tuple[User, str]:
-    """Check email/password and issue a session token."""
-    users = session.scalars(select(User).where(User.email == email.strip().lower())).all()
-    for user in users:
-        if user.is_active and verify_password(password, user.password_hash):
-            return user, issue_token(session, user=user, name="login")
-    raise NotFound("unknown email or wrong password")
+@functools.cache
+def _decoy_hash() -> str:
+    # Checked when no account matches, so an unknown email costs the same scrypt as a known one.
+    return hash_password(secrets.token_hex(16))
+
+
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    policy: ThrottlePolicy,
+    token_ttl_hours: int,
+) -> tuple[User, str]:
+    """Check email/password under throttling and issue an expiring token (commits).
+
+    Raises SignInThrottled (429) or NotFound (401). The slow hash runs outside any transaction,
+    so sign-ins never hold SQLite's write lock while scrypt works.
+    """
+    email = email.strip().lower()
+    attempt_id = reserve_attempt(session, email=email, address=address, policy=policy)
+    candidates = session.execute(
+        select(User.id, User.password_hash).where(
+            User.email == email, User.is_active.is_(True), User.password_hash.is_not(None)
+        )
+    ).all()
+    session.commit()  # the attempt counts even if this request dies during the hash
+    matched = [uid for uid, stored in candidates if verify_password(password, stored)]
+    if not candidates:
+        verify_password(password, _decoy_hash())
+    if not matched:
+        log_failure(email=email, address=address)
+        raise NotFound("unknown email or wrong password")
+    user = session.get_one(User, matched[0])
+    forgive(session, email=email, attempt_id=attempt_id)
+    expires = utcnow() + timedelta(hours=token_ttl_hours) if token_ttl_hours else None
+    token = issue_token(session, user=user, name="sign-in", expires_at=expires)
+    session.commit()
+    return user, token
 
 
 def bootstrap_admin(

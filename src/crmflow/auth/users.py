@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
@@ -116,10 +117,13 @@ def deactivate_user(session: Session, *, principal: Principal, user_id: int) -> 
     return user
 
 
-def create_token(session: Session, *, principal: Principal, name: str = "") -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, *, principal: Principal, name: str = "", expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
     """Issue a token for the caller; return the row and the plain token (shown once)."""
     user = get_user(session, company_id=principal.company_id, user_id=principal.user_id)
-    plain = issue_token(session, user=user, name=name)
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    plain = issue_token(session, user=user, name=name, expires_at=expires)
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     assert row is not None
     return row, plain

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import queue
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crmflow.auth.service import Principal, principal_for_token
+from crmflow.auth.service import (
+    Principal,
+    hash_token,
+    principal_for_token,
+    valid_token_hashes,
+)
 from crmflow.crm.models import Notification
 from crmflow.crm.notifications import unread_count
 from crmflow.crm.schemas import NotificationOut
@@ -33,6 +41,9 @@ log = logging.getLogger("crmflow.live")
 QUEUE_SIZE = 256
 NOTIFICATION_FIELDS = {"id", "level", "title", "message", "link", "created_at", "read_at"}
 _STOP = object()
+# How often open sockets' tokens are checked against the database: a token revoked anywhere
+# (another API process, the CLI) loses its sockets within this many seconds.
+TOKEN_CHECK_SECONDS = 2.0
 
 
 @dataclass(eq=False)
@@ -42,6 +53,8 @@ class Subscriber:
     company_id: int
     user_id: int
     loop: asyncio.AbstractEventLoop
+    # The token the socket authenticated with: revoked or expired, the socket closes.
+    token_hash: str = ""
     queue: asyncio.Queue[dict[str, Any]] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     # Set when the socket must close: (code, reason); the sender closes it.
     closing: tuple[int, str] | None = None
@@ -73,9 +86,15 @@ class Subscriber:
 class NotificationHub:
     """Routes committed notifications to their recipient's sockets in this process."""
 
-    def __init__(self, database_key: str, read_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        database_key: str,
+        read_factory: sessionmaker[Session],
+        token_check_seconds: float = TOKEN_CHECK_SECONDS,
+    ) -> None:
         self.database_key = database_key
         self.read_factory = read_factory
+        self.token_check_seconds = token_check_seconds
         self._lock = threading.Lock()
         self._subscribers: dict[tuple[int, int], set[Subscriber]] = defaultdict(set)
         self._inbox: queue.Queue[Any] = queue.Queue()
@@ -101,9 +120,14 @@ class NotificationHub:
 
     # --- sockets -----------------------------------------------------------------------------
 
-    def add(self, principal: Principal) -> Subscriber:
+    def add(self, principal: Principal, token: str = "") -> Subscriber:
         """Register a socket of this user (call from its event loop)."""
-        sub = Subscriber(principal.company_id, principal.user_id, asyncio.get_running_loop())
+        sub = Subscriber(
+            principal.company_id,
+            principal.user_id,
+            asyncio.get_running_loop(),
+            token_hash=hash_token(token) if token else "",
+        )
         with self._lock:
             self._subscribers[(sub.company_id, sub.user_id)].add(sub)
         return sub
@@ -147,8 +171,17 @@ class NotificationHub:
             self._inbox.put(list(refs))
 
     def _loop(self) -> None:
+        next_check = time.monotonic() + self.token_check_seconds
         while True:
-            item = self._inbox.get()
+            try:
+                item = self._inbox.get(timeout=max(0.0, next_check - time.monotonic()))
+            except queue.Empty:
+                item = None
+            if time.monotonic() >= next_check:
+                self._guard(self.close_revoked)
+                next_check = time.monotonic() + self.token_check_seconds
+            if item is None:
+                continue
             if item is _STOP:
                 return
             refs: list[NotificationRef] = list(item)
@@ -162,16 +195,35 @@ class NotificationHub:
                     stop = True
                     break
                 refs.extend(more)
-            try:
-                self._deliver(refs)
-            except Exception as exc:  # noqa: BLE001 - the database may be down; keep serving
-                if not self._db_failing:
-                    log.warning("live notifications: cannot load notifications (%s)", exc)
-                    self._db_failing = True
-            else:
-                self._db_failing = False
+            self._guard(functools.partial(self._deliver, refs))
             if stop:
                 return
+
+    def _guard(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - the database may be down; keep serving
+            if not self._db_failing:
+                log.warning("live notifications: cannot reach the database (%s)", exc)
+                self._db_failing = True
+        else:
+            self._db_failing = False
+
+    def close_revoked(self) -> None:
+        """Close the sockets whose token was revoked or expired (in any process) since."""
+        with self._lock:
+            subs = [sub for group in self._subscribers.values() for sub in group if sub.token_hash]
+        if not subs:
+            return
+        with self.read_factory() as session:
+            try:
+                valid = valid_token_hashes(session, (sub.token_hash for sub in subs))
+            finally:
+                session.rollback()
+        for sub in subs:
+            if sub.token_hash not in valid:
+                with contextlib.suppress(RuntimeError):  # its loop is gone: so is the socket
+                    sub.loop.call_soon_threadsafe(sub.close, 4401, "token revoked or expired")
 
     def _deliver(self, refs: list[NotificationRef]) -> None:
         wanted: dict[tuple[int, int], set[int]] = defaultdict(set)

@@ -1,8 +1,11 @@
 """`GET ws /api/v1/ws/notifications`: the caller's new notifications, pushed as they commit.
 
 Authenticate with the API token, as `?token=<token>` (browsers cannot set headers on a
-WebSocket) or an `Authorization: Bearer <token>` header. A missing, invalid or revoked token
-closes the socket with code 4401 and the reason. Messages (JSON text frames):
+WebSocket) or an `Authorization: Bearer <token>` header. A missing, invalid, expired or revoked
+token closes the socket with code 4401 and the reason; a token revoked or expiring while the
+socket is open closes it within TOKEN_CHECK_SECONDS (2 s), whichever process revoked it. A
+browser page from another site (its Origin is neither this host nor CRMFLOW_PUBLIC_URL's or
+CRMFLOW_ALLOWED_ORIGINS') gets 4403. Messages (JSON text frames):
 
 - `{"type": "hello", "unread_count": N}` once connected;
 - `{"type": "notification", "notification": {...}, "unread_count": N}` for each new one;
@@ -15,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -23,16 +25,14 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from crmflow.auth.service import Principal
 from crmflow.live.hub import NotificationHub, Subscriber
 
 router = APIRouter(prefix="/ws", tags=["live"])
 
 UNAUTHORIZED = 4401
+FORBIDDEN_ORIGIN = 4403
 # A server ping after this many quiet seconds keeps proxies from closing idle sockets.
 KEEPALIVE_SECONDS = 25.0
-# How often an open socket's token is checked again (revoked tokens lose their sockets).
-RECHECK_TOKEN_SECONDS = 300.0
 
 
 def _token(websocket: WebSocket) -> str | None:
@@ -48,6 +48,14 @@ def _token(websocket: WebSocket) -> str | None:
 async def notifications_socket(websocket: WebSocket) -> None:
     """Push the caller's new notifications (see the module docstring for the protocol)."""
     await websocket.accept()
+    origin = websocket.headers.get("origin")
+    if origin is not None and not origin_allowed(
+        origin, websocket.headers.get("host", ""), websocket.app.state.settings.origins
+    ):
+        # A page on another site must not ride on a user's token (cross-site WebSocket
+        # hijacking); clients that are not browsers send no Origin and are let through.
+        await websocket.close(FORBIDDEN_ORIGIN, f"origin {origin[:100]} is not allowed")
+        return
     hub: NotificationHub | None = getattr(websocket.app.state, "live_hub", None)
     if hub is None:
         await websocket.close(1013, "live notifications are not running")
@@ -63,11 +71,11 @@ async def notifications_socket(websocket: WebSocket) -> None:
         if principal is None:
             await websocket.close(UNAUTHORIZED, "invalid or revoked token")
             return
-        sub = hub.add(principal)
+        sub = hub.add(principal, token)
         try:
             unread = await run_in_threadpool(hub.unread, principal.company_id, principal.user_id)
             await websocket.send_json({"type": "hello", "unread_count": unread})
-            await _serve(websocket, hub, sub, token)
+            await _serve(websocket, sub)
         finally:
             hub.remove(sub)
     except DBAPIError:
@@ -76,8 +84,8 @@ async def notifications_socket(websocket: WebSocket) -> None:
         pass
 
 
-async def _serve(websocket: WebSocket, hub: NotificationHub, sub: Subscriber, token: str) -> None:
-    sender = asyncio.create_task(_send(websocket, hub, sub, token))
+async def _serve(websocket: WebSocket, sub: Subscriber) -> None:
+    sender = asyncio.create_task(_send(websocket, sub))
     listener = asyncio.create_task(_listen(websocket, sub))
     try:
         done, _ = await asyncio.wait({sender, listener}, return_when=asyncio.FIRST_COMPLETED)
@@ -94,33 +102,27 @@ async def _serve(websocket: WebSocket, hub: NotificationHub, sub: Subscriber, to
             raise error
 
 
-async def _send(websocket: WebSocket, hub: NotificationHub, sub: Subscriber, token: str) -> None:
-    """Send queued messages; ping when quiet; close when asked or when the token is revoked."""
-    checked = time.monotonic()
+def origin_allowed(origin: str, host: str, trusted: list[str]) -> bool:
+    """Allow the socket's own site (Origin matches Host) and the configured origins."""
+    origin = origin.strip().rstrip("/")
+    if origin in trusted:
+        return True
+    _, _, netloc = origin.partition("://")
+    return bool(host) and netloc.lower() == host.strip().lower()
+
+
+async def _send(websocket: WebSocket, sub: Subscriber) -> None:
+    """Send queued messages; ping when quiet; close when asked (the hub closes revoked tokens)."""
     while True:
         try:
             message = await asyncio.wait_for(sub.queue.get(), KEEPALIVE_SECONDS)
         except TimeoutError:
-            if time.monotonic() - checked >= RECHECK_TOKEN_SECONDS:
-                checked = time.monotonic()
-                principal = await run_in_threadpool(hub.authenticate, token)
-                if not _same_user(principal, sub):
-                    await websocket.close(UNAUTHORIZED, "token revoked")
-                    return
             message = {"type": "ping"}
         if sub.closing is not None:
             code, reason = sub.closing
             await _close_quietly(websocket, code, reason)
             return
         await websocket.send_json(message)
-
-
-def _same_user(principal: Principal | None, sub: Subscriber) -> bool:
-    return (
-        principal is not None
-        and principal.company_id == sub.company_id
-        and principal.user_id == sub.user_id
-    )
 
 
 async def _listen(websocket: WebSocket, sub: Subscriber) -> None:
