@@ -78,6 +78,9 @@ class Action:
     latency_class: ClassVar[LatencyClass] = "instant"
     side_effects: ClassVar[tuple[str, ...]] = ()
     supports_dry_run: ClassVar[bool] = True
+    # May read `{{ secrets.NAME }}`: only actions that hand values to another system do; in a
+    # task, a notification or an email the secret would be readable by anyone who sees it.
+    accepts_secrets: ClassVar[bool] = False
     # Config fields whose literal (non-template) value must be a date or relative date.
     date_fields: ClassVar[tuple[str, ...]] = ()
     # The catalog's output schema: what execute() returns (None: undocumented).

@@ -17,6 +17,7 @@ from crmflow.actions.writes import insert_once
 from crmflow.engine.errors import DefinitionError
 from crmflow.outbound.models import WebhookCall
 from crmflow.outbound.ssrf import Refused, parse_target
+from crmflow.vault.masking import Redactor, header_credentials
 
 WEBHOOKS: Table = WebhookCall.__table__  # type: ignore[assignment]
 MAX_BODY_BYTES = 1_000_000
@@ -89,11 +90,13 @@ class CallWebhook(DeferredAction):
     latency_class = "slow"
     side_effects = ("http_request",)
     supports_dry_run = False
+    accepts_secrets = True
     output_model = CallWebhookOutput
     field_docs = {
         "url": "http(s) URL; private, loopback and link-local targets need the allow-list",
         "method": "GET, POST (default), PUT, PATCH or DELETE",
-        "headers": "extra request headers (string values)",
+        "headers": "extra request headers (string values); credentials such as Authorization "
+        "are masked wherever the step is shown: write them as `{{ secrets.NAME }}`",
         "json": "a JSON body (sets Content-Type: application/json)",
         "form": "a form body (application/x-www-form-urlencoded)",
         "body": "a raw text body",
@@ -169,19 +172,24 @@ class CallWebhook(DeferredAction):
                 WEBHOOKS.c.error,
                 WEBHOOKS.c.attempts,
                 WEBHOOKS.c.idempotency_key,
+                WEBHOOKS.c.headers,
             ).where(WEBHOOKS.c.id == waiting["webhook_call_id"])
         ).first()
         if row is None:
             raise ActionFailed(f"webhook call {waiting['webhook_call_id']} no longer exists")
+        # A receiver may echo the request's credentials back (in a body, an error page): the
+        # step's output and error must not show them.
+        echo = Redactor(header_credentials(row.headers))
         if row.status == "sent":
-            response = dict(row.response or {})
+            response = echo.data(dict(row.response or {}))
             return {**response, "attempts": row.attempts, "idempotency_key": row.idempotency_key}
+        error = echo.text(str(row.error))
         if row.status == "failed":
-            raise ActionFailed(f"webhook failed after {row.attempts} attempt(s): {row.error}")
+            raise ActionFailed(f"webhook failed after {row.attempts} attempt(s): {error}")
         return self._waiting(
             ctx,
             int(waiting["webhook_call_id"]),
-            f"attempt {row.attempts} failed: {row.error}; retrying" if row.error else "queued",
+            f"attempt {row.attempts} failed: {error}; retrying" if row.error else "queued",
         )
 
 

@@ -21,6 +21,7 @@ from crmflow.engine.conditions import CompiledCondition, compile_conditions, nor
 from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import has_template
+from crmflow.vault.masking import referenced_names
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
 STEP_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
@@ -385,6 +386,9 @@ class CompiledStep:
     # Parallel paths, and an approval's on_reject steps.
     lanes: list[list[CompiledStep]] = field(default_factory=list)
     on_reject: list[CompiledStep] = field(default_factory=list)
+    # The `{{ secrets.NAME }}` an action's config reads: found once here, so runs of steps
+    # without secrets never look for them.
+    secret_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -406,7 +410,9 @@ def compile_steps(steps: list[Any], prefix: str = "actions") -> list[CompiledSte
         path = f"{prefix}/{index}"
         when = compile_conditions(step.when) if step.when else None
         compiled = CompiledStep(path=path, step=step, when=when)
-        if isinstance(step, BranchStep):
+        if isinstance(step, ActionStep):
+            compiled.secret_names = referenced_names(step.config)
+        elif isinstance(step, BranchStep):
             for b_index, branch in enumerate(step.branches):
                 compiled.branches.append(
                     (

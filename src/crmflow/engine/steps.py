@@ -36,7 +36,15 @@ from crmflow.engine.definition import (
 )
 from crmflow.engine.delays import delay_until
 from crmflow.engine.errors import TemplateRenderError
-from crmflow.engine.templating import render
+from crmflow.engine.redaction import (
+    recorded_input,
+    render_config,
+    shield_for,
+    shield_on_resume,
+    step_error,
+)
+from crmflow.vault.masking import Redactor
+from crmflow.vault.service import ALLOWED_IN, SecretError
 
 
 @dataclass
@@ -351,31 +359,39 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
     action = get_action(step.type) or env.custom_action(int(run.row["company_id"]), step.type)
     t0 = time.perf_counter()
     started_at = utcnow()
+    # Step records keep the pending input (already masked) and mask secrets read by this step.
     rendered: dict[str, Any] | None = (pending or {}).get("input")
+    shield = Redactor()
     try:
         if action is None:
             raise ActionFailed(f"unknown action type {step.type!r}")
+        if compiled.secret_names and not action.accepts_secrets:
+            raise ActionFailed(f"secrets can only be used in the config of {ALLOWED_IN}")
         ctx = env.action_context(run, compiled)
         if attempts:
             # A new attempt is a new effect: its outbox row must not be the failed one.
             ctx.idempotency_key = f"{ctx.idempotency_key}:{len(attempts) + 1}"
         if pending is not None and "waiting" in waiting and isinstance(action, DeferredAction):
-            output = action.resume(ctx, waiting)
+            shield = shield_on_resume(run.data, compiled.secret_names)
+            output = shield.data(action.resume(ctx, waiting))
             _action_done(run, compiled, step, output, rendered, started_at, t0, attempts)
             return
-        value = render(step.config, run.data, "config")
-        rendered = value if isinstance(value, dict) else {}
-        config = action.parse_config(rendered)
-        output = execute_action(env.session, action, ctx, config)
+        value = render_config(step.config, run.data, compiled.secret_names)
+        real = value if isinstance(value, dict) else {}
+        shield = shield_for(run.data, real)
+        rendered = recorded_input(action, real, shield)
+        config = action.parse_config(real)
+        output = shield.data(execute_action(env.session, action, ctx, config))
     except (IntegrityError, DataError) as exc:
         # A constraint or data error is about this step's data, not the infrastructure: the
         # action's savepoint (or SQLite's statement rollback) undid its writes; fail the step
         # instead of retrying the whole batch forever.
-        error = f"database refused the write: {exc.orig}"
+        error = shield.text(f"database refused the write: {exc.orig}")
         _action_failed(run, compiled, step, error, rendered, started_at, t0, attempts)
         return
-    except (ActionFailed, TemplateRenderError) as exc:
-        _action_failed(run, compiled, step, str(exc), rendered, started_at, t0, attempts)
+    except (ActionFailed, TemplateRenderError, SecretError) as exc:
+        error = shield.text(step_error(exc))
+        _action_failed(run, compiled, step, error, rendered, started_at, t0, attempts)
         return
     except ActionWaiting as wait:
         record(
@@ -383,8 +399,8 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
             compiled,
             "pending",
             input=rendered,
-            output={**wait.output, "waiting": wait.output.get("waiting", step.type)},
-            message=wait.message,
+            output=shield.data({**wait.output, "waiting": wait.output.get("waiting", step.type)}),
+            message=shield.text(wait.message),
             started_at=started_at,
             attempts=attempts or None,
         )
