@@ -283,7 +283,8 @@ def workflows_export(
     ] = Path("-"),
     company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
 ) -> None:
-    """Export every workflow definition of a company as JSON."""
+    """Export every workflow definition of a company as JSON (credentials masked)."""
+    from crmflow.vault.masking import mask_definition
     from crmflow.workflows.models import Workflow
     from crmflow.workflows.validation import DEFINITION_KEYS
 
@@ -292,7 +293,8 @@ def workflows_export(
         principal = _admin_principal(session, company)
         items = [
             {
-                **{k: getattr(w, k) for k in DEFINITION_KEYS},
+                # Credentials typed in clear are masked: an export is a file people pass around.
+                **mask_definition({k: getattr(w, k) for k in DEFINITION_KEYS}),
                 "status": w.status,
                 "is_template": w.is_template,
             }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from crmflow.vault.masking import mask_headers
 
 
 class ExecutionStepResponse(BaseModel):
@@ -31,6 +33,14 @@ class ExecutionStepResponse(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     duration_ms: float | None
+
+    @field_validator("input")
+    @classmethod
+    def _credentials_masked(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Runs record inputs masked already; this also covers rows written before they did.
+        if value is None or "headers" not in value:
+            return value
+        return {**value, "headers": mask_headers(value["headers"], all_credentials=True)}
 
 
 class WorkflowExecutionListItem(BaseModel):

@@ -267,7 +267,10 @@ def restore_masked(actions: Any, previous: Any, path: str = "actions") -> Any:
             and old["type"] == step["type"]
             and old_config.get("url") == config.get("url")
         )
-        old_headers = {str(k).lower(): v for k, v in (old_config.get("headers") or {}).items()}
+        stored = old_config.get("headers")
+        old_headers = (
+            {str(k).lower(): v for k, v in stored.items()} if isinstance(stored, dict) else {}
+        )
         for name, value in headers.items():
             if value != MASK:
                 continue

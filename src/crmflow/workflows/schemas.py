@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
 from crmflow.events.hooks import WEBHOOK_TRIGGER, inbound_url
+from crmflow.vault.masking import mask_definition
 
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 
@@ -110,7 +111,8 @@ class WorkflowResponse(WorkflowSummary):
     current_version_id: int | None
     warnings: list[str] = Field(
         default_factory=list,
-        description="Loop guard: ways this workflow's actions can re-trigger it (saved anyway)",
+        description="Saved anyway, but worth a look: ways this workflow's actions can "
+        "re-trigger it (loop guard), credentials written in clear instead of `{{ secrets.NAME }}`",
     )
     # webhook_received only: the URL other systems POST to (never the secret, only whether set).
     inbound_url: str | None = Field(
@@ -128,6 +130,12 @@ class WorkflowResponse(WorkflowSummary):
     @classmethod
     def _effective(cls, value: Any) -> Any:
         return {**DEFAULT_RUN_POLICY, **(value or {})}
+
+    @field_validator("actions")
+    @classmethod
+    def _masked_actions(cls, value: list[Any]) -> list[Any]:
+        masked: list[Any] = mask_definition(value)  # credentials typed in clear stay on the server
+        return masked
 
     @field_validator("inbound_url", mode="before")
     @classmethod
@@ -154,6 +162,12 @@ class WorkflowVersionResponse(BaseModel):
     created_by: int | None
     created_at: datetime
     change_note: str
+
+    @field_validator("definition")
+    @classmethod
+    def _masked_definition(cls, value: dict[str, Any]) -> dict[str, Any]:
+        masked: dict[str, Any] = mask_definition(value)
+        return masked
 
 
 class WorkflowStats(BaseModel):
@@ -185,6 +199,12 @@ class TemplateInfo(BaseModel):
     trigger_type: str
     category: str = "general"
     definition: dict[str, Any]
+
+    @field_validator("definition")
+    @classmethod
+    def _masked_definition(cls, value: dict[str, Any]) -> dict[str, Any]:
+        masked: dict[str, Any] = mask_definition(value)
+        return masked
 
 
 FieldType = Literal[

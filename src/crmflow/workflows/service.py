@@ -17,6 +17,7 @@ from crmflow.engine.errors import DefinitionError
 from crmflow.events.hooks import sync_hook_token
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
+from crmflow.workflows.credentials import credential_warnings, restore_masks
 from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
@@ -55,8 +56,11 @@ def loop_guard_warnings(session: Session, workflow: Workflow) -> list[str]:
 
 
 def with_warnings(session: Session, workflow: Workflow) -> Workflow:
-    """Attach the loop-guard warnings the API returns with a saved workflow."""
-    workflow.warnings = loop_guard_warnings(session, workflow)  # type: ignore[attr-defined]
+    """Attach the warnings the API returns with a saved workflow (loops, clear credentials)."""
+    workflow.warnings = [  # type: ignore[attr-defined]
+        *loop_guard_warnings(session, workflow),
+        *credential_warnings(workflow.actions),
+    ]
     return workflow
 
 
@@ -135,6 +139,9 @@ def update_workflow(
     proposed = {**current, **{k: v for k, v in changes.items() if k in DEFINITION_KEYS}}
     if "trigger_type" in changes and "trigger_config" not in changes:
         proposed["trigger_config"] = {}
+    if "actions" in changes:
+        # A masked credential sent back (the editor saw the mask) keeps its stored value.
+        proposed["actions"] = restore_masks(proposed["actions"], current["actions"])
     definition = _checked(session, principal.company_id, proposed)
     if definition != current:
         _apply(workflow, definition)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from crmflow.actions.registry import all_actions, get_action
 from crmflow.catalog.service import validate_step_config
@@ -24,6 +24,11 @@ from crmflow.engine.definition import (
 )
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import check_template_syntax
+from crmflow.workflows.credentials import (
+    check_action_secrets,
+    check_condition_fields,
+    check_no_secrets,
+)
 from crmflow.workflows.definition_limits import check_definition_limits
 from crmflow.workflows.triggers import entity_type_for, normalise_trigger_config
 
@@ -58,6 +63,7 @@ def validate_definition(raw: dict[str, Any], directory: Directory | None = None)
     trigger_config = normalise_trigger_config(trigger_type, raw.get("trigger_config"))
     conditions = normalise_conditions(raw.get("conditions"), "conditions")
     compile_conditions(conditions)
+    check_condition_fields(conditions, "conditions")
     steps = parse_steps(raw.get("actions") or [], "actions")
     normalise_step_conditions(steps)
     entity_type = entity_type_for(trigger_type, trigger_config)
@@ -105,6 +111,10 @@ def _check_steps(steps: list[Any], path: str, entity_type: str | None, checks: _
             if step.id in checks.seen_ids:
                 raise DefinitionError(f"duplicate step id {step.id!r}", f"{step_path}.id")
             checks.seen_ids.add(step.id)
+        check_condition_fields(step.when, f"{step_path}.when")
+        control_config = None if isinstance(step, ActionStep) else getattr(step, "config", None)
+        if isinstance(control_config, BaseModel):
+            check_no_secrets(control_config.model_dump(), f"{step_path}.config")
         if step.retry is not None and not isinstance(step, ActionStep):
             raise DefinitionError(
                 f"a retry policy applies to action steps, not to {step.type!r} steps",
@@ -112,6 +122,7 @@ def _check_steps(steps: list[Any], path: str, entity_type: str | None, checks: _
             )
         if isinstance(step, BranchStep):
             for b_index, branch in enumerate(step.branches):
+                check_condition_fields(branch.when, f"{step_path}.branches[{b_index}].when")
                 _check_steps(
                     branch.actions,
                     f"{step_path}.branches[{b_index}].actions",
@@ -136,6 +147,7 @@ def _check_steps(steps: list[Any], path: str, entity_type: str | None, checks: _
         elif isinstance(step, ActionStep):
             action = get_action(step.type)
             custom = checks.directory.custom_action_schema(step.type) if checks.directory else None
+            check_action_secrets(step.config, f"{step_path}.config", action, custom)
             if action is None and custom is not None:
                 check_template_syntax(step.config, f"{step_path}.config")
                 validate_step_config(step.type, step.config, f"{step_path}.config", schema=custom)
