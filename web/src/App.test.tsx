@@ -25,6 +25,7 @@ describe("preloadPages", () => {
     ["/workflows/12", "WorkflowDetailPage"],
     ["/workflows/12/executions/7", "ExecutionPage"],
     ["/approvals", "ApprovalsPage"],
+    ["/secrets", "SecretsPage"],
   ])("fetches the chunk of the page %s opens first", async (path, page) => {
     preloaded.length = 0;
     await preloadPages(path);

@@ -13,6 +13,7 @@ const WorkflowDetailPage = lazyWithPreload(() => import("./pages/WorkflowDetailP
 const WorkflowEditorPage = lazyWithPreload(() => import("./editor/WorkflowEditorPage"));
 const ExecutionPage = lazyWithPreload(() => import("./pages/ExecutionPage"));
 const ApprovalsPage = lazyWithPreload(() => import("./pages/ApprovalsPage"));
+const SecretsPage = lazyWithPreload(() => import("./pages/SecretsPage"));
 
 // The signed-in pages; "/" leads to the workflows. One table serves the routes and the preload.
 const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
@@ -23,6 +24,7 @@ const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
   { path: "workflows/:workflowId", Page: WorkflowDetailPage },
   { path: "workflows/:workflowId/executions/:executionId", Page: ExecutionPage },
   { path: "approvals", Page: ApprovalsPage },
+  { path: "secrets", Page: SecretsPage },
 ];
 
 /** Fetch the chunk of the page `path` opens, then, once idle, the other pages' chunks. */

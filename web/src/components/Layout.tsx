@@ -19,6 +19,7 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/workflows">Workflows</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
+          <NavLink to="/secrets">Secrets</NavLink>
         </nav>
         <div className="topbar-right">
           <NotificationBell />

@@ -6,10 +6,11 @@ import { useState } from "react";
 import type { FieldError } from "../api/client";
 import { sentenceCase } from "../format";
 import { ErrorsFor, errorsUnder } from "./errors";
+import { HeadersInput } from "./HeadersInput";
 import { DraftInput, DraftTextarea, JsonTextarea } from "./inputs";
 import type { Json, JsonSchema } from "./types";
 
-export type FieldKind = "text" | "textarea" | "number" | "enum" | "boolean" | "list" | "object" | "json" | "any";
+export type FieldKind = "text" | "textarea" | "number" | "enum" | "boolean" | "list" | "object" | "map" | "json" | "any";
 
 const SCALARS = ["string", "integer", "number", "boolean"];
 const LONG_TEXT = ["body", "message", "description", "html", "text", "reason"];
@@ -71,7 +72,12 @@ export function fieldKind(raw: JsonSchema, value: Json | undefined, name = ""): 
   }
   if (type === "object") {
     if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) return "json";
-    return schema.properties && Object.keys(schema.properties).length > 0 ? "object" : "json";
+    if (schema.properties && Object.keys(schema.properties).length > 0) return "object";
+    // A webhook's headers (an object of strings): name / value rows that know credentials.
+    const extra = schema.additionalProperties;
+    const strings = value === undefined || Object.values(value as object).every((v) => typeof v === "string");
+    const headers = name === "headers" && typeof extra === "object" && typesOf(unwrap(extra)).join() === "string";
+    return headers && strings ? "map" : "json";
   }
   return "json";
 }
@@ -182,6 +188,17 @@ function SchemaField({ name, schema: raw, value, required, onChange, id, loc, er
           errorPrefix={loc}
           errors={errors}
         />
+      </fieldset>
+    );
+  }
+
+  if (kind === "map") {
+    return (
+      <fieldset className="schema-object">
+        <legend>{label}</legend>
+        <HeadersInput id={id} value={value} onChange={onChange} label={label} describedBy={describedBy} invalid={invalid} />
+        {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
+        <ErrorsFor id={`${id}-error`} errors={mine} />
       </fieldset>
     );
   }
