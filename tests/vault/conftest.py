@@ -90,7 +90,9 @@ def receiver() -> Iterator[EchoReceiver]:
     server.server_close()
 
 
-def deliver(db_url: str) -> int:
-    """Send due webhook calls with loopback allow-listed; return how many were sent."""
-    settings = Settings(CRMFLOW_DATABASE_URL=db_url, CRMFLOW_WEBHOOK_ALLOWLIST="127.0.0.1")
+def deliver(db_url: str, key: str | None = KEY) -> int:
+    """Send due webhook calls (loopback allow-listed, sealed parts opened with `key`)."""
+    settings = Settings(
+        CRMFLOW_DATABASE_URL=db_url, CRMFLOW_WEBHOOK_ALLOWLIST="127.0.0.1", CRMFLOW_SECRET_KEY=key
+    )
     return deliver_webhooks(get_session_factory(db_url), settings)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from crmflow.engine.batch import RunOptions
@@ -84,8 +84,8 @@ def test_the_receiver_gets_the_secret_and_every_record_shows_the_mask(
     assert record.output["json"] == {
         "you_sent": {"path": f"/deals?key={MASK}", "authorization": MASK}
     }
-    for text in (json.dumps(record.input), json.dumps(record.output), str(record.message)):
-        assert TOKEN not in text and API_KEY not in text
+    for shown in (json.dumps(record.input), json.dumps(record.output), str(record.message)):
+        assert TOKEN not in shown and API_KEY not in shown
     body = client.get(f"/api/v1/executions/{execution_id}", headers=tenant.headers("viewer")).text
     assert TOKEN not in body and API_KEY not in body
     session.rollback()
@@ -219,3 +219,50 @@ def test_runs_without_secrets_never_query_the_store(
     assert steps(session, plain_id)["actions/0"].status == "success"
     assert not any("secrets" in s for s in plain_statements)
     assert any("FROM secrets" in s for s in statements)  # the check above can see them
+
+
+def test_the_outbox_keeps_credentials_sealed_until_the_call(
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    db_url: str,
+    receiver: EchoReceiver,
+) -> None:
+    _store_both(client, tenant)
+    definition = _hook(receiver)
+    definition["actions"][0]["config"]["headers"]["X-Api-Key"] = "typed-in-clear-99"
+    start_workflow(client, tenant, definition)
+    new_org(client, tenant)
+    execution_id, _ = _run(writer_session)
+    session.rollback()
+    [row] = session.execute(text("SELECT * FROM webhook_calls")).all()
+    for secret in (TOKEN, API_KEY, "typed-in-clear-99"):
+        assert all(secret not in str(column) for column in row)
+    # Opened with another key, the sealed request is not sent and the step says why.
+    assert deliver(db_url, key=OTHER_KEY) == 1
+    assert receiver.requests == []
+    run_batch(writer_session, [execution_id], RunOptions(secret_key=KEY))
+    error = steps(session, execution_id)["actions/0"].error or ""
+    assert "does not decrypt with the current CRMFLOW_SECRET_KEY" in error
+
+
+def test_the_sender_opens_the_sealed_request_and_stores_no_echo(
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    db_url: str,
+    receiver: EchoReceiver,
+) -> None:
+    _store_both(client, tenant)
+    start_workflow(client, tenant, _hook(receiver))
+    new_org(client, tenant)
+    _run(writer_session)
+    assert deliver(db_url) == 1
+    [request] = receiver.requests
+    assert request["authorization"] == f"Bearer {TOKEN}"
+    assert request["path"] == f"/deals?key={API_KEY}"
+    session.rollback()
+    response = session.execute(text("SELECT response FROM webhook_calls")).scalar_one()
+    assert TOKEN not in str(response)

@@ -18,6 +18,8 @@ from crmflow.engine.errors import DefinitionError
 from crmflow.outbound.models import WebhookCall
 from crmflow.outbound.ssrf import Refused, parse_target
 from crmflow.vault.masking import Redactor, header_credentials
+from crmflow.vault.sealing import Sealer
+from crmflow.vault.service import used_values
 
 WEBHOOKS: Table = WebhookCall.__table__  # type: ignore[assignment]
 MAX_BODY_BYTES = 1_000_000
@@ -129,6 +131,13 @@ class CallWebhook(DeferredAction):
         headers = dict(config.headers)
         if content_type and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = content_type
+        # The outbox row outlives the call: credentials in it are kept sealed, not in clear.
+        sealer = Sealer(
+            ctx.extra.get("secret_key"),
+            company_id=ctx.company_id,
+            call_key=ctx.idempotency_key,
+            plaintexts=used_values(ctx.data.get("secrets")),
+        )
         call_id = insert_once(
             ctx.conn,
             WEBHOOKS,
@@ -139,9 +148,9 @@ class CallWebhook(DeferredAction):
                 "execution_id": ctx.execution_id,
                 "step_path": ctx.step_path,
                 "method": config.method,
-                "url": config.url,
-                "headers": headers,
-                "body": body,
+                "url": sealer.text("url", config.url),
+                "headers": sealer.headers(headers),
+                "body": sealer.text("body", body),
                 "status": "queued",
                 "attempts": 0,
                 "max_attempts": config.max_attempts,

@@ -129,7 +129,10 @@ class StepEnv:
             now=run.now,
             users=self.loader,
             connection=self.loader.conn,
-            extra={"smtp_configured": self.options.smtp_configured},
+            extra={
+                "smtp_configured": self.options.smtp_configured,
+                "secret_key": self.options.secret_key,
+            },
         )
 
 

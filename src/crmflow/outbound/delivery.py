@@ -26,6 +26,8 @@ from crmflow.executions.models import WorkflowExecution
 from crmflow.outbound import smtp
 from crmflow.outbound.models import WebhookCall
 from crmflow.runtime.signals import mark_executions_ready
+from crmflow.vault.masking import Redactor, header_credentials
+from crmflow.vault.sealing import SealError, open_request
 
 log = logging.getLogger(__name__)
 
@@ -166,18 +168,25 @@ def deliver_webhooks(
 
         allowlist = Allowlist.parse(settings.webhook_allowlist)
         for row in rows:
-            body = (row["body"] or "").encode()
+            try:
+                url, text, opened = open_request(settings.secret_key, row)
+            except SealError as exc:
+                _record(session, WEBHOOKS, row, {"status": "failed", "error": str(exc)})
+                continue
+            # What is stored of the answer must not keep an echo of the credentials sent.
+            echo = Redactor(header_credentials(opened))
+            body = (text or "").encode()
             headers = {
-                **(row["headers"] or {}),
+                **opened,
                 "Idempotency-Key": row["idempotency_key"],
                 "User-Agent": "crmflow-webhooks",
                 **signature_headers(_company_secret(session, row["company_id"]), body, utcnow()),
             }
             request = WebhookRequest(
                 method=row["method"],
-                url=row["url"],
+                url=url,
                 headers=headers,
-                body=body if row["body"] is not None else None,
+                body=body if text is not None else None,
                 timeout=float(row["timeout_seconds"]),
             )
             extra = {"resolver": resolver} if resolver is not None else {}
@@ -189,7 +198,7 @@ def deliver_webhooks(
                     **extra,
                 )
             except Refused as exc:
-                _record(session, WEBHOOKS, row, {"status": "failed", "error": str(exc)})
+                _record(session, WEBHOOKS, row, {"status": "failed", "error": echo.text(str(exc))})
                 continue
             response = {
                 "status": result.status,
@@ -204,7 +213,7 @@ def deliver_webhooks(
             if ok:
                 values: dict[str, Any] = {"status": "sent", "sent_at": utcnow(), "error": None}
             else:
-                reply = _reply(result)
+                reply = echo.text(_reply(result))
                 if result.retryable:
                     wait = max(
                         backoff(int(row["attempts"])), timedelta(seconds=result.retry_after or 0)
@@ -212,7 +221,7 @@ def deliver_webhooks(
                     values = _retry_or_fail(row, reply, int(row["max_attempts"]), wait)
                 else:
                     values = {"status": "failed", "error": reply}
-            values["response"] = response
+            values["response"] = echo.data(response)
             _record(session, WEBHOOKS, row, values)
     return len(rows)
 
