@@ -9,8 +9,12 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError
 
-from crmflow.auth.service import Principal, principal_for_token, touch_token
-from crmflow.common.deps import DbSession
+from crmflow.auth.service import (
+    Principal,
+    principal_for_token,
+    token_use_is_stale,
+    touch_token,
+)
 
 log = logging.getLogger("crmflow.auth")
 
@@ -19,32 +23,36 @@ bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Be
 
 def current_principal(
     request: Request,
-    session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """Resolve the Bearer token (revoked or expired: 401) and note when it was last used."""
+    """Resolve the Bearer token (revoked or expired: 401) and note when it was last used.
+
+    The token is read through a read-only session of its own: on SQLite the route's writer
+    session would take the write lock here and hold it while the request waits for a thread
+    to run the route, and requests queued behind that lock would hold every thread.
+    """
     if credentials is None or not credentials.credentials:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing Bearer token (Authorization: Bearer <token>)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = principal_for_token(session, credentials.credentials)
+    with request.app.state.read_session_factory() as reader:
+        principal = principal_for_token(reader, credentials.credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "invalid, expired or revoked token",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if request.method in ("GET", "HEAD"):
-        _note_use(request, principal)
-    else:
-        touch_token(session, principal)  # a writer session: commits with the request's work
+    _note_use(request, principal)
     return principal
 
 
 def _note_use(request: Request, principal: Principal) -> None:
-    # A separate writer session: GET requests read through a read-only one.
+    # Rare (once a minute per token) and committed at once: the lock is held for one UPDATE.
+    if not token_use_is_stale(principal):
+        return
     with request.app.state.session_factory() as writer:
         try:
             if touch_token(writer, principal):

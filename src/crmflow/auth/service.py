@@ -114,11 +114,18 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+def token_use_is_stale(principal: Principal) -> bool:
+    """True when the principal's token last use is unknown or over a minute old."""
+    last = principal.token_last_used
+    if principal.token_id is None:
+        return False
+    return last is None or utcnow() - last >= LAST_USED_RESOLUTION
+
+
 def touch_token(session: Session, principal: Principal) -> bool:
     """Record that the principal's token was used now, unless it was less than a minute ago."""
     now = utcnow()
-    last = principal.token_last_used
-    if principal.token_id is None or (last is not None and now - last < LAST_USED_RESOLUTION):
+    if not token_use_is_stale(principal):
         return False
     session.execute(
         update(ApiToken).where(ApiToken.id == principal.token_id).values(last_used_at=now)

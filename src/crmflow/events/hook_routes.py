@@ -52,7 +52,7 @@ RawBody = Annotated[bytes, Depends(_limited_body)]
         },
         401: {"description": "signature missing, stale or wrong (hooks with a secret)", **_ERROR},
         404: {"description": "no inbound webhook at this URL", **_ERROR},
-        409: {"description": "workflow is not active", **_ERROR},
+        409: {"description": "workflow is not active, or a replayed signed delivery", **_ERROR},
         413: {"description": "body over 1 MB", **_ERROR},
         429: {"description": "too many deliveries (see Retry-After)", **_ERROR},
     },
@@ -66,7 +66,9 @@ def receive_hook(
     form fields, or anything else (kept as `{"raw": <text>}`), at most 1 MB. A workflow with a
     signing secret requires `X-Crmflow-Timestamp` (Unix seconds, within 5 minutes) and
     `X-Crmflow-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body>`. A repeated
-    `Idempotency-Key` answers 200 with the first run (`duplicate: true`) and starts nothing.
+    `Idempotency-Key` answers 200 with the first run (`duplicate: true`) and starts nothing;
+    a signed delivery seen before (same signature) is a replay: 409. At most the workflow's
+    `rate_limit_per_minute` (default CRMFLOW_HOOK_RATE_LIMIT, 600) deliveries a minute: 429.
     """
     delivery = hooks.Delivery(
         body=body,
@@ -75,7 +77,12 @@ def receive_hook(
         query_items=list(request.query_params.multi_items()),
     )
     try:
-        accepted = hooks.receive(session, token=token, delivery=delivery)
+        accepted = hooks.receive(
+            session,
+            token=token,
+            delivery=delivery,
+            default_rate_limit=request.app.state.settings.hook_rate_limit,
+        )
     except hooks.HookError as exc:
         return JSONResponse(
             {"detail": exc.message}, status_code=exc.status_code, headers=exc.headers

@@ -20,16 +20,19 @@ import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crmflow.common.errors import Conflict, DomainError, NotFound
 from crmflow.config import get_settings
 from crmflow.db.base import utcnow
+from crmflow.events.models import HookSignature
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
 from crmflow.workflows.models import Workflow
@@ -44,9 +47,10 @@ MAX_BODY_BYTES = 1_000_000
 SIGNATURE_TOLERANCE_SECONDS = 300
 SIGNATURE_HEADER = "x-crmflow-signature"
 TIMESTAMP_HEADER = "x-crmflow-timestamp"
-# Deliveries per workflow per window, in each API process; more are refused with 429.
-RATE_LIMIT = 600
+# Deliveries per workflow per window, in each API process; more are refused with 429. The
+# limit is the workflow's own `hook_rate_limit`, else CRMFLOW_HOOK_RATE_LIMIT (600).
 RATE_WINDOW_SECONDS = 60.0
+MAX_RATE_LIMIT = 1_000_000
 # Headers never copied into the trigger data: credentials and the signature itself.
 DROPPED_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", SIGNATURE_HEADER}
@@ -113,6 +117,13 @@ class HookSettingsIn(BaseModel):
         description='"generate": a new signing secret, returned once in this response; '
         "null: no secret (signatures no longer checked); absent: unchanged",
     )
+    rate_limit_per_minute: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_RATE_LIMIT,
+        description="deliveries per minute this URL accepts before answering 429; null: the "
+        "server's default (CRMFLOW_HOOK_RATE_LIMIT, 600); absent: unchanged",
+    )
 
 
 class HookSettingsOut(BaseModel):
@@ -121,6 +132,9 @@ class HookSettingsOut(BaseModel):
     workflow_id: int
     inbound_url: str
     signature_required: bool
+    rate_limit_per_minute: int | None = Field(
+        description="this workflow's own limit; null: the server's default applies"
+    )
     secret: str | None = Field(
         None,
         description="only in the response that generated it: store it now, it is never shown again",
@@ -134,8 +148,10 @@ def configure_hook(
     rotate_token: bool,
     change_secret: bool,
     secret: str | None,
+    change_rate_limit: bool = False,
+    rate_limit: int | None = None,
 ) -> HookSettingsOut:
-    """Rotate the token and/or set (`secret="generate"`) or clear (`None`) the secret; commit."""
+    """Rotate the token, set or clear the secret and/or the rate limit; commit."""
     if workflow.trigger_type != WEBHOOK_TRIGGER:
         raise Conflict(
             f"workflow {workflow.id} is triggered by {workflow.trigger_type}, not "
@@ -147,6 +163,8 @@ def configure_hook(
     if change_secret:
         generated = new_hook_secret() if secret == "generate" else None
         workflow.hook_secret = generated
+    if change_rate_limit:
+        workflow.hook_rate_limit = rate_limit
     workflow.updated_at = utcnow()
     session.commit()
     log.info(
@@ -160,6 +178,7 @@ def configure_hook(
         workflow_id=workflow.id,
         inbound_url=inbound_url(workflow.hook_token),
         signature_required=bool(workflow.hook_secret),
+        rate_limit_per_minute=workflow.hook_rate_limit,
         secret=generated,
     )
 
@@ -331,7 +350,40 @@ def _find_by_fire_key(
     )
 
 
-def receive(session: Session, *, token: str, delivery: Delivery) -> HookAccepted:
+def _refuse_replay(session: Session, workflow_id: int, given_signature: str) -> None:
+    """Remember a signed delivery; raise HookError(409) if this signature was seen before.
+
+    The timestamp bounds a delivery's life to the tolerance window, so signatures older than
+    twice that are forgotten.
+    """
+    now = utcnow()
+    session.execute(
+        delete(HookSignature).where(
+            HookSignature.workflow_id == workflow_id,
+            HookSignature.received_at < now - timedelta(seconds=2 * SIGNATURE_TOLERANCE_SECONDS),
+        )
+    )
+    digest = hashlib.sha256(given_signature.strip().lower().encode()).hexdigest()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stored = session.execute(
+        insert(HookSignature)
+        .values(workflow_id=workflow_id, signature_digest=digest, received_at=now)
+        .on_conflict_do_nothing()
+        .returning(HookSignature.id)
+    ).first()
+    if stored is None:
+        log.warning("workflow %s: replayed signed delivery refused", workflow_id)
+        raise HookError(
+            409,
+            "this signed delivery was already received: a replay is refused (sign each "
+            "delivery with its own timestamp; retry with the same Idempotency-Key to learn "
+            "the first run)",
+        )
+
+
+def receive(
+    session: Session, *, token: str, delivery: Delivery, default_rate_limit: int = 600
+) -> HookAccepted:
     """Accept one delivery: check token, rate, signature, repeat and status; queue the run."""
     # A malformed token still costs one lookup (of a value no token has): the answer and its
     # timing do not depend on the shape, and a database outage is a 503 here like everywhere.
@@ -339,11 +391,13 @@ def receive(session: Session, *, token: str, delivery: Delivery) -> HookAccepted
     workflow = session.scalar(select(Workflow).where(Workflow.hook_token == lookup))
     if workflow is None or workflow.trigger_type != WEBHOOK_TRIGGER:
         raise NotFound("no inbound webhook at this URL")
-    wait = rate_limiter.check(workflow.id, limit=RATE_LIMIT, window=RATE_WINDOW_SECONDS)
+    limit = workflow.hook_rate_limit or default_rate_limit
+    wait = rate_limiter.check(workflow.id, limit=limit, window=RATE_WINDOW_SECONDS)
     if wait is not None:
         raise HookError(
             429,
-            f"too many deliveries: at most {RATE_LIMIT} per {RATE_WINDOW_SECONDS:g} seconds",
+            f"too many deliveries: at most {limit} per {RATE_WINDOW_SECONDS:g} seconds "
+            "(raise it with the hook's rate_limit_per_minute)",
             headers={"Retry-After": str(max(1, int(wait + 0.999)))},
         )
     if workflow.hook_secret:
@@ -359,6 +413,8 @@ def receive(session: Session, *, token: str, delivery: Delivery) -> HookAccepted
         raise Conflict("workflow is not active")
     if workflow.current_version_id is None:
         raise Conflict("workflow has no version to run")
+    if workflow.hook_secret:
+        _refuse_replay(session, workflow.id, delivery.headers.get(SIGNATURE_HEADER, ""))
     trigger_data = {
         "payload": parse_body(delivery.body, _content_type(delivery.headers)),
         "headers": _selected_headers(delivery.header_items),

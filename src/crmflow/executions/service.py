@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from crmflow.common.enums import FINISHED_STATUSES
 from crmflow.common.errors import NotFound
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -135,23 +133,3 @@ def execution_logs(
             }
         )
     return logs
-
-
-def wait_until_finished(
-    read_factory: sessionmaker[Session], *, execution_id: int, timeout: float
-) -> str | None:
-    """Poll an execution's status in short read transactions until it finishes or time runs out.
-
-    Each poll is its own transaction: on SQLite a long-lived one would keep an old snapshot, and
-    a writer one would hold the lock the worker needs.
-    """
-    deadline = time.monotonic() + timeout
-    status: str | None = None
-    while True:
-        with read_factory() as session:
-            status = session.scalar(
-                select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)
-            )
-        if status in FINISHED_STATUSES or time.monotonic() >= deadline:
-            return status
-        time.sleep(0.01)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
@@ -17,6 +18,7 @@ from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.routes import execution_detail
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
 from crmflow.executions.stats import success_rates, workflow_stats
+from crmflow.executions.sync_waits import sync_waits, wait_for_outcome
 from crmflow.workflows import service
 from crmflow.workflows.editor_schema import editor_schema
 from crmflow.workflows.schemas import (
@@ -174,7 +176,7 @@ def duplicate_workflow(
 @router.post(
     "/{workflow_id}/hook",
     response_model=hooks.HookSettingsOut,
-    summary="Rotate the inbound webhook's token or signing secret",
+    summary="Rotate the inbound webhook's token or signing secret, or set its rate limit",
 )
 def configure_hook(
     workflow_id: int,
@@ -183,7 +185,9 @@ def configure_hook(
     body: hooks.HookSettingsIn | None = None,
 ) -> Any:
     """`{"rotate_token": true}` replaces the URL; `{"secret": "generate"}` returns a new secret
-    once (never shown again), `{"secret": null}` removes it. webhook_received workflows only."""
+    once (never shown again), `{"secret": null}` removes it; `{"rate_limit_per_minute": N}`
+    sets how many deliveries a minute it accepts (null: the server's default). Only for
+    webhook_received workflows."""
     body = body or hooks.HookSettingsIn()
     workflow = service.get_workflow(
         session, company_id=principal.company_id, workflow_id=workflow_id
@@ -194,6 +198,8 @@ def configure_hook(
         rotate_token=body.rotate_token,
         change_secret="secret" in body.model_fields_set,
         secret=body.secret,
+        change_rate_limit="rate_limit_per_minute" in body.model_fields_set,
+        rate_limit=body.rate_limit_per_minute,
     )
 
 
@@ -201,9 +207,12 @@ def configure_hook(
     "/{workflow_id}/execute",
     response_model=WorkflowExecutionResponse,
     summary="Run a workflow by hand",
-    responses={202: {"description": "accepted; still running after `wait` seconds"}},
+    responses={
+        202: {"description": "accepted; still running after `wait` seconds"},
+        429: {"description": "too many waiting calls of your company in flight"},
+    },
 )
-def execute_workflow(
+async def execute_workflow(
     workflow_id: int,
     body: WorkflowExecuteRequest,
     session: DbSession,
@@ -212,22 +221,45 @@ def execute_workflow(
     response: Response,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")] = 10,
 ) -> Any:
-    """Start a manual execution and wait up to `wait` seconds for its outcome."""
-    execution = service.start_manual_run(
-        session,
-        principal=principal,
-        workflow_id=workflow_id,
-        entity_type=body.trigger_entity_type,
-        entity_id=body.trigger_entity_id,
-        trigger_data=body.trigger_data,
-        idempotency_key=body.idempotency_key,
-    )
-    execution_id = execution.id
-    session.close()
-    read_factory = request.app.state.read_session_factory
-    final = executions.wait_until_finished(read_factory, execution_id=execution_id, timeout=wait)
+    """Start a manual execution and wait up to `wait` seconds for its outcome.
+
+    A company may have CRMFLOW_MAX_SYNC_WAITS (4) waiting calls in flight per server process;
+    more get 429 before anything is created (`wait=0` never waits and is not counted).
+    """
+    limit = request.app.state.settings.max_sync_waits_per_company
+    waits = wait > 0
+    if waits and not sync_waits.try_acquire(principal.company_id, limit):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"too many runs waited for at once by your company (at most {limit}, "
+            "CRMFLOW_MAX_SYNC_WAITS): retry shortly, or call with wait=0 and follow "
+            "GET /api/v1/executions/{id}",
+            headers={"Retry-After": "1"},
+        )
+    try:
+        execution = await run_in_threadpool(
+            service.start_manual_run,
+            session,
+            principal=principal,
+            workflow_id=workflow_id,
+            entity_type=body.trigger_entity_type,
+            entity_id=body.trigger_entity_id,
+            trigger_data=body.trigger_data,
+            idempotency_key=body.idempotency_key,
+        )
+        execution_id = execution.id
+        await run_in_threadpool(session.close)
+        read_factory = request.app.state.read_session_factory
+        final = await wait_for_outcome(read_factory, execution_id=execution_id, timeout=wait)
+    finally:
+        if waits:
+            sync_waits.release(principal.company_id)
     if final not in FINISHED_STATUSES:
         response.status_code = status.HTTP_202_ACCEPTED
+    return await run_in_threadpool(_execution_detail, read_factory, execution_id)
+
+
+def _execution_detail(read_factory: Any, execution_id: int) -> Any:
     with read_factory() as reader:
         return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
 
