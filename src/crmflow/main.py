@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 
 from crmflow import __version__
 from crmflow.auth.service import bootstrap_admin
 from crmflow.common.errors import install_error_handlers
+from crmflow.common.nul_input import refuse_nul
 from crmflow.common.request_limits import RequestLimits
 from crmflow.config import Settings, get_settings
 from crmflow.db.migrate import upgrade
@@ -36,13 +37,16 @@ ROUTER_MODULES = [
     "crmflow.vault.routes",
     "crmflow.live.routes",
 ]
+# Routes that take other systems' input as it comes: an inbound webhook keeps any body (hooks.py
+# drops NULs from it) and answers a bad token with a bare 404, so U+0000 is no 422 there.
+RAW_INPUT_MODULES = {"crmflow.events.hook_routes"}
 
 
-def _routers() -> list[APIRouter]:
+def _routers() -> list[tuple[str, APIRouter]]:
     routers = []
     for name in ROUTER_MODULES:
         module = importlib.import_module(name)
-        routers.append(module.router)
+        routers.append((name, module.router))
     return routers
 
 
@@ -116,8 +120,10 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.add_middleware(
         RequestLimits, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
     )
-    for router in _routers():
-        app.include_router(router, prefix="/api/v1")
+    for name, router in _routers():
+        # U+0000 anywhere in the input is a 422 (PostgreSQL cannot store it): common/nul_input.py
+        guards = [] if name in RAW_INPUT_MODULES else [Depends(refuse_nul)]
+        app.include_router(router, prefix="/api/v1", dependencies=guards)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database check")
     def healthz() -> dict[str, Any]:

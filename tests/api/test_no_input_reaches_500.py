@@ -115,3 +115,112 @@ def test_random_bodies_on_every_write_route_never_give_5xx(
             if response.status_code >= 500:
                 failures.append(f"{method} {url} {body[:120]!r} -> {response.status_code}")
     assert not failures, "\n".join(failures[:20])
+
+
+# The audit's four 500s (issue 12, finding 8): numbers beyond a signed 64-bit integer reached the
+# database driver, and an explicit null reached the definition checks as a missing key.
+BEYOND_64_BITS = 2**63
+
+
+def _workflow(client: TestClient, tenant: Tenant) -> int:
+    body = {"name": "Audit", "trigger_type": "manual"}
+    response = client.post("/api/v1/workflows", json=body, headers=tenant.headers())
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _only_problem(response: Any) -> dict[str, Any]:
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]
+    assert len(problems) == 1, problems
+    assert set(problems[0]) == {"loc", "msg", "type"}
+    return dict(problems[0])
+
+
+def test_a_path_id_beyond_64_bits_is_a_422_naming_it(client: TestClient, tenant: Tenant) -> None:
+    response = client.get(f"/api/v1/workflows/{BEYOND_64_BITS}", headers=tenant.headers())
+    problem = _only_problem(response)
+    assert problem["loc"] == "path.workflow_id" and problem["type"] == "less_than_equal"
+    # The largest id is well-formed: not there, so a 404.
+    largest = client.get(f"/api/v1/workflows/{BEYOND_64_BITS - 1}", headers=tenant.headers())
+    assert largest.status_code == 404
+
+
+def test_a_page_beyond_64_bits_is_a_422_naming_it(client: TestClient, tenant: Tenant) -> None:
+    huge = client.get("/api/v1/workflows?page=99999999999999999999", headers=tenant.headers())
+    assert _only_problem(huge)["loc"] == "query.page"
+    # The last page allowed is empty, not an overflow of the row offset.
+    last = client.get("/api/v1/workflows?page=1000000000&size=500", headers=tenant.headers())
+    assert last.status_code == 200 and last.json()["items"] == []
+
+
+def test_a_body_id_beyond_64_bits_is_a_422_naming_it(client: TestClient, tenant: Tenant) -> None:
+    workflow_id = _workflow(client, tenant)
+    response = client.post(
+        f"/api/v1/workflows/{workflow_id}/execute?wait=0",
+        json={"trigger_entity_type": "organisation", "trigger_entity_id": BEYOND_64_BITS},
+        headers=tenant.headers(),
+    )
+    assert _only_problem(response)["loc"] == "trigger_entity_id"
+    runs = client.get(f"/api/v1/workflows/{workflow_id}/executions", headers=tenant.headers())
+    assert runs.json()["total"] == 0  # nothing started
+
+
+def test_a_null_trigger_type_on_update_is_a_422_naming_it(
+    client: TestClient, tenant: Tenant
+) -> None:
+    workflow_id = _workflow(client, tenant)
+    url = f"/api/v1/workflows/{workflow_id}"
+    response = client.put(url, json={"trigger_type": None}, headers=tenant.headers())
+    assert _only_problem(response)["loc"] == "trigger_type"
+    for field in ("name", "trigger_config", "actions", "status", "is_template"):
+        refused = client.put(url, json={field: None}, headers=tenant.headers())
+        assert _only_problem(refused)["loc"] == field
+    after = client.get(url, headers=tenant.headers()).json()
+    assert after["trigger_type"] == "manual" and after["version"] == 1  # nothing written
+    # Null stays meaningful where it is: no conditions, the default run policy.
+    cleared = client.put(
+        url, json={"conditions": None, "run_policy": None}, headers=tenant.headers()
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["conditions"] is None
+
+
+def test_a_nul_character_anywhere_is_a_422_naming_where(client: TestClient, tenant: Tenant) -> None:
+    # PostgreSQL stores U+0000 in neither text nor jsonb: each of these was a 500 there.
+    workflow_id = _workflow(client, tenant)
+    nul = "\u0000"
+    cases = [
+        ("POST", f"/api/v1/workflows/{workflow_id}/execute?wait=0", {"trigger_data": {"a": nul}}),
+        ("POST", "/api/v1/events", {"type": "invoice.paid", "payload": {"lines": [{"x": nul}]}}),
+        ("POST", "/api/v1/events", {"type": "invoice.paid", "changes": {f"k{nul}": [1, 2]}}),
+        ("POST", "/api/v1/organisations", {"name": "Nul", "custom_fields": {"note": nul}}),
+        (
+            "POST",
+            "/api/v1/workflows",
+            {"name": "w", "trigger_type": "manual", "conditions": {"deal.title": {"$eq": nul}}},
+        ),
+        ("GET", "/api/v1/organisations?q=%00", None),
+        ("GET", "/api/v1/workflow/action-catalog/a%00b", None),
+    ]
+    expected = [
+        "trigger_data.a",
+        "payload.lines[0].x",
+        "changes.k\\u0000",
+        "custom_fields.note",
+        "conditions.deal.title.$eq",
+        "query.q",
+        "path.action_type",
+    ]
+    for (method, url, body), loc in zip(cases, expected, strict=True):
+        response = client.request(method, url, json=body, headers=tenant.headers())
+        problem = _only_problem(response)
+        assert problem["loc"] == loc and problem["type"] == "control_character", (url, problem)
+    assert client.get("/api/v1/organisations?q=Nul", headers=tenant.headers()).json()["total"] == 0
+    # An escaped backslash followed by u0000 is plain text, not a NUL.
+    text = client.post(
+        "/api/v1/organisations",
+        json={"name": "Backslash", "custom_fields": {"note": "\\u0000"}},
+        headers=tenant.headers(),
+    )
+    assert text.status_code == 201 and text.json()["custom_fields"] == {"note": "\\u0000"}

@@ -15,6 +15,7 @@ from crmflow.approvals.schemas import (
 )
 from crmflow.auth.deps import CurrentUser
 from crmflow.common.deps import DbSession
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, paginate
 
 router = APIRouter(prefix="/approvals", tags=["approvals"])
@@ -32,7 +33,7 @@ def list_approvals(
     params: Paging,
     status: ApprovalStatus | None = None,
     mine: bool = False,
-    execution_id: int | None = None,
+    execution_id: Id | None = None,
 ) -> dict[str, Any]:
     """List the company's approval requests, newest first; `mine`: those you may decide."""
     query = service.list_query(
@@ -47,7 +48,7 @@ def list_approvals(
 
 @router.get("/{approval_id}", response_model=ApprovalDetail, summary="Get an approval request")
 def get_approval(
-    approval_id: int, request: Request, session: DbSession, principal: CurrentUser
+    approval_id: Id, request: Request, session: DbSession, principal: CurrentUser
 ) -> dict[str, Any]:
     """Return one approval request with its approvers and decisions."""
     approval = service.get_approval(
@@ -76,7 +77,7 @@ def _decide(
 
 @router.post("/{approval_id}/approve", response_model=ApprovalDetail, summary="Approve a request")
 def approve(
-    approval_id: int,
+    approval_id: Id,
     request: Request,
     session: DbSession,
     principal: CurrentUser,
@@ -88,7 +89,7 @@ def approve(
 
 @router.post("/{approval_id}/reject", response_model=ApprovalDetail, summary="Reject a request")
 def reject(
-    approval_id: int,
+    approval_id: Id,
     request: Request,
     session: DbSession,
     principal: CurrentUser,

@@ -11,6 +11,11 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
+MAX_SIZE = 500
+# The row offset, (page - 1) * size, must stay a signed 64-bit integer (SQLite, PostgreSQL);
+# a billion pages of 500 is far beyond any table and far inside that range.
+MAX_PAGE = 1_000_000_000
+
 
 class Page(BaseModel, Generic[T]):
     """A page of results with the total count."""
@@ -30,8 +35,8 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
-    size: Annotated[int, Query(ge=1, le=500, description="items per page")] = 50,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_SIZE, description="items per page")] = 50,
 ) -> PageParams:
     """Read `page` and `size` query parameters."""
     return PageParams(page=page, size=size)

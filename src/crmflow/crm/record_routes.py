@@ -11,6 +11,7 @@ from sqlalchemy import Select
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.crm import service
 
@@ -55,7 +56,7 @@ def add_record_routes(
         summary=f"Get a {entity_type}",
         name=f"get_{entity_type}",
     )
-    def get_record(record_id: int, session: DbSession, principal: CurrentUser) -> Any:
+    def get_record(record_id: Id, session: DbSession, principal: CurrentUser) -> Any:
         """Return one record of your company (another company's id is a 404)."""
         return service.require_entity(
             session, company_id=principal.company_id, entity_type=entity_type, entity_id=record_id
@@ -98,7 +99,7 @@ def add_record_routes(
         name=f"update_{entity_type}",
     )
     def update_record(
-        record_id: int,
+        record_id: Id,
         body: update_model,  # type: ignore[valid-type]
         session: DbSession,
         principal: Writer,
@@ -123,7 +124,7 @@ def add_record_routes(
         summary=f"Delete a {entity_type}",
         name=f"delete_{entity_type}",
     )
-    def delete_record(record_id: int, session: DbSession, principal: Writer) -> None:
+    def delete_record(record_id: Id, session: DbSession, principal: Writer) -> None:
         """Delete a record; references to it become null."""
         service.delete_record(
             session, company_id=principal.company_id, entity_type=entity_type, entity_id=record_id

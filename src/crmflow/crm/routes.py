@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, SortParam, page_of
 from crmflow.crm import queries, tagging
 from crmflow.crm.record_routes import add_record_routes
@@ -40,7 +41,7 @@ class OrganisationFilters(BaseModel):
     """Query parameters of `GET /organisations`."""
 
     q: Annotated[str | None, Query(description="name contains (any case)")] = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     pipeline_stage: str | None = None
     category: str | None = None
     tag: TagFilter = None
@@ -51,8 +52,8 @@ class ContactFilters(BaseModel):
     """Query parameters of `GET /contacts`."""
 
     q: Annotated[str | None, Query(description="name or email contains (any case)")] = None
-    organisation_id: int | None = None
-    owner_id: int | None = None
+    organisation_id: Id | None = None
+    owner_id: Id | None = None
     tag: TagFilter = None
     sort: SortParam = "-created_at"
 
@@ -62,9 +63,9 @@ class DealFilters(BaseModel):
 
     q: Annotated[str | None, Query(description="title contains (any case)")] = None
     stage: str | None = None
-    organisation_id: int | None = None
-    contact_id: int | None = None
-    owner_id: int | None = None
+    organisation_id: Id | None = None
+    contact_id: Id | None = None
+    owner_id: Id | None = None
     tag: TagFilter = None
     sort: SortParam = "-created_at"
 
@@ -125,7 +126,7 @@ def list_tags(
 
 
 @tags.get("/{tag_id}", response_model=TagOut, summary="Get a tag")
-def get_tag(tag_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_tag(tag_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return one tag."""
     return tagging.get_tag(session, company_id=principal.company_id, tag_id=tag_id)
 
@@ -141,7 +142,7 @@ def create_tag(body: TagCreate, session: DbSession, principal: Writer) -> Any:
 
 
 @tags.patch("/{tag_id}", response_model=TagOut, summary="Rename or recolour a tag")
-def update_tag(tag_id: int, body: TagUpdate, session: DbSession, principal: Writer) -> Any:
+def update_tag(tag_id: Id, body: TagUpdate, session: DbSession, principal: Writer) -> Any:
     """Rename (rewriting the tag on every record, with their updated events) or recolour."""
     tag = tagging.update_tag(
         session,
@@ -155,7 +156,7 @@ def update_tag(tag_id: int, body: TagUpdate, session: DbSession, principal: Writ
 
 
 @tags.delete("/{tag_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a tag")
-def delete_tag(tag_id: int, session: DbSession, principal: Writer) -> None:
+def delete_tag(tag_id: Id, session: DbSession, principal: Writer) -> None:
     """Delete a tag and remove it from every record that carries it."""
     tagging.delete_tag(
         session, company_id=principal.company_id, tag_id=tag_id, actor_user_id=principal.user_id

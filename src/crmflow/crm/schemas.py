@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from crmflow.common.enums import LowerStrEnum
+from crmflow.common.ids import Id
 
 
 class TaskStatus(LowerStrEnum):
@@ -94,7 +95,7 @@ class OrganisationCreate(InputModel):
     pipeline_stage: Code | None = None
     potential_amount: Amount | None = None
     email: Email | None = None
-    owner_id: int | None = Field(None, description="defaults to the caller")
+    owner_id: Id | None = Field(None, description="defaults to the caller")
     tags: list[TagName] = []
     custom_fields: CustomFields = {}
 
@@ -107,7 +108,7 @@ class OrganisationUpdate(InputModel):
     pipeline_stage: Code | None = None
     potential_amount: Amount | None = None
     email: Email | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     tags: list[TagName] | None = None
     custom_fields: CustomFields | None = None
 
@@ -138,8 +139,8 @@ class ContactCreate(InputModel):
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
     job_title: ShortText | None = None
-    organisation_id: int | None = None
-    owner_id: int | None = Field(None, description="defaults to the caller")
+    organisation_id: Id | None = None
+    owner_id: Id | None = Field(None, description="defaults to the caller")
     tags: list[TagName] = []
     custom_fields: CustomFields = {}
 
@@ -152,8 +153,8 @@ class ContactUpdate(InputModel):
     email: Email | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
     job_title: ShortText | None = None
-    organisation_id: int | None = None
-    owner_id: int | None = None
+    organisation_id: Id | None = None
+    owner_id: Id | None = None
     tags: list[TagName] | None = None
     custom_fields: CustomFields | None = None
 
@@ -183,9 +184,9 @@ class DealCreate(InputModel):
     discount_percent: Percent | None = None
     stage: Annotated[Code, StringConstraints(min_length=1)] = "qualification"
     close_date: DateInput | None = None
-    organisation_id: int | None = None
-    contact_id: int | None = None
-    owner_id: int | None = Field(None, description="defaults to the caller")
+    organisation_id: Id | None = None
+    contact_id: Id | None = None
+    owner_id: Id | None = Field(None, description="defaults to the caller")
     tags: list[TagName] = []
     custom_fields: CustomFields = {}
 
@@ -198,9 +199,9 @@ class DealUpdate(InputModel):
     discount_percent: Percent | None = None
     stage: Annotated[Code, StringConstraints(min_length=1)] | None = None
     close_date: DateInput | None = None
-    organisation_id: int | None = None
-    contact_id: int | None = None
-    owner_id: int | None = None
+    organisation_id: Id | None = None
+    contact_id: Id | None = None
+    owner_id: Id | None = None
     tags: list[TagName] | None = None
     custom_fields: CustomFields | None = None
 
@@ -232,22 +233,22 @@ class TaskCreate(InputModel):
     title: TaskTitle
     description: LongText = ""
     due_date: DateInput | None = None
-    assignee_id: int | None = Field(None, description="defaults to the caller")
+    assignee_id: Id | None = Field(None, description="defaults to the caller")
     status: TaskStatus = TaskStatus.OPEN
     priority: TaskPriority = TaskPriority.NORMAL
     related_type: RecordType | None = None
-    related_id: int | None = None
+    related_id: Id | None = None
 
 
 class TaskUpdate(InputModel):
     title: TaskTitle | None = None
     description: LongText | None = None
     due_date: DateInput | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
     status: TaskStatus | None = None
     priority: TaskPriority | None = None
     related_type: RecordType | None = None
-    related_id: int | None = None
+    related_id: Id | None = None
 
 
 class TaskOut(OutputModel):
@@ -275,8 +276,8 @@ class ActivityCreate(InputModel):
     body: LongText = ""
     occurred_at: DateInput | None = Field(None, description="defaults to now")
     entity_type: RecordType
-    entity_id: int
-    user_id: int | None = Field(None, description="who did it; defaults to the caller")
+    entity_id: Id
+    user_id: Id | None = Field(None, description="who did it; defaults to the caller")
 
 
 class ActivityUpdate(InputModel):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, SortParam, page_of
 from crmflow.crm import notifications as notification_service
 from crmflow.crm import queries, service
@@ -45,9 +46,9 @@ def list_tasks(
     q: Annotated[str | None, Query(description="title contains (any case)")] = None,
     status_: Annotated[TaskStatus | None, Query(alias="status")] = None,
     priority: TaskPriority | None = None,
-    assignee_id: int | None = None,
+    assignee_id: Id | None = None,
     related_type: RecordType | None = None,
-    related_id: int | None = None,
+    related_id: Id | None = None,
     sort: SortParam = "-created_at",
 ) -> dict[str, Any]:
     """List your company's tasks."""
@@ -65,7 +66,7 @@ def list_tasks(
 
 
 @tasks.get("/{task_id}", response_model=TaskOut, summary="Get a task")
-def get_task(task_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_task(task_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return one task."""
     return service.require_entity(
         session, company_id=principal.company_id, entity_type="task", entity_id=task_id
@@ -96,7 +97,7 @@ def create_task(body: TaskCreate, session: DbSession, principal: Writer) -> Task
 
 
 @tasks.patch("/{task_id}", response_model=TaskOut, summary="Update a task")
-def update_task(task_id: int, body: TaskUpdate, session: DbSession, principal: Writer) -> Any:
+def update_task(task_id: Id, body: TaskUpdate, session: DbSession, principal: Writer) -> Any:
     """Change the fields sent; setting status to `done` records task_completed."""
     service.update_entity_fields(
         session,
@@ -113,7 +114,7 @@ def update_task(task_id: int, body: TaskUpdate, session: DbSession, principal: W
 
 
 @tasks.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a task")
-def delete_task(task_id: int, session: DbSession, principal: Writer) -> None:
+def delete_task(task_id: Id, session: DbSession, principal: Writer) -> None:
     """Delete a task."""
     service.delete_record(
         session, company_id=principal.company_id, entity_type="task", entity_id=task_id
@@ -130,9 +131,9 @@ def list_activities(
     principal: CurrentUser,
     paging: Paging,
     entity_type: RecordType | None = None,
-    entity_id: int | None = None,
+    entity_id: Id | None = None,
     kind: ActivityKind | None = None,
-    user_id: int | None = None,
+    user_id: Id | None = None,
     sort: SortParam = "-occurred_at",
 ) -> dict[str, Any]:
     """List your company's activities, most recent first."""
@@ -148,7 +149,7 @@ def list_activities(
 
 
 @activities.get("/{activity_id}", response_model=ActivityOut, summary="Get an activity")
-def get_activity(activity_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_activity(activity_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return one activity."""
     return service.require_entity(
         session, company_id=principal.company_id, entity_type="activity", entity_id=activity_id
@@ -182,7 +183,7 @@ def create_activity(body: ActivityCreate, session: DbSession, principal: Writer)
 
 @activities.patch("/{activity_id}", response_model=ActivityOut, summary="Update an activity")
 def update_activity(
-    activity_id: int, body: ActivityUpdate, session: DbSession, principal: Writer
+    activity_id: Id, body: ActivityUpdate, session: DbSession, principal: Writer
 ) -> Activity:
     """Edit an activity (records no event)."""
     activity = service.update_activity(
@@ -198,7 +199,7 @@ def update_activity(
 @activities.delete(
     "/{activity_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an activity"
 )
-def delete_activity(activity_id: int, session: DbSession, principal: Writer) -> None:
+def delete_activity(activity_id: Id, session: DbSession, principal: Writer) -> None:
     """Delete an activity (last_activity_at is left as it was)."""
     service.delete_record(
         session, company_id=principal.company_id, entity_type="activity", entity_id=activity_id
@@ -243,7 +244,7 @@ def read_all(session: DbSession, principal: CurrentUser) -> dict[str, int]:
 
 
 @notifications.get("/{notification_id}", response_model=NotificationOut, summary="Get one")
-def get_notification(notification_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_notification(notification_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return one of the caller's notifications."""
     return notification_service.get_notification(
         session,
@@ -254,7 +255,7 @@ def get_notification(notification_id: int, session: DbSession, principal: Curren
 
 
 @notifications.post("/{notification_id}/read", response_model=NotificationOut, summary="Mark read")
-def read_notification(notification_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def read_notification(notification_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Mark one of the caller's notifications read."""
     row = notification_service.set_read(
         session,
@@ -268,7 +269,7 @@ def read_notification(notification_id: int, session: DbSession, principal: Curre
 
 @notifications.patch("/{notification_id}", response_model=NotificationOut, summary="Mark (un)read")
 def update_notification(
-    notification_id: int, body: NotificationUpdate, session: DbSession, principal: CurrentUser
+    notification_id: Id, body: NotificationUpdate, session: DbSession, principal: CurrentUser
 ) -> Any:
     """Mark one of the caller's notifications read or unread."""
     row = notification_service.set_read(
@@ -285,7 +286,7 @@ def update_notification(
 @notifications.delete(
     "/{notification_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Dismiss"
 )
-def delete_notification(notification_id: int, session: DbSession, principal: CurrentUser) -> None:
+def delete_notification(notification_id: Id, session: DbSession, principal: CurrentUser) -> None:
     """Dismiss one of the caller's notifications."""
     notification_service.delete_notification(
         session,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.errors import Invalid, NotFound
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.crm.records import is_valid_id
 from crmflow.events.inbound import record_inbound_event
@@ -78,7 +79,7 @@ def list_events(
     paging: Paging,
     type: str | None = None,
     entity_type: str | None = None,
-    entity_id: int | None = None,
+    entity_id: Id | None = None,
     dispatched: Annotated[
         bool | None, Query(description="true: already handed to the dispatcher; false: pending")
     ] = None,
@@ -99,7 +100,7 @@ def list_events(
 
 
 @router.get("/{event_id}", response_model=EventOut, summary="Get an event")
-def get_event(event_id: int, session: DbSession, principal: CurrentUser) -> Event:
+def get_event(event_id: Id, session: DbSession, principal: CurrentUser) -> Event:
     """Return one event."""
     event = session.get(Event, event_id) if is_valid_id(event_id) else None
     if event is None or event.company_id != principal.company_id:

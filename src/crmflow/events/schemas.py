@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crmflow.common.ids import Id
 from crmflow.crm.schemas import InputModel
 
 
@@ -27,7 +28,7 @@ class InboundEventIn(InputModel):
     entity_type: str | None = Field(
         None, description="organisation, contact, deal, task or activity; must exist with entity_id"
     )
-    entity_id: int | None = None
+    entity_id: Id | None = None
     payload: dict[str, Any] | None = Field(
         None, description="defaults to a snapshot of the entity when one is given"
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.executions import control, service
 from crmflow.executions.models import WorkflowExecution
@@ -46,10 +47,10 @@ def list_executions(
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
-    workflow_id: int | None = None,
+    workflow_id: Id | None = None,
     status: ExecutionStatus | None = None,
     trigger_entity_type: str | None = None,
-    trigger_entity_id: int | None = None,
+    trigger_entity_id: Id | None = None,
     since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="created before (ISO 8601)")] = None,
 ) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def list_executions(
     response_model=WorkflowExecutionResponse,
     summary="Get an execution with its steps",
 )
-def get_execution(execution_id: int, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
+def get_execution(execution_id: Id, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
     """Return one execution with its decision, logs and steps."""
     execution = service.get_execution(
         session, company_id=principal.company_id, execution_id=execution_id
@@ -86,7 +87,7 @@ def get_execution(execution_id: int, session: DbSession, principal: CurrentUser)
     responses={409: {"description": "the execution already finished"}},
 )
 def cancel_execution(
-    execution_id: int, session: DbSession, principal: Writer, request: Request
+    execution_id: Id, session: DbSession, principal: Writer, request: Request
 ) -> dict[str, Any]:
     """Stop the run for good: later steps never run, open approvals are closed."""
     control.cancel_execution(session, principal=principal, execution_id=execution_id)
@@ -101,7 +102,7 @@ def cancel_execution(
     responses={409: {"description": "the execution is not failed"}},
 )
 def retry_execution(
-    execution_id: int, session: DbSession, principal: Writer, request: Request
+    execution_id: Id, session: DbSession, principal: Writer, request: Request
 ) -> dict[str, Any]:
     """Queue the failed run again; steps that finished keep their outcome and never re-run."""
     control.retry_execution(session, principal=principal, execution_id=execution_id)
@@ -115,7 +116,7 @@ def retry_execution(
     summary="Run an execution's trigger again on the workflow's current version",
 )
 def rerun_execution(
-    execution_id: int, session: DbSession, principal: Writer, request: Request
+    execution_id: Id, session: DbSession, principal: Writer, request: Request
 ) -> dict[str, Any]:
     """Start a new execution (`rerun_of_id` = this one) with the same trigger and record."""
     new_id = control.rerun_execution(session, principal=principal, execution_id=execution_id)

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
 from crmflow.events import hooks
 from crmflow.executions import service as executions
@@ -118,7 +119,7 @@ def create_workflow(body: WorkflowCreate, session: DbSession, principal: Writer)
 
 
 @router.get("/{workflow_id}", response_model=WorkflowResponse, summary="Get a workflow")
-def get_workflow(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_workflow(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return one workflow with its definition (and loop-guard warnings)."""
     workflow = service.get_workflow(
         session, company_id=principal.company_id, workflow_id=workflow_id
@@ -128,7 +129,7 @@ def get_workflow(workflow_id: int, session: DbSession, principal: CurrentUser) -
 
 @router.put("/{workflow_id}", response_model=WorkflowResponse, summary="Update a workflow")
 def update_workflow(
-    workflow_id: int, body: WorkflowUpdate, session: DbSession, principal: Writer
+    workflow_id: Id, body: WorkflowUpdate, session: DbSession, principal: Writer
 ) -> Any:
     """Update fields; a changed definition makes a new version (running runs keep theirs)."""
     changes = body.model_dump(mode="json", exclude_unset=True)
@@ -141,7 +142,7 @@ def update_workflow(
 @router.delete(
     "/{workflow_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a workflow"
 )
-def delete_workflow(workflow_id: int, session: DbSession, principal: Writer) -> Response:
+def delete_workflow(workflow_id: Id, session: DbSession, principal: Writer) -> Response:
     """Delete a workflow, its versions and its executions."""
     service.delete_workflow(session, principal=principal, workflow_id=workflow_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -151,7 +152,7 @@ def delete_workflow(workflow_id: int, session: DbSession, principal: Writer) -> 
     "/{workflow_id}/activate", response_model=WorkflowResponse, summary="Activate or deactivate"
 )
 def activate_workflow(
-    workflow_id: int, session: DbSession, principal: Writer, body: WorkflowActivate | None = None
+    workflow_id: Id, session: DbSession, principal: Writer, body: WorkflowActivate | None = None
 ) -> Any:
     """Set the status (`{"status": "active"}` by default, or `inactive` / `draft`)."""
     target = (body or WorkflowActivate()).status.value
@@ -165,7 +166,7 @@ def activate_workflow(
     summary="Duplicate a workflow",
 )
 def duplicate_workflow(
-    workflow_id: int, session: DbSession, principal: Writer, body: WorkflowDuplicate | None = None
+    workflow_id: Id, session: DbSession, principal: Writer, body: WorkflowDuplicate | None = None
 ) -> Any:
     """Copy a workflow into a new draft."""
     return service.duplicate_workflow(
@@ -179,7 +180,7 @@ def duplicate_workflow(
     summary="Rotate the inbound webhook's token or signing secret, or set its rate limit",
 )
 def configure_hook(
-    workflow_id: int,
+    workflow_id: Id,
     session: DbSession,
     principal: Writer,
     body: hooks.HookSettingsIn | None = None,
@@ -213,7 +214,7 @@ def configure_hook(
     },
 )
 async def execute_workflow(
-    workflow_id: int,
+    workflow_id: Id,
     body: WorkflowExecuteRequest,
     session: DbSession,
     principal: Writer,
@@ -270,7 +271,7 @@ def _execution_detail(read_factory: Any, execution_id: int) -> Any:
     summary="List a workflow's executions",
 )
 def list_workflow_executions(
-    workflow_id: int,
+    workflow_id: Id,
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
@@ -292,7 +293,7 @@ def list_workflow_executions(
     summary="Get one execution of a workflow",
 )
 def get_workflow_execution(
-    workflow_id: int, execution_id: int, session: DbSession, principal: CurrentUser
+    workflow_id: Id, execution_id: Id, session: DbSession, principal: CurrentUser
 ) -> Any:
     """Return an execution with its decision, logs and every step."""
     execution = executions.get_execution(
@@ -302,7 +303,7 @@ def get_workflow_execution(
 
 
 @router.get("/{workflow_id}/stats", response_model=WorkflowStats, summary="Workflow statistics")
-def get_stats(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_stats(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Counts by status, success rate, mean and p50/p95 durations, last execution."""
     service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
     return workflow_stats(session, workflow_id=workflow_id)
@@ -314,7 +315,7 @@ def get_stats(workflow_id: int, session: DbSession, principal: CurrentUser) -> A
     summary="Workflow statistics per day",
 )
 def get_daily_stats(
-    workflow_id: int,
+    workflow_id: Id,
     session: DbSession,
     principal: CurrentUser,
     days: Annotated[int, Query(ge=1, le=365, description="number of days, ending today")] = 30,
@@ -329,6 +330,6 @@ def get_daily_stats(
     response_model=list[WorkflowVersionResponse],
     summary="List a workflow's versions",
 )
-def list_versions(workflow_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def list_versions(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Any:
     """Return every immutable version, newest first."""
     return service.list_versions(session, company_id=principal.company_id, workflow_id=workflow_id)

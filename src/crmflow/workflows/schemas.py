@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date as date_type
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
+from crmflow.common.ids import Id
 from crmflow.events.hooks import WEBHOOK_TRIGGER, inbound_url
 from crmflow.vault.masking import mask_definition
 
@@ -37,18 +38,35 @@ class WorkflowCreate(_In):
     is_template: bool = False
 
 
-class WorkflowUpdate(_In):
-    """Partial update; a change to the definition creates a new immutable version."""
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
-    name: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = Field(None, max_length=5000)
-    trigger_type: TriggerType | None = None
-    trigger_config: dict[str, Any] | None = None
+
+def _may_be_left_out() -> Any:
+    """A partial update's field: left out it keeps its value; null is a 422 naming it.
+
+    The route reads only the fields sent (`exclude_unset`), so the None default is never used;
+    the document shows no default, and the field's type is not nullable.
+    """
+    return Field(None, json_schema_extra=_no_default)
+
+
+class WorkflowUpdate(_In):
+    """Partial update; a change to the definition creates a new immutable version.
+
+    `conditions: null` removes the conditions and `run_policy: null` restores the default; the
+    other fields may be left out but not set to null.
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=300)] = _may_be_left_out()
+    description: Annotated[str, Field(max_length=5000)] = _may_be_left_out()
+    trigger_type: TriggerType = _may_be_left_out()
+    trigger_config: dict[str, Any] = _may_be_left_out()
     conditions: Any = None
-    actions: list[Any] | None = None
+    actions: list[Any] = _may_be_left_out()
     run_policy: Any = None
-    status: WorkflowStatus | None = None
-    is_template: bool | None = None
+    status: WorkflowStatus = _may_be_left_out()
+    is_template: bool = _may_be_left_out()
     change_note: str = Field("", max_length=500)
 
 
@@ -62,7 +80,7 @@ class WorkflowExecuteRequest(_In):
     """Run a workflow by hand on a record (or on nothing), e.g. to test it."""
 
     trigger_entity_type: str | None = Field(None, max_length=50)
-    trigger_entity_id: int | None = None
+    trigger_entity_id: Id | None = None
     trigger_data: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str | None = Field(None, max_length=150)
 
