@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 
 from crmflow import __version__
+from crmflow.auth.deps import admin_principal, writer_principal
 from crmflow.auth.service import bootstrap_admin
+from crmflow.common.error_schemas import install_error_documentation
 from crmflow.common.errors import install_error_handlers
 from crmflow.common.nul_input import refuse_nul
 from crmflow.common.request_limits import RequestLimits
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
         # U+0000 anywhere in the input is a 422 (PostgreSQL cannot store it): common/nul_input.py
         guards = [] if name in RAW_INPUT_MODULES else [Depends(refuse_nul)]
         app.include_router(router, prefix="/api/v1", dependencies=guards)
+    install_error_documentation(app, role_checks=(writer_principal, admin_principal))
 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database check")
     def healthz() -> dict[str, Any]:

@@ -26,6 +26,8 @@ class DomainError(Exception):
     """An error the caller can fix; carries its HTTP status."""
 
     status_code = 400
+    # The `type` of the error items in `detail` (ErrorItem in common/error_schemas.py).
+    error_type = "bad_request"
 
     def __init__(self, message: str, *, field: str | None = None, extra: Any = None) -> None:
         super().__init__(message)
@@ -40,6 +42,7 @@ class DomainError(Exception):
         body: dict[str, Any] = {"msg": self.message}
         if self.field is not None:
             body["loc"] = self.field
+            body["type"] = self.error_type
         if self.extra is not None:
             body["info"] = self.extra
         return [body] if self.field is not None else body
@@ -49,24 +52,28 @@ class NotFound(DomainError):
     """The id does not exist in the caller's company."""
 
     status_code = 404
+    error_type = "not_found"
 
 
 class Forbidden(DomainError):
     """The caller's role may not do this."""
 
     status_code = 403
+    error_type = "forbidden"
 
 
 class Conflict(DomainError):
     """The request conflicts with the current state."""
 
     status_code = 409
+    error_type = "conflict"
 
 
 class Invalid(DomainError):
     """The input is well-formed JSON but wrong; names the field."""
 
     status_code = 422
+    error_type = "value_error"
 
 
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -99,11 +106,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for err in exc.errors():
-            loc = [p for p in err.get("loc", ()) if p != "body"]
+            loc = list(err.get("loc", ()))
+            if loc[:1] == ["body"]:  # the request body is the root; a field may be named body
+                loc = loc[1:]
+            msg = err.get("msg")
+            if err.get("type") == "json_invalid":
+                # Its loc is (body, character offset): an offset is not a JSON path.
+                loc = []
+                msg = f"invalid JSON ({err.get('ctx', {}).get('error', 'decode error')})"
             errors.append(
                 {
                     "loc": _loc(loc),
-                    "msg": f"{_loc(loc) or 'body'}: {err.get('msg')}",
+                    "msg": f"{_loc(loc) or 'body'}: {msg}",
                     "type": err.get("type"),
                 }
             )
