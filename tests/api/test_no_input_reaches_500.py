@@ -166,6 +166,30 @@ def test_a_body_id_beyond_64_bits_is_a_422_naming_it(client: TestClient, tenant:
     assert runs.json()["total"] == 0  # nothing started
 
 
+def test_user_and_token_ids_beyond_64_bits_are_a_422_naming_them(
+    client: TestClient, tenant: Tenant
+) -> None:
+    headers = tenant.headers()
+    cases = [
+        (client.delete(f"/api/v1/auth/tokens/{BEYOND_64_BITS}", headers=headers), "path.token_id"),
+        (
+            client.get(f"/api/v1/auth/tokens?user_id={BEYOND_64_BITS}", headers=headers),
+            "query.user_id",
+        ),
+        (client.get(f"/api/v1/users/{BEYOND_64_BITS}", headers=headers), "path.user_id"),
+        (
+            client.post(
+                "/api/v1/users",
+                json={"email": "x@acme.test", "manager_id": BEYOND_64_BITS},
+                headers=headers,
+            ),
+            "manager_id",
+        ),
+    ]
+    for response, loc in cases:
+        assert _only_problem(response)["loc"] == loc
+
+
 def test_a_null_trigger_type_on_update_is_a_422_naming_it(
     client: TestClient, tenant: Tenant
 ) -> None:

@@ -24,6 +24,7 @@ from crmflow.auth.throttle import SignInThrottled, ThrottlePolicy
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import Role
 from crmflow.common.errors import NotFound
+from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, page_of
 
 router = APIRouter()
@@ -96,7 +97,7 @@ def list_tokens(
     session: DbSession,
     principal: CurrentUser,
     paging: Paging,
-    user_id: Annotated[int | None, Query(description="admins: another user's tokens")] = None,
+    user_id: Annotated[Id | None, Query(description="admins: another user's tokens")] = None,
 ) -> dict[str, Any]:
     """List your tokens (never the tokens themselves)."""
     query = user_admin.tokens_query(principal=principal, user_id=user_id)
@@ -106,7 +107,7 @@ def list_tokens(
 @auth.delete(
     "/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API token"
 )
-def delete_token(token_id: int, session: DbSession, principal: CurrentUser) -> None:
+def delete_token(token_id: Id, session: DbSession, principal: CurrentUser) -> None:
     """Revoke one of your tokens (admins: any token of the company)."""
     revoke_token(session, principal=principal, token_id=token_id)
     session.commit()
@@ -140,7 +141,7 @@ def get_me(session: DbSession, principal: CurrentUser) -> User:
 
 
 @users.get("/{user_id}", response_model=UserOut, summary="Get a user")
-def get_user(user_id: int, session: DbSession, principal: CurrentUser) -> User:
+def get_user(user_id: Id, session: DbSession, principal: CurrentUser) -> User:
     """Return one user of your company."""
     return user_admin.get_user(session, company_id=principal.company_id, user_id=user_id)
 
@@ -165,7 +166,7 @@ def create_user_route(body: UserCreate, session: DbSession, principal: Admin) ->
 
 
 @users.patch("/{user_id}", response_model=UserOut, summary="Update a user")
-def update_user(user_id: int, body: UserUpdate, session: DbSession, principal: Admin) -> User:
+def update_user(user_id: Id, body: UserUpdate, session: DbSession, principal: Admin) -> User:
     """Change a user (admins); deactivating revokes their tokens."""
     user = user_admin.update_user(
         session, principal=principal, user_id=user_id, values=body.model_dump(exclude_unset=True)
@@ -175,7 +176,7 @@ def update_user(user_id: int, body: UserUpdate, session: DbSession, principal: A
 
 
 @users.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Deactivate a user")
-def deactivate_user(user_id: int, session: DbSession, principal: Admin) -> None:
+def deactivate_user(user_id: Id, session: DbSession, principal: Admin) -> None:
     """Deactivate a user and revoke their tokens (their records keep them as owner)."""
     user_admin.deactivate_user(session, principal=principal, user_id=user_id)
     session.commit()

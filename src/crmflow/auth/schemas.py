@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crmflow.common.enums import Role
+from crmflow.common.ids import Id
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -59,7 +60,7 @@ class UserCreate(InputModel):
     name: PersonName = ""
     role: Role = Role.VIEWER
     titles: list[Title] = Field(default_factory=list, description="e.g. manager, director, sales")
-    manager_id: int | None = None
+    manager_id: Id | None = None
     password: Password | None = Field(None, description="omit for token-only users")
 
 
@@ -68,7 +69,7 @@ class UserUpdate(InputModel):
     name: PersonName | None = None
     role: Role | None = None
     titles: list[Title] | None = None
-    manager_id: int | None = None
+    manager_id: Id | None = None
     is_active: bool | None = None
     password: Password | None = None
 
