@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from crmflow.common.enums import LowerStrEnum
+from crmflow.common.text import Text
 
 
 class ApprovalStatus(LowerStrEnum):
@@ -22,7 +23,7 @@ class ApprovalDecisionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field("", max_length=5000)
+    comment: Text = ""
 
 
 class ApproverResponse(BaseModel):

@@ -9,16 +9,21 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crmflow.common.enums import Role
 from crmflow.common.ids import Id
+from crmflow.common.text import NAME_FORBIDDEN, NameChars
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_EMAIL_PART = rf"[^@\s{NAME_FORBIDDEN}]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=EMAIL_PATTERN),
+    NameChars,
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NameChars]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), NameChars
+]
 
 
 class InputModel(BaseModel):
@@ -75,7 +80,7 @@ class UserUpdate(InputModel):
 
 
 class TokenCreate(InputModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    name: PersonName = ""
     expires_in_days: int | None = Field(
         None, ge=1, le=3650, description="the token stops working after this many days"
     )

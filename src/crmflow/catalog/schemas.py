@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from crmflow.common.enums import LowerStrEnum
+from crmflow.common.text import NameChars, Text
 
 ACTION_TYPE_PATTERN = r"^[a-z][a-z0-9_]{2,59}$"
 LatencyClass = Literal["instant", "fast", "medium", "slow", "very_slow"]
@@ -21,6 +22,7 @@ LATENCY_MEANING = {
     "very_slow": "longer: waits for people or batch systems",
 }
 SideEffect = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+EntryName = Annotated[str, StringConstraints(min_length=1, max_length=200), NameChars]
 HeaderName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")]
 HeaderValue = Annotated[str, StringConstraints(max_length=2000, pattern=r"^[^\r\n]*$")]
 Method = Annotated[
@@ -61,9 +63,9 @@ class CatalogEntryCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: EntryName
     action_type: str = Field(pattern=ACTION_TYPE_PATTERN, description="the step `type`")
-    description: str = Field("", max_length=5000)
+    description: Text = ""
     is_idempotent: bool = Field(False, description="a second call with the same key is a no-op")
     latency_class: LatencyClass = "medium"
     side_effects: list[SideEffect] = Field(default_factory=lambda: ["http_request"], max_length=20)
@@ -82,8 +84,8 @@ class CatalogEntryUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=5000)
+    name: EntryName | None = None
+    description: Text | None = None
     is_idempotent: bool | None = None
     latency_class: LatencyClass | None = None
     side_effects: list[SideEffect] | None = Field(None, max_length=20)

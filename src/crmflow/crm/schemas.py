@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from crmflow.common.enums import LowerStrEnum
 from crmflow.common.ids import Id
+from crmflow.common.text import NAME_FORBIDDEN, NameChars, TextChars
 
 
 class TaskStatus(LowerStrEnum):
@@ -48,7 +49,8 @@ class RecordType(LowerStrEnum):
     DEAL = "deal"
 
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_EMAIL_PART = rf"[^@\s{NAME_FORBIDDEN}]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 
 
 def _parse_date_input(value: Any) -> Any:
@@ -60,17 +62,23 @@ def _parse_date_input(value: Any) -> Any:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+# Names, titles, codes and emails refuse control and bidi characters (common/text.py).
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NameChars
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NameChars]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), NameChars]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN)
+    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN), NameChars
 ]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NameChars
+]
 # ISO 8601 (a bare date means midnight UTC) or relative: "+3 days", "-2 hours", "today", "now".
 DateInput = Annotated[datetime, BeforeValidator(_parse_date_input)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), NameChars]
 CustomFields = dict[str, Any]
 
 
@@ -137,7 +145,7 @@ class ContactCreate(InputModel):
     first_name: ShortText = ""
     last_name: ShortText = ""
     email: Email | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    phone: Phone | None = None
     job_title: ShortText | None = None
     organisation_id: Id | None = None
     owner_id: Id | None = Field(None, description="defaults to the caller")
@@ -151,7 +159,7 @@ class ContactUpdate(InputModel):
     first_name: ShortText | None = None
     last_name: ShortText | None = None
     email: Email | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    phone: Phone | None = None
     job_title: ShortText | None = None
     organisation_id: Id | None = None
     owner_id: Id | None = None
@@ -225,8 +233,11 @@ class DealOut(OutputModel):
 
 # --- tasks -----------------------------------------------------------------------------------
 
-TaskTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
+TaskTitle = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NameChars
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), TextChars]
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), NameChars]
 
 
 class TaskCreate(InputModel):
@@ -272,7 +283,7 @@ class TaskOut(OutputModel):
 
 class ActivityCreate(InputModel):
     kind: ActivityKind = ActivityKind.NOTE
-    subject: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    subject: Subject = ""
     body: LongText = ""
     occurred_at: DateInput | None = Field(None, description="defaults to now")
     entity_type: RecordType
@@ -282,7 +293,7 @@ class ActivityCreate(InputModel):
 
 class ActivityUpdate(InputModel):
     kind: ActivityKind | None = None
-    subject: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    subject: Subject | None = None
     body: LongText | None = None
     occurred_at: DateInput | None = None
 
@@ -324,7 +335,7 @@ class CountOut(BaseModel):
 
 # --- tags ------------------------------------------------------------------------------------
 
-Color = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+Color = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), NameChars]
 
 
 class TagCreate(InputModel):

@@ -10,12 +10,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StringConstraints,
     Tag,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from crmflow.common.text import NameChars, TextChars
 from crmflow.engine.business_hours import BusinessHours
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
 from crmflow.engine.dates import coerce_datetime, parse_duration
@@ -25,6 +27,8 @@ from crmflow.vault.masking import referenced_names
 
 CONTROL_STEP_TYPES = ("branch", "parallel", "delay", "approval", "stop")
 STEP_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
+# Step and branch names: one line, no control or bidi character (common/text.py).
+StepName = Annotated[str, StringConstraints(max_length=300), NameChars]
 
 
 class RetryPolicy(BaseModel):
@@ -50,7 +54,7 @@ class StepBase(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     id: Annotated[str | None, Field(pattern=STEP_ID_PATTERN)] = None
-    name: Annotated[str | None, Field(max_length=300)] = None
+    name: StepName | None = None
     when: Any = None
     on_error: Literal["continue", "stop"] = "continue"
     retry: RetryPolicy | None = None
@@ -68,7 +72,7 @@ class Branch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
+    name: StepName | None = None
     when: Any
     actions: list[Step] = Field(default_factory=list)
 
@@ -87,7 +91,7 @@ class StopConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["success", "skipped", "failed"] = "success"
-    reason: str = ""
+    reason: Annotated[str, TextChars] = ""
 
 
 class StopStep(StepBase):
@@ -102,7 +106,7 @@ class ParallelBranch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, max_length=300)
+    name: StepName | None = None
     # Overrides the parallel step's own `on_error` for a failure in this path.
     on_error: Literal["continue", "stop"] | None = None
     actions: list[Step] = Field(default_factory=list)
@@ -203,8 +207,8 @@ class ApprovalConfig(BaseModel):
     quorum: int | None = Field(None, ge=1, le=100)
     timeout: str | int | float | None = None
     on_timeout: Literal["escalate", "approve", "reject"] = "reject"
-    title: str = Field("", max_length=300)
-    message: str = Field("", max_length=5000)
+    title: Annotated[str, StringConstraints(max_length=300), TextChars] = ""
+    message: Annotated[str, StringConstraints(max_length=5000), TextChars] = ""
 
     @field_validator("approvers", mode="before")
     @classmethod

@@ -6,14 +6,25 @@ from datetime import date as date_type
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from crmflow.common.enums import TriggerType, WorkflowStatus
 from crmflow.common.ids import Id
+from crmflow.common.text import NameChars, Text, TextChars
 from crmflow.events.hooks import WEBHOOK_TRIGGER, inbound_url
 from crmflow.vault.masking import mask_definition
 
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
+# A workflow's name: no control or bidi character, surrounding spaces stripped (common/text.py).
+WorkflowName = Annotated[str, StringConstraints(min_length=1, max_length=300), NameChars]
+ChangeNote = Annotated[str, StringConstraints(max_length=500), TextChars]
 
 
 class _In(BaseModel):
@@ -23,8 +34,8 @@ class _In(BaseModel):
 class WorkflowCreate(_In):
     """Create a workflow; the definition is validated and compiled before anything is written."""
 
-    name: str = Field(min_length=1, max_length=300)
-    description: str = Field("", max_length=5000)
+    name: WorkflowName
+    description: Text = ""
     trigger_type: TriggerType
     trigger_config: dict[str, Any] = Field(default_factory=dict)
     conditions: Any = None
@@ -58,8 +69,8 @@ class WorkflowUpdate(_In):
     other fields may be left out but not set to null.
     """
 
-    name: Annotated[str, Field(min_length=1, max_length=300)] = _may_be_left_out()
-    description: Annotated[str, Field(max_length=5000)] = _may_be_left_out()
+    name: WorkflowName = _may_be_left_out()
+    description: Text = _may_be_left_out()
     trigger_type: TriggerType = _may_be_left_out()
     trigger_config: dict[str, Any] = _may_be_left_out()
     conditions: Any = None
@@ -67,7 +78,7 @@ class WorkflowUpdate(_In):
     run_policy: Any = None
     status: WorkflowStatus = _may_be_left_out()
     is_template: bool = _may_be_left_out()
-    change_note: str = Field("", max_length=500)
+    change_note: ChangeNote = ""
 
 
 class WorkflowActivate(_In):
@@ -88,7 +99,7 @@ class WorkflowExecuteRequest(_In):
 class WorkflowDuplicate(_In):
     """Options for duplicating a workflow."""
 
-    name: str | None = Field(None, min_length=1, max_length=300)
+    name: WorkflowName | None = None
 
 
 class WorkflowSummary(BaseModel):
