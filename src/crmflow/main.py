@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 
@@ -18,6 +18,7 @@ from crmflow.auth.deps import admin_principal, writer_principal
 from crmflow.auth.service import bootstrap_admin
 from crmflow.common.error_schemas import install_error_documentation
 from crmflow.common.errors import install_error_handlers
+from crmflow.common.http_security import install_http_security, metrics_authorized
 from crmflow.common.nul_input import refuse_nul
 from crmflow.common.request_limits import RequestLimits
 from crmflow.config import Settings, get_settings
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.add_middleware(
         RequestLimits, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
     )
+    install_http_security(app, settings)
     for name, router in _routers():
         # U+0000 anywhere in the input is a 422 (PostgreSQL cannot store it): common/nul_input.py
         guards = [] if name in RAW_INPUT_MODULES else [Depends(refuse_nul)]
@@ -135,11 +137,22 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
         return {"status": "ok", "version": __version__, "runtime": settings.runtime}
 
     @app.get(
-        "/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse
+        "/metrics",
+        tags=["ops"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        responses={401: {"description": "CRMFLOW_METRICS_TOKEN is set and was not presented"}},
     )
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics; with CRMFLOW_METRICS_TOKEN set, `Authorization: Bearer <it>`."""
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+        if not metrics_authorized(request.headers.get("authorization"), settings.metrics_token):
+            return JSONResponse(
+                {"detail": "metrics need Authorization: Bearer <CRMFLOW_METRICS_TOKEN>"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         if not settings.prometheus_metrics_enabled:
             return PlainTextResponse("metrics disabled\n", status_code=404)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
