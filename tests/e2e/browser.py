@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect
 
 from tests.e2e.server import ROOT, LiveServer
 
@@ -41,6 +41,18 @@ READY_JS = """() => {
 }"""
 
 
+# Every Content-Security-Policy violation of a page (any frame, any navigation) is reported to the
+# test through an exposed function: the browser may not log them all as console errors, and a UI
+# that needs the policy loosened must fail its tests.
+CSP_BINDING = "__crmflowCspViolation"
+CSP_LISTENER_JS = """document.addEventListener('securitypolicyviolation', (e) => {
+  const where = `${e.sourceFile || document.location.href}:${e.lineNumber}`;
+  const sample = e.sample ? ` (${e.sample})` : '';
+  window.__crmflowCspViolation(
+    `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${where}${sample}`);
+}, true);"""
+
+
 def launch_chromium(playwright: Playwright) -> Browser:
     """Launch /usr/bin/chromium headless; fail with the install command when it is missing."""
     if not CHROMIUM.exists():
@@ -59,6 +71,8 @@ class ConsoleWatch:
 
     problems: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    # CSP violations: never excused by expect(); a test provoking one on purpose takes them.
+    csp_violations: list[str] = field(default_factory=list)
 
     def expect(self, fragment: str) -> None:
         """Accept console errors containing `fragment` (e.g. a 401 the test provokes)."""
@@ -67,6 +81,20 @@ class ConsoleWatch:
     def unexpected(self) -> list[str]:
         """Return the problems no expect() call accounted for."""
         return [p for p in self.problems if not any(f in p for f in self.expected)]
+
+    def take_csp_violations(self) -> list[str]:
+        """Return the CSP violations seen so far and forget them."""
+        taken, self.csp_violations[:] = list(self.csp_violations), []
+        return taken
+
+    def watch_csp(self, context: BrowserContext) -> None:
+        """Record the CSP violations of every page of `context` (call before opening pages)."""
+
+        def report(violation: str) -> None:
+            self.csp_violations.append(violation)
+
+        context.expose_function(CSP_BINDING, report)
+        context.add_init_script(CSP_LISTENER_JS)
 
     def attach(self, page: Page) -> None:
         """Start recording the page's errors."""
@@ -83,15 +111,19 @@ class ConsoleWatch:
 def watched_page(
     browser: Browser, console: ConsoleWatch, viewport: dict[str, int] = VIEWPORT
 ) -> Iterator[Page]:
-    """A page in a fresh context; on exit, fail if it logged a console or page error."""
+    """A page in a fresh context; on exit, fail if it logged a console or page error or broke
+    the Content-Security-Policy."""
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
+    console.watch_csp(context)
     page = context.new_page()
     console.attach(page)
     yield page
     context.close()
     problems = console.unexpected()
     assert problems == [], "the page reported errors:\n" + "\n".join(problems)
+    violations = console.csp_violations
+    assert violations == [], "the page broke the CSP:\n" + "\n".join(violations)
 
 
 def put_token(page: Page, token: str) -> None:
