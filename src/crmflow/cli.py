@@ -190,7 +190,11 @@ def users_create(
         _fail(f"--role: {role!r} is not one of admin, editor, viewer")
     _prepare()
     with session_scope(get_settings().database_url) as session:
-        target = get_or_create_company(session, name=company)
+        try:
+            target = get_or_create_company(session, name=company)
+        except DomainError as exc:
+            _fail(exc.message)
+            return
         manager_id = None
         if manager_email:
             manager = session.scalar(

@@ -144,6 +144,17 @@ class Settings(BaseSettings):
         600, ge=1, le=1_000_000, validation_alias=AliasChoices("CRMFLOW_HOOK_RATE_LIMIT")
     )
 
+    @field_validator("allowed_origins")
+    @classmethod
+    def _explicit_origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",") if o.strip()):
+            if "*" in origin or "://" not in origin:
+                raise ValueError(
+                    f"{origin!r}: list each origin as scheme://host[:port] (a wildcard would let "
+                    "every site call the API with its users' tokens)"
+                )
+        return value
+
     @field_validator("schedule_inactivity", "schedule_daily", "schedule_weekly", "schedule_cleanup")
     @classmethod
     def _crontab(cls, value: str) -> str:

@@ -141,7 +141,10 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
         tags=["ops"],
         summary="Prometheus metrics",
         response_class=PlainTextResponse,
-        responses={401: {"description": "CRMFLOW_METRICS_TOKEN is set and was not presented"}},
+        responses={
+            401: {"description": "CRMFLOW_METRICS_TOKEN is set and was not presented"},
+            404: {"description": "PROMETHEUS_METRICS_ENABLED is false"},
+        },
     )
     def metrics(request: Request) -> Response:
         """Prometheus metrics; with CRMFLOW_METRICS_TOKEN set, `Authorization: Bearer <it>`."""
@@ -154,7 +157,10 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 headers={"WWW-Authenticate": "Bearer"},
             )
         if not settings.prometheus_metrics_enabled:
-            return PlainTextResponse("metrics disabled\n", status_code=404)
+            return JSONResponse(
+                {"detail": "metrics are disabled (PROMETHEUS_METRICS_ENABLED=false)"},
+                status_code=404,
+            )
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     _mount_ui(app)

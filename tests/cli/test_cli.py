@@ -100,6 +100,8 @@ def test_users_create_makes_the_company_and_prints_a_working_token(cli_db: str) 
             "--manager-email",
         ),
         (["--email", "not-an-email", "--company", "Acme"], "email"),
+        (["--email", "x@y.test", "--company", "Acme", "--name", "\x1b[31mred"], "U+001B"),
+        (["--email", "x@y.test", "--company", "Ac\u202eme"], "company: control character"),
     ],
 )
 def test_users_create_refuses_bad_input_with_a_clear_error(

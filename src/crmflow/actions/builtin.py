@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Table, select
@@ -13,6 +13,7 @@ from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.errors import DomainError
+from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.crm.models import Notification, OutgoingEmail, Task
 from crmflow.engine.dates import parse_relative_datetime
@@ -41,7 +42,7 @@ def _crm_call(func: Any, **kwargs: Any) -> Any:
 
 
 class CreateTaskConfig(_Config):
-    title: str = Field(min_length=1, max_length=500)
+    title: Annotated[str, CleanedName] = Field(min_length=1, max_length=500)
     description: str = ""
     due_date: datetime | str | None = None
     assignee: UserRef | None = "owner"
@@ -229,8 +230,8 @@ class AssignUser(Action):
 
 
 class TagConfig(_Config):
-    tag: str | None = None
-    tags: list[str] | None = None
+    tag: Annotated[str, CleanedName] | None = None
+    tags: list[Annotated[str, CleanedName]] | None = None
     entity: Literal["organisation", "deal", "contact"] | None = None
 
     @model_validator(mode="after")
@@ -303,7 +304,7 @@ class RemoveTag(_TagAction):
 class SendNotificationConfig(_Config):
     user: UserRef = "owner"
     level: Literal["info", "success", "warning", "error"] = "info"
-    title: str = Field("", max_length=300)
+    title: Annotated[str, CleanedName] = Field("", max_length=300)
     message: str = Field(min_length=1)
     link: str | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from crmflow.actions.builtin import _Config, _crm_call
 from crmflow.actions.recipients import resolve_user_ids, target_entity, trigger_entity
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
 from crmflow.catalog.models import ActionCreatedRecord
+from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
@@ -77,7 +78,7 @@ class CreateActivityConfig(_Config):
     kind: Literal["call", "meeting", "email", "note", "task"] = Field(
         "note", description="what happened"
     )
-    subject: str = Field("", max_length=500, description="one-line summary")
+    subject: Annotated[str, CleanedName] = Field("", max_length=500, description="one-line summary")
     body: str = Field("", max_length=20_000, description="notes, minutes, the email text")
     occurred_at: datetime | str | None = Field(
         None, description="when it happened: ISO 8601 or relative (`-1 hour`); default now"
@@ -165,7 +166,9 @@ LinkRef = int | Literal["trigger", "none"]
 
 
 class CreateDealConfig(_Config):
-    title: str = Field(min_length=1, max_length=300, description="the deal's title")
+    title: Annotated[str, CleanedName] = Field(
+        min_length=1, max_length=300, description="the deal's title"
+    )
     amount: float | None = Field(None, ge=0, description="expected value")
     stage: str = Field("qualification", min_length=1, max_length=100, description="stage code")
     close_date: datetime | str | None = Field(

@@ -18,6 +18,7 @@ from crmflow.auth.models import ApiToken, Company, User
 from crmflow.auth.throttle import ThrottlePolicy, forgive, log_failure, reserve_attempt
 from crmflow.common.enums import Role
 from crmflow.common.errors import Conflict, Invalid, NotFound
+from crmflow.common.text import NAME_FORBIDDEN, first_forbidden
 from crmflow.db.base import utcnow
 
 TOKEN_PREFIX = "cfw_"
@@ -133,10 +134,17 @@ def touch_token(session: Session, principal: Principal) -> bool:
     return True
 
 
+def _refuse_control_characters(field: str, value: str) -> None:
+    bad = first_forbidden(value, NAME_FORBIDDEN)
+    if bad is not None:
+        raise Invalid(f"{field}: control character U+{ord(bad):04X} not allowed", field=field)
+
+
 def get_or_create_company(session: Session, *, name: str) -> Company:
     """Return the company with this name, creating it when new."""
     company = session.scalar(select(Company).where(Company.name == name))
     if company is None:
+        _refuse_control_characters("company", name)
         company = Company(name=name, webhook_secret=secrets.token_hex(32))
         session.add(company)
         session.flush()
@@ -158,6 +166,9 @@ def create_user(
     email = email.strip().lower()
     if "@" not in email:
         raise Invalid("email: not an email address", field="email")
+    # The API's schemas check these already; the CLI and the demo loader come straight here.
+    for field, value in (("email", email), ("name", name), *(("titles", t) for t in titles or [])):
+        _refuse_control_characters(field, value)
     exists = session.scalar(
         select(func.count()).where(User.company_id == company_id, User.email == email)
     )

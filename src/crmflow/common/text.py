@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -80,3 +80,23 @@ TextChars = RefuseCharacters(TEXT_FORBIDDEN, strip=False)
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=300), NameChars]
 Text = Annotated[str, StringConstraints(max_length=5000), TextChars]
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
+_NAME_FORBIDDEN_RE = re.compile(f"[{NAME_FORBIDDEN}]")
+
+
+def clean_name(value: Any) -> Any:
+    """Make a rendered name one line: breaks become a space, other forbidden characters go.
+
+    For names a workflow builds at run time from data it did not choose (a webhook payload):
+    failing the step over a stray newline would lose the work, storing it would let the name
+    display as something else.
+    """
+    if not isinstance(value, str):
+        return value
+    return _NAME_FORBIDDEN_RE.sub("", _LINE_BREAKS.sub(" ", value)).strip()
+
+
+# A name an action writes at run time: cleaned (never refused) before its length is checked.
+CleanedName = BeforeValidator(clean_name)

@@ -31,6 +31,7 @@ from crmflow.workflows.schemas import (
     WorkflowDuplicate,
     WorkflowExecuteRequest,
     WorkflowListItem,
+    WorkflowName,
     WorkflowResponse,
     WorkflowStats,
     WorkflowUpdate,
@@ -57,7 +58,7 @@ def templates_create(
     template_id: str,
     session: DbSession,
     principal: Writer,
-    name: Annotated[str | None, Query(max_length=300)] = None,
+    name: Annotated[WorkflowName | None, Query()] = None,
 ) -> Any:
     """Create a draft workflow from a template slug (or a template workflow's id)."""
     return create_from_template(session, principal=principal, template_id=template_id, name=name)
