@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from crmflow import __version__
 from crmflow.auth.deps import admin_principal, writer_principal
+from crmflow.auth.last_used import TokenUseRecorder
 from crmflow.auth.service import bootstrap_admin
 from crmflow.common.error_schemas import install_error_documentation
 from crmflow.common.errors import install_error_handlers
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 signals.unsubscribe_all()
                 publisher.stop()
             live.stop()
+            app.state.token_uses.stop()
 
     app = FastAPI(
         title="crmflow",
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.state.settings = settings
     app.state.session_factory = get_session_factory(settings.database_url)
     app.state.read_session_factory = get_session_factory(settings.database_url, writer=False)
+    app.state.token_uses = TokenUseRecorder(app.state.session_factory)
     install_error_handlers(app)
     # Body size and JSON nesting are checked before any route reads the body.
     app.add_middleware(

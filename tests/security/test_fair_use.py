@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from tests.conftest import Tenant, make_tenant
 from tests.workflows.factories import create_workflow
 
-WAIT_SECONDS = 4
+# Long enough that a probe sent 1 s in is answered well before any wait ends, on a busy machine.
+WAIT_SECONDS = 8
 
 
 def _manual_workflow(client: TestClient, tenant: Tenant) -> int:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import DBAPIError
 
-from crmflow.auth.service import (
-    Principal,
-    principal_for_token,
-    token_use_is_stale,
-    touch_token,
-)
-
-log = logging.getLogger("crmflow.auth")
+from crmflow.auth.service import Principal, principal_for_token, token_use_is_stale
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer <token>`")
 
@@ -45,21 +36,9 @@ def current_principal(
             "invalid, expired or revoked token",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    _note_use(request, principal)
+    if principal.token_id is not None and token_use_is_stale(principal):
+        request.app.state.token_uses.note(principal.token_id)
     return principal
-
-
-def _note_use(request: Request, principal: Principal) -> None:
-    # Rare (once a minute per token) and committed at once: the lock is held for one UPDATE.
-    if not token_use_is_stale(principal):
-        return
-    with request.app.state.session_factory() as writer:
-        try:
-            if touch_token(writer, principal):
-                writer.commit()
-        except DBAPIError as exc:  # last_used_at is a hint: never fail the request for it
-            writer.rollback()
-            log.warning("could not record a token's last use: %s", exc)
 
 
 def writer_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import ApiToken, Company, User
@@ -121,17 +121,6 @@ def token_use_is_stale(principal: Principal) -> bool:
     if principal.token_id is None:
         return False
     return last is None or utcnow() - last >= LAST_USED_RESOLUTION
-
-
-def touch_token(session: Session, principal: Principal) -> bool:
-    """Record that the principal's token was used now, unless it was less than a minute ago."""
-    now = utcnow()
-    if not token_use_is_stale(principal):
-        return False
-    session.execute(
-        update(ApiToken).where(ApiToken.id == principal.token_id).values(last_used_at=now)
-    )
-    return True
 
 
 def _refuse_control_characters(field: str, value: str) -> None:
