@@ -31,8 +31,14 @@ def action_secret_fields(action: Any) -> frozenset[str]:
     return _model_secret_fields(action.config_model)
 
 
+# Shared by every step that has nothing to hide: most steps, on the hot path.
+NO_SHIELD = Redactor()
+
+
 def render_config(config: Any, data: dict[str, Any], names: frozenset[str]) -> Any:
     """Render a step config, letting it read only the secrets it names literally."""
+    if not names:
+        return render(config, data, "config")
     view = data.get("secrets")
     unlock(view, names)
     try:
@@ -43,20 +49,19 @@ def render_config(config: Any, data: dict[str, Any], names: frozenset[str]) -> A
 
 def shield_for(data: dict[str, Any], rendered: dict[str, Any]) -> Redactor:
     """A redactor for the secrets read so far and the credential headers just rendered."""
-    return Redactor(
-        [*used_values(data.get("secrets")), *header_credentials(rendered.get("headers"))]
-    )
+    hidden = [*used_values(data.get("secrets")), *header_credentials(rendered.get("headers"))]
+    return Redactor(hidden) if hidden else NO_SHIELD
 
 
 def shield_on_resume(data: dict[str, Any], names: frozenset[str]) -> Redactor:
     """A resumed step's redactor: decrypts its secrets again (SecretError if it cannot)."""
-    return Redactor(read_all(data.get("secrets"), names)) if names else Redactor()
+    return Redactor(read_all(data.get("secrets"), names)) if names else NO_SHIELD
 
 
 def recorded_input(action: Any, rendered: dict[str, Any], shield: Redactor) -> dict[str, Any]:
     """The rendered config as the step record keeps it: secrets and credentials masked."""
     fields = action_secret_fields(action)
-    if not shield and "headers" not in rendered and not fields:
+    if not fields and not shield and "headers" not in rendered:
         return rendered
     masked: dict[str, Any] = dict(shield.data(rendered))
     if "headers" in masked:

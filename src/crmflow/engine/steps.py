@@ -37,13 +37,13 @@ from crmflow.engine.definition import (
 from crmflow.engine.delays import delay_until
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.redaction import (
+    NO_SHIELD,
     recorded_input,
     render_config,
     shield_for,
     shield_on_resume,
     step_error,
 )
-from crmflow.vault.masking import Redactor
 from crmflow.vault.service import ALLOWED_IN, SecretError
 
 
@@ -364,7 +364,7 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
     started_at = utcnow()
     # Step records keep the pending input (already masked) and mask secrets read by this step.
     rendered: dict[str, Any] | None = (pending or {}).get("input")
-    shield = Redactor()
+    shield = NO_SHIELD
     try:
         if action is None:
             raise ActionFailed(f"unknown action type {step.type!r}")
