@@ -12,6 +12,7 @@ from crmflow.auth.service import Principal
 from crmflow.common.errors import NotFound
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.service import create_workflow, get_workflow
+from crmflow.workflows.validation import DEFINITION_KEYS
 
 BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
     "relance-deal-inactif": {
@@ -180,17 +181,7 @@ def list_templates(session: Session, *, company_id: int) -> list[dict[str, Any]]
                 "description": workflow.description,
                 "trigger_type": workflow.trigger_type,
                 "category": "company",
-                "definition": {
-                    k: getattr(workflow, k)
-                    for k in (
-                        "name",
-                        "description",
-                        "trigger_type",
-                        "trigger_config",
-                        "conditions",
-                        "actions",
-                    )
-                },
+                "definition": {k: getattr(workflow, k) for k in DEFINITION_KEYS},
             }
         )
     return out
@@ -213,17 +204,8 @@ def create_from_template(
         )
         if not source.is_template:
             raise NotFound(f"template {template_id} not found")
-        data = {
-            k: deepcopy(getattr(source, k))
-            for k in (
-                "name",
-                "description",
-                "trigger_type",
-                "trigger_config",
-                "conditions",
-                "actions",
-            )
-        }
+        # Every definition key, run policy included: a copy behaves like its template.
+        data = {k: deepcopy(getattr(source, k)) for k in DEFINITION_KEYS}
         slug = source.template_slug
     else:
         raise NotFound(
