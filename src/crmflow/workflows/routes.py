@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from crmflow.auth.deps import CurrentUser, Writer
-from crmflow.common.deps import DbSession
+from crmflow.common.deps import DbSession, writer_gate
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
@@ -217,7 +218,6 @@ def configure_hook(
 async def execute_workflow(
     workflow_id: Id,
     body: WorkflowExecuteRequest,
-    session: DbSession,
     principal: Writer,
     request: Request,
     response: Response,
@@ -239,18 +239,18 @@ async def execute_workflow(
             headers={"Retry-After": "1"},
         )
     try:
-        execution = await run_in_threadpool(
-            service.start_manual_run,
-            session,
-            principal=principal,
-            workflow_id=workflow_id,
-            entity_type=body.trigger_entity_type,
-            entity_id=body.trigger_entity_id,
-            trigger_data=body.trigger_data,
-            idempotency_key=body.idempotency_key,
-        )
-        execution_id = execution.id
-        await run_in_threadpool(session.close)
+        # The writer gate is held while the run starts, never while it is waited for.
+        async with writer_gate(request):
+            execution_id = await run_in_threadpool(
+                _start_manual_run,
+                request.app.state.session_factory(),
+                principal=principal,
+                workflow_id=workflow_id,
+                entity_type=body.trigger_entity_type,
+                entity_id=body.trigger_entity_id,
+                trigger_data=body.trigger_data,
+                idempotency_key=body.idempotency_key,
+            )
         read_factory = request.app.state.read_session_factory
         final = await wait_for_outcome(read_factory, execution_id=execution_id, timeout=wait)
     finally:
@@ -259,6 +259,17 @@ async def execute_workflow(
     if final not in FINISHED_STATUSES:
         response.status_code = status.HTTP_202_ACCEPTED
     return await run_in_threadpool(_execution_detail, read_factory, execution_id)
+
+
+def _start_manual_run(session: Session, **run: Any) -> int:
+    # One thread call from start to close: reading the new row after the commit begins a
+    # writer transaction on SQLite, and its lock must not be held across a thread hop (the
+    # requests queued behind it would hold every thread the close needs).
+    try:
+        return service.start_manual_run(session, **run).id
+    finally:
+        session.rollback()
+        session.close()
 
 
 def _execution_detail(read_factory: Any, execution_id: int) -> Any:
