@@ -52,12 +52,14 @@ unit:
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (started if it is down; a failure to get one fails the
-# target). The kill -9 test, tests/integration and the browser tests in tests/e2e (which make
-# their own databases) run once, in `unit`; so does the two-minute schemathesis run.
+# target). The kill -9 and restart tests (they serve their own SQLite files), tests/integration
+# and the browser tests in tests/e2e (which make their own databases) run once, in `unit`; so
+# does the two-minute schemathesis run.
 unit-pg:
 	@url=$$($(BIN)/python -m tests.support.postgres) && echo "PostgreSQL pass on $$url" && \
 	CRMFLOW_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \
-		--deselect tests/runtime/test_restart_kill9.py --ignore tests/integration --ignore tests/e2e \
+		--deselect tests/runtime/test_restart_kill9.py --deselect tests/runtime/test_restart_waits.py \
+		--ignore tests/integration --ignore tests/e2e \
 		--deselect tests/api/test_schemathesis.py::test_every_operation_conforms_to_the_document \
 		$(PYTEST_ARGS)
 

@@ -18,6 +18,9 @@ import pytest
 from tests.runtime.test_restart_kill9 import TOKEN, _free_port, _start
 
 ORGS = 20
+# Long enough for every run to reach its waits before the first delay falls due, even on a
+# loaded 2-core CI machine (4 s was not: 16 runs had passed their delay when checked).
+DELAY_SECONDS = 15
 TITLES = ("before", "after delay", "after approval", "joined")
 
 
@@ -61,7 +64,7 @@ def test_kill9_during_delay_and_approval_waits(tmp_path: Path) -> None:
                     "type": "parallel",
                     "branches": [
                         [
-                            {"type": "delay", "config": {"duration": "4s"}},
+                            {"type": "delay", "config": {"duration": f"{DELAY_SECONDS}s"}},
                             {"type": "create_task", "config": {"title": "after delay"}},
                         ],
                         [
@@ -75,6 +78,7 @@ def test_kill9_during_delay_and_approval_waits(tmp_path: Path) -> None:
         }
         response = httpx.post(f"{base}/workflows", headers=headers, json=workflow, timeout=10)
         assert response.status_code == 201, response.text
+        first_run_at = time.monotonic()
         for n in range(ORGS):
             created = httpx.post(
                 f"{base}/organisations", headers=headers, json={"name": f"org {n}"}, timeout=10
@@ -82,11 +86,12 @@ def test_kill9_during_delay_and_approval_waits(tmp_path: Path) -> None:
             assert created.status_code == 201, created.text
         waiting = "SELECT count(*) FROM workflow_executions WHERE status = 'waiting'"
         _wait("every run waiting", lambda: _count(db, waiting) == ORGS)
+        assert time.monotonic() - first_run_at < DELAY_SECONDS, "too slow to test the delays"
         assert _tasks(db, "before") == ORGS and _tasks(db, "after delay") == 0
 
         # Down while the delays fall due: they resume at start-up, once.
         _kill(proc)
-        time.sleep(5)
+        time.sleep(max(0.0, first_run_at + DELAY_SECONDS + 1 - time.monotonic()))
         proc = _start(db, port, log)
         _wait("delays caught up", lambda: _tasks(db, "after delay") == ORGS)
         assert _count(db, waiting) == ORGS  # still waiting for the approvals
