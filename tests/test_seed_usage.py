@@ -6,14 +6,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
+from crmflow.main import create_app
 from tests.conftest import Tenant
+from tests.outbound.smtp_server import smtp_server
 from tests.workflows.factories import create_org
 
 
 def test_comment_utiliser_works_as_written(
-    live_client: TestClient, tenant: Tenant, session: Session
+    settings: Settings, tenant: Tenant, session: Session
 ) -> None:
+    # A real SMTP server: the seed's email step succeeds only once its email was delivered.
+    with smtp_server() as (handler, port):
+        mailing = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+        with TestClient(create_app(mailing, start_runtime=True)) as live_client:
+            _comment_utiliser(live_client, tenant, session)
+        assert sorted(m["To"] for m in handler.received) == ["admin@example.com"] * 2
+
+
+def _comment_utiliser(live_client: TestClient, tenant: Tenant, session: Session) -> None:
     headers = tenant.headers()
     # 3. Créer depuis un template
     from_template = live_client.post(
@@ -75,7 +87,7 @@ def test_comment_utiliser_works_as_written(
         assert field in stats
     assert stats["success_count"] == 2 and stats["success_rate"] == 100.0
     emails = list(session.scalars(select(OutgoingEmail)))
-    assert [e.to for e in emails] == [["admin@example.com"]] * 2
+    assert [(e.to, e.status) for e in emails] == [(["admin@example.com"], "sent")] * 2
     listed = live_client.get("/api/v1/workflows", headers=headers).json()
     assert listed["total"] == 2
 

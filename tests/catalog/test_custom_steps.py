@@ -130,8 +130,9 @@ def test_a_rendered_config_that_breaks_the_schema_fails_the_step(
         "/api/v1/organisations", json={"name": "Initech"}, headers=tenant.headers()
     ).raise_for_status()
     [execution_id] = dispatch(writer_session)
+    # The step failed and the run went on (on_error: continue): completed with errors.
     assert run_batch(writer_session, [execution_id], RunOptions()).outcome == {
-        execution_id: "success"
+        execution_id: "partial"
     }
     record = steps(session, execution_id)["actions/0"]
     assert record.status == "failed" and "config.amount" in (record.error or "")

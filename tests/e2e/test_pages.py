@@ -40,7 +40,8 @@ class Seeded:
 
 @pytest.fixture(scope="module")
 def seeded(server: LiveServer) -> Seeded:
-    """A workflow with three finished runs (one failed step) and one run waiting for approval."""
+    """A workflow with three runs completed with errors (their notification step fails, and the
+    run goes on) and one run waiting for approval."""
     workflow = api_json(
         server,
         "POST",
@@ -137,12 +138,17 @@ def test_statistics_tab_draws_its_charts(page: Page, server: LiveServer, seeded:
     wait_until_ready(page)
     summary = page.get_by_label("Summary")
     expect(summary).to_contain_text("Total runs")
+    # Three runs completed with errors: counted in the success rate as not successes.
+    cards = summary.locator(".wf-stat")
+    expect(cards.filter(has_text="Completed with errors").locator("dd")).to_have_text("3")
+    expect(cards.filter(has_text="Success rate").locator("dd")).to_have_text("0 %")
+    expect(page.locator("#main")).to_contain_text("Success rate = success ÷ (success + completed")
     # Three finished runs today, drawn as SVG charts (runs by status, success rate, durations).
     charts = page.locator("figure.wf-chart")
     expect(charts).to_have_count(3)
     expect(charts.first.locator("svg.chart-svg rect[fill]")).to_have_count(1)  # today's bar
     charts.first.locator("rect.chart-hit").last.hover()
-    expect(charts.first.locator(".chart-tooltip")).to_contain_text("success: 3")
+    expect(charts.first.locator(".chart-tooltip")).to_contain_text("completed with errors: 3")
     snap(page, "workflow-statistics")
 
 

@@ -2,7 +2,9 @@
 
 Sign in, create a workflow from a template, edit its condition in the builder, add an approval
 step in the visual editor, save, activate, create an organisation through the API, watch the
-execution appear and open its timeline, approve the request, and see the run end in success.
+execution appear and open its timeline, approve the request, and see the run end. The server has
+no SMTP server, so the template's email step fails and the run goes on past it (`on_error:
+continue`): it ends "completed with errors" (`partial`), not in success.
 """
 
 from __future__ import annotations
@@ -158,14 +160,21 @@ def test_template_to_approved_run(page: Page, server: LiveServer) -> None:
         (d["email"], d["decision"], d["comment"], d["override"]) for d in detail["decisions"]
     ] == [(ADMIN_EMAIL, "approved", "OK, go ahead", False)], detail
 
-    # Back on the timeline, the run has finished and shows who decided what.
+    # Back on the timeline, the run has finished and shows who decided what; the unsent email
+    # is a failed step, so the run completed with errors.
     page.goto(execution_url)
     wait_until_ready(page)
-    expect(main.locator(".badge").first).to_have_text("success", timeout=15_000)
+    expect(main.locator(".badge").first).to_have_text("completed with errors", timeout=15_000)
+    expect(main.get_by_role("note", name="Failed steps")).to_contain_text(
+        "1 step failed; the run went on"
+    )
+    expect(main.get_by_role("note", name="Step error")).to_contain_text(
+        "not sent: no SMTP server is configured"
+    )
     expect(main).to_contain_text("OK, go ahead")
-    snap(page, "journey-09-execution-success")
+    snap(page, "journey-09-execution-finished")
     execution = api_json(server, "GET", f"/workflows/{workflow_id}/executions")["items"][0]
-    assert execution["status"] == "success", execution
+    assert (execution["status"], execution["steps_failed"]) == ("partial", 1), execution
 
 
 def test_an_invalid_step_is_refused_and_the_error_shows_next_to_its_field(

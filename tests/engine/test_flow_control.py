@@ -90,7 +90,7 @@ def test_parallel_paths_wait_independently_and_join(
     assert run(writer_session, [execution_id]) == {}  # nothing runs twice
 
 
-@pytest.mark.parametrize(("lane_on_error", "final"), [("stop", "failed"), ("continue", "success")])
+@pytest.mark.parametrize(("lane_on_error", "final"), [("stop", "failed"), ("continue", "partial")])
 def test_a_failed_parallel_path_follows_its_on_error(
     client: TestClient,
     tenant: Tenant,

@@ -71,8 +71,9 @@ def test_every_day_oldest_first_ending_today(
         "skipped": 1,
         "rejected": 0,
     }
-    assert last["cancelled"] == 1
-    assert last["success_rate"] == 70.0
+    assert last["cancelled"] == 1 and last["partial"] == 0
+    # 7 successes of the 8 runs that acted: the skipped and cancelled ones are not in the rate.
+    assert last["success_rate"] == 87.5
     # Percentiles over success/failed/rejected only, interpolated like /stats.
     assert 0.09 <= last["p50_duration_seconds"] <= 0.11
     assert 0.45 <= last["p95_duration_seconds"] <= 0.55
@@ -84,11 +85,12 @@ def test_every_day_oldest_first_ending_today(
         "date": (today - timedelta(days=1)).isoformat(),
         "total": 0,
         "success": 0,
+        "partial": 0,
         "failed": 0,
         "skipped": 0,
         "rejected": 0,
         "cancelled": 0,
-        "success_rate": 0.0,
+        "success_rate": None,
         "p50_duration_seconds": None,
         "p95_duration_seconds": None,
     }
@@ -121,7 +123,8 @@ def test_a_real_run_is_counted_today(live_client: TestClient, tenant: Tenant) ->
     )
     assert response.json()["status"] == "skipped"
     last = _daily(live_client, tenant, workflow["id"], "?days=7")["days"][-1]
-    assert last["total"] == 1 and last["skipped"] == 1 and last["success_rate"] == 0.0
+    # Nothing acted that day: no rate at all, rather than a 0% the workflow did not earn.
+    assert last["total"] == 1 and last["skipped"] == 1 and last["success_rate"] is None
     assert last["p50_duration_seconds"] is None  # skipped runs carry no duration
 
 

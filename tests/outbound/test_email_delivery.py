@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -74,23 +75,37 @@ def _email(session: Session) -> OutgoingEmail:
     return found
 
 
-def test_without_smtp_the_email_stays_queued_and_the_step_says_so(
-    client: TestClient, tenant: Tenant, session: Session, writer_session: Session
+@pytest.mark.parametrize(("on_error", "final"), [("stop", "failed"), ("continue", "partial")])
+def test_without_smtp_the_email_is_not_sent_and_the_step_fails_saying_why(
+    client: TestClient,
+    tenant: Tenant,
+    session: Session,
+    writer_session: Session,
+    on_error: str,
+    final: str,
 ) -> None:
-    start_workflow(client, tenant, {"actions": [EMAIL_STEP]})
+    email = {**EMAIL_STEP, "on_error": on_error, "retry": {"max_attempts": 3}}
+    after = {"type": "create_task", "config": {"title": "after"}}
+    start_workflow(client, tenant, {"actions": [email, after]})
     client.post(
         "/api/v1/organisations",
         json={"name": "Initech", "owner_id": tenant.editor_id},
         headers=tenant.headers(),
     ).raise_for_status()
     [execution_id] = dispatch(writer_session)
-    assert run_batch(writer_session, [execution_id], RunOptions()).outcome == {
-        execution_id: "success"
-    }
+    # Never a green step: the run stops (on_error: stop) or completes with errors.
+    assert run_batch(writer_session, [execution_id], RunOptions()).outcome == {execution_id: final}
     record = steps(session, execution_id)["actions/0"]
-    assert record.output["status"] == "queued"
-    assert "no SMTP server is configured" in record.output["message"]
-    assert _email(session).status == "queued"
+    assert record.status == "failed"
+    assert record.error is not None and record.error.startswith("not sent: no SMTP server")
+    assert record.output["status"] == "not sent" and record.output["to"] == ["editor@acme.test"]
+    assert record.attempts is None  # not retried: another attempt would not find a server
+    kept = _email(session)  # kept for people to read, never sent later by surprise
+    assert kept.status == "failed" and kept.error == record.error
+    assert kept.subject == "Welcome Initech"
+    run_row = execution(session, execution_id)
+    assert run_row.steps_failed == 1
+    assert ("actions/1" in steps(session, execution_id)) is (on_error == "continue")
 
 
 def test_delivered_once_with_a_message_id_from_the_step_key(
@@ -125,6 +140,13 @@ def test_delivered_once_with_a_message_id_from_the_step_key(
         done = steps(session, execution_id)["actions/0"]
         assert done.status == "success" and done.output["status"] == "sent"
         assert done.output["message_id"] == expected
+        # The sent email's output is what the catalog promises (the only success output).
+        catalog = client.get(
+            "/api/v1/workflow/action-catalog", params={"size": 500}, headers=tenant.headers()
+        ).json()["items"]
+        [schema] = [i["output_schema"] for i in catalog if i["action_type"] == "send_email"]
+        errors = [e.message for e in Draft202012Validator(schema).iter_errors(done.output)]
+        assert not errors, (done.output, errors)
 
 
 def test_temporary_failure_is_retried_with_back_off(

@@ -7,7 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-FINISHED = {"success", "failed", "skipped", "rejected", "cancelled"}
+from crmflow.common.enums import FINISHED_STATUSES
+
+FINISHED = FINISHED_STATUSES
 
 
 def wait_for_executions(

@@ -51,10 +51,12 @@ def test_success_rate_per_workflow(
     mixed = _named(client, tenant, "mixed")
     never = _named(client, tenant, "never")
     all_ok = _named(client, tenant, "all ok")
-    _record(writer_session, mixed["id"], ["success"] * 7 + ["failed", "skipped", "cancelled"])
+    statuses = ["success"] * 7 + ["failed", "partial", "skipped", "cancelled"]
+    _record(writer_session, mixed["id"], statuses)
     _record(writer_session, all_ok["id"], ["success"] * 3)
     rates = {item["name"]: item["success_rate"] for item in _list(client, tenant)}
-    assert rates == {"mixed": 70.0, "never": None, "all ok": 100.0}
+    # success / (success + partial + failed + rejected): 7 of 9; skipped and cancelled aside.
+    assert rates == {"mixed": 77.8, "never": None, "all ok": 100.0}
     assert never["id"]  # listed with null, not 0.0: no finished runs
     # The detail body does not carry the list-only field.
     detail = client.get(f"{URL}/{mixed['id']}", headers=tenant.headers()).json()

@@ -10,7 +10,14 @@ from sqlalchemy import Table, select
 
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_entity
-from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
+from crmflow.actions.registry import (
+    Action,
+    ActionContext,
+    ActionFailed,
+    ActionNotDone,
+    is_template,
+    register,
+)
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.errors import DomainError
 from crmflow.common.text import CleanedName
@@ -369,6 +376,12 @@ class SendNotification(Action):
         return {"notification_ids": ids, "user_ids": users, "level": config.level}
 
 
+NO_SMTP = (
+    "not sent: no SMTP server is configured (set SMTP_HOST, or SENDGRID_API_KEY); the email "
+    "is kept, marked failed"
+)
+
+
 class SendEmailConfig(_Config):
     to: UserRef
     cc: list[str] = Field(default_factory=list)
@@ -380,8 +393,7 @@ class SendEmailConfig(_Config):
 class SendEmailOutput(BaseModel):
     email_id: int = Field(description="the email (the same one when the step is replayed)")
     to: list[str] = Field(description="the resolved addresses")
-    status: Literal["queued", "sent"] = Field(description="`queued` (no SMTP server) or `sent`")
-    message: str | None = Field(None, description="why a queued email was not sent")
+    status: Literal["sent"] = Field(description="`sent`: the SMTP server accepted it")
     message_id: str | None = Field(None, description="the SMTP Message-ID, once sent")
     sent_at: str | None = Field(None, description="when the server accepted it (ISO 8601)")
 
@@ -418,6 +430,9 @@ class SendEmail(DeferredAction):
         if not to:
             raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
         smtp_configured = bool(ctx.extra.get("smtp_configured"))
+        # Without a server the email is kept (readable, never sent later by surprise) as
+        # failed, and the step fails: an email nobody received is never a green step.
+        unsent = None if smtp_configured else NO_SMTP
         email_id = insert_once(
             ctx.conn,
             EMAILS,
@@ -430,7 +445,8 @@ class SendEmail(DeferredAction):
                 "subject": config.subject,
                 "body": config.body,
                 "html_body": config.html_body,
-                "status": "queued",
+                "status": "failed" if unsent else "queued",
+                "error": unsent,
                 "execution_id": ctx.execution_id,
                 # Only a step that waits for the outcome is woken by the sender.
                 "step_path": ctx.step_path if smtp_configured else None,
@@ -439,12 +455,8 @@ class SendEmail(DeferredAction):
             },
         )
         output = {"email_id": email_id, "to": to, "status": "queued"}
-        if not smtp_configured:
-            return {
-                **output,
-                "message": "no SMTP server is configured (SMTP_HOST or SENDGRID_API_KEY): "
-                "the email stays queued and was not sent",
-            }
+        if unsent:
+            raise ActionNotDone(unsent, {**output, "status": "not sent"})
         raise ActionWaiting(
             {**output, "waiting": "email"},
             ctx.now + EMAIL_WAIT_POLL,

@@ -62,6 +62,18 @@ class ActionFailed(Exception):
     """The action could not do its job; the message is shown on the step."""
 
 
+class ActionNotDone(ActionFailed):
+    """The action could not do its job, but what it wrote stays (an unsent email's row).
+
+    The step fails, with `output` recorded, and is not retried: the cause is the deployment
+    (no SMTP server configured), which another attempt would not change.
+    """
+
+    def __init__(self, message: str, output: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.output = output
+
+
 class Action:
     """Base class of action plugins: a config model, metadata for the catalog, and execute()."""
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from crmflow.auth.service import Principal, create_user, get_or_create_company, issue_token
+from crmflow.common.enums import FINISHED_STATUSES
 from crmflow.config import Settings
 from crmflow.crm.models import Organisation
 from crmflow.db.migrate import upgrade
@@ -175,7 +176,7 @@ class Bench:
                 session.scalar(
                     select(func.count())
                     .select_from(WorkflowExecution)
-                    .where(WorkflowExecution.status.in_(("success", "failed", "skipped")))
+                    .where(WorkflowExecution.status.in_(FINISHED_STATUSES))
                 )
                 or 0
             )

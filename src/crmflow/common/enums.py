@@ -29,14 +29,20 @@ class ExecutionStatus(LowerStrEnum):
     PENDING = "pending"
     RUNNING = "running"
     WAITING = "waiting"
+    # Every step that ran succeeded.
     SUCCESS = "success"
+    # Completed with errors: the run went on past a failed step (`on_error: continue`).
+    PARTIAL = "partial"
     FAILED = "failed"
     SKIPPED = "skipped"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
 
 
-FINISHED_STATUSES = frozenset({"success", "failed", "skipped", "rejected", "cancelled"})
+FINISHED_STATUSES = frozenset({"success", "partial", "failed", "skipped", "rejected", "cancelled"})
+# Runs that acted: the success rate is success / these. Skipped runs (their conditions said no)
+# and cancelled ones are reported beside the rate, never inside it.
+ACTED_STATUSES = ("success", "partial", "failed", "rejected")
 
 
 class StepStatus(LowerStrEnum):

@@ -78,6 +78,7 @@ class BatchWrites:
         error: str | None,
         step_records: list[dict[str, Any]],
         replaced: Sequence[str] = (),
+        steps_failed: int = 0,
     ) -> None:
         """Queue one finished run's final status, step records, counter and statistics."""
         self._add_steps(execution_id, step_records, replaced)
@@ -90,6 +91,7 @@ class BatchWrites:
                 "b_actions": actions_executed,
                 "b_decision": decision,
                 "b_error": error,
+                "b_steps_failed": steps_failed,
             }
         )
         self.count_finished(workflow_id, status, completed, duration_ms)
@@ -119,6 +121,7 @@ class BatchWrites:
         decision: dict[str, Any] | None,
         step_records: list[dict[str, Any]],
         replaced: Sequence[str] = (),
+        steps_failed: int = 0,
     ) -> None:
         """Queue a run that pauses until `resume_at` (None: until woken); it keeps its decision."""
         self._add_steps(execution_id, step_records, replaced)
@@ -130,6 +133,7 @@ class BatchWrites:
                 "b_actions": actions_executed,
                 "b_decision": decision,
                 "b_now": utcnow(),
+                "b_steps_failed": steps_failed,
             }
         )
         self.outcome[execution_id] = "waiting"
@@ -280,6 +284,7 @@ _WAIT = (
         waiting_for=bindparam("b_waiting_for"),
         updated_at=bindparam("b_now"),
         actions_executed=bindparam("b_actions"),
+        steps_failed=bindparam("b_steps_failed"),
         decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
         lease_owner=None,
         lease_expires_at=None,
@@ -298,6 +303,7 @@ _FINAL = (
         updated_at=bindparam("b_completed_at"),
         duration_ms=bindparam("b_duration_ms"),
         actions_executed=bindparam("b_actions"),
+        steps_failed=bindparam("b_steps_failed"),
         decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
         error_message=bindparam("b_error"),
         lease_owner=None,

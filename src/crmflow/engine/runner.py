@@ -32,7 +32,7 @@ from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import CompiledWorkflow
 from crmflow.engine.run_policy import QUEUE_POLL, check_mode, check_reenrollment
-from crmflow.engine.steps import Run, StepEnv, walk_steps
+from crmflow.engine.steps import Run, StepEnv, failed_steps, walk_steps
 from crmflow.runtime.signals import mark_executions_ready
 
 
@@ -161,6 +161,7 @@ def _run_one(
             resume_at=resume_at,
             waiting_for=kinds[0] if kinds else run.waits[0][0],
             actions_executed=int(row["actions_executed"] or 0) + run.actions_executed,
+            steps_failed=failed_steps(run),
             decision=decision,
             step_records=run.records,
             replaced=run.replaced,
@@ -224,7 +225,10 @@ def _walk(
         return "failed", decision, run.failed
     if run.blocked:
         return "waiting", decision, None
-    return run.stopped or "success", decision, None
+    status = run.stopped or "success"
+    if status == "success" and failed_steps(run):
+        return "partial", decision, None  # it went on past a failed step: not a success
+    return status, decision, None
 
 
 def _refusal(actual: Any, explanation: str) -> dict[str, Any]:
@@ -241,6 +245,7 @@ _HISTORY = select(
     STEPS.c.attempts,
     STEPS.c.position,
     STEPS.c.input,
+    STEPS.c.type,
 ).where(STEPS.c.execution_id == bindparam("execution_id"))
 
 
@@ -283,6 +288,7 @@ def _finish(
         completed=completed,
         duration_ms=duration_ms,
         actions_executed=int(row["actions_executed"] or 0) + run.actions_executed,
+        steps_failed=failed_steps(run),
         decision=decision,
         error=error,
         step_records=run.records,

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
-from crmflow.actions.registry import ActionContext, ActionFailed, get_action
+from crmflow.actions.registry import ActionContext, ActionFailed, ActionNotDone, get_action
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.context import ContextLoader
@@ -166,6 +166,16 @@ def record(run: Run, compiled: CompiledStep, status: str, **values: Any) -> None
     )
     if step.id:
         run.data["steps"][step.id] = {"status": status, "output": values.get("output")}
+
+
+# A parallel step's record fails when a branch does: the branch's own failed step counts.
+_JOIN_TYPES = frozenset({"parallel", "branch"})
+
+
+def failed_steps(run: Run) -> int:
+    """Count the run's failed steps: finished in earlier attempts and recorded in this one."""
+    records = [*run.done.values(), *run.records]
+    return sum(1 for r in records if r["status"] == "failed" and r.get("type") not in _JOIN_TYPES)
 
 
 def walk_steps(env: StepEnv, run: Run, steps: list[CompiledStep]) -> None:
@@ -392,6 +402,12 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
         error = shield.text(f"database refused the write: {exc.orig}")
         _action_failed(run, compiled, step, error, rendered, started_at, t0, attempts)
         return
+    except ActionNotDone as exc:
+        error, output = shield.text(str(exc)), shield.data(exc.output)
+        _action_failed(
+            run, compiled, step, error, rendered, started_at, t0, attempts, output=output
+        )
+        return
     except (ActionFailed, TemplateRenderError, SecretError) as exc:
         error = shield.text(step_error(exc))
         _action_failed(run, compiled, step, error, rendered, started_at, t0, attempts)
@@ -423,15 +439,15 @@ def execute_action(
         return result
     # On PostgreSQL any failed statement aborts the transaction: isolate the action. An
     # ActionWaiting is not a failure: it leaves the savepoint committed (its outbox row).
-    waiting: ActionWaiting | None = None
+    kept: ActionWaiting | ActionNotDone | None = None
     nested = session.begin_nested() if action.uses_orm else ctx.conn.begin_nested()
     with nested:
         try:
             result = action.execute(ctx, config)
-        except ActionWaiting as exc:
-            waiting = exc
-    if waiting is not None:
-        raise waiting
+        except (ActionWaiting, ActionNotDone) as exc:
+            kept = exc  # its writes stay: the savepoint is released, not rolled back
+    if kept is not None:
+        raise kept
     return result
 
 
@@ -483,10 +499,12 @@ def _action_failed(
     started_at: datetime,
     t0: float,
     attempts: list[dict[str, Any]],
+    output: dict[str, Any] | None = None,
 ) -> None:
     duration_ms = (time.perf_counter() - t0) * 1000.0
     common = {"input": rendered, "error": error, "started_at": started_at}
-    policy = step.retry
+    # A step that failed with its output (ActionNotDone) would fail the same way again.
+    policy = step.retry if output is None else None
     if policy is not None:
         attempts.append(_attempt(len(attempts) + 1, "failed", error, started_at, duration_ms))
         if len(attempts) < policy.max_attempts:
@@ -508,6 +526,7 @@ def _action_failed(
         run,
         compiled,
         "failed",
+        output=output,
         duration_ms=duration_ms,
         attempts=attempts or None,
         message=f"failed after {len(attempts)} attempts" if attempts else None,

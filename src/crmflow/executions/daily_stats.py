@@ -53,11 +53,12 @@ def daily_stats(
                 "date": day,
                 "total": finished,
                 "success": by_status.get("success", 0),
+                "partial": by_status.get("partial", 0),
                 "failed": by_status.get("failed", 0),
                 "skipped": by_status.get("skipped", 0),
                 "rejected": by_status.get("rejected", 0),
                 "cancelled": by_status.get("cancelled", 0),
-                "success_rate": success_rate(by_status.get("success", 0), finished),
+                "success_rate": success_rate(by_status),
                 "p50_duration_seconds": seconds(percentile(histogram, 0.5)),
                 "p95_duration_seconds": seconds(percentile(histogram, 0.95)),
             }

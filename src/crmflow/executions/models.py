@@ -52,6 +52,8 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     causation_depth: Mapped[int] = mapped_column(default=0)
     actions_executed: Mapped[int] = mapped_column(default=0)
+    # Steps that failed while the run went on (`on_error: continue`): > 0 makes it `partial`.
+    steps_failed: Mapped[int] = mapped_column(default=0, server_default="0")
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempt: Mapped[int] = mapped_column(default=0)
     # Times a claim found this run `running` past its lease: its worker died or hung. Bounded

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.vault.masking import mask_headers
 
 
@@ -51,7 +52,10 @@ class WorkflowExecutionListItem(BaseModel):
     id: int
     workflow_id: int
     version: int
-    status: str
+    status: ExecutionStatus = Field(
+        description="`success`: every step that ran succeeded; `partial`: completed with "
+        "errors (it went on past `steps_failed` failed steps)"
+    )
     trigger_type: str
     trigger_entity_type: str | None
     trigger_entity_id: int | None
@@ -61,6 +65,7 @@ class WorkflowExecutionListItem(BaseModel):
     duration_ms: float | None
     error_message: str | None
     actions_executed: int
+    steps_failed: int = Field(0, description="steps that failed while the run went on")
     created_at: datetime
     # What a `waiting` run waits for: delay | approval | retry | queue.
     waiting_for: str | None = None

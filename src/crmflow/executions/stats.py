@@ -10,14 +10,14 @@ from sqlalchemy import Connection, Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.common.enums import ACTED_STATUSES, FINISHED_STATUSES
 from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
 
 # Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
 BUCKETS_PER_DOUBLING = 8
 BASE_MS = 0.1
 # Statuses whose durations feed the mean and percentiles (skips and cancels did no real work).
-TIMED_STATUSES = ("success", "failed", "rejected")
+TIMED_STATUSES = ACTED_STATUSES
 
 
 def bucket_for(duration_ms: float) -> int:
@@ -113,10 +113,19 @@ def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | Non
     return bucket_bounds(histogram[-1][0])[1]
 
 
-def success_rate(success: int, finished: int) -> float:
-    """Return successes as a percentage of finished runs, one decimal (0.0 when none)."""
-    # As in the seed: successes over all finished runs (143 of 150 -> 95.3).
-    return round(100.0 * success / finished, 1) if finished else 0.0
+def success_rate(counts: dict[str, int]) -> float | None:
+    """Successes as a percentage of the runs that acted, one decimal (None when none acted).
+
+    success / (success + partial + failed + rejected): a run its conditions skipped did
+    nothing, so it neither helps nor hurts; it is reported beside the rate.
+    """
+    acted = sum(counts.get(status, 0) for status in ACTED_STATUSES)
+    return percent_of(counts.get("success", 0), acted)
+
+
+def percent_of(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, one decimal; None when `whole` is 0."""
+    return round(100.0 * part / whole, 1) if whole else None
 
 
 def seconds(duration_ms: float | None) -> float | None:
@@ -128,22 +137,21 @@ def success_rates(session: Session, *, workflow_ids: list[int]) -> dict[int, flo
     """Return each workflow's success rate (None without finished runs), in one grouped query."""
     if not workflow_ids:
         return {}
-    finished = func.sum(ExecutionStatBucket.count)
+    acted = func.sum(ExecutionStatBucket.count)
     succeeded = func.sum(
         case((ExecutionStatBucket.status == "success", ExecutionStatBucket.count), else_=0)
     )
     rows = session.execute(
-        select(ExecutionStatBucket.workflow_id, succeeded, finished)
+        select(ExecutionStatBucket.workflow_id, succeeded, acted)
         .where(
             ExecutionStatBucket.workflow_id.in_(workflow_ids),
-            ExecutionStatBucket.status.in_(FINISHED_STATUSES),
+            ExecutionStatBucket.status.in_(ACTED_STATUSES),
         )
         .group_by(ExecutionStatBucket.workflow_id)
     )
     rates: dict[int, float | None] = dict.fromkeys(workflow_ids)
     for workflow_id, success, total in rows:
-        if total:
-            rates[int(workflow_id)] = success_rate(int(success or 0), int(total))
+        rates[int(workflow_id)] = percent_of(int(success or 0), int(total or 0))
     return rates
 
 
@@ -200,6 +208,7 @@ def workflow_stats(
         "workflow_id": workflow_id,
         "total_executions": finished + sum(int(v) for v in in_flight.values()),
         "success_count": counts.get("success", 0),
+        "partial_count": counts.get("partial", 0),
         "failed_count": counts.get("failed", 0),
         "skipped_count": counts.get("skipped", 0),
         "rejected_count": counts.get("rejected", 0),
@@ -207,7 +216,7 @@ def workflow_stats(
         "pending_count": int(in_flight.get("pending", 0)),
         "running_count": int(in_flight.get("running", 0)),
         "waiting_count": int(in_flight.get("waiting", 0)),
-        "success_rate": success_rate(counts.get("success", 0), finished),
+        "success_rate": success_rate(counts),
         "avg_duration_seconds": round(durations / timed / 1000.0, 4) if timed else 0.0,
         "p50_duration_seconds": seconds(p50),
         "p95_duration_seconds": seconds(p95),

@@ -27,6 +27,13 @@ WorkflowName = Annotated[str, StringConstraints(min_length=1, max_length=300), N
 ChangeNote = Annotated[str, StringConstraints(max_length=500), TextChars]
 
 
+# One definition of the success rate for the list, the statistics and the per-day charts.
+SUCCESS_RATE_DOC = (
+    "success / (success + partial + failed + rejected), as a percentage with one decimal; "
+    "skipped and cancelled runs are reported beside it, not in it (null: no run acted)"
+)
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -124,9 +131,7 @@ class WorkflowSummary(BaseModel):
 class WorkflowListItem(WorkflowSummary):
     """A workflow in a list (light), with its success rate."""
 
-    success_rate: float | None = Field(
-        None, description="percentage of finished runs that succeeded (null: none finished)"
-    )
+    success_rate: float | None = Field(None, description=SUCCESS_RATE_DOC)
 
 
 class WorkflowResponse(WorkflowSummary):
@@ -205,6 +210,7 @@ class WorkflowStats(BaseModel):
     workflow_id: int
     total_executions: int
     success_count: int
+    partial_count: int = Field(description="runs that completed with errors")
     failed_count: int
     skipped_count: int
     rejected_count: int
@@ -212,7 +218,7 @@ class WorkflowStats(BaseModel):
     pending_count: int
     running_count: int
     waiting_count: int
-    success_rate: float
+    success_rate: float | None = Field(description=SUCCESS_RATE_DOC)
     avg_duration_seconds: float
     p50_duration_seconds: float | None
     p95_duration_seconds: float | None
@@ -309,11 +315,12 @@ class DailyStat(BaseModel):
     date: date_type
     total: int
     success: int
+    partial: int
     failed: int
     skipped: int
     rejected: int
     cancelled: int
-    success_rate: float = Field(description="successes as a percentage of finished runs")
+    success_rate: float | None = Field(description=SUCCESS_RATE_DOC)
     p50_duration_seconds: float | None
     p95_duration_seconds: float | None
 
