@@ -28,9 +28,18 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
   );
 }
 
+/** Statuses whose name alone would mislead: `partial` must not read as a success. */
+const STATUS_TEXT: Record<string, string> = { partial: "completed with errors" };
+
+/** A status as the UI writes it, lower case: "success", "completed with errors". */
+export function statusText(status: string): string {
+  const key = status.toLowerCase();
+  return STATUS_TEXT[key] ?? key;
+}
+
 /** A coloured badge for a workflow, execution, step or approval status. */
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
+  return <span className={`badge badge-${status.toLowerCase()}`}>{statusText(status)}</span>;
 }
 
 /** Previous / next page buttons for a paginated list (`page` is 1-based). */

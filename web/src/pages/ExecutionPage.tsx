@@ -4,12 +4,12 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
-import { ErrorMessage, Loading, StatusBadge } from "../components/common";
+import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
 import { ExecutionControls } from "./execution/ExecutionControls";
 import { StepTimeline, initiallyExpanded, useExpanded, type ApprovalInfo } from "./execution/StepTimeline";
 import { buildStepTree, flatten } from "./execution/tree";
-import { IN_FLIGHT } from "./workflows/labels";
+import { IN_FLIGHT, stepsFailedText } from "./workflows/labels";
 import "./execution/execution.css";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
@@ -98,7 +98,7 @@ export default function ExecutionPage() {
   useEffect(() => {
     if (!status) return;
     if (lastStatus.current && lastStatus.current !== status) {
-      setAnnouncement(`Execution #${executionId} is now ${status}.`);
+      setAnnouncement(`Execution #${executionId} is now ${statusText(status)}.`);
     }
     lastStatus.current = status;
   }, [status, executionId]);
@@ -138,6 +138,12 @@ export default function ExecutionPage() {
         {canControl && <ExecutionControls execution={data} />}
       </header>
 
+      {data.steps_failed > 0 && (
+        <div className="exec-banner exec-banner-partial" role="note" aria-label="Failed steps">
+          <strong>{stepsFailedText(data.steps_failed)}</strong>; the run went on (their <code>on_error</code> is{" "}
+          <code>continue</code>).
+        </div>
+      )}
       {data.status === "waiting" && (
         <div className="exec-banner exec-banner-waiting">
           Waiting for <strong>{data.waiting_for ?? "its turn"}</strong>
@@ -187,6 +193,7 @@ export default function ExecutionPage() {
               <dd>{formatDuration(data.duration_ms)}</dd>
               <dt>Actions run</dt>
               <dd>{data.actions_executed}</dd>
+              {data.steps_failed > 0 && (<><dt>Steps failed</dt><dd>{data.steps_failed}</dd></>)}
               <dt>Worker attempts</dt>
               <dd>{data.attempt}</dd>
               {data.causation_depth > 0 && (<><dt>Causation depth</dt><dd>{data.causation_depth}</dd></>)}

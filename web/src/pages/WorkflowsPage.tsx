@@ -7,7 +7,7 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
 import { formatDateTime, formatPercent, formatRelative } from "../format";
-import { intParam, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
+import { intParam, SUCCESS_RATE_DEFINITION, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
 import "./workflows/workflows.css";
 
@@ -188,7 +188,7 @@ export default function WorkflowsPage() {
                   <th scope="col">Status</th>
                   <th scope="col">Trigger</th>
                   {header("execution_count")}
-                  <th scope="col">Success rate</th>
+                  <th scope="col" title={`Success rate: ${SUCCESS_RATE_DEFINITION} (—: no run acted)`}>Success rate</th>
                   {header("last_executed_at")}
                   {canWrite && <th scope="col"><span className="visually-hidden">Actions</span></th>}
                 </tr>

@@ -17,7 +17,7 @@ export function execution(status: string, over: Record<string, unknown> = {}) {
     id: 20, workflow_id: 4, version: 1, status, trigger_type: "manual",
     trigger_entity_type: "organisation", trigger_entity_id: 1, event_id: null,
     started_at: "2026-12-05T10:00:00Z", completed_at: null, duration_ms: null,
-    error_message: null, actions_executed: 3, created_at: "2026-12-05T10:00:00Z",
+    error_message: null, actions_executed: 3, steps_failed: 0, created_at: "2026-12-05T10:00:00Z",
     waiting_for: status === "waiting" ? "approval" : null, rerun_of_id: null,
     trigger_data: { payload: { reason: "test" } },
     decision: { result: true, rule: null, actual: null, explanation: "no conditions" },
@@ -109,6 +109,49 @@ describe("ExecutionPage", () => {
     // Finished: Rerun, no Cancel.
     expect(screen.getByRole("button", { name: "Rerun" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Cancel execution" })).not.toBeInTheDocument();
+  });
+
+  it("says how many steps failed in a run that went on, and shows an unsent email's error", async () => {
+    const notSent = "not sent: no SMTP server is configured (set SMTP_HOST, or SENDGRID_API_KEY); the email is kept, marked failed";
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") {
+        return json(execution("partial", {
+          completed_at: "2026-12-05T10:00:02Z", steps_failed: 2,
+          steps: [
+            step({ id: 1, path: "actions/0", name: "Email manager", type: "send_email", status: "failed", error: notSent,
+              output: { email_id: 9, to: ["boss@acme.test"], status: "not sent" } }),
+            step({ id: 2, path: "actions/1", position: 2, name: "Tag", type: "add_tag", status: "failed", error: "no such tag" }),
+            step({ id: 3, path: "actions/2", position: 3, name: "Notify owner", type: "send_notification" }),
+          ],
+        }));
+      }
+      if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Discount approval" });
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const heading = await screen.findByRole("heading", { level: 1, name: /Execution #20/ });
+    const badge = within(heading).getByText("completed with errors");
+    expect(badge).toHaveClass("badge-partial");
+    expect(screen.getByRole("note", { name: "Failed steps" })).toHaveTextContent("2 steps failed; the run went on");
+    // The unsent email is a failed step like any other: opened, with its error and its output.
+    const timeline = screen.getByRole("list", { name: "Step timeline" });
+    expect(within(timeline).getByRole("button", { name: /Email manager/ })).toHaveAttribute("aria-expanded", "true");
+    const errors = screen.getAllByRole("note", { name: "Step error" });
+    expect(errors[0]).toHaveTextContent(notSent);
+    expect(timeline).toHaveTextContent('"status": "not sent"');
+    expect(screen.queryByRole("note", { name: "Execution error" })).not.toBeInTheDocument();
+  });
+
+  it("says nothing about failed steps when none failed", async () => {
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") return json(execution("success", { steps: [step({})] }));
+      if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Discount approval" });
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const heading = await screen.findByRole("heading", { level: 1, name: /Execution #20/ });
+    expect(within(heading).getByText("success")).toHaveClass("badge-success");
+    expect(screen.queryByRole("note", { name: "Failed steps" })).not.toBeInTheDocument();
   });
 
   it("polls while running and stops once finished, announcing the change", async () => {

@@ -5,7 +5,7 @@ import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
-import { EXECUTION_STATUSES, humanize, IN_FLIGHT } from "./labels";
+import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel, stepsFailedText } from "./labels";
 
 const PAGE_SIZE = 25;
 export const POLL_MS = 3000;
@@ -55,7 +55,7 @@ export function ExecutionsTab({
             <option value="">All statuses</option>
             {EXECUTION_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {humanize(s)}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
@@ -68,7 +68,7 @@ export function ExecutionsTab({
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <div className="card wf-empty">
-          <p>{status ? `No ${status} executions.` : "This workflow has not run yet."}</p>
+          <p>{status ? `No executions with the status “${statusLabel(status)}”.` : "This workflow has not run yet."}</p>
         </div>
       ) : (
         <>
@@ -95,6 +95,7 @@ export function ExecutionsTab({
                   <td>
                     <StatusBadge status={ex.status} />
                     {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
+                    {ex.steps_failed > 0 && <span className="hint"> {stepsFailedText(ex.steps_failed)}</span>}
                   </td>
                   <td>
                     {ex.trigger_entity_type ? `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}` : <span className="hint">—</span>}

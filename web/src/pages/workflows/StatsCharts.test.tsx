@@ -63,17 +63,44 @@ describe("DayChart", () => {
     expect(cells).toEqual(["Dec 150%", "Dec 2—", "Dec 3100%"]);
   });
 
+  const day = (date: string, success: number, failed: number, p95: number | null, over: Partial<DailyStat> = {}): DailyStat => ({
+    date, total: success + failed, success, partial: 0, failed, skipped: 0, rejected: 0, cancelled: 0,
+    success_rate: success + failed ? (100 * success) / (success + failed) : null,
+    p50_duration_seconds: p95 === null ? null : p95 / 2, p95_duration_seconds: p95, ...over,
+  });
+
   it("draws the three charts of a workflow's days, durations in ms when fast", () => {
-    const day = (date: string, success: number, failed: number, p95: number | null): DailyStat => ({
-      date, total: success + failed, success, failed, skipped: 0, rejected: 0, cancelled: 0,
-      success_rate: success + failed ? (100 * success) / (success + failed) : 0,
-      p50_duration_seconds: p95 === null ? null : p95 / 2, p95_duration_seconds: p95,
-    });
     render(<StatsCharts days={[day("2026-12-01", 3, 1, 0.2), day("2026-12-02", 0, 0, null)]} />);
     expect(screen.getByRole("figure", { name: "Runs per day" })).toHaveTextContent("4 finished runs, 3 succeeded");
     expect(screen.getByRole("figure", { name: "Duration" })).toHaveTextContent("median (p50) and p95, in milliseconds");
     const durations = screen.getByRole("table", { name: "Duration, per day" });
     expect(within(durations).getAllByRole("row")[1]).toHaveTextContent("100 ms200 ms");
     expect(screen.getAllByRole("figure")).toHaveLength(3);
+  });
+
+  it("stacks runs completed with errors in their own colour, in the legend and the tooltip", () => {
+    render(
+      <StatsCharts days={[
+        day("2026-12-01", 3, 1, 0.2, { total: 6, partial: 2, success_rate: 50 }),
+        // Only skipped runs: nothing acted, so no rate (a gap, not 0 %).
+        day("2026-12-02", 0, 0, null, { total: 2, skipped: 2, success_rate: null }),
+      ]} />,
+    );
+    const runs = screen.getByRole("figure", { name: "Runs per day" });
+    expect(runs).toHaveTextContent("8 finished runs, 3 succeeded, 2 completed with errors");
+    const legend = [...runs.querySelectorAll(".chart-legend li")].map((li) => li.textContent?.trim());
+    expect(legend).toEqual(["success", "completed with errors", "failed", "skipped", "rejected", "cancelled"]);
+    const colours = [...runs.querySelectorAll("svg rect[fill]")].map((b) => b.getAttribute("fill"));
+    expect(new Set(colours).size).toBe(4); // success, partial, failed, then the skipped day
+    expect(colours[1]).not.toBe(colours[0]);
+    expect(colours[1]).not.toBe(colours[2]);
+    fireEvent.mouseEnter(runs.querySelectorAll("rect.chart-hit")[0]);
+    expect(runs.querySelector(".chart-tooltip")).toHaveTextContent("completed with errors: 2");
+
+    const rate = screen.getByRole("figure", { name: "Success rate" });
+    expect(rate).toHaveTextContent("success ÷ (success + completed with errors + failed + rejected)");
+    expect(rate.querySelectorAll("circle")).toHaveLength(1);
+    const cells = within(within(rate).getByRole("table")).getAllByRole("row").slice(1).map((row) => row.textContent);
+    expect(cells).toEqual(["Dec 150%", "Dec 2—"]);
   });
 });

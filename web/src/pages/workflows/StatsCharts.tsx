@@ -4,16 +4,18 @@
 // for screen readers, and shows a day's figures on hover.
 import { useLayoutEffect, useRef, useState } from "react";
 import { labelIndexes, linear, niceTicks, tickLabel } from "./chartScales";
+import { statusText } from "../../components/common";
 import type { DailyStat } from "./labels";
 
 const COLORS = {
   success: "#1e8e4e",
+  partial: "#e8900c",
   failed: "#c0392b",
   skipped: "#8a93a6",
-  rejected: "#b7791f",
+  rejected: "#7d4fa8",
   cancelled: "#5b6475",
 };
-const STATUSES = ["success", "failed", "skipped", "rejected", "cancelled"] as const;
+const STATUSES = ["success", "partial", "failed", "skipped", "rejected", "cancelled"] as const;
 const HEIGHT = 220;
 const MARGIN = { top: 10, right: 16, bottom: 26 };
 
@@ -174,6 +176,7 @@ export function DayChart({ title, summary, labels, series, kind, unit = "", yMax
 export default function StatsCharts({ days }: { days: DailyStat[] }) {
   const total = days.reduce((n, d) => n + d.total, 0);
   const success = days.reduce((n, d) => n + d.success, 0);
+  const partial = days.reduce((n, d) => n + d.partial, 0);
   // Fast workflows run in milliseconds: pick the unit from the slowest p95 of the range.
   const slowest = Math.max(0, ...days.map((d) => d.p95_duration_seconds ?? d.p50_duration_seconds ?? 0));
   const inMs = slowest < 1;
@@ -184,22 +187,22 @@ export default function StatsCharts({ days }: { days: DailyStat[] }) {
     <div className="wf-charts">
       <DayChart
         title="Runs per day"
-        summary={`${total} finished runs, ${success} succeeded`}
+        summary={`${total} finished runs, ${success} succeeded${partial ? `, ${partial} completed with errors` : ""}`}
         labels={labels}
         kind="stacked"
         integers
-        series={STATUSES.map((s) => ({ key: s, label: s, color: COLORS[s], values: days.map((d) => d[s]) }))}
+        series={STATUSES.map((s) => ({ key: s, label: statusText(s), color: COLORS[s], values: days.map((d) => d[s]) }))}
       />
       <DayChart
         title="Success rate"
-        summary="percentage of finished runs that succeeded"
+        summary="success ÷ (success + completed with errors + failed + rejected)"
         labels={labels}
         kind="lines"
         unit="%"
         yMax={100}
         legend={false}
-        // Days without finished runs have no rate: a gap, not a 0.
-        series={[{ key: "rate", label: "success rate", color: COLORS.success, values: days.map((d) => (d.total > 0 ? d.success_rate : null)) }]}
+        // Days on which no run acted (none, or only skipped) have no rate: a gap, not a 0.
+        series={[{ key: "rate", label: "success rate", color: COLORS.success, values: days.map((d) => d.success_rate ?? null) }]}
       />
       <DayChart
         title="Duration"

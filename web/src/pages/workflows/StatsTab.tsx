@@ -4,6 +4,7 @@ import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatDuration, formatPercent, formatRelative } from "../../format";
 
+import { SUCCESS_RATE_DEFINITION } from "./labels";
 import StatsCharts from "./StatsCharts";
 
 export const RANGES = [7, 30, 90];
@@ -43,12 +44,14 @@ export function StatsTab({
   else if (stats.isError) summary = <ErrorMessage error={stats.error} onRetry={() => void stats.refetch()} />;
   else {
     const s = stats.data;
-    const cards: [string, string][] = [
+    // [label, value, what it counts]: the success rate carries its definition.
+    const cards: [string, string, string?][] = [
       ["Total runs", s.total_executions.toLocaleString()],
-      ["Success rate", s.total_executions ? formatPercent(s.success_rate) : "—"],
+      ["Success rate", formatPercent(s.success_rate), SUCCESS_RATE_DEFINITION],
+      ["Skipped", s.skipped_count.toLocaleString(), "not in the success rate"],
       ["Succeeded", s.success_count.toLocaleString()],
+      ["Completed with errors", s.partial_count.toLocaleString(), "went on past failed steps"],
       ["Failed", s.failed_count.toLocaleString()],
-      ["Skipped", s.skipped_count.toLocaleString()],
       ["Rejected", s.rejected_count.toLocaleString()],
       ["Cancelled", s.cancelled_count.toLocaleString()],
       ["In progress", (s.pending_count + s.running_count + s.waiting_count).toLocaleString()],
@@ -60,13 +63,17 @@ export function StatsTab({
     summary = (
       <>
         <dl className="wf-cards" aria-label="Summary">
-          {cards.map(([label, value]) => (
-            <div className="card wf-stat" key={label}>
+          {cards.map(([label, value, note]) => (
+            <div className="card wf-stat" key={label} title={note}>
               <dt>{label}</dt>
               <dd title={label === "Last run" ? formatDateTime(s.last_execution) : undefined}>{value}</dd>
             </div>
           ))}
         </dl>
+        <p className="hint">
+          Success rate = {SUCCESS_RATE_DEFINITION}
+          {s.success_rate === null ? " (no run has acted yet)." : "."}
+        </p>
         {s.total_executions > 0 && (
           <p className="hint">
             In progress: {s.pending_count} pending, {s.running_count} running, {s.waiting_count} waiting.

@@ -26,8 +26,8 @@ const at = (search = "") => ({ route: `/workflows/1${search}`, path: "/workflows
 
 function day(date: string, total: number) {
   return {
-    date, total, success: total, failed: 0, skipped: 0, rejected: 0, cancelled: 0,
-    success_rate: total ? 100 : 0, p50_duration_seconds: total ? 0.1 : null, p95_duration_seconds: total ? 0.2 : null,
+    date, total, success: total, partial: 0, failed: 0, skipped: 0, rejected: 0, cancelled: 0,
+    success_rate: total ? 100 : null, p50_duration_seconds: total ? 0.1 : null, p95_duration_seconds: total ? 0.2 : null,
   };
 }
 
@@ -120,6 +120,24 @@ describe("WorkflowDetailPage", () => {
     );
   });
 
+  it("shows a partial run as completed with errors and filters on it", async () => {
+    const { calls } = api(({ path }) =>
+      path === "/api/v1/workflows/1/executions" ? json(page([executionItem({ status: "partial", steps_failed: 2 })])) : undefined,
+    );
+    const user = userEvent.setup();
+    renderPage(ui, at("?tab=executions"));
+    const row = (await screen.findByRole("link", { name: "#100" })).closest("tr")!;
+    const badge = within(row).getByText("completed with errors");
+    expect(badge).toHaveClass("badge", "badge-partial");
+    expect(within(row).getByText("2 steps failed")).toBeInTheDocument();
+    const filter = screen.getByLabelText("Execution status");
+    expect(within(filter).getByRole("option", { name: "Completed with errors" })).toHaveValue("partial");
+    await user.selectOptions(filter, "partial");
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === "/api/v1/workflows/1/executions").at(-1)!.search.get("status")).toBe("partial"),
+    );
+  });
+
   it("polls executions every 3 s while one is running, every 5 s when idle", async () => {
     let status = "running";
     const { calls } = api(({ path }) =>
@@ -142,8 +160,9 @@ describe("WorkflowDetailPage", () => {
     const user = userEvent.setup();
     renderPage(ui, at("?tab=statistics"));
     const summary = await screen.findByRole("list", { name: "Summary" }).catch(() => screen.findByLabelText("Summary"));
-    expect(within(summary).getByText("Total runs").nextSibling).toHaveTextContent("120");
-    expect(within(summary).getByText("Success rate").nextSibling).toHaveTextContent("83.3 %");
+    expect(within(summary).getByText("Total runs").nextSibling).toHaveTextContent("124");
+    expect(within(summary).getByText("Success rate").nextSibling).toHaveTextContent("85.5 %");
+    expect(within(summary).getByText("Completed with errors").nextSibling).toHaveTextContent("4");
     expect(within(summary).getByText("Failed").nextSibling).toHaveTextContent("12");
     expect(within(summary).getByText("p95").nextSibling).toHaveTextContent("1.5 s");
     expect(within(summary).getByText("Median (p50)").nextSibling).toHaveTextContent("300 ms");
@@ -152,6 +171,25 @@ describe("WorkflowDetailPage", () => {
     expect(await screen.findByText("charts of 7 days")).toBeInTheDocument();
     expect(calls.some((c) => c.path.endsWith("/stats/daily") && c.search.get("days") === "7")).toBe(true);
     expect(screen.getByTestId("location")).toHaveTextContent("days=7");
+  });
+
+  it("shows a success rate no run acted for as a dash, with its definition and the skipped runs beside it", async () => {
+    api(({ path }) =>
+      path === "/api/v1/workflows/1/stats"
+        ? json({ ...STATS, total_executions: 3, success_count: 0, partial_count: 0, failed_count: 0, skipped_count: 3, rejected_count: 0, cancelled_count: 0, success_rate: null })
+        : undefined,
+    );
+    renderPage(ui, at("?tab=statistics"));
+    const summary = await screen.findByLabelText("Summary");
+    const rate = within(summary).getByText("Success rate");
+    expect(rate.nextSibling).toHaveTextContent(/^—$/);
+    expect(rate.parentElement).toHaveAttribute("title", expect.stringContaining("success ÷ (success + completed with errors + failed + rejected)"));
+    // Skipped runs are not in the rate: their count is the next card.
+    const cards = within(summary).getAllByRole("term").map((dt) => dt.textContent);
+    expect(cards.slice(1, 3)).toEqual(["Success rate", "Skipped"]);
+    expect(within(summary).getByText("Skipped").nextSibling).toHaveTextContent("3");
+    expect(screen.getByText(/^Success rate = success ÷ \(success \+ completed with errors \+ failed \+ rejected\); skipped runs shown beside/))
+      .toHaveTextContent("(no run has acted yet).");
   });
 
   it("shows an empty state when no run finished in the range", async () => {

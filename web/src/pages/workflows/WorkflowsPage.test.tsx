@@ -25,7 +25,9 @@ describe("WorkflowsPage", () => {
   it("renders rows with status, trigger label, counts, rate and links", async () => {
     mockFetch(({ path }) =>
       path === LIST
-        ? json(page([listItem(), listItem({ id: 2, name: "Never ran", status: "draft", trigger_type: "manual", execution_count: 0, success_rate: null, last_executed_at: null })]))
+        ? json(page([listItem(), listItem({ id: 2, name: "Never ran", status: "draft", trigger_type: "manual", execution_count: 0, success_rate: null, last_executed_at: null }),
+          // Its runs were all skipped: no run acted, no rate.
+          listItem({ id: 3, name: "Only skipped", execution_count: 3, success_rate: null })]))
         : undefined,
     );
     renderPage(ui, { route: "/workflows" });
@@ -40,6 +42,9 @@ describe("WorkflowsPage", () => {
     const other = screen.getByRole("link", { name: "Never ran" }).closest("tr")!;
     expect(within(other).getByText("—")).toBeInTheDocument();
     expect(within(other).getByText("never")).toBeInTheDocument();
+    const skipped = screen.getByRole("link", { name: "Only skipped" }).closest("tr")!;
+    expect(within(skipped).getByText("—")).toHaveClass("num");
+    expect(screen.getByRole("columnheader", { name: "Success rate" })).toHaveAttribute("title", expect.stringContaining("skipped runs shown beside"));
     expect(screen.getByRole("link", { name: "New workflow" })).toHaveAttribute("href", "/workflows/new");
   });
 

@@ -43,14 +43,14 @@ export function executionItem(over: Record<string, unknown> = {}) {
     id: 100, workflow_id: 1, version: 3, status: "success", trigger_type: "deal_stage_changed",
     trigger_entity_type: "deal", trigger_entity_id: 7, event_id: 5, started_at: "2026-12-05T10:00:00Z",
     completed_at: "2026-12-05T10:00:01Z", duration_ms: 850, error_message: null, actions_executed: 2,
-    created_at: "2026-12-05T10:00:00Z", waiting_for: null, rerun_of_id: null,
+    steps_failed: 0, created_at: "2026-12-05T10:00:00Z", waiting_for: null, rerun_of_id: null,
     ...over,
   };
 }
 
 export const STATS = {
-  workflow_id: 1, total_executions: 120, success_count: 100, failed_count: 12, skipped_count: 5,
-  rejected_count: 1, cancelled_count: 2, pending_count: 0, running_count: 0, waiting_count: 0,
-  success_rate: 83.3, avg_duration_seconds: 0.42, p50_duration_seconds: 0.3, p95_duration_seconds: 1.5,
+  workflow_id: 1, total_executions: 124, success_count: 100, partial_count: 4, failed_count: 12,
+  skipped_count: 5, rejected_count: 1, cancelled_count: 2, pending_count: 0, running_count: 0,
+  waiting_count: 0, success_rate: 85.5, avg_duration_seconds: 0.42, p50_duration_seconds: 0.3, p95_duration_seconds: 1.5,
   last_execution: "2026-12-05T10:00:00Z",
 };

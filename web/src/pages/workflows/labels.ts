@@ -1,5 +1,6 @@
 // Labels and option lists shared by the workflow list and detail pages.
 import type { Schemas } from "../../api/client";
+import { statusText } from "../../components/common";
 
 export type Workflow = Schemas["WorkflowResponse"];
 export type WorkflowListItem = Schemas["WorkflowListItem"];
@@ -11,8 +12,22 @@ export type WorkflowVersion = Schemas["WorkflowVersionResponse"];
 export const WORKFLOW_STATUSES: Schemas["WorkflowStatus"][] = ["draft", "active", "inactive"];
 
 export const EXECUTION_STATUSES: Schemas["ExecutionStatus"][] = [
-  "pending", "running", "waiting", "success", "failed", "skipped", "rejected", "cancelled",
+  "pending", "running", "waiting", "success", "partial", "failed", "skipped", "rejected", "cancelled",
 ];
+
+/** `partial` → "Completed with errors", `success` → "Success" (for filters and headings). */
+export function statusLabel(status: string): string {
+  return humanize(statusText(status));
+}
+
+/** A run's `steps_failed`: "1 step failed", "2 steps failed". */
+export function stepsFailedText(count: number): string {
+  return `${count} step${count === 1 ? "" : "s"} failed`;
+}
+
+/** What the success rate counts, everywhere it is shown (the API's definition). */
+export const SUCCESS_RATE_DEFINITION =
+  "success ÷ (success + completed with errors + failed + rejected); skipped runs shown beside";
 
 /** Runs in these states may still change: pages showing one poll it, and it can be cancelled. */
 export const IN_FLIGHT = new Set(["pending", "running", "waiting"]);
