@@ -7,15 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from crmflow.common.enums import LowerStrEnum
+from crmflow.common.enums import ApprovalStatus
 from crmflow.common.text import Text
 
-
-class ApprovalStatus(LowerStrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
+__all__ = ["ApprovalStatus"]
 
 
 class ApprovalDecisionRequest(BaseModel):

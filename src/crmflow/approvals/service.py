@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from crmflow.auth.models import User
 from crmflow.auth.service import Principal
 from crmflow.common.errors import Conflict, Forbidden, NotFound
 from crmflow.db.base import utcnow
+from crmflow.executions import lifecycle
 from crmflow.executions.models import WorkflowExecution
 from crmflow.runtime.signals import mark_executions_ready
 from crmflow.workflows.models import Workflow
@@ -258,14 +259,7 @@ def _settle(
 
 def _wake(session: Session, execution_id: int, now: datetime) -> None:
     """Make the waiting execution due now; the runtime resumes it after the commit."""
-    result = session.execute(
-        update(WorkflowExecution)
-        .where(WorkflowExecution.id == execution_id, WorkflowExecution.status == "waiting")
-        .values(resume_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0):
-        mark_executions_ready(session, [execution_id])
+    mark_executions_ready(session, lifecycle.wake(session.connection(), [execution_id], now=now))
 
 
 def _closed_message(session: Session, approval: ApprovalRequest) -> str:

@@ -39,10 +39,13 @@ class ExecutionStatus(LowerStrEnum):
     CANCELLED = "cancelled"
 
 
-FINISHED_STATUSES = frozenset({"success", "partial", "failed", "skipped", "rejected", "cancelled"})
+_E = ExecutionStatus
+FINISHED_STATUSES = frozenset(
+    {_E.SUCCESS, _E.PARTIAL, _E.FAILED, _E.SKIPPED, _E.REJECTED, _E.CANCELLED}
+)
 # Runs that acted: the success rate is success / these. Skipped runs (their conditions said no)
 # and cancelled ones are reported beside the rate, never inside it.
-ACTED_STATUSES = ("success", "partial", "failed", "rejected")
+ACTED_STATUSES = (_E.SUCCESS, _E.PARTIAL, _E.FAILED, _E.REJECTED)
 
 
 class StepStatus(LowerStrEnum):
@@ -51,6 +54,13 @@ class StepStatus(LowerStrEnum):
     SUCCESS = "success"
     FAILED = "failed"
     SKIPPED = "skipped"
+
+
+class ApprovalStatus(LowerStrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
 
 
 class Role(LowerStrEnum):

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, update
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.db.base import utcnow
-from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions import lifecycle
+from crmflow.executions.models import ExecutionStep
 from crmflow.executions.stats import add_finished, write_stat_buckets
-from crmflow.workflows.models import Workflow, WorkflowVersion
+from crmflow.workflows.models import Workflow
 
-EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
 WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
-VERSIONS: Table = WorkflowVersion.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -136,7 +136,7 @@ class BatchWrites:
                 "b_steps_failed": steps_failed,
             }
         )
-        self.outcome[execution_id] = "waiting"
+        self.outcome[execution_id] = ExecutionStatus.WAITING
 
     def write(self, conn: Connection) -> None:
         """Write step records, final statuses, counters and statistics with executemany."""
@@ -144,10 +144,8 @@ class BatchWrites:
             conn.execute(_DELETE_STEP, self.replaced)
         if self.steps:
             conn.execute(STEPS.insert(), self.steps)
-        if self.finals:
-            conn.execute(_FINAL, self.finals)
-        if self.waits:
-            conn.execute(_WAIT, self.waits)
+        lifecycle.finish_many(conn, self.finals)
+        lifecycle.wait_many(conn, self.waits)
         if self.counters:
             conn.execute(
                 _COUNT_RUNS,
@@ -158,89 +156,19 @@ class BatchWrites:
             )
         write_stat_buckets(conn, self.stats)
         if self.wakes:
-            from crmflow.engine.run_policy import wake_queued  # imports this module
-
-            self.woken = wake_queued(conn, self.wakes, utcnow())
-
-
-# The claimed run's definition checksum: the compiled-definition cache is keyed by it.
-_VERSION_CHECKSUM = (
-    select(VERSIONS.c.checksum)
-    .where(VERSIONS.c.id == EXECUTIONS.c.version_id)
-    .scalar_subquery()
-    .label("version_checksum")
-)
-
-
-def _claim_statement(dialect: str) -> Any:
-    ex = EXECUTIONS.c
-    now: Any = bindparam("now")
-    claimable = and_(
-        ex.id.in_(bindparam("ids", expanding=True)),
-        or_(
-            ex.status == "pending",
-            and_(ex.status == "running", ex.lease_expires_at < now),
-            # Our own earlier claim, cut by a database error before its run committed: the
-            # same worker (process and thread) takes it back at once, not after the lease.
-            and_(ex.status == "running", ex.lease_owner == bindparam("owner")),
-            and_(ex.status == "waiting", ex.resume_at <= now),
-        ),
-    )
-    if dialect == "postgresql":
-        # Rows another worker is running are skipped, not waited for.
-        claimable = ex.id.in_(
-            select(ex.id).where(claimable).with_for_update(skip_locked=True).scalar_subquery()
-        )
-    return (
-        update(EXECUTIONS)
-        .where(claimable)
-        .values(
-            status="running",
-            lease_owner=bindparam("owner"),
-            lease_expires_at=bindparam("lease_until"),
-            attempt=ex.attempt + 1,
-            # SET sees the old status: a claim of a `running` row means its worker was lost.
-            worker_losses=ex.worker_losses
-            + case(
-                (and_(ex.status == "running", ex.lease_owner != bindparam("owner")), 1),
-                else_=0,
-            ),
-            started_at=func.coalesce(ex.started_at, now),
-            updated_at=now,
-        )
-        .returning(*EXECUTIONS.c, _VERSION_CHECKSUM)
-    )
-
-
-# Built once per dialect: statement construction costs more than a small batch's SQL.
-_CLAIM = {name: _claim_statement(name) for name in ("sqlite", "postgresql")}
+            self.woken = lifecycle.wake_queued(conn, self.wakes, utcnow())
 
 
 def claim_batch(conn: Connection, ids: list[int], options: RunOptions) -> list[dict[str, Any]]:
     """Take the lease on those executions that are pending, due, or whose lease expired."""
     now = utcnow()
-    params = {
-        "ids": ids,
-        "now": now,
-        "owner": options.worker_id,
-        "lease_until": now + timedelta(seconds=options.lease_seconds),
-    }
-    rows = [dict(r._mapping) for r in conn.execute(_CLAIM[conn.dialect.name], params)]
-    rows.sort(key=lambda r: int(r["id"]))
-    return rows
-
-
-_FENCE = (
-    select(EXECUTIONS.c.id)
-    .where(
-        EXECUTIONS.c.id.in_(bindparam("ids", expanding=True)),
-        EXECUTIONS.c.status == "running",
-        EXECUTIONS.c.lease_owner == bindparam("owner"),
+    return lifecycle.claim(
+        conn,
+        ids,
+        owner=options.worker_id,
+        now=now,
+        lease_until=now + timedelta(seconds=options.lease_seconds),
     )
-    # Locked for the whole run: a worker that claims after our lease expired skips the rows
-    # instead of running them a second time.
-    .with_for_update(skip_locked=True)
-)
 
 
 def fence_claims(
@@ -249,68 +177,18 @@ def fence_claims(
     """Lock the rows claimed in an earlier transaction; drop those another worker took since."""
     if not rows:
         return rows
-    ids = [int(r["id"]) for r in rows]
-    held = set(conn.scalars(_FENCE, {"ids": ids, "owner": options.worker_id}))
+    held = lifecycle.fence(conn, [int(r["id"]) for r in rows], owner=options.worker_id)
     return [r for r in rows if int(r["id"]) in held]
-
-
-_RELEASE = (
-    update(EXECUTIONS)
-    .where(
-        EXECUTIONS.c.id.in_(bindparam("ids", expanding=True)),
-        EXECUTIONS.c.status == "running",
-        EXECUTIONS.c.lease_owner == bindparam("owner"),
-    )
-    .values(status="pending", lease_owner=None, lease_expires_at=None)
-)
 
 
 def release_claims(conn: Connection, ids: list[int], options: RunOptions) -> None:
     """Hand claimed executions back (after an infrastructure error), without a worker loss."""
-    conn.execute(_RELEASE, {"ids": ids, "owner": options.worker_id})
+    lifecycle.release(conn, ids, owner=options.worker_id)
 
 
 _DELETE_STEP = STEPS.delete().where(
     STEPS.c.execution_id == bindparam("b_id"), STEPS.c.path == bindparam("b_path")
 )
-
-# Final writes only apply to runs still ours: a run cancelled meanwhile stays cancelled.
-_WAIT = (
-    update(EXECUTIONS)
-    .where(EXECUTIONS.c.id == bindparam("b_id"), EXECUTIONS.c.status == "running")
-    .values(
-        status="waiting",
-        resume_at=bindparam("b_resume_at"),
-        waiting_for=bindparam("b_waiting_for"),
-        updated_at=bindparam("b_now"),
-        actions_executed=bindparam("b_actions"),
-        steps_failed=bindparam("b_steps_failed"),
-        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
-        lease_owner=None,
-        lease_expires_at=None,
-    )
-)
-
-
-_FINAL = (
-    update(EXECUTIONS)
-    .where(EXECUTIONS.c.id == bindparam("b_id"), EXECUTIONS.c.status == "running")
-    .values(
-        status=bindparam("b_status"),
-        resume_at=None,
-        waiting_for=None,
-        completed_at=bindparam("b_completed_at"),
-        updated_at=bindparam("b_completed_at"),
-        duration_ms=bindparam("b_duration_ms"),
-        actions_executed=bindparam("b_actions"),
-        steps_failed=bindparam("b_steps_failed"),
-        decision=bindparam("b_decision", type_=EXECUTIONS.c.decision.type),
-        error_message=bindparam("b_error"),
-        lease_owner=None,
-        lease_expires_at=None,
-    )
-)
-
 
 _COUNT_RUNS = (
     update(WORKFLOWS)

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, and_, select
 
 from crmflow.approvals.closing import close_open_approvals
-from crmflow.common.enums import FINISHED_STATUSES
-from crmflow.engine.batch import EXECUTIONS, RunOptions
+from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus
+from crmflow.engine.batch import RunOptions
 from crmflow.engine.definition import Reenrollment, RunPolicy
+from crmflow.executions import lifecycle
+from crmflow.executions.lifecycle import EXECUTIONS, IN_PROGRESS
 
 # A queued run is woken when the run ahead of it finishes; this poll is only a safety net.
 QUEUE_POLL = timedelta(seconds=30)
-_IN_PROGRESS = ("pending", "running", "waiting")
 
 
 @dataclass
@@ -51,7 +52,7 @@ def check_reenrollment(
         return None  # an explicit rerun is the user's call
     ex = EXECUTIONS.c
     query = select(ex.id, ex.created_at).where(
-        _same_record(row), ex.status.not_in(("skipped", "pending"))
+        _same_record(row), ex.status.not_in((ExecutionStatus.SKIPPED, ExecutionStatus.PENDING))
     )
     if isinstance(rule, Reenrollment):
         query = query.where(ex.created_at >= now - timedelta(days=rule.after_days))
@@ -79,7 +80,7 @@ def check_mode(
     if policy.mode == "parallel":
         return PolicyVerdict("run")
     ex = EXECUTIONS.c
-    query = select(ex.id).where(_same_record(row), ex.status.in_(_IN_PROGRESS)).order_by(ex.id)
+    query = select(ex.id).where(_same_record(row), ex.status.in_(IN_PROGRESS)).order_by(ex.id)
     if policy.mode == "restart" and conn.dialect.name == "postgresql":
         # Another worker's run in flight is left to finish (it is milliseconds from done).
         query = query.with_for_update(skip_locked=True)
@@ -96,55 +97,10 @@ def check_mode(
             "queue", f"run mode queued: waits for execution #{older[-1]} on {record}"
         )
     reason = f"cancelled: restarted by execution #{row['id']} (run mode restart)"
-    cancelled = conn.execute(
-        update(EXECUTIONS)
-        .where(
-            ex.id.in_(older),
-            or_(
-                ex.status.in_(("pending", "waiting")),
-                # Runs of this batch already walked (claimed by us, written at its end).
-                and_(ex.status == "running", ex.lease_owner == bindparam("owner")),
-            ),
-        )
-        .values(
-            status="cancelled",
-            completed_at=now,
-            updated_at=now,
-            error_message=reason,
-            resume_at=None,
-            waiting_for=None,
-            lease_owner=None,
-            lease_expires_at=None,
-        )
-        .returning(ex.id, ex.workflow_id),
-        {"owner": options.worker_id},
-    ).all()
-    close_open_approvals(conn, execution_ids=[int(i) for i, _ in cancelled], reason=reason, now=now)
+    cancelled = lifecycle.cancel(conn, older, reason=reason, now=now, owner=options.worker_id)
+    close_open_approvals(conn, execution_ids=[i for i, _ in cancelled], reason=reason, now=now)
     return PolicyVerdict(
         "run",
         f"run mode restart: cancelled execution(s) {', '.join(f'#{i}' for i, _ in cancelled)}",
-        cancelled=[(int(i), int(w)) for i, w in cancelled],
+        cancelled=cancelled,
     )
-
-
-def wake_queued(conn: Connection, keys: set[tuple[int, str, int]], now: datetime) -> list[int]:
-    """Make the runs queued behind finished ones due now; return their ids."""
-    ex = EXECUTIONS.c
-    woken: list[int] = []
-    for workflow_id, entity_type, entity_id in sorted(keys):
-        woken.extend(
-            int(i)
-            for i in conn.scalars(
-                update(EXECUTIONS)
-                .where(
-                    ex.workflow_id == workflow_id,
-                    ex.trigger_entity_type == entity_type,
-                    ex.trigger_entity_id == entity_id,
-                    ex.status == "waiting",
-                    ex.waiting_for == "queue",
-                )
-                .values(resume_at=now)
-                .returning(ex.id)
-            )
-        )
-    return woken

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from crmflow.approvals.closing import APPROVALS, close_open_approvals
 from crmflow.auth.service import Principal
+from crmflow.common.enums import ApprovalStatus, ExecutionStatus, StepStatus
 from crmflow.common.errors import Conflict, NotFound
 from crmflow.db.base import utcnow
-from crmflow.engine.run_policy import wake_queued
+from crmflow.executions import lifecycle
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import get_execution, insert_executions
 from crmflow.executions.stats import add_finished, bucket_for, write_stat_buckets
@@ -28,8 +29,6 @@ EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
 BUCKETS: Table = ExecutionStatBucket.__table__  # type: ignore[assignment]
 WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
-
-CANCELLABLE = ("pending", "running", "waiting")
 
 
 def _locked(session: Session, *, company_id: int, execution_id: int) -> Row[Any]:
@@ -52,7 +51,7 @@ def _status_of(conn: Connection, execution_id: int) -> str | None:
 def cancel_execution(session: Session, *, principal: Principal, execution_id: int) -> None:
     """Stop a pending, running or waiting execution for good; commit."""
     row = _locked(session, company_id=principal.company_id, execution_id=execution_id)
-    if row.status not in CANCELLABLE:
+    if row.status not in lifecycle.CANCELLABLE:
         raise Conflict(
             f"execution {execution_id} is {row.status}: only pending, running or waiting "
             "executions can be cancelled"
@@ -60,22 +59,14 @@ def cancel_execution(session: Session, *, principal: Principal, execution_id: in
     conn = session.connection()
     now = utcnow()
     duration_ms = (now - row.started_at).total_seconds() * 1000.0 if row.started_at else None
-    result = conn.execute(
-        update(EXECUTIONS)
-        .where(EXECUTIONS.c.id == execution_id, EXECUTIONS.c.status.in_(CANCELLABLE))
-        .values(
-            status="cancelled",
-            completed_at=now,
-            updated_at=now,
-            duration_ms=duration_ms,
-            error_message=f"cancelled by {principal.email}",
-            lease_owner=None,
-            lease_expires_at=None,
-            resume_at=None,
-            waiting_for=None,
-        )
+    cancelled = lifecycle.cancel(
+        conn,
+        [execution_id],
+        reason=f"cancelled by {principal.email}",
+        now=now,
+        duration_ms=duration_ms,
     )
-    if result.rowcount == 0:
+    if not cancelled:
         status = _status_of(conn, execution_id)
         raise Conflict(f"execution {execution_id} is {status}: it finished before the cancel")
     close_open_approvals(
@@ -87,45 +78,31 @@ def cancel_execution(session: Session, *, principal: Principal, execution_id: in
     _count_finished(
         conn,
         workflow_id=int(row.workflow_id),
-        status="cancelled",
+        status=ExecutionStatus.CANCELLED,
         duration_ms=duration_ms or 0.0,
         completed_at=now,
     )
     if row.trigger_entity_id is not None:
         # Runs queued behind this one (run mode `queued`) may start now.
         key = (int(row.workflow_id), str(row.trigger_entity_type), int(row.trigger_entity_id))
-        mark_executions_ready(session, wake_queued(conn, {key}, now))
+        mark_executions_ready(session, lifecycle.wake_queued(conn, {key}, now))
     session.commit()
 
 
 def retry_execution(session: Session, *, principal: Principal, execution_id: int) -> None:
     """Run a failed execution again from its failed step, keeping finished steps; commit."""
     row = _locked(session, company_id=principal.company_id, execution_id=execution_id)
-    if row.status != "failed":
+    if row.status != ExecutionStatus.FAILED:
         raise Conflict(
             f"execution {execution_id} is {row.status}: only failed executions can be retried"
         )
     conn = session.connection()
-    result = conn.execute(
-        update(EXECUTIONS)
-        .where(EXECUTIONS.c.id == execution_id, EXECUTIONS.c.status == "failed")
-        .values(
-            status="pending",
-            error_message=None,
-            completed_at=None,
-            duration_ms=None,
-            lease_owner=None,
-            lease_expires_at=None,
-            resume_at=None,
-            waiting_for=None,
-            worker_losses=0,
-            # The runner reloads finished steps only when the claim makes attempt > 1: a run
-            # failed without ever being claimed must not redo the steps it has not got.
-            attempt=max(int(row.attempt or 0), 1),
-            updated_at=utcnow(),
-        )
+    # The runner reloads finished steps only when the claim makes attempt > 1: a run failed
+    # without ever being claimed must not redo the steps it has not got.
+    retried = lifecycle.retry(
+        conn, execution_id, attempt=max(int(row.attempt or 0), 1), now=utcnow()
     )
-    if result.rowcount == 0:
+    if not retried:
         status = _status_of(conn, execution_id)
         raise Conflict(
             f"execution {execution_id} is {status}: only failed executions can be retried"
@@ -135,7 +112,7 @@ def retry_execution(session: Session, *, principal: Principal, execution_id: int
     failed_paths = list(
         conn.scalars(
             delete(STEPS)
-            .where(STEPS.c.execution_id == execution_id, STEPS.c.status == "failed")
+            .where(STEPS.c.execution_id == execution_id, STEPS.c.status == StepStatus.FAILED)
             .returning(STEPS.c.path)
         )
     )
@@ -144,13 +121,13 @@ def retry_execution(session: Session, *, principal: Principal, execution_id: int
         delete(APPROVALS).where(
             APPROVALS.c.execution_id == execution_id,
             APPROVALS.c.step_path.in_(failed_paths),
-            APPROVALS.c.status == "cancelled",
+            APPROVALS.c.status == ApprovalStatus.CANCELLED,
         )
     )
     _uncount_finished(
         conn,
         workflow_id=int(row.workflow_id),
-        status="failed",
+        status=ExecutionStatus.FAILED,
         duration_ms=row.duration_ms,
         completed_at=row.completed_at,
     )

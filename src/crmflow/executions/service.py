@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.common.errors import NotFound
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -24,7 +25,7 @@ def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]
         return []
     now = utcnow()
     defaults = {
-        "status": "pending",
+        "status": ExecutionStatus.PENDING,
         "trigger_data": {},
         "causation_depth": 0,
         "attempt": 0,

@@ -22,7 +22,7 @@ from crmflow.auth.models import Company
 from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
 from crmflow.db.base import utcnow
-from crmflow.executions.models import WorkflowExecution
+from crmflow.executions import lifecycle
 from crmflow.outbound import smtp
 from crmflow.outbound.models import WebhookCall
 from crmflow.runtime.signals import mark_executions_ready
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
 WEBHOOKS: Table = WebhookCall.__table__  # type: ignore[assignment]
-EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 # The default sender lease (CRMFLOW_OUTBOX_LEASE_SECONDS): longer than any single send.
 LEASE = timedelta(minutes=2)
 MAX_EMAIL_ATTEMPTS = 8
@@ -82,13 +81,8 @@ def _record(session: Session, table: Table, row: dict[str, Any], values: dict[st
         .values(lease_until=None, updated_at=now, **values)
     )
     if values["status"] in ("sent", "failed") and row.get("step_path") and row["execution_id"]:
-        woken = session.execute(
-            update(EXECUTIONS)
-            .where(EXECUTIONS.c.id == row["execution_id"], EXECUTIONS.c.status == "waiting")
-            .values(resume_at=now)
-        )
-        if getattr(woken, "rowcount", 0):
-            mark_executions_ready(session, [int(row["execution_id"])])
+        woken = lifecycle.wake(session.connection(), [int(row["execution_id"])], now=now)
+        mark_executions_ready(session, woken)
     session.commit()
 
 
