@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, update
 
 from crmflow.approvals.models import ApprovalRequest
+from crmflow.common.enums import ApprovalStatus
 
 APPROVALS: Table = ApprovalRequest.__table__  # type: ignore[assignment]
 
@@ -19,7 +20,12 @@ def close_open_approvals(
         return 0
     result = conn.execute(
         update(APPROVALS)
-        .where(APPROVALS.c.execution_id.in_(execution_ids), APPROVALS.c.status == "pending")
-        .values(status="cancelled", outcome_reason=reason, decided_at=now, updated_at=now)
+        .where(
+            APPROVALS.c.execution_id.in_(execution_ids),
+            APPROVALS.c.status == ApprovalStatus.PENDING,
+        )
+        .values(
+            status=ApprovalStatus.CANCELLED, outcome_reason=reason, decided_at=now, updated_at=now
+        )
     )
     return int(result.rowcount or 0)

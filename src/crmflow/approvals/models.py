@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmflow.common.enums import ApprovalStatus
 from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, UTCDateTime, utcnow
 
 
@@ -30,7 +31,7 @@ class ApprovalRequest(IdMixin, CompanyScoped, Base):
     name: Mapped[str] = mapped_column(String(300), default="")
     message: Mapped[str] = mapped_column(Text, default="")
     # pending | approved | rejected | cancelled
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=ApprovalStatus.PENDING)
     mode: Mapped[str] = mapped_column(String(10), default="any")
     quorum: Mapped[int] = mapped_column(default=1)
     on_timeout: Mapped[str | None] = mapped_column(String(10), nullable=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from crmflow.approvals.models import ApprovalApprover, ApprovalDecision, ApprovalRequest
 from crmflow.auth.models import User
 from crmflow.auth.service import Principal
+from crmflow.common.enums import ApprovalStatus
 from crmflow.common.errors import Conflict, Forbidden, NotFound
 from crmflow.db.base import utcnow
 from crmflow.executions import lifecycle
@@ -21,7 +22,7 @@ from crmflow.runtime.signals import mark_executions_ready
 from crmflow.workflows.models import Workflow
 
 # The API's verb -> the stored decision (and the request status it can lead to).
-OUTCOMES = {"approve": "approved", "reject": "rejected"}
+OUTCOMES = {"approve": ApprovalStatus.APPROVED, "reject": ApprovalStatus.REJECTED}
 REQUEST_FIELDS = [column.key for column in ApprovalRequest.__table__.columns]
 
 
@@ -31,17 +32,17 @@ def evaluate(
     """Return "approved", "rejected" or None (still open) for these counts under a mode."""
     if mode == "any":
         if approvals >= 1:
-            return "approved"
-        return "rejected" if rejections >= 1 else None
+            return ApprovalStatus.APPROVED
+        return ApprovalStatus.REJECTED if rejections >= 1 else None
     if mode == "all":
         if rejections >= 1:
-            return "rejected"
-        return "approved" if approvers > 0 and approvals >= approvers else None
+            return ApprovalStatus.REJECTED
+        return ApprovalStatus.APPROVED if approvers > 0 and approvals >= approvers else None
     if mode == "quorum":
         if approvals >= quorum:
-            return "approved"
+            return ApprovalStatus.APPROVED
         undecided = max(approvers - approvals - rejections, 0)
-        return "rejected" if approvals + undecided < quorum else None
+        return ApprovalStatus.REJECTED if approvals + undecided < quorum else None
     raise ValueError(f"unknown approval mode {mode!r}")
 
 
@@ -161,7 +162,7 @@ def decide(
     ).one_or_none()
     if approval is None or approval.company_id != principal.company_id:
         raise NotFound(f"approval {approval_id} not found")
-    if approval.status != "pending":
+    if approval.status != ApprovalStatus.PENDING:
         raise Conflict(_closed_message(session, approval))
     previous = session.scalar(
         select(ApprovalDecision.decision).where(
@@ -241,7 +242,10 @@ def _settle(
             .group_by(ApprovalDecision.decision)
         )
     }
-    approvals, rejections = int(counts.get("approved", 0)), int(counts.get("rejected", 0))
+    approvals, rejections = (
+        int(counts.get(ApprovalStatus.APPROVED, 0)),
+        int(counts.get(ApprovalStatus.REJECTED, 0)),
+    )
     settled = evaluate(
         mode=approval.mode,
         quorum=approval.quorum,
@@ -249,10 +253,10 @@ def _settle(
         approvals=approvals,
         rejections=rejections,
     )
-    if settled == "approved":
+    if settled == ApprovalStatus.APPROVED:
         needed = {"any": 1, "all": len(active)}.get(approval.mode, approval.quorum)
         return settled, f"approved by {who} ({approvals} of {needed})"
-    if settled == "rejected" and approval.mode == "quorum":
+    if settled == ApprovalStatus.REJECTED and approval.mode == "quorum":
         return settled, f"rejected by {who} (quorum of {approval.quorum} out of reach){suffix}"
     return settled, f"rejected by {who}{suffix}"
 
@@ -264,7 +268,7 @@ def _wake(session: Session, execution_id: int, now: datetime) -> None:
 
 def _closed_message(session: Session, approval: ApprovalRequest) -> str:
     """Say why a request can no longer be decided: its status, and by whom and when."""
-    if approval.status not in ("approved", "rejected"):
+    if approval.status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         reason = f": {approval.outcome_reason}" if approval.outcome_reason else ""
         return f"approval {approval.id} is {approval.status}{reason}"
     deciders = [

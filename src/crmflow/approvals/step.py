@@ -18,6 +18,7 @@ from crmflow.actions.recipients import resolve_emails, resolve_user_ids
 from crmflow.actions.registry import ActionContext, ActionFailed
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.approvals.models import ApprovalApprover, ApprovalDecision, ApprovalRequest
+from crmflow.common.enums import ApprovalStatus, DeliveryStatus, ExecutionStatus, StepStatus
 from crmflow.crm.models import Notification, OutgoingEmail
 from crmflow.engine.dates import parse_duration
 from crmflow.engine.definition import ApprovalStep, CompiledStep
@@ -44,9 +45,9 @@ def run_approval(
     """Walk an approval step: create the request, keep waiting, or continue after a decision."""
     if previous is not None:  # decided in an earlier attempt: replay the outcome
         outcome = (previous.get("output") or {}).get("outcome")
-        if previous["status"] == "failed":
+        if previous["status"] == StepStatus.FAILED:
             _fail(run, compiled, step, str(previous.get("error")), record_step=False)
-        elif outcome == "rejected":
+        elif outcome == ApprovalStatus.REJECTED:
             _rejected(env, run, compiled)
         return
     request = _load(env.conn, run.id, compiled.path)
@@ -54,7 +55,7 @@ def run_approval(
         if request is None:
             _ask(env, run, compiled, step)
             return
-        if request["status"] == "pending":
+        if request["status"] == ApprovalStatus.PENDING:
             expires = request["expires_at"]
             if expires is not None and run.now >= expires:
                 request = _time_out(env, run, compiled, step, request)
@@ -152,7 +153,7 @@ def _ask(env: StepEnv, run: Run, compiled: CompiledStep, step: ApprovalStep) -> 
                 "step_path": compiled.path,
                 "name": title,
                 "message": message,
-                "status": "pending",
+                "status": ApprovalStatus.PENDING,
                 "mode": step.config.mode,
                 "quorum": quorum,
                 "on_timeout": step.config.on_timeout if timeout is not None else None,
@@ -226,7 +227,7 @@ def _add_approvers(
                 "subject": f"Approval needed: {title}"[:998],
                 "body": f"{message}\n\nApprove or reject: {link}\n",
                 "html_body": None,
-                "status": "queued",
+                "status": DeliveryStatus.QUEUED,
                 "execution_id": run.id,
                 "created_at": run.now,
                 "updated_at": run.now,
@@ -250,7 +251,7 @@ def _wait_record(
     record(
         run,
         compiled,
-        "pending",
+        StepStatus.PENDING,
         output={
             "approval_id": request_id,
             "approvers": approvers,
@@ -269,7 +270,7 @@ def _time_out(
     rule = request["on_timeout"] or "reject"
     waited = f"no decision within {step.config.timeout}"
     if rule in ("approve", "reject"):
-        status = "approved" if rule == "approve" else "rejected"
+        status = ApprovalStatus.APPROVED if rule == "approve" else ApprovalStatus.REJECTED
         reason = f"{waited}: {status} automatically"
         closed, ours = _close(env.conn, request, status, reason, run.now)
         if ours:  # not a decision that came just before the timeout
@@ -299,7 +300,7 @@ def _time_out(
             managers.append(manager)
     if not managers:
         reason = f"{waited}; nobody to escalate to"
-        closed, ours = _close(env.conn, request, "cancelled", reason, run.now)
+        closed, ours = _close(env.conn, request, ApprovalStatus.CANCELLED, reason, run.now)
         if not ours:
             return closed  # decided just before the timeout
         raise ActionFailed(
@@ -348,7 +349,7 @@ def _close(
     """Close a pending request; return it and whether we closed it (not a decision before)."""
     closed = conn.execute(
         update(REQUESTS)
-        .where(REQUESTS.c.id == request["id"], REQUESTS.c.status == "pending")
+        .where(REQUESTS.c.id == request["id"], REQUESTS.c.status == ApprovalStatus.PENDING)
         .values(status=status, outcome_reason=reason, decided_at=now, updated_at=now)
     )
     if not closed.rowcount:  # decided by someone just before the timeout: theirs stands
@@ -362,7 +363,7 @@ def _decided(
     env: StepEnv, run: Run, compiled: CompiledStep, step: ApprovalStep, request: dict[str, Any]
 ) -> None:
     status = request["status"]
-    if status not in ("approved", "rejected"):
+    if status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
         _fail(
             run,
             compiled,
@@ -390,11 +391,11 @@ def _decided(
     record(
         run,
         compiled,
-        "success",
+        StepStatus.SUCCESS,
         output={"approval_id": request["id"], "outcome": status, "decisions": decisions},
         message=request["outcome_reason"] or status,
     )
-    if status == "rejected":
+    if status == ApprovalStatus.REJECTED:
         _rejected(env, run, compiled)
 
 
@@ -402,13 +403,13 @@ def _rejected(env: StepEnv, run: Run, compiled: CompiledStep) -> None:
     """Run the `on_reject` steps, then end the run `rejected` (a business outcome)."""
     walk_steps(env, run, compiled.on_reject)
     if not run.ended():
-        run.stopped = "rejected"
+        run.stopped = ExecutionStatus.REJECTED
 
 
 def _fail(
     run: Run, compiled: CompiledStep, step: ApprovalStep, error: str, *, record_step: bool = True
 ) -> None:
     if record_step:
-        record(run, compiled, "failed", error=error)
+        record(run, compiled, StepStatus.FAILED, error=error)
     if step.on_error == "stop":  # the default for approvals (see ApprovalStep)
         run.failed = f"{compiled.path} (approval): {error}"

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.service import Principal
 from crmflow.bench.runtime import Bench, percentile_of
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.config import Settings
 from crmflow.crm.models import Task
 from crmflow.db.base import utcnow
@@ -153,7 +154,13 @@ class DelayBench:
                     .select_from(WorkflowExecution)
                     .where(
                         WorkflowExecution.workflow_id == workflow_id,
-                        WorkflowExecution.status.in_(("pending", "running", "waiting")),
+                        WorkflowExecution.status.in_(
+                            (
+                                ExecutionStatus.PENDING,
+                                ExecutionStatus.RUNNING,
+                                ExecutionStatus.WAITING,
+                            )
+                        ),
                     )
                 )
                 or 0
@@ -175,7 +182,7 @@ class DelayBench:
         with self.bench.reader() as session:
             error = session.scalar(
                 select(ex.error_message)
-                .where(ex.workflow_id == workflow_id, ex.status == "failed")
+                .where(ex.workflow_id == workflow_id, ex.status == ExecutionStatus.FAILED)
                 .order_by(ex.id)
                 .limit(1)
             )
@@ -242,7 +249,7 @@ class DelayBench:
             records = session.execute(
                 select(steps.path, func.count(), func.count(distinct(steps.execution_id)))
                 .join(ex, ex.id == steps.execution_id)
-                .where(ex.workflow_id == wf, steps.status == "success")
+                .where(ex.workflow_id == wf, steps.status == StepStatus.SUCCESS)
                 .group_by(steps.path)
             ).all()
         statuses = self.statuses(wf)
@@ -256,10 +263,9 @@ class DelayBench:
             "step_records": {str(path): int(count) for path, count, _ in records},
         }
         problems = []
-        if statuses != {"success": n}:
+        if statuses != {ExecutionStatus.SUCCESS: n}:
             problems.append(
-                f"{phase.name}: statuses {statuses}, expected {{'success': {n}}}"
-                + self.first_error(wf)
+                f"{phase.name}: statuses {statuses}, expected {n} success" + self.first_error(wf)
             )
         if tasks != n or related != n:
             problems.append(f"{phase.name}: {tasks} tasks on {related} records, expected {n}")
@@ -353,7 +359,7 @@ def _measure(console: Console, directory: Path, n: int, url: str | None) -> dict
         _setup(console, db, delay_id, orgs, n)
         setup_done = utcnow()
         waiting = db.statuses(delay_id)
-        if waiting != {"waiting": n}:
+        if waiting != {ExecutionStatus.WAITING: n}:
             raise BenchFailed(f"setup: {waiting}, expected {n} waiting{db.first_error(delay_id)}")
         if setup_done >= due:
             raise BenchFailed(

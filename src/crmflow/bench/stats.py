@@ -15,6 +15,7 @@ from sqlalchemy import select
 from crmflow.auth.models import User
 from crmflow.auth.service import issue_token
 from crmflow.bench.runtime import Bench, percentile_of
+from crmflow.common.enums import ExecutionStatus
 from crmflow.config import Settings
 from crmflow.db.session import dispose_all
 from crmflow.executions.stats import bucket_for
@@ -42,7 +43,10 @@ def measure_stats(directory: Path, rows: int) -> dict[str, float]:
     for offset in range(0, rows, chunk):
         batch = []
         for _ in range(min(chunk, rows - offset)):
-            status = rng.choices(("success", "failed", "skipped"), (90, 5, 5))[0]
+            status = rng.choices(
+                (ExecutionStatus.SUCCESS, ExecutionStatus.FAILED, ExecutionStatus.SKIPPED),
+                (90, 5, 5),
+            )[0]
             duration = rng.lognormvariate(1.5, 0.8)
             created = now - timedelta(seconds=rng.randint(0, 89 * 86400))
             key = (created.date().isoformat(), status, bucket_for(duration))

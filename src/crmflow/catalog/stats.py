@@ -20,11 +20,12 @@ from typing import Any
 from sqlalchemy import Join, Select, Table, case, func, select
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import StepStatus
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 
 DEFAULT_WINDOW_DAYS = 30
-FINISHED = ("success", "failed")
+FINISHED = (StepStatus.SUCCESS, StepStatus.FAILED)
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
 EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 
@@ -46,7 +47,7 @@ def _grouped_postgresql(joined: Join, finished: tuple[Any, ...]) -> Select[Any]:
         select(
             STEPS.c.type,
             func.count(),
-            func.sum(case((STEPS.c.status == "success", 1), else_=0)),
+            func.sum(case((STEPS.c.status == StepStatus.SUCCESS, 1), else_=0)),
             func.avg(STEPS.c.duration_ms),
             func.percentile_disc(0.95).within_group(STEPS.c.duration_ms),
         )
@@ -75,7 +76,7 @@ def _grouped_windowed(joined: Join, finished: tuple[Any, ...]) -> Select[Any]:
     return select(
         steps.c.type,
         func.count(),
-        func.sum(case((steps.c.status == "success", 1), else_=0)),
+        func.sum(case((steps.c.status == StepStatus.SUCCESS, 1), else_=0)),
         func.avg(steps.c.duration_ms),
         func.max(case((steps.c.rank == (steps.c.total * 95 + 99) // 100, steps.c.duration_ms))),
     ).group_by(steps.c.type)

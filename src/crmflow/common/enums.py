@@ -40,9 +40,10 @@ class ExecutionStatus(LowerStrEnum):
 
 
 _E = ExecutionStatus
-FINISHED_STATUSES = frozenset(
-    {_E.SUCCESS, _E.PARTIAL, _E.FAILED, _E.SKIPPED, _E.REJECTED, _E.CANCELLED}
-)
+# Where runs end, in the order the API and the UI list them.
+FINISHED_IN_ORDER = (_E.SUCCESS, _E.PARTIAL, _E.FAILED, _E.SKIPPED, _E.REJECTED, _E.CANCELLED)
+FINISHED_STATUSES = frozenset(FINISHED_IN_ORDER)
+IN_PROGRESS = (_E.PENDING, _E.RUNNING, _E.WAITING)
 # Runs that acted: the success rate is success / these. Skipped runs (their conditions said no)
 # and cancelled ones are reported beside the rate, never inside it.
 ACTED_STATUSES = (_E.SUCCESS, _E.PARTIAL, _E.FAILED, _E.REJECTED)
@@ -61,6 +62,15 @@ class ApprovalStatus(LowerStrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+class DeliveryStatus(LowerStrEnum):
+    """An outgoing email's or webhook call's delivery."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class Role(LowerStrEnum):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmflow.common.enums import DeliveryStatus
 from crmflow.db.base import (
     Base,
     BigId,
@@ -151,7 +152,7 @@ class OutgoingEmail(IdMixin, TimestampMixin, CompanyScoped, Base):
     subject: Mapped[str] = mapped_column(String(998), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     html_body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     execution_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from crmflow.common.enums import ExecutionStatus, LowerStrEnum
 from crmflow.common.text import NameChars, TextChars
 from crmflow.engine.business_hours import BusinessHours
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
@@ -85,12 +86,20 @@ class BranchStep(StepBase):
     else_: list[Step] = Field(default_factory=list, alias="else")
 
 
+class StopStatus(LowerStrEnum):
+    """The statuses a stop step may end its execution in."""
+
+    SUCCESS = ExecutionStatus.SUCCESS.value
+    SKIPPED = ExecutionStatus.SKIPPED.value
+    FAILED = ExecutionStatus.FAILED.value
+
+
 class StopConfig(BaseModel):
     """How a stop step ends the execution."""
 
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["success", "skipped", "failed"] = "success"
+    status: StopStatus = StopStatus.SUCCESS
     reason: Annotated[str, TextChars] = ""
 
 
@@ -267,12 +276,21 @@ class Reenrollment(BaseModel):
     after_days: int = Field(ge=1, le=3650)
 
 
+class RunMode(LowerStrEnum):
+    """What a new run does while another of the same record is in progress."""
+
+    PARALLEL = "parallel"
+    SINGLE = "single"
+    RESTART = "restart"
+    QUEUED = "queued"
+
+
 class RunPolicy(BaseModel):
     """Per trigger record: what a new run does while one is in progress, and re-enrollment."""
 
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["parallel", "single", "restart", "queued"] = "parallel"
+    mode: RunMode = RunMode.PARALLEL
     reenrollment: Literal["always", "never"] | Reenrollment = "always"
 
     @field_validator("mode", "reenrollment", mode="before")
@@ -286,7 +304,7 @@ class RunPolicy(BaseModel):
     @property
     def is_default(self) -> bool:
         """True when runs are neither limited nor deduplicated per record."""
-        return self.mode == "parallel" and self.reenrollment == "always"
+        return self.mode == RunMode.PARALLEL and self.reenrollment == "always"
 
 
 def _step_tag(value: Any) -> str:

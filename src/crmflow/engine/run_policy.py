@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from crmflow.approvals.closing import close_open_approvals
-from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus
+from crmflow.common.enums import FINISHED_STATUSES, IN_PROGRESS, ExecutionStatus
 from crmflow.engine.batch import RunOptions
-from crmflow.engine.definition import Reenrollment, RunPolicy
+from crmflow.engine.definition import Reenrollment, RunMode, RunPolicy
 from crmflow.executions import lifecycle
-from crmflow.executions.lifecycle import EXECUTIONS, IN_PROGRESS
+from crmflow.executions.lifecycle import EXECUTIONS
 
 # A queued run is woken when the run ahead of it finishes; this poll is only a safety net.
 QUEUE_POLL = timedelta(seconds=30)
@@ -77,22 +77,22 @@ def check_mode(
     now: datetime,
 ) -> PolicyVerdict:
     """Apply `mode` against older runs for the same record that are still in progress."""
-    if policy.mode == "parallel":
+    if policy.mode == RunMode.PARALLEL:
         return PolicyVerdict("run")
     ex = EXECUTIONS.c
     query = select(ex.id).where(_same_record(row), ex.status.in_(IN_PROGRESS)).order_by(ex.id)
-    if policy.mode == "restart" and conn.dialect.name == "postgresql":
+    if policy.mode == RunMode.RESTART and conn.dialect.name == "postgresql":
         # Another worker's run in flight is left to finish (it is milliseconds from done).
         query = query.with_for_update(skip_locked=True)
     older = [i for i in conn.scalars(query) if finished_in_batch.get(i) not in FINISHED_STATUSES]
     if not older:
         return PolicyVerdict("run")
     record = f"{row['trigger_entity_type']} #{row['trigger_entity_id']}"
-    if policy.mode == "single":
+    if policy.mode == RunMode.SINGLE:
         return PolicyVerdict(
             "skip", f"run mode single: execution #{older[-1]} is in progress for {record}"
         )
-    if policy.mode == "queued":
+    if policy.mode == RunMode.QUEUED:
         return PolicyVerdict(
             "queue", f"run mode queued: waits for execution #{older[-1]} on {record}"
         )

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import (
     STEPS,
@@ -30,7 +31,7 @@ from crmflow.engine.batch import (
 )
 from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
-from crmflow.engine.definition import CompiledWorkflow
+from crmflow.engine.definition import CompiledWorkflow, RunMode
 from crmflow.engine.run_policy import QUEUE_POLL, check_mode, check_reenrollment
 from crmflow.engine.steps import Run, StepEnv, failed_steps, walk_steps
 from crmflow.runtime.signals import mark_executions_ready
@@ -142,7 +143,7 @@ def _run_one(
             "crashed or past its lease); a step probably crashes the worker. Steps that "
             "finished before are kept and never run twice."
         )
-        _finish(run, batch, None, "failed", decision=row["decision"], error=gave_up)
+        _finish(run, batch, None, ExecutionStatus.FAILED, decision=row["decision"], error=gave_up)
         return
     compiled: CompiledWorkflow | None = None
     try:
@@ -151,8 +152,12 @@ def _run_one(
     except DBAPIError:
         raise
     except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the batch
-        status, decision, error = "failed", None, f"internal error: {type(exc).__name__}: {exc}"
-    if status == "waiting":
+        status, decision, error = (
+            ExecutionStatus.FAILED,
+            None,
+            f"internal error: {type(exc).__name__}: {exc}",
+        )
+    if status == ExecutionStatus.WAITING:
         due = [at for _, at in run.waits if at is not None]
         resume_at = min(due) if due else None
         kinds = [kind for kind, at in run.waits if at == resume_at]
@@ -194,40 +199,48 @@ def _walk(
             f"loop guard: this run was caused by a chain of {depth} workflow changes "
             f"(limit {options.max_causation_depth})"
         )
-        return "skipped", _refusal(depth, explanation), None
+        return ExecutionStatus.SKIPPED, _refusal(depth, explanation), None
     decision = row["decision"]
     first = decision is None
     if first:
         verdict = compiled.conditions.explain(run.data)
         decision = verdict.to_dict()
         if not verdict.result:
-            return "skipped", decision, None
+            return ExecutionStatus.SKIPPED, decision, None
     policy = compiled.policy
     if not policy.is_default and row["trigger_entity_id"] is not None:
         if first:
             refused = check_reenrollment(env.conn, row, policy, run.now)
             if refused is not None:
-                return "skipped", _refusal(None, refused), None
+                return ExecutionStatus.SKIPPED, _refusal(None, refused), None
         if first or row["waiting_for"] == "queue":
             verdict_mode = check_mode(env.conn, row, policy, batch.outcome, options, run.now)
             for cancelled_id, workflow_id in verdict_mode.cancelled or []:
-                batch.count_finished(workflow_id, "cancelled", run.now, 0.0)
-                batch.outcome[cancelled_id] = "cancelled"
+                batch.count_finished(workflow_id, ExecutionStatus.CANCELLED, run.now, 0.0)
+                batch.outcome[cancelled_id] = ExecutionStatus.CANCELLED
             if verdict_mode.action == "skip":
-                return "skipped", _refusal(None, verdict_mode.explanation), None
+                return ExecutionStatus.SKIPPED, _refusal(None, verdict_mode.explanation), None
             if verdict_mode.action == "queue":
                 run.block("queue", run.now + QUEUE_POLL)
-                return "waiting", {**decision, "queued": verdict_mode.explanation}, None
+                return (
+                    ExecutionStatus.WAITING,
+                    {**decision, "queued": verdict_mode.explanation},
+                    None,
+                )
             if verdict_mode.explanation:
                 decision = {**decision, "run_policy": verdict_mode.explanation}
     walk_steps(env, run, compiled.steps)
     if run.failed is not None:
-        return "failed", decision, run.failed
+        return ExecutionStatus.FAILED, decision, run.failed
     if run.blocked:
-        return "waiting", decision, None
-    status = run.stopped or "success"
-    if status == "success" and failed_steps(run):
-        return "partial", decision, None  # it went on past a failed step: not a success
+        return ExecutionStatus.WAITING, decision, None
+    status = run.stopped or ExecutionStatus.SUCCESS
+    if status == ExecutionStatus.SUCCESS and failed_steps(run):
+        return (
+            ExecutionStatus.PARTIAL,
+            decision,
+            None,
+        )  # it went on past a failed step: not a success
     return status, decision, None
 
 
@@ -255,9 +268,9 @@ def _step_history(conn: Connection, run: Run) -> None:
     for row in rows:
         item = dict(row._mapping)
         run.position = max(run.position, int(item["position"] or 0))
-        if item["status"] == "pending":
+        if item["status"] == StepStatus.PENDING:
             run.pending[item["path"]] = item
-        elif item["status"] in ("success", "skipped", "failed"):
+        elif item["status"] in (StepStatus.SUCCESS, StepStatus.SKIPPED, StepStatus.FAILED):
             run.done[item["path"]] = item
             if item["step_id"]:
                 run.data["steps"][item["step_id"]] = {
@@ -295,5 +308,5 @@ def _finish(
         replaced=run.replaced,
     )
     entity_type, entity_id = row["trigger_entity_type"], row["trigger_entity_id"]
-    if compiled is not None and compiled.policy.mode == "queued" and entity_id is not None:
+    if compiled is not None and compiled.policy.mode == RunMode.QUEUED and entity_id is not None:
         batch.wakes.add((int(row["workflow_id"]), str(entity_type), int(entity_id)))

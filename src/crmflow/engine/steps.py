@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.registry import ActionContext, ActionFailed, ActionNotDone, get_action
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.context import ContextLoader
@@ -175,7 +176,9 @@ _JOIN_TYPES = frozenset({"parallel", "branch"})
 def failed_steps(run: Run) -> int:
     """Count the run's failed steps: finished in earlier attempts and recorded in this one."""
     records = [*run.done.values(), *run.records]
-    return sum(1 for r in records if r["status"] == "failed" and r.get("type") not in _JOIN_TYPES)
+    return sum(
+        1 for r in records if r["status"] == StepStatus.FAILED and r.get("type") not in _JOIN_TYPES
+    )
 
 
 def walk_steps(env: StepEnv, run: Run, steps: list[CompiledStep]) -> None:
@@ -199,7 +202,7 @@ def _run_step(env: StepEnv, run: Run, compiled: CompiledStep) -> None:
             record(
                 run,
                 compiled,
-                "skipped",
+                StepStatus.SKIPPED,
                 message=f"when: {verdict.explanation}",
                 output={"decision": verdict.to_dict()},
             )
@@ -208,7 +211,9 @@ def _run_step(env: StepEnv, run: Run, compiled: CompiledStep) -> None:
         _run_branch(env, run, compiled, previous)
     elif isinstance(step, StopStep):
         reason = step.config.reason or "stop step reached"
-        record(run, compiled, "success", message=reason, output={"status": step.config.status})
+        record(
+            run, compiled, StepStatus.SUCCESS, message=reason, output={"status": step.config.status}
+        )
         _stop(run, compiled, step.config.status, reason)
     elif isinstance(step, ActionStep):
         _run_action(env, run, compiled, step)
@@ -223,7 +228,7 @@ def _run_step(env: StepEnv, run: Run, compiled: CompiledStep) -> None:
 
 
 def _stop(run: Run, compiled: CompiledStep, status: str, reason: str) -> None:
-    if status == "failed":
+    if status == StepStatus.FAILED:
         run.failed = f"stopped: {reason}"
     else:
         run.stopped = status
@@ -234,15 +239,20 @@ def _replay(run: Run, compiled: CompiledStep, previous: dict[str, Any]) -> None:
     step = compiled.step
     output = previous.get("output") if isinstance(previous.get("output"), dict) else {}
     assert output is not None
-    if isinstance(step, StopStep) and previous["status"] == "success":
-        _stop(run, compiled, str(output.get("status", "success")), previous.get("message") or "")
+    if isinstance(step, StopStep) and previous["status"] == StepStatus.SUCCESS:
+        _stop(
+            run,
+            compiled,
+            str(output.get("status", ExecutionStatus.SUCCESS)),
+            previous.get("message") or "",
+        )
     elif isinstance(step, ParallelStep):
         outcome = output.get("outcome") or {}
         if outcome.get("failed"):
             run.failed = str(outcome["failed"])
         elif outcome.get("stopped"):
             run.stopped = str(outcome["stopped"])
-    elif previous["status"] == "failed" and step.on_error == "stop":
+    elif previous["status"] == StepStatus.FAILED and step.on_error == "stop":
         run.failed = f"{compiled.path} ({step.type}): {previous.get('error')}"
 
 
@@ -263,7 +273,7 @@ def _run_branch(
         record(
             run,
             compiled,
-            "success",
+            StepStatus.SUCCESS,
             output={"taken": taken, "checked": explanations},
             message=f"took {'else' if taken == 'else' else f'branch {taken}'}",
         )
@@ -289,13 +299,13 @@ def _run_parallel(env: StepEnv, run: Run, compiled: CompiledStep, step: Parallel
     stopped: str | None = None
     for index, (failed, lane_stopped, _) in enumerate(outcomes):
         branch = step.branches[index]
-        status = "failed" if failed else (lane_stopped or "success")
+        status = StepStatus.FAILED if failed else (lane_stopped or StepStatus.SUCCESS)
         branches.append({"index": index, "name": branch.name, "status": status, "error": failed})
         if failed and (branch.on_error or step.on_error) == "stop":
             fatal.append(f"branch {branch.name or index}: {failed}")
-        if lane_stopped and stopped != "rejected":
+        if lane_stopped and stopped != ExecutionStatus.REJECTED:
             stopped = lane_stopped
-    failures = [b for b in branches if b["status"] == "failed"]
+    failures = [b for b in branches if b["status"] == StepStatus.FAILED]
     outcome: dict[str, str | None] = {"failed": None, "stopped": None}
     if fatal:
         outcome["failed"] = f"{compiled.path} (parallel): " + "; ".join(fatal)
@@ -304,7 +314,7 @@ def _run_parallel(env: StepEnv, run: Run, compiled: CompiledStep, step: Parallel
     record(
         run,
         compiled,
-        "failed" if failures else "success",
+        StepStatus.FAILED if failures else StepStatus.SUCCESS,
         output={"branches": branches, "outcome": outcome},
         error="; ".join(f"branch {b['name'] or b['index']}: {b['error']}" for b in failures)
         or None,
@@ -325,7 +335,7 @@ def _run_delay(run: Run, compiled: CompiledStep, step: DelayStep) -> None:
         record(
             run,
             compiled,
-            "success",
+            StepStatus.SUCCESS,
             output={"resume_at": resume_at.isoformat()},
             message=f"waited until {resume_at.isoformat()}",
         )
@@ -333,17 +343,17 @@ def _run_delay(run: Run, compiled: CompiledStep, step: DelayStep) -> None:
     try:
         wanted, resume_at = delay_until(step, run.data, run.now)
     except (TemplateRenderError, ValueError) as exc:
-        record(run, compiled, "failed", error=str(exc))
+        record(run, compiled, StepStatus.FAILED, error=str(exc))
         if step.on_error == "stop":
             run.failed = f"{compiled.path} (delay): {exc}"
         return
     if resume_at <= run.now:
-        record(run, compiled, "success", message=f"{wanted} is already past: no wait")
+        record(run, compiled, StepStatus.SUCCESS, message=f"{wanted} is already past: no wait")
         return
     record(
         run,
         compiled,
-        "pending",
+        StepStatus.PENDING,
         output={"resume_at": resume_at.isoformat()},
         message=f"waits until {resume_at.isoformat()}",
     )
@@ -416,7 +426,7 @@ def _run_action(env: StepEnv, run: Run, compiled: CompiledStep, step: ActionStep
         record(
             run,
             compiled,
-            "pending",
+            StepStatus.PENDING,
             input=rendered,
             output=shield.data({**wait.output, "waiting": wait.output.get("waiting", step.type)}),
             message=shield.text(wait.message),
@@ -464,11 +474,13 @@ def _action_done(
     run.actions_executed += 1
     duration_ms = (time.perf_counter() - t0) * 1000.0
     if step.retry is not None:
-        attempts.append(_attempt(len(attempts) + 1, "success", None, started_at, duration_ms))
+        attempts.append(
+            _attempt(len(attempts) + 1, StepStatus.SUCCESS, None, started_at, duration_ms)
+        )
     record(
         run,
         compiled,
-        "success",
+        StepStatus.SUCCESS,
         input=rendered,
         output=output,
         started_at=started_at,
@@ -506,13 +518,15 @@ def _action_failed(
     # A step that failed with its output (ActionNotDone) would fail the same way again.
     policy = step.retry if output is None else None
     if policy is not None:
-        attempts.append(_attempt(len(attempts) + 1, "failed", error, started_at, duration_ms))
+        attempts.append(
+            _attempt(len(attempts) + 1, StepStatus.FAILED, error, started_at, duration_ms)
+        )
         if len(attempts) < policy.max_attempts:
             retry_at = run.now + retry_delay(policy, len(attempts))
             record(
                 run,
                 compiled,
-                "pending",
+                StepStatus.PENDING,
                 output={"retry_at": retry_at.isoformat()},
                 message=f"attempt {len(attempts)} of {policy.max_attempts} failed; "
                 f"next attempt at {retry_at.isoformat()}",
@@ -525,7 +539,7 @@ def _action_failed(
     record(
         run,
         compiled,
-        "failed",
+        StepStatus.FAILED,
         output=output,
         duration_ms=duration_ms,
         attempts=attempts or None,

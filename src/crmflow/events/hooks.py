@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.common.errors import Conflict, DomainError, NotFound
 from crmflow.config import get_settings
 from crmflow.db.base import utcnow
@@ -436,7 +437,7 @@ def receive(
     )
     session.commit()  # the run becomes runnable now, like a manual run
     if ids:
-        return HookAccepted(execution_id=ids[0], status="pending", duplicate=False)
+        return HookAccepted(execution_id=ids[0], status=ExecutionStatus.PENDING, duplicate=False)
     # Lost a race with a concurrent delivery of the same Idempotency-Key.
     assert fire_key is not None
     first = _find_by_fire_key(session, workflow.id, fire_key)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.common.enums import FINISHED_IN_ORDER, FINISHED_STATUSES
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStatBucket
 from crmflow.executions.stats import TIMED_STATUSES, percentile, seconds, success_rate
@@ -52,12 +52,7 @@ def daily_stats(
             {
                 "date": day,
                 "total": finished,
-                "success": by_status.get("success", 0),
-                "partial": by_status.get("partial", 0),
-                "failed": by_status.get("failed", 0),
-                "skipped": by_status.get("skipped", 0),
-                "rejected": by_status.get("rejected", 0),
-                "cancelled": by_status.get("cancelled", 0),
+                **{status.value: by_status.get(status, 0) for status in FINISHED_IN_ORDER},
                 "success_rate": success_rate(by_status),
                 "p50_duration_seconds": seconds(percentile(histogram, 0.5)),
                 "p95_duration_seconds": seconds(percentile(histogram, 0.95)),

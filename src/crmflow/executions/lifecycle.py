@@ -38,7 +38,6 @@ TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     S.REJECTED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-IN_PROGRESS = (S.PENDING, S.RUNNING, S.WAITING)
 
 
 class IllegalTransition(ValueError):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, UTCDateTime, utcnow
 
 
@@ -40,7 +41,7 @@ class WorkflowExecution(IdMixin, CompanyScoped, Base):
     # Random, never reused: external idempotency keys (email Message-ID, webhook
     # Idempotency-Key, created records) derive from it, never from the id alone.
     run_key: Mapped[str] = mapped_column(String(32), default=new_run_key)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=ExecutionStatus.PENDING)
     trigger_type: Mapped[str] = mapped_column(String(60))
     trigger_entity_type: Mapped[str | None] = mapped_column(String(50), nullable=True)
     trigger_entity_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
@@ -87,7 +88,7 @@ class ExecutionStep(IdMixin, Base):
     step_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     type: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=StepStatus.PENDING)
     attempt: Mapped[int] = mapped_column(default=1)
     input: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     output: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)

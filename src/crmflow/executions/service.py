@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import ExecutionStatus
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.common.errors import NotFound
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -114,7 +114,7 @@ def execution_logs(
             }
         )
     for step in steps:
-        level = {"failed": "error", "skipped": "info"}.get(step.status, "info")
+        level = "error" if step.status == StepStatus.FAILED else "info"
         text = step.error or step.message or step.status
         logs.append(
             {

@@ -10,7 +10,13 @@ from sqlalchemy import Connection, Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import ACTED_STATUSES, FINISHED_STATUSES
+from crmflow.common.enums import (
+    ACTED_STATUSES,
+    FINISHED_IN_ORDER,
+    FINISHED_STATUSES,
+    IN_PROGRESS,
+    ExecutionStatus,
+)
 from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
 
 # Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
@@ -120,7 +126,7 @@ def success_rate(counts: dict[str, int]) -> float | None:
     nothing, so it neither helps nor hurts; it is reported beside the rate.
     """
     acted = sum(counts.get(status, 0) for status in ACTED_STATUSES)
-    return percent_of(counts.get("success", 0), acted)
+    return percent_of(counts.get(ExecutionStatus.SUCCESS, 0), acted)
 
 
 def percent_of(part: int, whole: int) -> float | None:
@@ -139,7 +145,10 @@ def success_rates(session: Session, *, workflow_ids: list[int]) -> dict[int, flo
         return {}
     acted = func.sum(ExecutionStatBucket.count)
     succeeded = func.sum(
-        case((ExecutionStatBucket.status == "success", ExecutionStatBucket.count), else_=0)
+        case(
+            (ExecutionStatBucket.status == ExecutionStatus.SUCCESS, ExecutionStatBucket.count),
+            else_=0,
+        )
     )
     rows = session.execute(
         select(ExecutionStatBucket.workflow_id, succeeded, acted)
@@ -196,7 +205,7 @@ def workflow_stats(
             select(WorkflowExecution.status, func.count())
             .where(
                 WorkflowExecution.workflow_id == workflow_id,
-                WorkflowExecution.status.in_(("pending", "running", "waiting")),
+                WorkflowExecution.status.in_(IN_PROGRESS),
             )
             .group_by(WorkflowExecution.status)
         ).all()
@@ -207,15 +216,8 @@ def workflow_stats(
     return {
         "workflow_id": workflow_id,
         "total_executions": finished + sum(int(v) for v in in_flight.values()),
-        "success_count": counts.get("success", 0),
-        "partial_count": counts.get("partial", 0),
-        "failed_count": counts.get("failed", 0),
-        "skipped_count": counts.get("skipped", 0),
-        "rejected_count": counts.get("rejected", 0),
-        "cancelled_count": counts.get("cancelled", 0),
-        "pending_count": int(in_flight.get("pending", 0)),
-        "running_count": int(in_flight.get("running", 0)),
-        "waiting_count": int(in_flight.get("waiting", 0)),
+        **{f"{status.value}_count": counts.get(status, 0) for status in FINISHED_IN_ORDER},
+        **{f"{status.value}_count": int(in_flight.get(status, 0)) for status in IN_PROGRESS},
         "success_rate": success_rate(counts),
         "avg_duration_seconds": round(durations / timed / 1000.0, 4) if timed else 0.0,
         "p50_duration_seconds": seconds(p50),

@@ -19,6 +19,7 @@ from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.auth.models import Company
+from crmflow.common.enums import DeliveryStatus
 from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
 from crmflow.db.base import utcnow
@@ -56,8 +57,11 @@ def _claim(
     """Take the lease on due rows (queued and due, or `sending` past a lost sender's lease)."""
     c = table.c
     due = or_(
-        and_(c.status == "queued", or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
-        and_(c.status == "sending", c.lease_until < now),
+        and_(
+            c.status == DeliveryStatus.QUEUED,
+            or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
+        ),
+        and_(c.status == DeliveryStatus.SENDING, c.lease_until < now),
     )
     ids = select(c.id).where(due).order_by(c.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -65,7 +69,7 @@ def _claim(
     rows = session.execute(
         update(table)
         .where(c.id.in_(ids.scalar_subquery()))
-        .values(status="sending", lease_until=now + lease, attempts=c.attempts + 1)
+        .values(status=DeliveryStatus.SENDING, lease_until=now + lease, attempts=c.attempts + 1)
         .returning(*table.c)
     ).all()
     session.commit()
@@ -77,10 +81,14 @@ def _record(session: Session, table: Table, row: dict[str, Any], values: dict[st
     now = utcnow()
     session.execute(
         update(table)
-        .where(table.c.id == row["id"], table.c.status == "sending")
+        .where(table.c.id == row["id"], table.c.status == DeliveryStatus.SENDING)
         .values(lease_until=None, updated_at=now, **values)
     )
-    if values["status"] in ("sent", "failed") and row.get("step_path") and row["execution_id"]:
+    if (
+        values["status"] in (DeliveryStatus.SENT, DeliveryStatus.FAILED)
+        and row.get("step_path")
+        and row["execution_id"]
+    ):
         woken = lifecycle.wake(session.connection(), [int(row["execution_id"])], now=now)
         mark_executions_ready(session, woken)
     session.commit()
@@ -88,8 +96,11 @@ def _record(session: Session, table: Table, row: dict[str, Any], values: dict[st
 
 def _retry_or_fail(row: dict[str, Any], reply: str, limit: int, wait: timedelta) -> dict[str, Any]:
     if int(row["attempts"]) >= limit:
-        return {"status": "failed", "error": f"gave up after {row['attempts']} attempts: {reply}"}
-    return {"status": "queued", "error": reply, "next_attempt_at": utcnow() + wait}
+        return {
+            "status": DeliveryStatus.FAILED,
+            "error": f"gave up after {row['attempts']} attempts: {reply}",
+        }
+    return {"status": DeliveryStatus.QUEUED, "error": reply, "next_attempt_at": utcnow() + wait}
 
 
 def deliver_emails(factory: sessionmaker[Session], settings: Settings, *, limit: int = 20) -> int:
@@ -104,19 +115,19 @@ def deliver_emails(factory: sessionmaker[Session], settings: Settings, *, limit:
                 str(row["idempotency_key"] or f"email:{row['id']}"), server.sender
             )
             outcome = smtp.send(server, smtp.build_message(row, server.sender))
-            if outcome.status == "sent":
+            if outcome.status == smtp.SendResult.SENT:
                 values: dict[str, Any] = {
-                    "status": "sent",
+                    "status": DeliveryStatus.SENT,
                     "sent_at": utcnow(),
                     "message_id": row["message_id"],
                     "error": outcome.reply or None,
                 }
-            elif outcome.status == "retry":
+            elif outcome.status == smtp.SendResult.RETRY:
                 values = _retry_or_fail(
                     row, outcome.reply, MAX_EMAIL_ATTEMPTS, backoff(int(row["attempts"]))
                 )
             else:
-                values = {"status": "failed", "error": outcome.reply}
+                values = {"status": DeliveryStatus.FAILED, "error": outcome.reply}
             values.setdefault("message_id", row["message_id"])
             _record(session, EMAILS, row, values)
     return len(rows)
@@ -165,7 +176,9 @@ def deliver_webhooks(
             try:
                 url, text, opened = open_request(settings.secret_key, row)
             except SealError as exc:
-                _record(session, WEBHOOKS, row, {"status": "failed", "error": str(exc)})
+                _record(
+                    session, WEBHOOKS, row, {"status": DeliveryStatus.FAILED, "error": str(exc)}
+                )
                 continue
             # What is stored of the answer must not keep an echo of the credentials sent.
             echo = Redactor(header_credentials(opened))
@@ -192,7 +205,12 @@ def deliver_webhooks(
                     **extra,
                 )
             except Refused as exc:
-                _record(session, WEBHOOKS, row, {"status": "failed", "error": echo.text(str(exc))})
+                _record(
+                    session,
+                    WEBHOOKS,
+                    row,
+                    {"status": DeliveryStatus.FAILED, "error": echo.text(str(exc))},
+                )
                 continue
             response = {
                 "status": result.status,
@@ -205,7 +223,11 @@ def deliver_webhooks(
             }
             ok = result.error is None and result.status is not None and 200 <= result.status < 300
             if ok:
-                values: dict[str, Any] = {"status": "sent", "sent_at": utcnow(), "error": None}
+                values: dict[str, Any] = {
+                    "status": DeliveryStatus.SENT,
+                    "sent_at": utcnow(),
+                    "error": None,
+                }
             else:
                 reply = echo.text(_reply(result))
                 if result.retryable:
@@ -214,7 +236,7 @@ def deliver_webhooks(
                     )
                     values = _retry_or_fail(row, reply, int(row["max_attempts"]), wait)
                 else:
-                    values = {"status": "failed", "error": reply}
+                    values = {"status": DeliveryStatus.FAILED, "error": reply}
             values["response"] = echo.data(response)
             _record(session, WEBHOOKS, row, values)
     return len(rows)

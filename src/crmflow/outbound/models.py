@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crmflow.common.enums import DeliveryStatus
 from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, JSONType, UTCDateTime, utcnow
 
 
@@ -26,7 +27,7 @@ class WebhookCall(IdMixin, CompanyScoped, Base):
     headers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
     # queued | sending | sent | failed
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=5)
     timeout_seconds: Mapped[float] = mapped_column(default=10.0)

@@ -10,10 +10,19 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from crmflow.common.enums import LowerStrEnum
 from crmflow.config import Settings
 
 SENDGRID_HOST = "smtp.sendgrid.net"
 SENDGRID_PORT = 587
+
+
+class SendResult(LowerStrEnum):
+    """One SMTP attempt's result."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class SmtpServer:
 class SmtpOutcome:
     """What happened: `sent`, `retry` (temporary) or `failed` (permanent), and the reply."""
 
-    status: str
+    status: SendResult
     reply: str = ""
 
 
@@ -112,14 +121,16 @@ def send(server: SmtpServer, message: EmailMessage) -> SmtpOutcome:
     except smtplib.SMTPRecipientsRefused as exc:
         replies = "; ".join(f"{a}: {_reply(c, t)}" for a, (c, t) in exc.recipients.items())
         temporary = all(400 <= c < 500 for c, _ in exc.recipients.values())
-        return SmtpOutcome("retry" if temporary else "failed", replies)
+        return SmtpOutcome(SendResult.RETRY if temporary else SendResult.FAILED, replies)
     except smtplib.SMTPResponseException as exc:
         reply = _reply(exc.smtp_code, exc.smtp_error)
-        return SmtpOutcome("retry" if 400 <= exc.smtp_code < 500 else "failed", reply)
+        return SmtpOutcome(
+            SendResult.RETRY if 400 <= exc.smtp_code < 500 else SendResult.FAILED, reply
+        )
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         # Connection refused, reset, timed out: the server may come back.
-        return SmtpOutcome("retry", f"{type(exc).__name__}: {exc}")
+        return SmtpOutcome(SendResult.RETRY, f"{type(exc).__name__}: {exc}")
     if refused:
         replies = "; ".join(f"{a}: {_reply(c, t)}" for a, (c, t) in refused.items())
-        return SmtpOutcome("sent", f"some recipients refused: {replies}")
-    return SmtpOutcome("sent", "")
+        return SmtpOutcome(SendResult.SENT, f"some recipients refused: {replies}")
+    return SmtpOutcome(SendResult.SENT, "")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.service import Principal
 from crmflow.common.errors import NotFound
+from crmflow.crm.schemas import NotificationLevel
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.service import create_workflow, get_workflow
 from crmflow.workflows.validation import DEFINITION_KEYS
@@ -109,7 +110,7 @@ BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
                 "name": "Notification success au manager",
                 "config": {
                     "user": "manager",
-                    "level": "success",
+                    "level": NotificationLevel.SUCCESS,
                     "title": "Nouveau client signé",
                     "message": "{{ deal.title }} ({{ deal.amount|currency }} €) est signé par "
                     "{{ deal.owner.name }}.",
