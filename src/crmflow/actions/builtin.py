@@ -16,7 +16,6 @@ from crmflow.actions.registry import (
     ActionFailed,
     ActionNotDone,
     is_template,
-    register,
 )
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.errors import DomainError
@@ -488,7 +487,8 @@ class SendEmail(DeferredAction):
         )
 
 
-for _action in (
+# The `builtin` entry point of the `crmflow.actions` group (pyproject.toml) names this.
+ACTIONS: tuple[Action, ...] = (
     CreateTask(),
     UpdateField(),
     AssignUser(),
@@ -496,5 +496,4 @@ for _action in (
     RemoveTag(),
     SendNotification(),
     SendEmail(),
-):
-    register(_action)
+)

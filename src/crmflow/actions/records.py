@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crmflow.actions.builtin import _Config, _crm_call
 from crmflow.actions.recipients import resolve_user_ids, target_entity, trigger_entity
-from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template, register
+from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
 from crmflow.catalog.models import ActionCreatedRecord
 from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
@@ -270,5 +270,5 @@ class CreateDeal(Action):
         return _remember(ctx, self.type, "deal", output)
 
 
-register(CreateActivity())
-register(CreateDeal())
+# The `records` entry point of the `crmflow.actions` group (pyproject.toml) names this.
+ACTIONS: tuple[Action, ...] = (CreateActivity(), CreateDeal())

@@ -1,21 +1,35 @@
-"""The action plugin contract and the registry of built-in actions."""
+"""The action plugin contract and the registry, filled from the `crmflow.actions` entry points."""
 
 from __future__ import annotations
 
 import builtins
+import logging
+import re
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
+from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import has_template
 
 LatencyClass = Literal["instant", "fast", "medium", "slow", "very_slow"]
+# Each entry point of this group names a sequence of Action instances (docs/plugins.md).
+ENTRY_POINT_GROUP = "crmflow.actions"
+# crmflow's own entry points hold the built-ins: loaded first, so they win any type clash.
+OWN_DISTRIBUTION = "crmflow"
+# The same rule as a custom catalog entry's type, so a step can name it.
+ACTION_TYPE = re.compile(r"^[a-z][a-z0-9_]{2,59}$")
+
+log = logging.getLogger("crmflow.actions")
 
 
 @dataclass
@@ -143,31 +157,146 @@ def is_template(value: Any) -> bool:
 
 
 _REGISTRY: dict[str, Action] = {}
+# Where each type came from: a distribution's name, or None when registered in code.
+_ORIGINS: dict[str, str | None] = {}
+# Reentrant: a plugin module written for the old import-time `register()` calls back in.
+_lock = threading.RLock()
+_discovered = False
+_discovering = False
 
 
 def register(action: Action) -> Action:
-    """Add an action to the registry (one instance per type)."""
-    _REGISTRY[action.type] = action
+    """Add an action in code, replacing one of the same type (tests, embedding applications)."""
+    _discover()
+    with _lock:
+        if _discovering and action.type in _REGISTRY:
+            # A plugin registering on import while its entry point loads: same rule as below.
+            log.error(
+                "action type %r registered during plugin discovery is already provided by %s; "
+                "refused",
+                action.type,
+                _ORIGINS.get(action.type) or "code",
+            )
+            return action
+        _REGISTRY[action.type] = action
+        _ORIGINS[action.type] = None
     return action
 
 
 def unregister(action_type: str) -> None:
     """Remove an action from the registry (plugins loaded for a while, tests)."""
-    _REGISTRY.pop(action_type, None)
+    _discover()
+    with _lock:
+        _REGISTRY.pop(action_type, None)
+        _ORIGINS.pop(action_type, None)
 
 
 def get_action(action_type: str) -> Action | None:
     """Return the action plugin for a type, or None."""
-    _load_builtins()
+    _discover()
     return _REGISTRY.get(action_type)
 
 
 def all_actions() -> list[Action]:
     """Return every registered action, sorted by type."""
-    _load_builtins()
-    return sorted(_REGISTRY.values(), key=lambda a: a.type)
+    _discover()
+    with _lock:
+        actions = list(_REGISTRY.values())
+    return sorted(actions, key=lambda a: a.type)
 
 
-def _load_builtins() -> None:
-    # Importing the module registers the built-ins, once; custom actions may come first.
-    from crmflow.actions import builtin, records, webhook  # noqa: F401
+def action_origin(action_type: str) -> str | None:
+    """The distribution that provides a type (`crmflow` for built-ins), None if from code."""
+    _discover()
+    return _ORIGINS.get(action_type)
+
+
+def _discover() -> None:
+    """Load every `crmflow.actions` entry point, once (the first caller does, others wait)."""
+    global _discovered, _discovering
+    if _discovered:
+        return
+    with _lock:
+        if _discovered or _discovering:
+            return
+        _discovering = True
+        try:
+            found = list(entry_points(group=ENTRY_POINT_GROUP))
+        except Exception:  # unreadable metadata: run without plugins rather than not at all
+            log.exception("reading the %r entry points failed", ENTRY_POINT_GROUP)
+            found = []
+        if not any(_origin(ep) == OWN_DISTRIBUTION for ep in found):
+            log.error(
+                "no %r entry point of the %s distribution: the built-in actions are missing; "
+                "its metadata is absent or stale (reinstall it: pip install -e .)",
+                ENTRY_POINT_GROUP,
+                OWN_DISTRIBUTION,
+            )
+        try:
+            for ep in sorted(found, key=_load_order):
+                _load(ep)
+        finally:
+            _discovering = False
+            _discovered = True
+
+
+def _origin(ep: EntryPoint) -> str:
+    return ep.dist.name if ep.dist is not None else "an unknown distribution"
+
+
+def _load_order(ep: EntryPoint) -> tuple[bool, str, str]:
+    origin = _origin(ep)
+    return (origin != OWN_DISTRIBUTION, origin, ep.name)
+
+
+def _load(ep: EntryPoint) -> None:
+    """Register one entry point's actions; log and leave out what cannot be used."""
+    origin = _origin(ep)
+    where = f"action plugin entry point {ep.name!r} ({ep.value}) of {origin}"
+    try:
+        actions = _actions_of(ep.load())
+    except Exception as exc:  # a broken plugin must not take the service down
+        log.error("%s failed to load and is left out: %r", where, exc, exc_info=True)
+        return
+    for action in actions:
+        if action.type in _REGISTRY:
+            log.error(
+                "%s: action type %r is already provided by %s; refused",
+                where,
+                action.type,
+                _ORIGINS.get(action.type) or "code",
+            )
+            continue
+        _REGISTRY[action.type] = action
+        _ORIGINS[action.type] = origin
+
+
+def _actions_of(provided: object) -> list[Action]:
+    """The entry point's object as checked Action instances; TypeError/ValueError otherwise."""
+    if isinstance(provided, (str, bytes)) or not isinstance(provided, Iterable):
+        raise TypeError(f"expected a sequence of Action instances, got {provided!r}")
+    actions = list(provided)
+    for action in actions:
+        _check(action)
+    return actions
+
+
+def _check(action: object) -> None:
+    """Refuse an action the catalog or a workflow could not use (checked once, at load)."""
+    if not isinstance(action, Action):
+        raise TypeError(f"{action!r} is not an instance of crmflow.actions.registry.Action")
+    kind = getattr(action, "type", None)
+    if not isinstance(kind, str) or not ACTION_TYPE.match(kind) or kind in CONTROL_STEP_TYPES:
+        raise ValueError(f"{action!r}: type {kind!r} is not a usable step type")
+    for attribute in ("name", "description"):
+        if not isinstance(getattr(action, attribute, None), str):
+            raise TypeError(f"{kind}: {attribute} must be a string")
+    if action.latency_class not in get_args(LatencyClass):
+        raise ValueError(f"{kind}: latency_class {action.latency_class!r} is not a latency class")
+    for attribute in ("config_model", "output_model"):
+        model = getattr(action, attribute, None)
+        if model is None and attribute == "output_model":
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise TypeError(f"{kind}: {attribute} must be a pydantic model class")
+        model.model_json_schema()  # the catalog serves it: fail here rather than on a request

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Table, select
 
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
-from crmflow.actions.registry import ActionContext, ActionFailed, is_template, register
+from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
 from crmflow.actions.writes import insert_once
 from crmflow.engine.errors import DefinitionError
 from crmflow.outbound.models import WebhookCall
@@ -202,4 +202,5 @@ class CallWebhook(DeferredAction):
         )
 
 
-register(CallWebhook())
+# The `webhook` entry point of the `crmflow.actions` group (pyproject.toml) names this.
+ACTIONS: tuple[Action, ...] = (CallWebhook(),)

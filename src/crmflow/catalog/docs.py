@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from crmflow.actions.registry import all_actions
+from crmflow.actions.registry import OWN_DISTRIBUTION, action_origin, all_actions
 from crmflow.catalog.schemas import LATENCY_CLASSES, LATENCY_MEANING
 from crmflow.catalog.service import builtin_entry
 
@@ -18,7 +18,8 @@ HEADER = """# Actions
 Every built-in action a workflow step can run, with the catalog's metadata. The same data, with
 run statistics of your company's steps, is served by `GET /api/v1/workflow/action-catalog`
 (and `GET /api/v1/workflow/action-catalog/{action_type}`), where companies also register custom
-actions: webhooks with a fixed URL and their own input schema.
+actions: webhooks with a fixed URL and their own input schema. Actions of installed plugins
+([plugins.md](plugins.md)) are listed by the catalog too, not here.
 
 - **Idempotent**: running the step again with the same idempotency key (a retried batch, a
   replayed step) changes nothing more.
@@ -131,7 +132,9 @@ def action_section(entry: dict[str, Any]) -> list[str]:
 
 def render() -> str:
     """The whole of docs/actions.md."""
-    entries = [builtin_entry(action) for action in all_actions()]
+    # crmflow's own actions only: a plugin installed where the doc is generated stays out of it.
+    own = [a for a in all_actions() if action_origin(a.type) == OWN_DISTRIBUTION]
+    entries = [builtin_entry(action) for action in own]
     lines = [HEADER, "## Latency classes", "", "| Class | One step takes |", "|---|---|"]
     lines += [f"| {name} | {LATENCY_MEANING[name]} |" for name in LATENCY_CLASSES]
     lines += [
