@@ -18,10 +18,12 @@ from crmflow.actions.registry import (
     is_template,
 )
 from crmflow.actions.writes import insert_once, insert_row
+from crmflow.common.enums import DeliveryStatus
 from crmflow.common.errors import DomainError
 from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.crm.models import Notification, OutgoingEmail, Task
+from crmflow.crm.schemas import NotificationLevel
 from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
 
@@ -309,7 +311,7 @@ class RemoveTag(_TagAction):
 
 class SendNotificationConfig(_Config):
     user: UserRef = "owner"
-    level: Literal["info", "success", "warning", "error"] = "info"
+    level: NotificationLevel = NotificationLevel.INFO
     title: Annotated[str, CleanedName] = Field("", max_length=300)
     message: str = Field(min_length=1)
     link: str | None = None
@@ -318,7 +320,7 @@ class SendNotificationConfig(_Config):
 class SendNotificationOutput(BaseModel):
     notification_ids: list[int] = Field(description="one notification per recipient")
     user_ids: list[int] = Field(description="the recipients")
-    level: Literal["info", "success", "warning", "error"] = Field(description="its level")
+    level: NotificationLevel = Field(description="its level")
 
 
 class SendNotification(Action):
@@ -444,7 +446,7 @@ class SendEmail(DeferredAction):
                 "subject": config.subject,
                 "body": config.body,
                 "html_body": config.html_body,
-                "status": "failed" if unsent else "queued",
+                "status": DeliveryStatus.FAILED if unsent else DeliveryStatus.QUEUED,
                 "error": unsent,
                 "execution_id": ctx.execution_id,
                 # Only a step that waits for the outcome is woken by the sender.
@@ -453,7 +455,7 @@ class SendEmail(DeferredAction):
                 "updated_at": ctx.now,
             },
         )
-        output = {"email_id": email_id, "to": to, "status": "queued"}
+        output = {"email_id": email_id, "to": to, "status": DeliveryStatus.QUEUED}
         if unsent:
             raise ActionNotDone(unsent, {**output, "status": "not sent"})
         raise ActionWaiting(
@@ -470,15 +472,15 @@ class SendEmail(DeferredAction):
         ).first()
         if row is None:
             raise ActionFailed(f"email {waiting['email_id']} no longer exists")
-        if row.status == "sent":
+        if row.status == DeliveryStatus.SENT:
             return {
                 "email_id": waiting["email_id"],
                 "to": waiting["to"],
-                "status": "sent",
+                "status": DeliveryStatus.SENT,
                 "message_id": row.message_id,
                 "sent_at": row.sent_at.isoformat() if row.sent_at else None,
             }
-        if row.status == "failed":
+        if row.status == DeliveryStatus.FAILED:
             raise ActionFailed(f"the SMTP server refused the email: {row.error}")
         raise ActionWaiting(
             waiting,

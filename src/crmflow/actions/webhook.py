@@ -14,6 +14,7 @@ from sqlalchemy import Table, select
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
 from crmflow.actions.writes import insert_once
+from crmflow.common.enums import DeliveryStatus
 from crmflow.engine.errors import DefinitionError
 from crmflow.outbound.models import WebhookCall
 from crmflow.outbound.ssrf import Refused, parse_target
@@ -151,7 +152,7 @@ class CallWebhook(DeferredAction):
                 "url": sealer.text("url", config.url),
                 "headers": sealer.headers(headers),
                 "body": sealer.text("body", body),
-                "status": "queued",
+                "status": DeliveryStatus.QUEUED,
                 "attempts": 0,
                 "max_attempts": config.max_attempts,
                 "timeout_seconds": config.timeout,
@@ -189,16 +190,18 @@ class CallWebhook(DeferredAction):
         # A receiver may echo the request's credentials back (in a body, an error page): the
         # step's output and error must not show them.
         echo = Redactor(header_credentials(row.headers))
-        if row.status == "sent":
+        if row.status == DeliveryStatus.SENT:
             response = echo.data(dict(row.response or {}))
             return {**response, "attempts": row.attempts, "idempotency_key": row.idempotency_key}
         error = echo.text(str(row.error))
-        if row.status == "failed":
+        if row.status == DeliveryStatus.FAILED:
             raise ActionFailed(f"webhook failed after {row.attempts} attempt(s): {error}")
         return self._waiting(
             ctx,
             int(waiting["webhook_call_id"]),
-            f"attempt {row.attempts} failed: {error}; retrying" if row.error else "queued",
+            f"attempt {row.attempts} failed: {error}; retrying"
+            if row.error
+            else "queued for delivery",
         )
 
 
