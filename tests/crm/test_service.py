@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crmflow.common.dates import parse_datetime
 from crmflow.common.errors import Conflict, Invalid, NotFound
 from crmflow.crm import service
-from crmflow.crm.fields import ENTITY_FIELDS, parse_datetime
+from crmflow.crm.fields import ENTITY_FIELDS
 from crmflow.crm.models import Notification, Organisation, Tag, Task
 from crmflow.events.models import Event
 from tests.conftest import Tenant

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crmflow.engine.dates import (
+from crmflow.common.dates import (
     coerce_datetime,
     is_relative_or_absolute_date,
     parse_duration,

@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from crmflow.db.session import get_session_factory
-from crmflow.live.fanout import CHANNEL_ENV
+from crmflow.live.bus import CHANNEL_ENV
 from tests.conftest import Tenant, make_tenant
 from tests.integration.processes import celery_env, purge_queue, start_worker, stop
 

@@ -33,7 +33,7 @@ REDIS = "redis://127.0.0.1:6379/7"
 def channel(monkeypatch: pytest.MonkeyPatch) -> str:
     """A channel of this test's own (pub/sub is shared by every client of the server)."""
     name = f"crmflow:notifications:test-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv(fanout.CHANNEL_ENV, name)
+    monkeypatch.setenv(bus.CHANNEL_ENV, name)
     return name
 
 

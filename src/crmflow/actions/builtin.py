@@ -18,13 +18,13 @@ from crmflow.actions.registry import (
     is_template,
 )
 from crmflow.actions.writes import insert_once, insert_row
+from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.enums import DeliveryStatus
 from crmflow.common.errors import DomainError
 from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.crm.models import Notification, OutgoingEmail, Task
 from crmflow.crm.schemas import NotificationLevel
-from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
 
 UserRef = int | str | list[int | str]

@@ -12,9 +12,9 @@ from crmflow.actions.builtin import _Config, _crm_call
 from crmflow.actions.recipients import resolve_user_ids, target_entity, trigger_entity
 from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
 from crmflow.catalog.models import ActionCreatedRecord
+from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
-from crmflow.engine.dates import parse_relative_datetime
 from crmflow.engine.errors import DefinitionError
 
 UserRef = int | str | list[int | str]

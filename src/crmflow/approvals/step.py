@@ -18,9 +18,9 @@ from crmflow.actions.recipients import resolve_emails, resolve_user_ids
 from crmflow.actions.registry import ActionContext, ActionFailed
 from crmflow.actions.writes import insert_once, insert_row
 from crmflow.approvals.models import ApprovalApprover, ApprovalDecision, ApprovalRequest
+from crmflow.common.dates import parse_duration
 from crmflow.common.enums import ApprovalStatus, DeliveryStatus, ExecutionStatus, StepStatus
 from crmflow.crm.models import Notification, OutgoingEmail
-from crmflow.engine.dates import parse_duration
 from crmflow.engine.definition import ApprovalStep, CompiledStep
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.steps import Run, StepEnv, record, walk_steps

@@ -11,10 +11,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
+from crmflow.common.dates import parse_datetime
 from crmflow.common.errors import Invalid
 from crmflow.crm.schemas import EMAIL_PATTERN, RecordType, TaskPriority, TaskStatus
-from crmflow.db.base import utcnow
-from crmflow.engine.dates import parse_relative_datetime
 
 FieldKind = Literal["string", "number", "date", "enum", "user", "reference", "list", "json"]
 
@@ -182,15 +181,6 @@ def json_value(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [json_value(v) for v in value]
     return value
-
-
-def parse_datetime(value: Any) -> datetime:
-    """Parse ISO 8601, a date, or a relative date ("+3 days", "-2 hours", "today") to UTC."""
-    # One grammar for dates everywhere: the engine's (REST inputs, update_field, due dates).
-    parsed = parse_relative_datetime(value, utcnow())
-    if parsed is None:
-        raise ValueError("expected a date, got an empty value")
-    return parsed
 
 
 def normalise_tag(value: Any) -> str:

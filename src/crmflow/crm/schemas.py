@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from crmflow.common.dates import parse_datetime
 from crmflow.common.enums import LowerStrEnum
 from crmflow.common.ids import Id
 from crmflow.common.text import NAME_FORBIDDEN, NameChars, TextChars
@@ -54,9 +55,6 @@ EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 
 
 def _parse_date_input(value: Any) -> Any:
-    # Imported lazily: fields.py imports the enums above.
-    from crmflow.crm.fields import parse_datetime
-
     if isinstance(value, str):
         return parse_datetime(value)
     return value

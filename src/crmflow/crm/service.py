@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.common.dates import parse_datetime
 from crmflow.common.errors import Conflict, Invalid
 from crmflow.crm.fields import (
     CUSTOM_FIELDS_PREFIX,
@@ -17,7 +18,6 @@ from crmflow.crm.fields import (
     FieldSpec,
     coerce_value,
     json_value,
-    parse_datetime,
     validate_update_field,
 )
 from crmflow.crm.models import Activity, Contact, Deal, Task

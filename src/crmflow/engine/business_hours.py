@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from crmflow.engine.dates import to_utc
+from crmflow.common.dates import to_utc
 
 __all__ = ["BusinessHours", "add_business_time", "next_business_moment"]
 

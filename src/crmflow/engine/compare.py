@@ -27,7 +27,7 @@ from decimal import Decimal
 from operator import ge, gt, le, lt
 from typing import Any
 
-from crmflow.engine.dates import coerce_datetime
+from crmflow.common.dates import coerce_datetime
 
 __all__ = [
     "OPERATORS",

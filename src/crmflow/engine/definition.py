@@ -17,11 +17,11 @@ from pydantic import (
     model_validator,
 )
 
+from crmflow.common.dates import coerce_datetime, parse_duration
 from crmflow.common.enums import ExecutionStatus, LowerStrEnum
 from crmflow.common.text import NameChars, TextChars
 from crmflow.engine.business_hours import BusinessHours
 from crmflow.engine.conditions import CompiledCondition, compile_conditions, normalise_conditions
-from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import has_template
 from crmflow.vault.masking import referenced_names

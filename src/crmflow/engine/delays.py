@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from crmflow.common.dates import coerce_datetime, parse_duration
 from crmflow.engine.business_hours import add_business_time, next_business_moment
-from crmflow.engine.dates import coerce_datetime, parse_duration
 from crmflow.engine.definition import DelayStep
 from crmflow.engine.templating import render
 

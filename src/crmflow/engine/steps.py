@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from crmflow.actions.deferred import ActionWaiting, DeferredAction
 from crmflow.actions.registry import ActionContext, ActionFailed, ActionNotDone, get_action
+from crmflow.common.dates import parse_duration
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.batch import RunOptions
 from crmflow.engine.context import ContextLoader
-from crmflow.engine.dates import parse_duration
 from crmflow.engine.definition import (
     ActionStep,
     ApprovalStep,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import pass_context
 from jinja2.runtime import Context, Undefined
 
-from crmflow.engine.dates import coerce_datetime
+from crmflow.common.dates import coerce_datetime
 
 
 def filter_currency(value: Any, symbol: str = "", places: int = 2) -> str:

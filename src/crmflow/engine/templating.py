@@ -35,8 +35,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from crmflow.common.dates import coerce_datetime
 from crmflow.engine import template_limits
-from crmflow.engine.dates import coerce_datetime
 from crmflow.engine.errors import DefinitionError, TemplateRenderError
 from crmflow.engine.template_estimates import check_constant_sizes
 from crmflow.engine.template_filters import filter_currency, filter_date, filter_days_since

@@ -14,14 +14,25 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from crmflow.db.session import mask_url
-from crmflow.live.fanout import channel as default_channel
 from crmflow.runtime.signals import NotificationRef
+
+CHANNEL = "crmflow:notifications"
+# Pub/sub ignores Redis's database number: deployments (or test runs) sharing a Redis server
+# set their own channel name here.
+CHANNEL_ENV = "CRMFLOW_LIVE_CHANNEL"
+
+
+def default_channel() -> str:
+    """The pub/sub channel: `crmflow:notifications` unless CRMFLOW_LIVE_CHANNEL names another."""
+    return os.environ.get(CHANNEL_ENV) or CHANNEL
+
 
 log = logging.getLogger("crmflow.live")
 

@@ -17,24 +17,18 @@ import os
 import socket
 import threading
 import uuid
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
+from crmflow import config
+from crmflow.config import Settings
+from crmflow.live.bus import RedisPublisher
 from crmflow.runtime import signals
 from crmflow.runtime.signals import NotificationRef
 
-if TYPE_CHECKING:
-    from crmflow.config import Settings
-    from crmflow.live.bus import RedisPublisher
-
 log = logging.getLogger("crmflow.live")
-
-CHANNEL = "crmflow:notifications"
-# Pub/sub ignores Redis's database number: deployments (or test runs) sharing a Redis server
-# set their own channel name here.
-CHANNEL_ENV = "CRMFLOW_LIVE_CHANNEL"
 
 
 class LocalHub(Protocol):
@@ -56,11 +50,6 @@ _origins: dict[int, str] = {}
 def mark_created(session: Session, refs: list[NotificationRef]) -> None:
     """Push these (company_id, user_id, notification_id) once `session` commits."""
     signals.mark_notifications_created(session, refs)
-
-
-def channel() -> str:
-    """The pub/sub channel: `crmflow:notifications` unless CRMFLOW_LIVE_CHANNEL names another."""
-    return os.environ.get(CHANNEL_ENV) or CHANNEL
 
 
 def redis_url_for(settings: Settings) -> str | None:
@@ -110,8 +99,6 @@ def unregister_hub(hub: LocalHub) -> None:
 
 def configure_redis(url: str | None) -> None:
     """Publish this process's notifications to Redis at `url` (None: do not publish)."""
-    from crmflow.live.bus import RedisPublisher
-
     pid = os.getpid()
     publisher = RedisPublisher(url, origin=process_origin()) if url else None
     with _lock:
@@ -129,15 +116,11 @@ def _publisher() -> RedisPublisher | None:
         if pid in _publishers:
             return _publishers[pid]
     # Not configured by an app (a Celery worker process, the CLI): use the settings.
-    from crmflow.config import get_settings
-
     try:
-        url = redis_url_for(get_settings())
+        url = redis_url_for(config.get_settings())
     except Exception as exc:  # noqa: BLE001 - bad settings must not fail a commit
         log.warning("live notifications: cannot read the settings (%s); not publishing", exc)
         url = None
-    from crmflow.live.bus import RedisPublisher
-
     origin = process_origin()
     with _lock:
         if pid in _publishers:  # another thread was first

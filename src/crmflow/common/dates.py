@@ -13,6 +13,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from crmflow.db.base import utcnow
+
 __all__ = [
     "coerce_datetime",
     "is_relative_or_absolute_date",
@@ -197,3 +199,12 @@ def parse_duration(value: Any) -> timedelta:
     if not isinstance(delta, timedelta):
         raise ValueError(f"invalid duration {value!r}: {_DURATION_HELP}")
     return _positive(delta, value)
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Parse ISO 8601, a date, or a relative date ("+3 days", "-2 hours", "today") to UTC."""
+    # One grammar for dates everywhere: this module's (REST inputs, update_field, due dates).
+    parsed = parse_relative_datetime(value, utcnow())
+    if parsed is None:
+        raise ValueError("expected a date, got an empty value")
+    return parsed
