@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from crmflow.config import Settings
 from crmflow.db.session import get_session_factory
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import deliver_webhooks
 from tests.conftest import Tenant
 from tests.engine.flow_support import dispatch, execution, start_workflow, steps

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmflow.db import base
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions.runner import run_batch
 from crmflow.runtime.dispatcher import dispatch_pending_events
 from tests.conftest import Tenant
 from tests.workflows.factories import create_workflow

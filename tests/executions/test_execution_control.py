@@ -16,10 +16,10 @@ from crmflow.approvals.models import ApprovalRequest
 from crmflow.auth.service import create_user
 from crmflow.crm.models import Task
 from crmflow.db.base import utcnow
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
 from crmflow.executions import control
 from crmflow.executions.models import WorkflowExecution
+from crmflow.executions.runner import run_batch
 from tests.conftest import Tenant
 from tests.runtime.helpers import FINISHED
 from tests.workflows.factories import create_org, create_workflow

@@ -22,8 +22,8 @@ from crmflow.crm.models import Task
 from crmflow.db import base
 from crmflow.db.base import utcnow
 from crmflow.db.session import get_session_factory
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import LEASE, _claim, deliver_webhooks
 from crmflow.outbound.models import WebhookCall
 from tests.conftest import Tenant

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from crmflow.actions.registry import _REGISTRY, Action, ActionContext, register
 from crmflow.crm.models import Tag, Task
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions.runner import run_batch
 from crmflow.runtime.dispatcher import dispatch_pending_events
 from tests.conftest import Tenant
 from tests.workflows.factories import create_org, create_workflow

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from crmflow.crm.models import Task
 from crmflow.db.base import utcnow
-from crmflow.engine.batch import RunOptions, claim_batch, fence_claims
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.batch import claim_batch, fence_claims
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions.runner import run_batch
 from crmflow.runtime.dispatcher import dispatch_pending_events
 from crmflow.runtime.jobs import runnable_executions
 from tests.conftest import Tenant

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.vault.masking import MASK
 from crmflow.workflows.models import Workflow
 from tests.conftest import Tenant

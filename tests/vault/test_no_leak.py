@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from crmflow.cli import app as cli_app
 from crmflow.config import get_settings
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.vault.masking import MASK
 from crmflow.workflows.models import Workflow
 from tests.conftest import Tenant

@@ -23,7 +23,6 @@ from crmflow.actions.registry import ActionContext, ActionFailed, ActionNotDone,
 from crmflow.common.dates import parse_duration
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
-from crmflow.engine.batch import RunOptions
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import (
     ActionStep,
@@ -37,6 +36,7 @@ from crmflow.engine.definition import (
 )
 from crmflow.engine.delays import delay_until
 from crmflow.engine.errors import TemplateRenderError
+from crmflow.engine.options import RunOptions
 from crmflow.engine.redaction import (
     NO_SHIELD,
     recorded_input,

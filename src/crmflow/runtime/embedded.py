@@ -21,8 +21,8 @@ from crmflow.config import Settings
 from crmflow.db.base import utcnow
 from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import deliver_due
 from crmflow.runtime import jobs, signals
 from crmflow.runtime.backoff import Backoff

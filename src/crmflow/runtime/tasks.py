@@ -22,8 +22,8 @@ from crmflow.config import get_settings
 from crmflow.db.base import utcnow
 from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import dispose_all, get_session_factory
-from crmflow.engine.batch import RunOptions
-from crmflow.engine.runner import run_batch
+from crmflow.engine.options import RunOptions
+from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import deliver_due
 from crmflow.runtime import jobs
 from crmflow.runtime.backoff import OutageGuard

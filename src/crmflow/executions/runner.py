@@ -21,19 +21,19 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
-from crmflow.engine.batch import (
+from crmflow.engine.compiled_cache import compiled_version
+from crmflow.engine.context import ContextLoader
+from crmflow.engine.definition import CompiledWorkflow, RunMode
+from crmflow.engine.options import RunOptions
+from crmflow.engine.steps import Run, StepEnv, failed_steps, walk_steps
+from crmflow.executions.batch import (
     STEPS,
     BatchWrites,
-    RunOptions,
     claim_batch,
     fence_claims,
     release_claims,
 )
-from crmflow.engine.compiled_cache import compiled_version
-from crmflow.engine.context import ContextLoader
-from crmflow.engine.definition import CompiledWorkflow, RunMode
-from crmflow.engine.run_policy import QUEUE_POLL, check_mode, check_reenrollment
-from crmflow.engine.steps import Run, StepEnv, failed_steps, walk_steps
+from crmflow.executions.run_policy import QUEUE_POLL, check_mode, check_reenrollment
 from crmflow.runtime.signals import mark_executions_ready
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 
 from crmflow.common.enums import ExecutionStatus
 from crmflow.db.base import utcnow
+from crmflow.engine.options import RunOptions
 from crmflow.executions import lifecycle
 from crmflow.executions.models import ExecutionStep
 from crmflow.executions.stats import add_finished, write_stat_buckets
@@ -22,25 +23,6 @@ from crmflow.workflows.models import Workflow
 
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
 WORKFLOWS: Table = Workflow.__table__  # type: ignore[assignment]
-
-
-@dataclass
-class RunOptions:
-    """Knobs from the settings that the runner needs."""
-
-    worker_id: str = "worker"
-    lease_seconds: int = 60
-    max_causation_depth: int = 5
-    # Commit the claims before running (Celery): a worker killed mid-run then leaves a trace
-    # (attempt, worker_losses) that bounds how often a poison run is retried.
-    commit_claims: bool = False
-    max_worker_losses: int = 3
-    # Base of links in approval emails.
-    public_url: str = "http://localhost:8000"
-    # Without an SMTP server an email step ends with the email queued, and says so.
-    smtp_configured: bool = False
-    # CRMFLOW_SECRET_KEY: decrypts `{{ secrets.NAME }}` (None: such steps fail, saying so).
-    secret_key: str | None = None
 
 
 @dataclass
