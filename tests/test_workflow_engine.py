@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import ActionContext, ActionFailed, get_action
 from crmflow.crm.models import Notification, Organisation, Task
 from crmflow.engine.conditions import compile_conditions
 from crmflow.engine.context import ContextLoader
+from crmflow.engine.plugins import ActionContext, ActionFailed, get_action
 from crmflow.engine.templating import render
 from tests.conftest import Tenant
 

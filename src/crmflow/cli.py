@@ -113,6 +113,10 @@ def worker(ctx: typer.Context) -> None:
     celery_app, argv = _celery_argv(ctx, "worker")
     if not any(a.startswith(("--loglevel", "-l")) for a in argv):
         argv.append("--loglevel=info")
+    # Notifications made by runs here reach the API's sockets through Redis.
+    from crmflow.live import fanout
+
+    fanout.activate()
     celery_app.worker_main(argv)
 
 

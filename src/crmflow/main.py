@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
             if runtime is not None:
                 runtime.stop()
             if publisher is not None:
-                from crmflow.runtime import signals
+                from crmflow.db import signals
 
                 signals.unsubscribe_all()
                 publisher.stop()

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from crmflow.actions import registry
 from crmflow.actions.builtin import CreateTask
+from crmflow.engine import plugins as registry
 
 BUILTINS = {"add_tag", "call_webhook", "create_activity", "create_task", "send_email"}
 PLUGIN_MODULES = ("crmflow.actions.builtin", "crmflow.actions.records", "crmflow.actions.webhook")
@@ -23,7 +23,7 @@ PLUGIN_MODULES = ("crmflow.actions.builtin", "crmflow.actions.records", "crmflow
 ACTION_SOURCE = '''
 from pydantic import BaseModel
 
-from crmflow.actions.registry import Action
+from crmflow.engine.plugins import Action
 
 
 class _Config(BaseModel):
@@ -99,7 +99,7 @@ def test_the_registry_module_imports_no_action_module() -> None:
     assert not {name for name in imported if name.startswith(PLUGIN_MODULES)}
     # At run time too: importing the registry loads none; the first lookup loads them all.
     probe = (
-        "import sys; from crmflow.actions import registry; "
+        "import sys; from crmflow.engine import plugins as registry; "
         f"mods = {PLUGIN_MODULES!r}; "
         "assert not [m for m in mods if m in sys.modules], 'imported early'; "
         "registry.get_action('create_task'); "
@@ -150,7 +150,7 @@ def test_a_plugin_registering_on_import_cannot_replace_a_builtin(
     dist: Dist, caplog: pytest.LogCaptureFixture
 ) -> None:
     source = (
-        "from fake_actions import make\nfrom crmflow.actions.registry import register\n"
+        "from fake_actions import make\nfrom crmflow.engine.plugins import register\n"
         "register(make('create_task'))\nregister(make('fake_legacy'))\nACTIONS = ()"
     )
     dist("legacy-plugin", {"legacy": source})

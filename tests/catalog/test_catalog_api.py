@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import Action, all_actions
 from crmflow.catalog.models import ActionCatalogEntry
 from crmflow.catalog.schemas import LATENCY_CLASSES
+from crmflow.engine.plugins import Action, all_actions
 from tests.conftest import Tenant
 
 URL = "/api/v1/workflow/action-catalog"

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crmflow.actions.registry import OWN_DISTRIBUTION, action_origin, all_actions
 from crmflow.catalog.docs import render
+from crmflow.engine.plugins import OWN_DISTRIBUTION, action_origin, all_actions
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "actions.md"
 REGENERATE = "python -m crmflow.catalog.docs > docs/actions.md"

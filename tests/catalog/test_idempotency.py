@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.deferred import ActionWaiting
-from crmflow.actions.registry import Action, ActionContext, ActionNotDone, all_actions
 from crmflow.crm import service as crm
 from crmflow.crm.records import snapshot
 from crmflow.db.all_models import Base
 from crmflow.db.base import utcnow
+from crmflow.engine.deferred import ActionWaiting
+from crmflow.engine.plugins import Action, ActionContext, ActionNotDone, all_actions
 from crmflow.engine.steps import execute_action
 from crmflow.engine.templating import render
 from tests.conftest import Tenant

@@ -10,8 +10,8 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import all_actions
 from crmflow.crm.models import Activity, Deal, Organisation
+from crmflow.engine.plugins import all_actions
 from crmflow.events.models import Event
 from tests.conftest import Tenant
 from tests.engine.flow_support import dispatch, new_org, run, start_workflow, steps

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from crmflow.actions.registry import Action, ActionContext, register
+from crmflow.engine.plugins import Action, ActionContext, register
 
 
 class _NoConfig(BaseModel):

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from crmflow.config import Settings
 from crmflow.crm.models import Task
+from crmflow.db import signals
 from crmflow.db.session import get_session_factory
 from crmflow.events.models import Event
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from tests.conftest import make_tenant
 from tests.integration.processes import (
     celery_env,

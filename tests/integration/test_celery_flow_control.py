@@ -30,12 +30,12 @@ from crmflow.auth.models import User
 from crmflow.auth.service import create_user, issue_token
 from crmflow.config import Settings
 from crmflow.crm.models import Notification, OutgoingEmail, Task
+from crmflow.db import signals
 from crmflow.db.base import utcnow
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from crmflow.runtime.tasks import execute_workflow_async
 from tests.approvals.test_approval_flow import DISCOUNT_APPROVAL
 from tests.conftest import Tenant, make_tenant

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from crmflow.auth.models import Company
 from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
+from crmflow.db import signals
 from crmflow.db.session import get_session_factory
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
 from crmflow.outbound.models import WebhookCall
-from crmflow.runtime import signals
 from tests.conftest import make_tenant
 from tests.integration.processes import (
     celery_env,

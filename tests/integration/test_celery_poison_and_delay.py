@@ -11,13 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from crmflow.actions.registry import register, unregister
 from crmflow.config import Settings
 from crmflow.crm.models import Task
+from crmflow.db import signals
 from crmflow.db.session import get_session_factory
+from crmflow.engine.plugins import register, unregister
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from tests.conftest import make_tenant
 from tests.integration import crashing_action
 from tests.integration.processes import (

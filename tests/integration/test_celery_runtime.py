@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from crmflow.config import Settings
 from crmflow.crm.models import Task
+from crmflow.db import signals
 from crmflow.db.session import get_session_factory
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from tests.conftest import make_tenant
 from tests.integration.processes import purge_queue, start_worker
 

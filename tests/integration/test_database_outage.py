@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 from crmflow.config import Settings
 from crmflow.crm.models import Task
 from crmflow.crm.service import create_record
+from crmflow.db import signals
 from crmflow.db.session import get_session_factory
 from crmflow.events.models import Event
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from tests.conftest import make_tenant
 from tests.integration.processes import purge_queue, start_worker
 from tests.support.pg_database import fresh_database, server_address, via_port

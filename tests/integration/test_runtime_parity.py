@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from crmflow.config import Settings
 from crmflow.crm.models import Notification, Organisation, Task
+from crmflow.db import signals
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_session_factory
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.main import create_app
-from crmflow.runtime import signals
 from crmflow.workflows.models import Workflow
 from tests.conftest import make_tenant
 from tests.integration.processes import celery_env, purge_queue, start_worker, stop, wait_until

@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.websockets import WebSocketDisconnect
 
-from crmflow.actions.registry import ActionContext, get_action
 from crmflow.auth.models import ApiToken, User
 from crmflow.auth.service import hash_token, issue_token
 from crmflow.crm.models import Notification
 from crmflow.crm.notifications import create_notification
 from crmflow.engine.context import ContextLoader
+from crmflow.engine.plugins import ActionContext, get_action
 from crmflow.live import routes as live_routes
 from crmflow.live.hub import TOKEN_CHECK_SECONDS
 from tests.conftest import Tenant

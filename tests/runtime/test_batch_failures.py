@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import _REGISTRY, Action, ActionContext, register
 from crmflow.crm.models import Tag, Task
 from crmflow.engine.options import RunOptions
+from crmflow.engine.plugins import _REGISTRY, Action, ActionContext, register
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.executions.runner import run_batch
 from crmflow.runtime.dispatcher import dispatch_pending_events

@@ -8,16 +8,6 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Table, select
 
-from crmflow.actions.deferred import ActionWaiting, DeferredAction
-from crmflow.actions.recipients import resolve_emails, resolve_user_ids, target_entity
-from crmflow.actions.registry import (
-    Action,
-    ActionContext,
-    ActionFailed,
-    ActionNotDone,
-    is_template,
-)
-from crmflow.actions.writes import insert_once, insert_row
 from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.enums import DeliveryStatus
 from crmflow.common.errors import DomainError
@@ -25,7 +15,18 @@ from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.crm.models import Notification, OutgoingEmail, Task
 from crmflow.crm.schemas import NotificationLevel
+from crmflow.db.signals import mark_notifications_created
+from crmflow.db.writes import insert_once, insert_row
+from crmflow.engine.deferred import ActionWaiting, DeferredAction
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import (
+    Action,
+    ActionContext,
+    ActionFailed,
+    ActionNotDone,
+    is_template,
+)
+from crmflow.engine.recipients import resolve_emails, resolve_user_ids, target_entity
 
 UserRef = int | str | list[int | str]
 USER_DOC = "user id, email, `owner`, `manager`, `title:x` or `role:x`"
@@ -371,9 +372,11 @@ class SendNotification(Action):
             )
             for user_id in users
         ]
-        from crmflow.live import mark_created  # pushed to the users' sockets once committed
+        # Pushed to the recipients' open sockets once committed (live/fanout.py).
 
-        mark_created(ctx.session, [(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)])
+        mark_notifications_created(
+            ctx.session, [(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)]
+        )
         return {"notification_ids": ids, "user_ids": users, "level": config.level}
 
 

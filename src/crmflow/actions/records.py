@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from crmflow.actions.builtin import _Config, _crm_call
-from crmflow.actions.recipients import resolve_user_ids, target_entity, trigger_entity
-from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
 from crmflow.catalog.models import ActionCreatedRecord
 from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import Action, ActionContext, ActionFailed, is_template
+from crmflow.engine.recipients import resolve_user_ids, target_entity, trigger_entity
 
 UserRef = int | str | list[int | str]
 RecordKind = Literal["organisation", "deal", "contact"]

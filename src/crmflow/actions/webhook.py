@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Table, select
 
-from crmflow.actions.deferred import ActionWaiting, DeferredAction
-from crmflow.actions.registry import Action, ActionContext, ActionFailed, is_template
-from crmflow.actions.writes import insert_once
 from crmflow.common.enums import DeliveryStatus
+from crmflow.db.writes import insert_once
+from crmflow.engine.deferred import ActionWaiting, DeferredAction
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import Action, ActionContext, ActionFailed, is_template
 from crmflow.outbound.models import WebhookCall
 from crmflow.outbound.ssrf import Refused, parse_target
 from crmflow.vault.masking import Redactor, header_credentials

@@ -16,9 +16,9 @@ from crmflow.auth.service import Principal
 from crmflow.common.enums import ApprovalStatus
 from crmflow.common.errors import Conflict, Forbidden, NotFound
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_executions_ready
 from crmflow.executions import lifecycle
 from crmflow.executions.models import WorkflowExecution
-from crmflow.runtime.signals import mark_executions_ready
 from crmflow.workflows.models import Workflow
 
 # The API's verb -> the stored decision (and the request status it can lead to).

@@ -14,15 +14,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
-from crmflow.actions.recipients import resolve_emails, resolve_user_ids
-from crmflow.actions.registry import ActionContext, ActionFailed
-from crmflow.actions.writes import insert_once, insert_row
 from crmflow.approvals.models import ApprovalApprover, ApprovalDecision, ApprovalRequest
 from crmflow.common.dates import parse_duration
 from crmflow.common.enums import ApprovalStatus, DeliveryStatus, ExecutionStatus, StepStatus
 from crmflow.crm.models import Notification, OutgoingEmail
+from crmflow.db.signals import mark_notifications_created
+from crmflow.db.writes import insert_once, insert_row
 from crmflow.engine.definition import ApprovalStep, CompiledStep
 from crmflow.engine.errors import TemplateRenderError
+from crmflow.engine.plugins import ActionContext, ActionFailed
+from crmflow.engine.recipients import resolve_emails, resolve_user_ids
 from crmflow.engine.steps import Run, StepEnv, record, walk_steps
 from crmflow.engine.templating import has_template, render
 
@@ -183,7 +184,7 @@ def _add_approvers(
 ) -> None:
     """Designate approvers and tell them: an in-app notification and a queued email each."""
     link = f"{env.options.public_url.rstrip('/')}/approvals/{request_id}"
-    from crmflow.live import mark_created  # pushed to the approvers' sockets once committed
+    # Pushed to the recipients' open sockets once committed (live/fanout.py).
 
     for user_id in user_ids:
         env.conn.execute(
@@ -212,7 +213,7 @@ def _add_approvers(
                 "read_at": None,
             },
         )
-        mark_created(ctx.session, [(run.row["company_id"], user_id, notification_id)])
+        mark_notifications_created(ctx.session, [(run.row["company_id"], user_id, notification_id)])
     emails = resolve_emails(ctx, user_ids)
     if emails:
         insert_once(

@@ -285,7 +285,7 @@ def measure_throughput(
 def measure_latency(bench: Bench, settings: Settings, rate: int, seconds: float) -> dict[str, Any]:
     """Commit events one transaction at a time at `rate`/s, each followed by the trigger task
     an API commit sends; return event-to-done percentiles."""
-    from crmflow.runtime import signals
+    from crmflow.db import signals
     from crmflow.runtime.celery_client import start_celery_client
 
     count = max(1, int(rate * seconds))

@@ -16,11 +16,11 @@ from crmflow.config import Settings
 from crmflow.crm.models import Organisation
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.db.signals import mark_events_written
 from crmflow.events.models import Event
 from crmflow.events.service import record_event
 from crmflow.executions.models import WorkflowExecution
 from crmflow.runtime.embedded import EmbeddedRuntime
-from crmflow.runtime.signals import mark_events_written
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.service import create_workflow
 

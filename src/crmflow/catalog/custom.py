@@ -7,9 +7,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from crmflow.actions.registry import ActionFailed
 from crmflow.actions.webhook import CallWebhook, CallWebhookConfig
 from crmflow.catalog.models import ActionCatalogEntry
+from crmflow.engine.plugins import ActionFailed
 
 
 class CustomWebhookAction(CallWebhook):

@@ -6,9 +6,9 @@ import json
 import sys
 from typing import Any
 
-from crmflow.actions.registry import OWN_DISTRIBUTION, action_origin, all_actions
 from crmflow.catalog.schemas import LATENCY_CLASSES, LATENCY_MEANING
 from crmflow.catalog.service import builtin_entry
+from crmflow.engine.plugins import OWN_DISTRIBUTION, action_origin, all_actions
 
 HEADER = """# Actions
 

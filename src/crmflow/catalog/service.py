@@ -14,7 +14,6 @@ from referencing.exceptions import Unresolvable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import Action, all_actions, get_action
 from crmflow.auth.service import Principal
 from crmflow.catalog.models import ActionCatalogEntry
 from crmflow.catalog.schemas import CatalogEntryCreate, CatalogEntryUpdate
@@ -23,6 +22,7 @@ from crmflow.common.errors import Conflict, Forbidden, Invalid, NotFound
 from crmflow.common.pagination import PageParams, make_page
 from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import Action, all_actions, get_action
 from crmflow.engine.templating import has_template
 from crmflow.outbound.ssrf import Refused, parse_target
 

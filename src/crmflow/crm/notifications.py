@@ -10,6 +10,7 @@ from crmflow.crm.models import Notification
 from crmflow.crm.records import is_valid_id, resolve_user
 from crmflow.crm.schemas import NotificationLevel
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_notifications_created
 
 TITLE_MAX = 300
 LINK_MAX = 500
@@ -62,9 +63,9 @@ def create_notification(
     )
     session.add(notification)
     session.flush()
-    from crmflow.live import mark_created  # pushed to the user's sockets once committed
+    # Pushed to the recipients' open sockets once committed (live/fanout.py).
 
-    mark_created(session, [(company_id, resolved_user, notification.id)])
+    mark_notifications_created(session, [(company_id, resolved_user, notification.id)])
     return notification
 
 

@@ -18,12 +18,11 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from crmflow.actions.deferred import ActionWaiting, DeferredAction
-from crmflow.actions.registry import ActionContext, ActionFailed, ActionNotDone, get_action
 from crmflow.common.dates import parse_duration
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.context import ContextLoader
+from crmflow.engine.deferred import ActionWaiting, DeferredAction
 from crmflow.engine.definition import (
     ActionStep,
     ApprovalStep,
@@ -37,6 +36,7 @@ from crmflow.engine.definition import (
 from crmflow.engine.delays import delay_until
 from crmflow.engine.errors import TemplateRenderError
 from crmflow.engine.options import RunOptions
+from crmflow.engine.plugins import ActionContext, ActionFailed, ActionNotDone, get_action
 from crmflow.engine.redaction import (
     NO_SHIELD,
     recorded_input,

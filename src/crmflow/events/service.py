@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.db.signals import mark_events_written
 from crmflow.events.models import Event
-from crmflow.runtime.signals import mark_events_written
 
 # CRM event type -> the entity type it concerns.
 EVENT_ENTITY_TYPES = {

@@ -18,11 +18,11 @@ from crmflow.auth.service import Principal
 from crmflow.common.enums import ApprovalStatus, ExecutionStatus, StepStatus
 from crmflow.common.errors import Conflict, NotFound
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_executions_ready
 from crmflow.executions import lifecycle
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import get_execution, insert_executions
 from crmflow.executions.stats import add_finished, bucket_for, write_stat_buckets
-from crmflow.runtime.signals import mark_executions_ready
 from crmflow.workflows.models import Workflow
 
 EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]

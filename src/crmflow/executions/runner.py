@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_executions_ready
 from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import CompiledWorkflow, RunMode
@@ -34,7 +35,6 @@ from crmflow.executions.batch import (
     release_claims,
 )
 from crmflow.executions.run_policy import QUEUE_POLL, check_mode, check_reenrollment
-from crmflow.runtime.signals import mark_executions_ready
 
 
 def run_execution(session: Session, execution_id: int, options: RunOptions) -> str | None:

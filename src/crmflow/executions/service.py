@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.common.errors import NotFound
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_executions_ready
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
-from crmflow.runtime.signals import mark_executions_ready
 
 
 def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]:

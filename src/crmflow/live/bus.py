@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from crmflow.db.session import mask_url
-from crmflow.runtime.signals import NotificationRef
+from crmflow.db.signals import NotificationRef
 
 CHANNEL = "crmflow:notifications"
 # Pub/sub ignores Redis's database number: deployments (or test runs) sharing a Redis server

@@ -1,6 +1,7 @@
 """Where a committed notification goes: this process's hubs and, when configured, Redis.
 
-Actions mark the notifications they insert on the session (`mark_created`); after the commit
+Code that inserts notifications marks them on the session
+(`db.signals.mark_notifications_created`); after the commit
 `_committed` hands them to every hub of this process serving that database (the embedded
 runtime shares the API's process) and queues them for the Redis channel, so that API
 processes other than this one (a Celery worker has no sockets) push them too. A rollback drops
@@ -24,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from crmflow import config
 from crmflow.config import Settings
+from crmflow.db import signals
+from crmflow.db.signals import NotificationRef
 from crmflow.live.bus import RedisPublisher
-from crmflow.runtime import signals
-from crmflow.runtime.signals import NotificationRef
 
 log = logging.getLogger("crmflow.live")
 
@@ -45,11 +46,6 @@ _hubs: list[LocalHub] = []
 # pid -> publisher (None: this process does not publish); a forked child starts afresh.
 _publishers: dict[int, RedisPublisher | None] = {}
 _origins: dict[int, str] = {}
-
-
-def mark_created(session: Session, refs: list[NotificationRef]) -> None:
-    """Push these (company_id, user_id, notification_id) once `session` commits."""
-    signals.mark_notifications_created(session, refs)
 
 
 def redis_url_for(settings: Settings) -> str | None:
@@ -156,4 +152,8 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-signals.subscribe_notifications(_committed)
+
+
+def activate() -> None:
+    """Push this process's committed notifications from now on (the API, a Celery worker)."""
+    signals.subscribe_notifications(_committed)  # idempotent

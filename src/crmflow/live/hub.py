@@ -32,7 +32,7 @@ from crmflow.auth.service import (
 from crmflow.crm.models import Notification
 from crmflow.crm.notifications import unread_count
 from crmflow.crm.schemas import NotificationOut
-from crmflow.runtime.signals import NotificationRef
+from crmflow.db.signals import NotificationRef
 
 log = logging.getLogger("crmflow.live")
 

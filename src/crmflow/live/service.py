@@ -45,6 +45,7 @@ def start_live_notifications(
     one (or with `redis=False`) pushes reach only sockets of this process, which is all the
     embedded runtime needs.
     """
+    fanout.activate()
     hub = NotificationHub(
         fanout.database_key(settings.database_url),
         get_session_factory(settings.database_url, writer=False),

@@ -23,10 +23,10 @@ from crmflow.common.enums import DeliveryStatus
 from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
 from crmflow.db.base import utcnow
+from crmflow.db.signals import mark_executions_ready
 from crmflow.executions import lifecycle
 from crmflow.outbound import smtp
 from crmflow.outbound.models import WebhookCall
-from crmflow.runtime.signals import mark_executions_ready
 from crmflow.vault.masking import Redactor, header_credentials
 from crmflow.vault.sealing import SealError, open_request
 

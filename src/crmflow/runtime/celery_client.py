@@ -14,8 +14,8 @@ import threading
 from kombu.connection import Connection
 
 from crmflow.config import Settings
+from crmflow.db import signals
 from crmflow.db.session import mask_url
-from crmflow.runtime import signals
 
 log = logging.getLogger("crmflow.runtime")
 

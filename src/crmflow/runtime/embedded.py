@@ -18,13 +18,14 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.config import Settings
+from crmflow.db import signals
 from crmflow.db.base import utcnow
 from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
 from crmflow.engine.options import RunOptions
 from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import deliver_due
-from crmflow.runtime import jobs, signals
+from crmflow.runtime import jobs
 from crmflow.runtime.backoff import Backoff
 from crmflow.runtime.dispatcher import dispatch_pending_events
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmflow.actions.registry import Action
 from crmflow.common.errors import Invalid
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import Action
 from crmflow.engine.redaction import action_secret_fields
 from crmflow.vault.masking import (
     MASK,

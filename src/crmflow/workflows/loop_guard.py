@@ -7,13 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crmflow.actions.registry import is_template
 from crmflow.common.errors import DomainError
 from crmflow.config import Settings
 from crmflow.crm.fields import CUSTOM_FIELDS_PREFIX, validate_update_field
 from crmflow.crm.records import UPDATED_EVENTS
 from crmflow.crm.schemas import TaskStatus
 from crmflow.crm.tagging import TAGGABLE_TYPES
+from crmflow.engine.plugins import is_template
 from crmflow.workflows.triggers import entity_type_for
 
 # Records a run can act on, by trigger record type: itself plus what engine/context.py loads.

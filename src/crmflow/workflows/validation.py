@@ -7,7 +7,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from crmflow.actions.registry import all_actions, get_action
 from crmflow.catalog.service import validate_step_config
 from crmflow.engine.conditions import compile_conditions, normalise_conditions
 from crmflow.engine.definition import (
@@ -23,6 +22,7 @@ from crmflow.engine.definition import (
     parse_steps,
 )
 from crmflow.engine.errors import DefinitionError
+from crmflow.engine.plugins import all_actions, get_action
 from crmflow.engine.templating import check_template_syntax
 from crmflow.workflows.credentials import (
     check_action_secrets,

@@ -284,7 +284,7 @@ def _actions_of(provided: object) -> list[Action]:
 def _check(action: object) -> None:
     """Refuse an action the catalog or a workflow could not use (checked once, at load)."""
     if not isinstance(action, Action):
-        raise TypeError(f"{action!r} is not an instance of crmflow.actions.registry.Action")
+        raise TypeError(f"{action!r} is not an instance of crmflow.engine.plugins.Action")
     kind = getattr(action, "type", None)
     if not isinstance(kind, str) or not ACTION_TYPE.match(kind) or kind in CONTROL_STEP_TYPES:
         raise ValueError(f"{action!r}: type {kind!r} is not a usable step type")

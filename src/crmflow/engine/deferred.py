@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from crmflow.actions.registry import Action, ActionContext
+from crmflow.engine.plugins import Action, ActionContext
 
 
 class ActionWaiting(Exception):

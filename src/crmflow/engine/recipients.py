@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.actions.registry import ActionContext, ActionFailed
 from crmflow.auth.models import User
+from crmflow.engine.plugins import ActionContext, ActionFailed
 
 ENTITY_TYPES = ("organisation", "deal", "contact", "task", "activity")
 
