@@ -15,7 +15,7 @@ from crmflow.db.all_models import Base
 from crmflow.db.base import utcnow
 from crmflow.engine.deferred import ActionWaiting
 from crmflow.engine.plugins import Action, ActionContext, ActionNotDone, all_actions
-from crmflow.engine.steps import execute_action
+from crmflow.engine.step_handlers.action import execute_action
 from crmflow.engine.templating import render
 from tests.conftest import Tenant
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from sqlalchemy.orm import Session
 
 from crmflow.actions.webhook import CallWebhook, CallWebhookConfig
 from crmflow.catalog.models import ActionCatalogEntry
+from crmflow.catalog.service import get_custom_entry
 from crmflow.engine.plugins import ActionFailed
 
 
@@ -34,3 +36,11 @@ class CustomWebhookAction(CallWebhook):
                 "json": rendered,
             }
         )
+
+
+def find_custom_action(
+    session: Session, company_id: int, action_type: str
+) -> CustomWebhookAction | None:
+    """The company's custom action of this step type, or None (a company action provider)."""
+    entry = get_custom_entry(session, company_id, action_type)
+    return CustomWebhookAction(entry) if entry is not None else None

@@ -13,12 +13,13 @@ from uuid import uuid4
 from sqlalchemy import Connection, Row, Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from crmflow.approvals.closing import APPROVALS, close_open_approvals
 from crmflow.auth.service import Principal
 from crmflow.common.enums import ApprovalStatus, ExecutionStatus, StepStatus
 from crmflow.common.errors import Conflict, NotFound
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_executions_ready
+from crmflow.engine.approval_requests import REQUESTS as APPROVALS
+from crmflow.engine.approval_requests import close_open_approvals
 from crmflow.executions import lifecycle
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import get_execution, insert_executions

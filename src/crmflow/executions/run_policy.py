@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select
 
-from crmflow.approvals.closing import close_open_approvals
 from crmflow.common.enums import FINISHED_STATUSES, IN_PROGRESS, ExecutionStatus
+from crmflow.engine.approval_requests import close_open_approvals
 from crmflow.engine.definition import Reenrollment, RunMode, RunPolicy
 from crmflow.engine.options import RunOptions
 from crmflow.executions import lifecycle

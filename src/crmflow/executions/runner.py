@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_executions_ready
+from crmflow.engine.company_actions import find_company_action
 from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import CompiledWorkflow, RunMode
 from crmflow.engine.options import RunOptions
-from crmflow.engine.steps import Run, StepEnv, failed_steps, walk_steps
+from crmflow.engine.run_state import Run, StepEnv, failed_steps
+from crmflow.engine.walker import walk_steps
 from crmflow.executions.batch import (
     STEPS,
     BatchWrites,
@@ -148,7 +150,12 @@ def _run_one(
     compiled: CompiledWorkflow | None = None
     try:
         compiled = compiled_version(session, int(row["version_id"]), row["version_checksum"])
-        status, decision, error = _walk(StepEnv(session, loader, options), compiled, run, batch)
+        status, decision, error = _walk(
+            StepEnv(session, loader, options, custom_actions=find_company_action),
+            compiled,
+            run,
+            batch,
+        )
     except DBAPIError:
         raise
     except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the batch
@@ -229,18 +236,15 @@ def _walk(
                 )
             if verdict_mode.explanation:
                 decision = {**decision, "run_policy": verdict_mode.explanation}
-    walk_steps(env, run, compiled.steps)
-    if run.failed is not None:
-        return ExecutionStatus.FAILED, decision, run.failed
-    if run.blocked:
+    outcome = walk_steps(env, run, compiled.steps)
+    if outcome.failed is not None:
+        return ExecutionStatus.FAILED, decision, outcome.failed
+    if outcome.blocked:
         return ExecutionStatus.WAITING, decision, None
-    status = run.stopped or ExecutionStatus.SUCCESS
+    status = outcome.stopped or ExecutionStatus.SUCCESS
     if status == ExecutionStatus.SUCCESS and failed_steps(run):
-        return (
-            ExecutionStatus.PARTIAL,
-            decision,
-            None,
-        )  # it went on past a failed step: not a success
+        # It went on past a failed step: completed with errors, not a success.
+        return ExecutionStatus.PARTIAL, decision, None
     return status, decision, None
 
 

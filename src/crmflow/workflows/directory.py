@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
+from crmflow.engine.company_actions import find_company_action
 
 
 class CompanyDirectory:
@@ -34,10 +35,10 @@ class CompanyDirectory:
 
     def custom_action_schema(self, action_type: str) -> dict[str, Any] | None:
         """The input schema of the company's custom action of this type, or None."""
-        from crmflow.catalog.service import get_custom_entry  # catalog imports workflows
-
-        entry = get_custom_entry(self._session, self._company_id, action_type)
-        return dict(entry.input_schema or {"type": "object"}) if entry is not None else None
+        action = find_company_action(self._session, self._company_id, action_type)
+        if action is None:
+            return None
+        return dict(getattr(action, "input_schema", None) or {"type": "object"})
 
     def has_user(self, reference: str) -> bool:
         """True when an active user has this id or email."""

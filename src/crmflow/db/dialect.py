@@ -1,0 +1,55 @@
+"""What differs between SQLite and PostgreSQL, in one place, behind database-neutral names.
+
+Callers ask what they need ("does a failed statement abort the transaction?", "an INSERT that
+can skip conflicts") and never compare dialect names themselves.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from sqlalchemy import Connection, Select, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+Bind = Connection | Session
+
+
+def _name(bind: Bind) -> str:
+    if isinstance(bind, Session):
+        return bind.get_bind().dialect.name
+    return bind.dialect.name
+
+
+def is_postgresql(bind: Bind) -> bool:
+    """True on PostgreSQL (row locks, SKIP LOCKED, a failed statement aborts the transaction)."""
+    return _name(bind) == "postgresql"
+
+
+def failed_statement_aborts_transaction(bind: Bind) -> bool:
+    """True where one failed statement dooms its transaction (PostgreSQL); SQLite undoes just it."""
+    return is_postgresql(bind)
+
+
+def isolated(conn: Connection) -> AbstractContextManager[Any]:
+    """A savepoint where a failed statement would abort the transaction; nothing on SQLite."""
+    return conn.begin_nested() if failed_statement_aborts_transaction(conn) else nullcontext()
+
+
+def skip_locked(query: Select[Any], bind: Bind) -> Select[Any]:
+    """Lock the selected rows, skipping those another transaction holds (no-op on SQLite).
+
+    SQLite has one writer at a time, so there is nothing to skip there.
+    """
+    return query.with_for_update(skip_locked=True) if is_postgresql(bind) else query
+
+
+def upsert_insert(bind: Bind) -> Any:
+    """The dialect's `insert` construct, which has `on_conflict_do_nothing/do_update`."""
+    return postgresql.insert if is_postgresql(bind) else sqlite.insert
+
+
+def greatest(bind: Bind) -> Any:
+    """The SQL function that returns the largest of its arguments."""
+    return func.greatest if is_postgresql(bind) else func.max
