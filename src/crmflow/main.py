@@ -25,6 +25,9 @@ from crmflow.common.request_limits import RequestLimits
 from crmflow.config import Settings, get_settings
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_session_factory, session_scope
+from crmflow.live.service import start_live_notifications
+from crmflow.runtime.factory import build_runtime
+from crmflow.runtime.protocol import Runtime
 
 log = logging.getLogger("crmflow")
 
@@ -81,31 +84,16 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 f"crmflow: admin {settings.admin_email} API token (shown once): {generated}",
                 flush=True,
             )
-        runtime: Any = None
-        publisher: Any = None
-        if start_runtime and settings.runtime == "embedded":
-            from crmflow.runtime.embedded import EmbeddedRuntime
-
-            runtime = EmbeddedRuntime(settings)
+        runtime: Runtime | None = build_runtime(settings) if start_runtime else None
+        if runtime is not None:
             runtime.start()
-        elif start_runtime and settings.runtime == "celery":
-            from crmflow.runtime.celery_client import start_celery_client
-
-            publisher = start_celery_client(settings)
         app.state.runtime = runtime
-        from crmflow.live.service import start_live_notifications
-
         live = start_live_notifications(app, settings, redis=start_runtime)
         try:
             yield
         finally:
             if runtime is not None:
                 runtime.stop()
-            if publisher is not None:
-                from crmflow.db import signals
-
-                signals.unsubscribe_all()
-                publisher.stop()
             live.stop()
             app.state.token_uses.stop()
 

@@ -285,18 +285,17 @@ def measure_throughput(
 def measure_latency(bench: Bench, settings: Settings, rate: int, seconds: float) -> dict[str, Any]:
     """Commit events one transaction at a time at `rate`/s, each followed by the trigger task
     an API commit sends; return event-to-done percentiles."""
-    from crmflow.db import signals
-    from crmflow.runtime.celery_client import start_celery_client
+    from crmflow.runtime.celery_client import CeleryRuntime
 
     count = max(1, int(rate * seconds))
     orgs = bench.add_organisations(count)
     since, before = bench.max_event_id(), bench.finished()
-    publisher = start_celery_client(settings)
+    runtime = CeleryRuntime(settings)
+    runtime.start()
     try:
         offered_s = bench.offer_events(orgs, rate)
     finally:
-        signals.unsubscribe_all()
-        publisher.stop()
+        runtime.stop()
     deadline = time.monotonic() + 600
     while bench.finished() < before + count:
         if time.monotonic() > deadline:

@@ -39,11 +39,12 @@ def check_broker(settings: Settings, timeout: float = 5.0) -> None:
         ) from None
 
 
-class Publisher:
-    """Sends "dispatch the outbox" and "run execution N" messages from a background thread."""
+class CeleryRuntime:
+    """The Celery runtime as `crmflow serve` sees it: ids sent to the workers after commits."""
 
-    def __init__(self, broker_url: str) -> None:
-        self.broker_url = broker_url
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.broker_url = settings.broker_url
         self._cond = threading.Condition()
         self._events = False
         self._ids: list[int] = []
@@ -52,15 +53,25 @@ class Publisher:
         self._thread = threading.Thread(target=self._loop, name="crmflow-publisher", daemon=True)
 
     def start(self) -> None:
-        """Start sending in the background."""
+        """Point the Celery app at the broker, check that it answers, send ids after commits."""
+        # Imported here: importing celery_app builds the app from get_settings() (the
+        # environment), which importing crmflow.main must not do; start() has its settings.
+        from crmflow.runtime.celery_app import celery_app, configure
+
+        configure(celery_app, self.settings)
+        check_broker(self.settings)
         self._thread.start()
+        signals.subscribe_events(self.events_committed)
+        signals.subscribe_executions(self.executions_ready)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Send what is pending, then stop (if the broker is down, the relay sends the rest)."""
+        signals.unsubscribe_all()  # first: nothing new arrives while the backlog is sent
         with self._cond:
             self._stopped = True
             self._cond.notify()
-        self._thread.join(timeout)
+        if self._thread.ident is not None:  # start() may have failed before starting it
+            self._thread.join(timeout)
 
     def events_committed(self) -> None:
         """Ask a worker to dispatch the outbox (coalesced: one message for many commits)."""
@@ -68,11 +79,11 @@ class Publisher:
             self._events = True
             self._cond.notify()
 
-    def executions_ready(self, ids: list[int]) -> None:
+    def executions_ready(self, execution_ids: list[int]) -> None:
         """Queue one execute message per id."""
         with self._cond:
             room = MAX_BACKLOG - len(self._ids)
-            self._ids.extend(ids[: max(room, 0)])
+            self._ids.extend(execution_ids[: max(room, 0)])
             self._cond.notify()
 
     def _take(self) -> tuple[bool, list[int]] | None:
@@ -119,16 +130,3 @@ class Publisher:
                     self._events = self._events or events
                     self._ids = ids[:MAX_BACKLOG] + self._ids
                     self._cond.wait(RETRY_SECONDS)
-
-
-def start_celery_client(settings: Settings) -> Publisher:
-    """Point the Celery app at the settings' broker and enqueue work after each commit."""
-    from crmflow.runtime.celery_app import celery_app, configure
-
-    configure(celery_app, settings)
-    check_broker(settings)
-    publisher = Publisher(settings.broker_url)
-    publisher.start()
-    signals.subscribe_events(publisher.events_committed)
-    signals.subscribe_executions(publisher.executions_ready)
-    return publisher

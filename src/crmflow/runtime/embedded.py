@@ -74,15 +74,15 @@ class EmbeddedRuntime:
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
         """Start the scheduler and the worker threads."""
-        signals.subscribe_events(self._wake_for_events)
-        signals.subscribe_executions(self.enqueue)
+        signals.subscribe_events(self.events_committed)
+        signals.subscribe_executions(self.executions_ready)
         self._spawn("crmflow-scheduler", self._scheduler_loop)
         # SQLite has one writer: a second worker thread would only contend for it.
         threads = 1 if is_sqlite(self.settings.database_url) else self.settings.worker_threads
         for index in range(max(1, threads)):
             self._spawn(f"crmflow-worker-{index}", self._worker_loop)
         self._spawn("crmflow-outbox", self._outbox_loop)
-        self._wake_for_events()  # relay whatever was left undispatched by a previous run
+        self.events_committed()  # relay whatever was left undispatched by a previous run
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop all threads; executions in progress finish their transaction first."""
@@ -102,7 +102,7 @@ class EmbeddedRuntime:
         self._threads.append(thread)
 
     # -- work ------------------------------------------------------------------------------
-    def enqueue(self, execution_ids: list[int]) -> None:
+    def executions_ready(self, execution_ids: list[int]) -> None:
         """Hand execution ids to the workers (duplicates are dropped)."""
         with self._queued_lock:
             fresh = [i for i in execution_ids if i not in self._queued]
@@ -110,7 +110,7 @@ class EmbeddedRuntime:
         for execution_id in fresh:
             self.queue.put(execution_id)
 
-    def _wake_for_events(self) -> None:
+    def events_committed(self) -> None:
         """Ask a worker to dispatch new events (one marker in the queue at a time)."""
         if not self._events_ready.is_set():
             self._events_ready.set()
@@ -173,7 +173,7 @@ class EmbeddedRuntime:
                     limit = int(BATCH_BUDGET_MS / max(self._ms_per_run, 0.05)) + 8
                     seen, created = dispatch_pending_events(session, limit=limit, commit=False)
                     if seen == limit:
-                        self._wake_for_events()  # more backlog: come back for it
+                        self.events_committed()  # more backlog: come back for it
                     with self._queued_lock:
                         self._queued.update(created)
                     execution_ids = execution_ids + created
@@ -186,7 +186,7 @@ class EmbeddedRuntime:
                 )
         except Exception:
             # The dispatch was rolled back: those ids do not exist, and SQLite may reuse them
-            # for new executions, which enqueue() would then drop as already queued.
+            # for new executions, which executions_ready() would then drop as already queued.
             with self._queued_lock:
                 self._queued.difference_update(created)
             raise
@@ -257,7 +257,7 @@ class EmbeddedRuntime:
             )
 
     def _relay(self) -> None:
-        self._wake_for_events()
+        self.events_committed()
         # Page on until a short page: 10,000 delays falling due at once are all queued now,
         # not 1,000 per tick (the workers drain the queue as fast as it fills).
         after = 0
@@ -270,7 +270,7 @@ class EmbeddedRuntime:
                     limit=RELAY_PAGE,
                     after_id=after,
                 )
-            self.enqueue(ids)
+            self.executions_ready(ids)
             if len(ids) < RELAY_PAGE:
                 return
             after = ids[-1]
