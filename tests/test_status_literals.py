@@ -34,7 +34,7 @@ def _enum_member_values(tree: ast.AST) -> set[int]:
 
 
 def _field_names(tree: ast.AST) -> set[int]:
-    """ids of constants used as keys: `{"k": v}`, `d["k"]`, `d.get("k")`, `"k" in d`."""
+    """ids of key constants: `{"k": v}`, `d["k"]`, `d.get("k")`, `"k" in d`, `X_KEY = "k"`."""
     ids: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
@@ -50,6 +50,13 @@ def _field_names(tree: ast.AST) -> set[int]:
             ids.add(id(node.args[0]))
         elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
             ids.add(id(node.left))
+        elif isinstance(node, ast.Assign) and all(
+            isinstance(t, ast.Name | ast.Tuple) for t in node.targets
+        ):
+            # `FAILED_KEY = "failed"`: a constant that names a key.
+            names = [n for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            if names and all(n.id.endswith("_KEY") for n in names):
+                ids.update(id(c) for c in ast.walk(node.value) if isinstance(c, ast.Constant))
     return ids
 
 

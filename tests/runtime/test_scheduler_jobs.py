@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import FINISHED_STATUSES
 from crmflow.crm.models import Organisation
 from crmflow.executions.models import WorkflowExecution
 from crmflow.runtime import jobs
@@ -104,18 +105,20 @@ def test_prune_removes_old_finished_executions_only(
     client: TestClient, tenant: Tenant, session: Session
 ) -> None:
     wf = create_workflow(client, tenant.headers())
-    for _ in range(3):
+    finished = sorted(FINISHED_STATUSES)
+    for _ in range(len(finished) + 1):
         client.post(
             f"/api/v1/workflows/{wf['id']}/execute?wait=0", json={}, headers=tenant.headers()
         )
     old = datetime.now(UTC) - timedelta(days=100)
     ids = list(session.scalars(select(WorkflowExecution.id).order_by(WorkflowExecution.id)))
-    session.execute(
-        update(WorkflowExecution)
-        .where(WorkflowExecution.id.in_(ids[:2]))
-        .values(created_at=old, status="success")
-    )
+    for execution_id, status in zip(ids, finished, strict=False):  # every finished status
+        session.execute(
+            update(WorkflowExecution)
+            .where(WorkflowExecution.id == execution_id)
+            .values(created_at=old, status=status)
+        )
     session.commit()
     removed = jobs.prune_executions(session, now=datetime.now(UTC), retention_days=90)
-    assert removed == 2
-    assert list(session.scalars(select(WorkflowExecution.id))) == ids[2:]
+    assert removed == len(finished)  # partial ones too (a hand-written list once missed them)
+    assert list(session.scalars(select(WorkflowExecution.id))) == ids[len(finished) :]

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.config import Settings
 from crmflow.db import signals
 from crmflow.db.base import utcnow
@@ -196,7 +197,7 @@ class EmbeddedRuntime:
             self._queued.difference_update(set(created) - set(result.leftover))
         done = len(result.outcome)
         self.completed += done
-        if "waiting" in result.outcome.values():
+        if ExecutionStatus.WAITING in result.outcome.values():
             self._outbox_ready.set()
         if done:
             per_run = result.work_ms / done

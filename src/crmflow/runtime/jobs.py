@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.common.enums import ExecutionStatus as S
 from crmflow.crm.models import Contact, Deal, Organisation
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import insert_executions
@@ -116,9 +118,9 @@ def runnable_executions(
         .where(
             ex.id > after_id,
             or_(
-                and_(ex.status == "pending", ex.created_at <= now - pending_older_than),
-                and_(ex.status == "running", ex.lease_expires_at < now),
-                and_(ex.status == "waiting", ex.resume_at <= now),
+                and_(ex.status == S.PENDING, ex.created_at <= now - pending_older_than),
+                and_(ex.status == S.RUNNING, ex.lease_expires_at < now),
+                and_(ex.status == S.WAITING, ex.resume_at <= now),
             ),
         )
         .order_by(ex.id)
@@ -140,9 +142,8 @@ def prune_executions(
                 select(WorkflowExecution.id)
                 .where(
                     WorkflowExecution.created_at < cutoff,
-                    WorkflowExecution.status.in_(
-                        ("success", "failed", "skipped", "rejected", "cancelled")
-                    ),
+                    # Every finished status: a hand-written list here once forgot `partial`.
+                    WorkflowExecution.status.in_(FINISHED_STATUSES),
                 )
                 .limit(batch)
             )
