@@ -43,6 +43,7 @@ test: install web lint typecheck web-test chromium unit unit-pg
 lint:
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy src

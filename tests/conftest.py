@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from crmflow.all_models import Base
 from crmflow.auth.service import create_user, get_or_create_company, issue_token
 from crmflow.config import Settings
 from crmflow.db import signals
-from crmflow.db.all_models import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.main import create_app

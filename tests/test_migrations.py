@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from crmflow.db import all_models  # noqa: F401 - every model registers on Base.metadata
+from crmflow import all_models  # noqa: F401 - every model registers on Base.metadata
 from crmflow.db.base import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_engine

@@ -138,7 +138,7 @@ def db_upgrade() -> None:
 
 def _load_demo(company: str | None) -> None:
     from crmflow.auth.models import Company, User
-    from crmflow.crm.demo import has_demo_data, seed_demo
+    from crmflow.demo import has_demo_data, seed_demo
 
     settings = get_settings()
     with session_scope(settings.database_url) as session:

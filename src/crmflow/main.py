@@ -36,7 +36,7 @@ ROUTER_MODULES = [
     "crmflow.auth.routes",
     "crmflow.crm.routes",
     "crmflow.events.routes",
-    "crmflow.events.hook_routes",
+    "crmflow.workflows.hook_routes",
     "crmflow.workflows.routes",
     "crmflow.executions.routes",
     "crmflow.approvals.routes",
@@ -46,7 +46,7 @@ ROUTER_MODULES = [
 ]
 # Routes that take other systems' input as it comes: an inbound webhook keeps any body (hooks.py
 # drops NULs from it) and answers a bad token with a bare 404, so U+0000 is no 422 there.
-RAW_INPUT_MODULES = {"crmflow.events.hook_routes"}
+RAW_INPUT_MODULES = {"crmflow.workflows.hook_routes"}
 
 
 def _routers() -> list[tuple[str, APIRouter]]:

@@ -28,8 +28,8 @@ from sqlalchemy import select
 
 from crmflow.auth.models import User
 from crmflow.common.error_schemas import ErrorResponse
-from crmflow.crm.demo import seed_demo
 from crmflow.db.session import session_scope
+from crmflow.demo import seed_demo
 
 # Cases per operation in the fuzzing phase, and sequences in the stateful phase; the coverage
 # phase's boundary cases (about 4,500) do not depend on them. About 7,000 cases in all.

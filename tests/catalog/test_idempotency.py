@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.all_models import Base
 from crmflow.crm import service as crm
 from crmflow.crm.records import snapshot
-from crmflow.db.all_models import Base
 from crmflow.db.base import utcnow
 from crmflow.engine.deferred import ActionWaiting
 from crmflow.engine.plugins import Action, ActionContext, ActionNotDone, all_actions

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from crmflow.config import Settings, get_settings
 from crmflow.crm.models import Task
-from crmflow.events import hooks
 from crmflow.executions.models import WorkflowExecution
 from crmflow.main import create_app
+from crmflow.workflows import hooks
 from tests.conftest import Tenant
 from tests.engine.flow_support import execution, run, titles
 from tests.workflows.factories import create_workflow

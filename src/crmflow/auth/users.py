@@ -12,8 +12,8 @@ from crmflow.auth.models import ApiToken, User
 from crmflow.auth.service import Principal, hash_password, hash_token, issue_token
 from crmflow.common.enums import Role
 from crmflow.common.errors import Conflict, Invalid, NotFound
-from crmflow.crm.queries import contains_text, json_list_contains
-from crmflow.crm.records import is_valid_id
+from crmflow.common.ids import is_valid_id
+from crmflow.common.search import contains_text, json_list_contains
 from crmflow.db.base import utcnow
 
 

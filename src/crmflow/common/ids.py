@@ -12,3 +12,8 @@ MAX_ID = 2**63 - 1
 
 # A path, query or body id: anything outside 1..MAX_ID is a 422 naming the field.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def is_valid_id(value: object) -> bool:
+    """Tell whether a value can be a row id (guards databases against out-of-range integers)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

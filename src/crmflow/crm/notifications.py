@@ -6,8 +6,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from crmflow.common.errors import Invalid, NotFound
+from crmflow.common.ids import is_valid_id
 from crmflow.crm.models import Notification
-from crmflow.crm.records import is_valid_id, resolve_user
+from crmflow.crm.records import resolve_user
 from crmflow.crm.schemas import NotificationLevel
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_notifications_created

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from crmflow.common.errors import Invalid
+from crmflow.common.search import contains_text, json_list_contains
 from crmflow.crm.fields import normalise_tag
 from crmflow.crm.models import Activity, Contact, Deal, Notification, Organisation, Tag, Task
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return f"%{escaped}%"
-
-
-def contains_text(column: Any, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match."""
-    condition: ColumnElement[bool] = column.ilike(_like_pattern(text.strip()), escape="!")
-    return condition
-
-
-def json_list_contains(column: Any, item: str) -> ColumnElement[bool]:
-    """Match JSON string lists holding `item` (the list's JSON text holds it quoted)."""
-    # Portable across SQLite and PostgreSQL `json` (stored as the text we serialised); the
-    # quotes make it an exact element match, not a substring one.
-    return cast(column, Text).like(_like_pattern(json.dumps(item)), escape="!")
 
 
 def tag_condition(column: Any, tag: str) -> ColumnElement[bool]:

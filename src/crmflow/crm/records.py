@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
 from crmflow.common.errors import Invalid, NotFound
+from crmflow.common.ids import is_valid_id
 from crmflow.crm.fields import json_value
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Task
 from crmflow.crm.schemas import TaskStatus
@@ -28,12 +29,6 @@ MODELS: dict[str, type[CrmRecord]] = {
 }
 CREATED_EVENTS = {"organisation": "organisation_created", "deal": "deal_created"}
 UPDATED_EVENTS = {"organisation": "organisation_updated", "deal": "deal_updated"}
-_MAX_ID = 2**63 - 1
-
-
-def is_valid_id(value: Any) -> bool:
-    """Tell whether a value can be a row id (guards databases against out-of-range integers)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _MAX_ID
 
 
 def model_for(entity_type: str) -> type[CrmRecord]:

@@ -9,14 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.common.errors import Conflict, Invalid, NotFound
+from crmflow.common.ids import is_valid_id
+from crmflow.common.search import json_list_contains
 from crmflow.crm.fields import normalise_tag, normalise_tags
 from crmflow.crm.models import Contact, Deal, Organisation, Tag
-from crmflow.crm.queries import json_list_contains
 from crmflow.crm.records import (
     MODELS,
     TaggableRecord,
     emit_update_events,
-    is_valid_id,
     require_entity,
 )
 from crmflow.db.base import utcnow

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.errors import Invalid, NotFound
-from crmflow.common.ids import Id
+from crmflow.common.ids import Id, is_valid_id
 from crmflow.common.pagination import Page, Paging, page_of
-from crmflow.crm.records import is_valid_id
 from crmflow.events.inbound import record_inbound_event
 from crmflow.events.models import Event
 from crmflow.events.schemas import EventOut, InboundEventIn

@@ -13,7 +13,6 @@ from crmflow.common.deps import DbSession, writer_gate
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
-from crmflow.events import hooks
 from crmflow.executions import service as executions
 from crmflow.executions.daily_stats import daily_stats
 from crmflow.executions.models import WorkflowExecution
@@ -21,7 +20,7 @@ from crmflow.executions.routes import execution_detail
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
 from crmflow.executions.stats import success_rates, workflow_stats
 from crmflow.executions.sync_waits import sync_waits, wait_for_outcome
-from crmflow.workflows import service
+from crmflow.workflows import hooks, service
 from crmflow.workflows.editor_schema import editor_schema
 from crmflow.workflows.schemas import (
     EditorSchema,

@@ -18,8 +18,8 @@ from pydantic import (
 from crmflow.common.enums import TriggerType, WorkflowStatus
 from crmflow.common.ids import Id
 from crmflow.common.text import NameChars, Text, TextChars
-from crmflow.events.hooks import WEBHOOK_TRIGGER, inbound_url
 from crmflow.vault.masking import mask_definition
+from crmflow.workflows.hooks import WEBHOOK_TRIGGER, inbound_url
 
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 # A workflow's name: no control or bidi character, surrounding spaces stripped (common/text.py).

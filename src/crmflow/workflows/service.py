@@ -14,11 +14,11 @@ from crmflow.db.base import utcnow
 from crmflow.engine.compiled_cache import evict_compiled
 from crmflow.engine.context import MODELS
 from crmflow.engine.errors import DefinitionError
-from crmflow.events.hooks import sync_hook_token
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.service import insert_executions
 from crmflow.workflows.credentials import credential_warnings, restore_masks
 from crmflow.workflows.directory import CompanyDirectory
+from crmflow.workflows.hooks import sync_hook_token
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition

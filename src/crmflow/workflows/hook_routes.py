@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from crmflow.common.deps import DbSession
-from crmflow.events import hooks
+from crmflow.workflows import hooks
 
 router = APIRouter(prefix="/hooks", tags=["hooks"])
 
