@@ -21,6 +21,7 @@ from sqlalchemy import Join, Select, Table, case, func, select
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import StepStatus
+from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 
@@ -99,7 +100,7 @@ def action_stats(
         STEPS.c.duration_ms.is_not(None),
     )
     joined = STEPS.join(EXECUTIONS, EXECUTIONS.c.id == STEPS.c.execution_id)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect.is_postgresql(session):  # percentile_cont; SQLite gets window functions
         query = _grouped_postgresql(joined, finished)
     else:
         query = _grouped_windowed(joined, finished)

@@ -27,6 +27,11 @@ def is_postgresql(bind: Bind) -> bool:
     return _name(bind) == "postgresql"
 
 
+def row_locks(bind: Bind) -> bool:
+    """True where rows can be locked and others' locked rows skipped (FOR UPDATE SKIP LOCKED)."""
+    return is_postgresql(bind)
+
+
 def failed_statement_aborts_transaction(bind: Bind) -> bool:
     """True where one failed statement dooms its transaction (PostgreSQL); SQLite undoes just it."""
     return is_postgresql(bind)
@@ -45,11 +50,16 @@ def skip_locked(query: Select[Any], bind: Bind) -> Select[Any]:
     return query.with_for_update(skip_locked=True) if is_postgresql(bind) else query
 
 
-def upsert_insert(bind: Bind) -> Any:
-    """The dialect's `insert` construct, which has `on_conflict_do_nothing/do_update`."""
-    return postgresql.insert if is_postgresql(bind) else sqlite.insert
+def upsert_insert(bind: Bind | bool) -> Any:
+    """The dialect's `insert` construct, which has `on_conflict_do_nothing/do_update`.
+
+    `bind` may be `is_postgresql(...)` itself, to build statements once per database kind.
+    """
+    postgres = bind if isinstance(bind, bool) else is_postgresql(bind)
+    return postgresql.insert if postgres else sqlite.insert
 
 
-def greatest(bind: Bind) -> Any:
-    """The SQL function that returns the largest of its arguments."""
-    return func.greatest if is_postgresql(bind) else func.max
+def greatest(bind: Bind | bool) -> Any:
+    """The SQL function that returns the largest of its arguments (`bind` as for upsert)."""
+    postgres = bind if isinstance(bind, bool) else is_postgresql(bind)
+    return func.greatest if postgres else func.max

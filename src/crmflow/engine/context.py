@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, bindparam, select
 
 from crmflow.auth.models import User
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Task
+from crmflow.db.fast_reads import row_by_id
 from crmflow.vault.service import SecretsView
 
 MODELS: dict[str, type[Any]] = {
@@ -28,7 +29,6 @@ HIDDEN_COLUMNS = frozenset({"company_id", "source_step_key", "password_hash"})
 # Columns of a user a run sees (as owner, assignee, manager...).
 USER_FIELDS = ("id", "email", "name", "role", "titles", "manager_id")
 # Built once: per-row statement construction costs more than the query itself.
-_SELECT_BY_ID = {kind: select(t).where(t.c.id == bindparam("id")) for kind, t in TABLES.items()}
 _SELECT_USER = select(*(USERS.c[f] for f in USER_FIELDS)).where(USERS.c.id == bindparam("id"))
 
 
@@ -37,41 +37,6 @@ def to_json(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat().replace("+00:00", "Z")
     return value
-
-
-class _SqliteSelect:
-    """SELECT * FROM <table> WHERE id = ? run on the driver with SQLAlchemy's result processors.
-
-    The context loader reads one record per run; the full Core execution path costs several
-    times the query itself on SQLite.
-    """
-
-    def __init__(self, table: Table, dialect: Any) -> None:
-        self.names = [c.key for c in table.columns]
-        self.processors = [c.type._cached_result_processor(dialect, None) for c in table.columns]
-        columns = ", ".join(f'"{c.name}"' for c in table.columns)
-        self.sql = f'SELECT {columns} FROM "{table.name}" WHERE id = ?'
-
-    def run(self, conn: Connection, entity_id: int) -> dict[str, Any] | None:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        row = driver.execute(self.sql, (entity_id,)).fetchone()
-        if row is None:
-            return None
-        return {
-            name: (process(value) if process is not None and value is not None else value)
-            for name, process, value in zip(self.names, self.processors, row, strict=True)
-        }
-
-
-_SQLITE_SELECTS: dict[str, _SqliteSelect] = {}
-
-
-def _sqlite_row(conn: Connection, kind: str, entity_id: int) -> dict[str, Any] | None:
-    select_row = _SQLITE_SELECTS.get(kind)
-    if select_row is None:
-        select_row = _SQLITE_SELECTS[kind] = _SqliteSelect(TABLES[kind], conn.dialect)
-    return select_row.run(conn, entity_id)
 
 
 class ContextLoader:
@@ -102,11 +67,7 @@ class ContextLoader:
         """Return a record of the company as a JSON-able dict, or None."""
         if kind not in TABLES or entity_id is None:
             return None
-        if self.conn.dialect.name == "sqlite":
-            found = _sqlite_row(self.conn, kind, entity_id)
-        else:
-            row = self.conn.execute(_SELECT_BY_ID[kind], {"id": entity_id}).first()
-            found = dict(row._mapping) if row is not None else None
+        found = row_by_id(self.conn, TABLES[kind], entity_id)
         if found is None or found["company_id"] != company_id:
             return None
         return {k: to_json(v) for k, v in found.items() if k not in HIDDEN_COLUMNS}

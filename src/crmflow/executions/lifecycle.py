@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, select, update
 
 from crmflow.common.enums import ExecutionStatus
+from crmflow.db import dialect
 from crmflow.executions.models import WorkflowExecution
 from crmflow.workflows.models import WorkflowVersion
 
@@ -126,7 +127,7 @@ def claim(
 ) -> list[dict[str, Any]]:
     """Take the lease on those runs that are pending, due, or whose lease expired; id order."""
     params = {"ids": list(ids), "now": now, "owner": owner, "lease_until": lease_until}
-    statement = _CLAIM[conn.dialect.name == "postgresql"]
+    statement = _CLAIM[dialect.row_locks(conn)]
     rows = [dict(r._mapping) for r in conn.execute(statement, params)]
     rows.sort(key=lambda r: int(r["id"]))
     return rows

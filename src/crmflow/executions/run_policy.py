@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from crmflow.common.enums import FINISHED_STATUSES, IN_PROGRESS, ExecutionStatus
+from crmflow.db import dialect
 from crmflow.engine.approval_requests import close_open_approvals
 from crmflow.engine.definition import Reenrollment, RunMode, RunPolicy
 from crmflow.engine.options import RunOptions
@@ -81,9 +82,9 @@ def check_mode(
         return PolicyVerdict("run")
     ex = EXECUTIONS.c
     query = select(ex.id).where(_same_record(row), ex.status.in_(IN_PROGRESS)).order_by(ex.id)
-    if policy.mode == RunMode.RESTART and conn.dialect.name == "postgresql":
+    if policy.mode == RunMode.RESTART:
         # Another worker's run in flight is left to finish (it is milliseconds from done).
-        query = query.with_for_update(skip_locked=True)
+        query = dialect.skip_locked(query, conn)
     older = [i for i in conn.scalars(query) if finished_in_batch.get(i) not in FINISHED_STATUSES]
     if not older:
         return PolicyVerdict("run")

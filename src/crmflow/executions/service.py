@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.common.errors import NotFound
+from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_executions_ready
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -37,8 +37,7 @@ def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]
         "trigger_entity_type": None,
         "trigger_entity_id": None,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect.upsert_insert(session)
     # One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING id: duplicates return nothing.
     stmt = insert(WorkflowExecution).on_conflict_do_nothing().returning(WorkflowExecution.id)
     result = session.execute(stmt, [{**defaults, **row} for row in rows])

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import (
@@ -17,6 +16,7 @@ from crmflow.common.enums import (
     IN_PROGRESS,
     ExecutionStatus,
 )
+from crmflow.db import dialect
 from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
 
 # Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
@@ -64,9 +64,9 @@ def add_finished(
         entry[2] = max(entry[2], completed_at)
 
 
-def _bucket_upsert(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    greatest = func.greatest if dialect == "postgresql" else func.max
+def _bucket_upsert(postgres: bool) -> Any:
+    insert = dialect.upsert_insert(postgres)
+    greatest = dialect.greatest(postgres)
     table: Table = ExecutionStatBucket.__table__  # type: ignore[assignment]
     stmt = insert(table)
     return stmt.on_conflict_do_update(
@@ -81,7 +81,7 @@ def _bucket_upsert(dialect: str) -> Any:
     )
 
 
-_BUCKET_UPSERT = {name: _bucket_upsert(name) for name in ("sqlite", "postgresql")}
+_BUCKET_UPSERT = {postgres: _bucket_upsert(postgres) for postgres in (False, True)}
 
 
 def write_stat_buckets(conn: Connection, stats: dict[StatKey, list[Any]]) -> None:
@@ -100,7 +100,7 @@ def write_stat_buckets(conn: Connection, stats: dict[StatKey, list[Any]]) -> Non
         }
         for (wf, day, status, bucket), (count, total_ms, last) in stats.items()
     ]
-    conn.execute(_BUCKET_UPSERT[conn.dialect.name], rows)
+    conn.execute(_BUCKET_UPSERT[dialect.is_postgresql(conn)], rows)
 
 
 def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | None:

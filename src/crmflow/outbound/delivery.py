@@ -22,6 +22,7 @@ from crmflow.auth.models import Company
 from crmflow.common.enums import DeliveryStatus
 from crmflow.config import Settings
 from crmflow.crm.models import OutgoingEmail
+from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_executions_ready
 from crmflow.executions import lifecycle
@@ -64,8 +65,7 @@ def _claim(
         and_(c.status == DeliveryStatus.SENDING, c.lease_until < now),
     )
     ids = select(c.id).where(due).order_by(c.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = ids.with_for_update(skip_locked=True)
+    ids = dialect.skip_locked(ids, session)
     rows = session.execute(
         update(table)
         .where(c.id.in_(ids.scalar_subquery()))

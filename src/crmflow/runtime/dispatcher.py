@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.events.models import Event
 from crmflow.executions.service import insert_executions
@@ -63,7 +64,7 @@ def dispatch_pending_events(
     the new executions in the same transaction).
     """
     conn = session.connection()
-    query = _PENDING_LOCKED if conn.dialect.name == "postgresql" else _PENDING
+    query = _PENDING_LOCKED if dialect.row_locks(conn) else _PENDING
     events = [SimpleNamespace(**row._mapping) for row in conn.execute(query, {"limit": limit})]
     if not events:
         if commit:

@@ -26,12 +26,12 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus
 from crmflow.common.errors import Conflict, DomainError, NotFound
 from crmflow.config import get_settings
+from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.events.models import HookSignature
 from crmflow.executions.models import WorkflowExecution
@@ -365,7 +365,7 @@ def _refuse_replay(session: Session, workflow_id: int, given_signature: str) -> 
         )
     )
     digest = hashlib.sha256(given_signature.strip().lower().encode()).hexdigest()
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect.upsert_insert(session)
     stored = session.execute(
         insert(HookSignature)
         .values(workflow_id=workflow_id, signature_digest=digest, received_at=now)
