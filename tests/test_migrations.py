@@ -11,6 +11,7 @@ from crmflow import all_models  # noqa: F401 - every model registers on Base.met
 from crmflow.db.base import Base
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_engine
+from crmflow.executions.stats import bucket_for
 
 
 def test_migrated_schema_matches_the_models(db_url: str) -> None:
@@ -86,3 +87,71 @@ def test_upgrading_a_populated_sqlite_database_keeps_rows_and_stops_id_reuse(
     }
     keyed = {t.name for t in Base.metadata.sorted_tables if "id" in t.c and t.c.id.primary_key}
     assert keyed <= tables
+
+
+def test_0008_turns_successes_past_a_failed_step_into_partial_runs(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    upgrade(url, "0007")
+    now, day = "2026-12-01 10:00:00", "2026-12-01"
+    bucket = bucket_for(10.0)
+    runs = {  # id: (status, [(step type, step status)])
+        1: ("success", [("create_task", "success"), ("send_email", "failed")]),
+        2: ("success", [("create_task", "success")]),
+        3: ("success", [("parallel", "failed")]),  # a join's record is not a step that failed
+        4: ("failed", [("create_task", "failed")]),
+    }
+    with get_engine(url).begin() as conn:
+        sql = conn.exec_driver_sql
+        sql(
+            "INSERT INTO companies (id, name, webhook_secret, created_at, updated_at)"
+            f" VALUES (1, 'Acme', '', '{now}', '{now}')"
+        )
+        sql(
+            "INSERT INTO workflows (id, company_id, name, description, status, trigger_type,"
+            " trigger_config, actions, settings, is_template, version_number,"
+            " execution_count, created_at, updated_at, current_version_id)"
+            f" VALUES (1, 1, 'w', '', 'active', 'manual', '{{}}', '[]', '{{}}', 0, 1, 4,"
+            f" '{now}', '{now}', 1)"
+        )
+        sql(
+            "INSERT INTO workflow_versions (id, company_id, workflow_id, version, definition,"
+            f" created_at, change_note, checksum) VALUES (1, 1, 1, 1, '{{}}', '{now}', '', 'c')"
+        )
+        for run_id, (status, steps) in runs.items():
+            sql(
+                "INSERT INTO workflow_executions (id, company_id, workflow_id, version_id,"
+                " version, status, trigger_type, trigger_data, causation_depth,"
+                " actions_executed, attempt, created_at, updated_at, completed_at, duration_ms,"
+                f" run_key) VALUES ({run_id}, 1, 1, 1, 1, '{status}', 'manual', '{{}}', 0, 0, 1,"
+                f" '{now}', '{now}', '{now}', 10.0, 'k{run_id}')"
+            )
+            for position, (kind, step_status) in enumerate(steps):
+                sql(
+                    "INSERT INTO execution_steps (execution_id, path, position, type, status,"
+                    " attempt, idempotency_key, started_at, finished_at, duration_ms) VALUES"
+                    f" ({run_id}, 'actions/{position}', {position}, '{kind}', '{step_status}', 1,"
+                    f" 'k{run_id}:{position}', '{now}', '{now}', 1.0)"
+                )
+        for status, count in (("success", 3), ("failed", 1)):
+            sql(
+                "INSERT INTO execution_stat_buckets (workflow_id, day, status, bucket, count,"
+                f" duration_sum_ms, last_completed_at) VALUES (1, '{day}', '{status}', {bucket},"
+                f" {count}, {10.0 * count}, '{now}')"
+            )
+    upgrade(url)
+    with get_engine(url).begin() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, status, steps_failed FROM workflow_executions ORDER BY id"
+        ).all()
+        buckets = dict(
+            conn.exec_driver_sql(
+                "SELECT status, count FROM execution_stat_buckets ORDER BY status"
+            ).all()
+        )
+    assert [tuple(r) for r in rows] == [
+        (1, "partial", 1),
+        (2, "success", 0),
+        (3, "success", 0),
+        (4, "failed", 1),
+    ]
+    assert buckets == {"failed": 1, "partial": 1, "success": 2}

@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from crmflow.config import Settings
+from crmflow.db import signals
 from crmflow.executions.models import WorkflowExecution
-from crmflow.runtime import signals
 from crmflow.runtime.celery_client import BrokerUnavailable, CeleryRuntime
 from crmflow.runtime.embedded import EmbeddedRuntime
 from crmflow.runtime.factory import RUNTIMES, UnknownRuntime, build_runtime

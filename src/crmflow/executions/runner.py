@@ -80,30 +80,23 @@ def run_batch(
 
     Executions are claimed a few at a time, so when `should_yield` says writers are waiting,
     or the work passes `max_work_ms`, the batch commits early and hands back the ids it did
-    not touch (`leftover`).
+    not touch (`leftover`). With `options.commit_claims` (Celery) the claims commit first.
     """
     batch = BatchWrites()
-    remaining = list(execution_ids)
-    claimed: list[int] = []
+    claimed: list[int] = []  # claims already committed, handed back if the batch fails
     try:
         started = time.perf_counter()
         if options.commit_claims:
-            rows = claim_batch(session.connection(), remaining, options)
-            claimed, remaining = [int(r["id"]) for r in rows], []
-            session.commit()
-            conn = session.connection()
-            loader = ContextLoader(conn, options.secret_key)
-            for row in fence_claims(conn, rows, options):
-                _run_one(session, conn, loader, row, options, batch)
+            conn = _run_committed_claims(session, execution_ids, options, batch, claimed)
+            remaining: list[int] = []
         else:
-            conn = session.connection()
-            loader = ContextLoader(conn, options.secret_key)
-            while remaining:
-                chunk, remaining = remaining[:CLAIM_CHUNK], remaining[CLAIM_CHUNK:]
-                for row in claim_batch(conn, chunk, options):
-                    _run_one(session, conn, loader, row, options, batch)
-                if remaining and _should_stop(started, should_yield, max_work_ms):
-                    break
+            conn, remaining = _run_claimed_in_chunks(
+                session,
+                execution_ids,
+                options,
+                batch,
+                lambda: _should_stop(started, should_yield, max_work_ms),
+            )
         batch.write(conn)
         mark_executions_ready(session, batch.woken)
         session.commit()
@@ -115,6 +108,46 @@ def run_batch(
         _release(session, claimed, options)
         raise
     return BatchResult(outcome=batch.outcome, work_ms=work_ms, leftover=remaining)
+
+
+def _run_committed_claims(
+    session: Session,
+    execution_ids: list[int],
+    options: RunOptions,
+    batch: BatchWrites,
+    claimed: list[int],
+) -> Connection:
+    """Commit the claims, then lock (fence) the rows still ours and run them."""
+    rows = claim_batch(session.connection(), list(execution_ids), options)
+    session.commit()
+    # A worker killed from here on leaves a trace (attempt, worker_losses) that bounds how
+    # often a poison run is retried.
+    claimed.extend(int(r["id"]) for r in rows)
+    conn = session.connection()
+    loader = ContextLoader(conn, options.secret_key)
+    for row in fence_claims(conn, rows, options):
+        _run_one(session, conn, loader, row, options, batch)
+    return conn
+
+
+def _run_claimed_in_chunks(
+    session: Session,
+    execution_ids: list[int],
+    options: RunOptions,
+    batch: BatchWrites,
+    should_stop: Callable[[], bool],
+) -> tuple[Connection, list[int]]:
+    """Claim and run a few at a time in this transaction; return the ids left untouched."""
+    conn = session.connection()
+    loader = ContextLoader(conn, options.secret_key)
+    remaining = list(execution_ids)
+    while remaining:
+        chunk, remaining = remaining[:CLAIM_CHUNK], remaining[CLAIM_CHUNK:]
+        for row in claim_batch(conn, chunk, options):
+            _run_one(session, conn, loader, row, options, batch)
+        if remaining and should_stop():
+            break
+    return conn, remaining
 
 
 def _release(session: Session, claimed: list[int], options: RunOptions) -> None:
