@@ -102,7 +102,7 @@ def _action_context(session: Session, tenant: Tenant, org_id: int) -> ActionCont
         trigger_data={},
     )
     return ActionContext(
-        session=session,
+        base_session=session,
         company_id=tenant.company_id,
         execution_id=1,
         workflow_id=1,

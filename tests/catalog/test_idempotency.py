@@ -44,7 +44,7 @@ def _context(session: Session, tenant: Tenant, extra: dict[str, Any]) -> ActionC
     )
     session.commit()
     return ActionContext(
-        session=session,
+        base_session=session,
         company_id=tenant.company_id,
         execution_id=4242,
         workflow_id=1,

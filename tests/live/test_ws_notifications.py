@@ -56,7 +56,7 @@ def _direct(session: Session, company_id: int, user_id: int, title: str) -> int:
 def _action_context(session: Session, tenant: Tenant, key: str) -> ActionContext:
     loader = ContextLoader(session.connection())
     return ActionContext(
-        session=session,
+        base_session=session,
         company_id=tenant.company_id,
         execution_id=1,
         workflow_id=1,

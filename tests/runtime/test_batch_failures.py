@@ -30,7 +30,6 @@ class _DuplicateTag(Action):
     name = "duplicate tag"
     description = "always violates tags (company_id, name)"
     config_model = _NoConfig
-    uses_orm = False
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         ctx.conn.execute(

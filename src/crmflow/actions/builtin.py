@@ -15,7 +15,6 @@ from crmflow.common.text import CleanedName
 from crmflow.crm import service as crm
 from crmflow.crm.models import Notification, OutgoingEmail, Task
 from crmflow.crm.schemas import NotificationLevel
-from crmflow.db.signals import mark_notifications_created
 from crmflow.db.writes import insert_once, insert_row
 from crmflow.engine.deferred import ActionWaiting, DeferredAction
 from crmflow.engine.errors import DefinitionError
@@ -72,7 +71,6 @@ ENTITY_DOC = "change this related record instead of the trigger record"
 
 
 class CreateTask(Action):
-    uses_orm = False
     type = "create_task"
     name = "Create task"
     description = "Create a task, optionally due in N days and assigned by id, email or title."
@@ -325,7 +323,6 @@ class SendNotificationOutput(BaseModel):
 
 
 class SendNotification(Action):
-    uses_orm = False
     type = "send_notification"
     name = "Send notification"
     description = "Store an in-app notification for users picked by id, email, title or role."
@@ -373,10 +370,7 @@ class SendNotification(Action):
             for user_id in users
         ]
         # Pushed to the recipients' open sockets once committed (live/fanout.py).
-
-        mark_notifications_created(
-            ctx.session, [(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)]
-        )
+        ctx.notify_committed([(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)])
         return {"notification_ids": ids, "user_ids": users, "level": config.level}
 
 
@@ -403,7 +397,6 @@ class SendEmailOutput(BaseModel):
 
 
 class SendEmail(DeferredAction):
-    uses_orm = False
     type = "send_email"
     name = "Send email"
     description = (

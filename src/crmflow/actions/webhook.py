@@ -81,7 +81,6 @@ class CallWebhookOutput(BaseModel):
 
 
 class CallWebhook(DeferredAction):
-    uses_orm = False
     type = "call_webhook"
     name = "Call webhook"
     description = (

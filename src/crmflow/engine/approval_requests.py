@@ -167,7 +167,9 @@ def add_approvers(
             },
         )
         # Pushed to the approvers' open sockets once committed (live/fanout.py).
-        mark_notifications_created(ctx.session, [(run.row["company_id"], user_id, notification_id)])
+        mark_notifications_created(
+            ctx.base_session, [(run.row["company_id"], user_id, notification_id)]
+        )
     emails = resolve_emails(ctx, user_ids)
     if emails:
         insert_once(

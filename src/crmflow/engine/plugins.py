@@ -17,6 +17,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
+from crmflow.db.savepoints import ActionSavepoint
+from crmflow.db.signals import mark_notifications_created
 from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.templating import has_template
@@ -36,7 +38,8 @@ log = logging.getLogger("crmflow.actions")
 class ActionContext:
     """What an action may use while it runs: the open transaction and the run's data."""
 
-    session: Session
+    # The run's session as the runner holds it; actions use `session` (below).
+    base_session: Session
     company_id: int
     execution_id: int
     workflow_id: int
@@ -53,18 +56,33 @@ class ActionContext:
     # bookkeeping on every call).
     connection: Connection | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The savepoint the runner wraps the action in (None outside an action).
+    savepoint: ActionSavepoint | None = None
+
+    @property
+    def session(self) -> Session:
+        """The ORM session; inside an action, in a savepoint opened on first use."""
+        if self.savepoint is not None:
+            return self.savepoint.orm_session()
+        return self.base_session
 
     @property
     def conn(self) -> Connection:
         """The connection of the run's transaction, for Core statements."""
-        return self.connection if self.connection is not None else self.session.connection()
+        if self.connection is not None:
+            return self.connection
+        return self.base_session.connection()
+
+    def notify_committed(self, refs: list[tuple[int, int, int]]) -> None:
+        """Push these (company_id, user_id, notification_id) to open sockets once committed."""
+        mark_notifications_created(self.base_session, refs)
 
     def user(self, user_id: int) -> dict[str, Any]:
         """Return a user of the run as a dict ({} when unknown)."""
         if self.users is not None:
             found: dict[str, Any] = self.users.user(user_id)
             return found
-        row = self.session.execute(
+        row = self.conn.execute(
             select(User.id, User.email, User.name, User.manager_id, User.company_id).where(
                 User.id == user_id
             )
@@ -97,9 +115,6 @@ class Action:
     config_model: ClassVar[builtins.type[BaseModel]]
     # Internal actions write only our own rows inside the step's transaction (exactly-once).
     transactional: ClassVar[bool] = True
-    # False promises: Core writes only, every check done before the first write (so on SQLite
-    # the action needs no savepoint; a failing statement is rolled back on its own).
-    uses_orm: ClassVar[bool] = True
     is_idempotent: ClassVar[bool] = True
     latency_class: ClassVar[LatencyClass] = "instant"
     side_effects: ClassVar[tuple[str, ...]] = ()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from crmflow.auth.models import User
 from crmflow.engine.plugins import ActionContext, ActionFailed
@@ -44,20 +43,20 @@ def resolve_user_ids(ctx: ActionContext, ref: Any) -> list[int]:
     refs = ref if isinstance(ref, list) else [ref]
     ids: list[int] = []
     for item in refs:
-        for user_id in _resolve_one(ctx.session, ctx, item):
+        for user_id in _resolve_one(ctx.conn, ctx, item):
             if user_id not in ids:
                 ids.append(user_id)
     return ids
 
 
-def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
+def _resolve_one(conn: Connection, ctx: ActionContext, ref: Any) -> list[int]:
     company = ctx.company_id
     if ref is None or ref == "":
         return []
     if isinstance(ref, bool):
         raise ActionFailed(f"user: {ref!r} is not a user reference")
     if isinstance(ref, int | float) or (isinstance(ref, str) and ref.strip().isdigit()):
-        found = session.execute(
+        found = conn.execute(
             select(User.id).where(User.id == int(ref), User.company_id == company)
         ).scalar()
         if found is None:
@@ -80,12 +79,12 @@ def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
         kind, _, value = text.partition(":")
         kind, value = kind.strip().lower(), value.strip()
         if kind == "user":
-            return _resolve_one(session, ctx, value)
+            return _resolve_one(conn, ctx, value)
         if kind == "title":
-            return _users_with_title(session, company, value.lower())
+            return _users_with_title(conn, company, value.lower())
         if kind == "role":
             return list(
-                session.scalars(
+                conn.scalars(
                     select(User.id)
                     .where(
                         User.company_id == company,
@@ -97,7 +96,7 @@ def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
             )
         raise ActionFailed(f"user: unknown reference kind {kind!r} (use user:, title:, role:)")
     if "@" in text:
-        user_id = session.scalar(
+        user_id = conn.scalar(
             select(User.id).where(User.company_id == company, User.email == lowered)
         )
         if user_id is None:
@@ -106,9 +105,9 @@ def _resolve_one(session: Session, ctx: ActionContext, ref: Any) -> list[int]:
     raise ActionFailed(f"user: cannot resolve {text!r} (id, email, owner, manager, title:, role:)")
 
 
-def _users_with_title(session: Session, company_id: int, title: str) -> list[int]:
+def _users_with_title(conn: Connection, company_id: int, title: str) -> list[int]:
     # Titles are a small JSON list per user; filtering in Python keeps SQLite and PostgreSQL alike.
-    rows = session.execute(
+    rows = conn.execute(
         select(User.id, User.titles)
         .where(User.company_id == company_id, User.is_active.is_(True))
         .order_by(User.id)

@@ -120,7 +120,7 @@ class StepEnv:
         """Build the context an action (or an approval) runs with."""
         row = run.row
         return ActionContext(
-            session=self.session,
+            base_session=self.session,
             company_id=row["company_id"],
             execution_id=run.id,
             workflow_id=row["workflow_id"],

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.dates import parse_duration
 from crmflow.common.enums import StepStatus
-from crmflow.db import dialect
 from crmflow.db.base import utcnow
+from crmflow.db.savepoints import ActionSavepoint
 from crmflow.engine.deferred import ActionWaiting, DeferredAction
 from crmflow.engine.definition import ActionStep, CompiledStep, RetryPolicy
 from crmflow.engine.errors import TemplateRenderError
@@ -113,23 +113,24 @@ def handle(
 def execute_action(
     session: Session, action: Action, ctx: ActionContext, config: Any
 ) -> dict[str, Any]:
-    """Run an action in a savepoint where needed; a queued effect (ActionWaiting) is kept."""
-    if not action.uses_orm and not dialect.failed_statement_aborts_transaction(ctx.conn):
-        # The database undoes just a failing statement, and Core-only actions check
-        # everything before their single write, so no savepoint is needed.
-        result: dict[str, Any] = action.execute(ctx, config)
-        return result
-    # Where a failed statement aborts the transaction, isolate the action. An ActionWaiting
-    # or ActionNotDone is not a rollback: it leaves the savepoint committed (its outbox row).
-    kept: ActionWaiting | ActionNotDone | None = None
-    nested = session.begin_nested() if action.uses_orm else ctx.conn.begin_nested()
-    with nested:
-        try:
-            result = action.execute(ctx, config)
-        except (ActionWaiting, ActionNotDone) as exc:
-            kept = exc  # its writes stay: the savepoint is released, not rolled back
-    if kept is not None:
-        raise kept
+    """Run an action in a savepoint: its writes go if it raises, stay if it queued an effect.
+
+    An ActionWaiting or ActionNotDone is not a rollback: the outbox row or the email marked
+    unsent is the step's outcome and stays.
+    """
+    savepoint = ActionSavepoint(session, ctx.conn)
+    ctx.savepoint = savepoint
+    try:
+        result = action.execute(ctx, config)
+    except (ActionWaiting, ActionNotDone):
+        savepoint.keep()
+        raise
+    except BaseException:
+        savepoint.undo()
+        raise
+    finally:
+        ctx.savepoint = None
+    savepoint.keep()
     return result
 
 
