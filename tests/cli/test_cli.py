@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from crmflow.auth.models import Company, User
@@ -15,7 +16,8 @@ from crmflow.auth.service import principal_for_token
 from crmflow.cli import app
 from crmflow.config import get_settings
 from crmflow.crm.models import Activity, Organisation
-from crmflow.db.session import dispose_all, get_session_factory
+from crmflow.db.session import dispose_all, get_engine, get_session_factory
+from crmflow.executions.models import ExecutionStatBucket
 from crmflow.workflows.models import Workflow
 
 runner = CliRunner()
@@ -214,3 +216,34 @@ def test_worker_refuses_an_unreachable_database_naming_it_without_password(
     assert result.exit_code == 1
     assert "cannot open database postgresql://crm:***@127.0.0.1:1/crm" in result.output
     assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+def test_workflows_stats_counts_outcomes_and_the_rate_as_the_api_does(cli_db: str) -> None:
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    counts = {"success": 6, "partial": 2, "failed": 1, "rejected": 1, "skipped": 5, "cancelled": 1}
+    with get_engine(cli_db).begin() as conn:
+        for status, count in counts.items():
+            conn.execute(
+                insert(ExecutionStatBucket),
+                {
+                    "workflow_id": 1,
+                    "day": date(2026, 12, 1),
+                    "status": status,
+                    "bucket": 10,
+                    "count": count,
+                    "duration_sum_ms": 5.0 * count,
+                    "last_completed_at": datetime(2026, 12, 1, 10, tzinfo=UTC),
+                },
+            )
+    result = runner.invoke(app, ["workflows", "stats", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    # success / (success + partial + failed + rejected): skipped and cancelled stay outside.
+    assert row["success_rate"] == 60.0
+    assert (row["partial_count"], row["skipped_count"], row["total_executions"]) == (2, 5, 16)
+    table = runner.invoke(app, ["workflows", "stats"])
+    assert table.exit_code == 0, table.output
+    assert "completed with errors" in table.stdout and "60.0 %" in table.stdout
+    assert "—" in table.stdout  # the other workflows have no run that acted
+    missing = runner.invoke(app, ["workflows", "stats", "999"])
+    assert missing.exit_code == 1 and "no workflow 999" in missing.output

@@ -9,53 +9,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-from crmflow.config import Settings
-from crmflow.config import get_settings as load_settings
+from crmflow.cli.terminal import console, fail, get_settings, prepare
+from crmflow.cli.workflows import workflows_app
 from crmflow.db.base import utcnow
 from crmflow.db.session import dispose_all, mask_url, session_scope
 
 app = typer.Typer(help="crmflow: workflow automation for a CRM.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users and API tokens.", no_args_is_help=True)
-workflows_app = typer.Typer(help="Export and import workflows as JSON.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(workflows_app, name="workflows")
-console = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
-    raise typer.Exit(code=1)
-
-
-def get_settings() -> Settings:
-    """Load the settings, turning a bad environment variable into a one-line error."""
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        _fail(f"invalid settings ({problems})")
-        raise  # unreachable: _fail exits
-
-
-def _prepare() -> str | None:
-    """Migrate and bootstrap, turning an unreachable database into a clear error."""
-    from crmflow.main import prepare_database
-
-    settings = get_settings()
-    try:
-        return prepare_database(settings)
-    except OperationalError as exc:
-        _fail(f"cannot open database {mask_url(settings.database_url)}: {exc.orig}")
-    return None
 
 
 @app.command()
@@ -71,7 +37,7 @@ def serve(
     from crmflow.main import create_app
 
     settings = get_settings()
-    token = _prepare()
+    token = prepare()
     if token:
         console.print(
             f"[bold green]admin {settings.admin_email}[/] API token (shown once): {token}"
@@ -91,14 +57,14 @@ def _celery_argv(ctx: typer.Context, command: str) -> tuple[Any, list[str]]:
     from crmflow.runtime.celery_app import celery_app, configure
     from crmflow.runtime.celery_client import BrokerUnavailable, check_broker
 
-    _prepare()
+    prepare()
     # The parent forks the pool processes: it must not hold database connections they
     # would inherit and share.
     dispose_all()
     try:
         check_broker(settings)
     except BrokerUnavailable as exc:
-        _fail(str(exc))
+        fail(str(exc))
     configure(celery_app, settings)
     return celery_app, [command, *ctx.args]
 
@@ -132,7 +98,7 @@ def beat(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations (also done automatically by `serve`)."""
-    _prepare()
+    prepare()
     console.print(f"database {mask_url(get_settings().database_url)} is up to date")
 
 
@@ -147,13 +113,13 @@ def _load_demo(company: str | None) -> None:
             query = query.where(Company.name == company)
         target = session.scalars(query).first()
         if target is None:
-            _fail(f"no company named {company!r}")
+            fail(f"no company named {company!r}")
             return
         admin = session.scalars(
             select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
         ).first()
         if admin is None:
-            _fail(f"company {target.name!r} has no admin user")
+            fail(f"company {target.name!r} has no admin user")
             return
         if has_demo_data(session, company_id=target.id):
             console.print(f"company {target.name!r} already has data; demo not loaded again")
@@ -167,7 +133,7 @@ def demo(
     company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
 ) -> None:
     """Load demo data: a sales team, accounts, deals, 90 days of activity, active templates."""
-    _prepare()
+    prepare()
     _load_demo(company)
 
 
@@ -191,13 +157,13 @@ def users_create(
     try:
         Role(role)
     except ValueError:
-        _fail(f"--role: {role!r} is not one of admin, editor, viewer")
-    _prepare()
+        fail(f"--role: {role!r} is not one of admin, editor, viewer")
+    prepare()
     with session_scope(get_settings().database_url) as session:
         try:
             target = get_or_create_company(session, name=company)
         except DomainError as exc:
-            _fail(exc.message)
+            fail(exc.message)
             return
         manager_id = None
         if manager_email:
@@ -207,7 +173,7 @@ def users_create(
                 )
             )
             if manager is None:
-                _fail(f"--manager-email: no user {manager_email} in company {company!r}")
+                fail(f"--manager-email: no user {manager_email} in company {company!r}")
                 return
             manager_id = manager.id
         try:
@@ -222,7 +188,7 @@ def users_create(
                 password=password,
             )
         except DomainError as exc:
-            _fail(exc.message)
+            fail(exc.message)
             return
         plain = issue_token(session, user=user, name="cli") if token else None
         user_id = user.id
@@ -247,7 +213,7 @@ def users_token(
     from crmflow.auth.models import Company, User
     from crmflow.auth.service import issue_token
 
-    _prepare()
+    prepare()
     with session_scope(get_settings().database_url) as session:
         query = select(User).where(User.email == email.strip().lower())
         if company:
@@ -256,114 +222,14 @@ def users_token(
             )
         users = list(session.scalars(query))
         if not users:
-            _fail(f"no user with email {email}" + (f" in company {company!r}" if company else ""))
+            fail(f"no user with email {email}" + (f" in company {company!r}" if company else ""))
             return
         if len(users) > 1:
-            _fail(f"{email} exists in several companies: pass --company")
+            fail(f"{email} exists in several companies: pass --company")
             return
         expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
         plain = issue_token(session, user=users[0], name=name, expires_at=expires)
     print(plain)
-
-
-def _admin_principal(session: Any, company: str | None) -> Any:
-    from crmflow.auth.models import Company, User
-    from crmflow.auth.service import Principal
-
-    query = select(Company).order_by(Company.id)
-    if company:
-        query = query.where(Company.name == company)
-    target = session.scalars(query).first()
-    if target is None:
-        _fail(f"no company {company!r}")
-    admin = session.scalars(
-        select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
-    ).first()
-    if admin is None:
-        _fail(f"company {target.name!r} has no admin")
-    return Principal(user_id=admin.id, company_id=target.id, role="admin", email=admin.email)
-
-
-@workflows_app.command("export")
-def workflows_export(
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="file to write ('-' = stdout)")
-    ] = Path("-"),
-    company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
-) -> None:
-    """Export every workflow definition of a company as JSON (credentials masked)."""
-    from crmflow.vault.masking import mask_definition
-    from crmflow.workflows.models import Workflow
-    from crmflow.workflows.validation import DEFINITION_KEYS
-
-    _prepare()
-    with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
-        items = [
-            {
-                # Credentials typed in clear are masked: an export is a file people pass around.
-                **mask_definition({k: getattr(w, k) for k in DEFINITION_KEYS}),
-                "status": w.status,
-                "is_template": w.is_template,
-            }
-            for w in session.scalars(
-                select(Workflow)
-                .where(Workflow.company_id == principal.company_id)
-                .order_by(Workflow.id)
-            )
-        ]
-    text = json.dumps({"crmflow_export": 1, "workflows": items}, indent=2, ensure_ascii=False)
-    if str(output) == "-":
-        print(text)
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
-        console.print(f"exported {len(items)} workflows to {output}")
-
-
-@workflows_app.command("import")
-def workflows_import(
-    source: Annotated[Path, typer.Argument(help="JSON file written by `workflows export`")],
-    company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
-) -> None:
-    """Import workflows (validated like the API; imported as drafts unless marked active)."""
-    from crmflow.engine.errors import DefinitionError
-    from crmflow.workflows.directory import CompanyDirectory
-    from crmflow.workflows.schemas import WorkflowCreate
-    from crmflow.workflows.service import create_workflow
-    from crmflow.workflows.validation import validate_definition
-
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        _fail(f"{source}: {exc}")
-        return
-    items = data.get("workflows") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        _fail(f"{source}: expected {{'workflows': [...]}} or a list of workflows")
-        return
-    _prepare()
-    created = 0
-    with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
-        directory = CompanyDirectory(session, principal.company_id)
-        # Check every entry before writing any: an import is all or nothing.
-        checked = []
-        for index, item in enumerate(items):
-            name = item.get("name", "?") if isinstance(item, dict) else "?"
-            label = f"workflows[{index}] ({name})"
-            try:
-                body = WorkflowCreate.model_validate(item).model_dump(mode="json")
-                validate_definition(body, directory)
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                _fail(f"{label}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-            except DefinitionError as exc:
-                _fail(f"{label}: {exc}")
-            checked.append(body)
-        for body in checked:
-            create_workflow(session, principal=principal, data=body)
-            created += 1
-    console.print(f"imported {created} workflows")
 
 
 @app.command()
@@ -413,7 +279,7 @@ def bench(
     `--scenario delays`: N waits falling due at once, beside the same N runs started fresh."""
     if scenario == "delays":
         if runtime != "embedded":
-            _fail("--scenario delays measures the embedded runtime (drop --runtime celery)")
+            fail("--scenario delays measures the embedded runtime (drop --runtime celery)")
         result = _bench_delays(executions=executions, database_url=database_url, as_json=as_json)
     elif runtime == "celery":
         result = _bench_celery(
@@ -446,16 +312,16 @@ def _bench_delays(*, executions: int, database_url: str | None, as_json: bool) -
     from crmflow.bench.delays import BenchFailed, run_delays_bench
 
     if executions < 1:
-        _fail("--executions must be at least 1")
+        fail("--executions must be at least 1")
     try:
         return run_delays_bench(executions=executions, database_url=database_url, quiet=as_json)
     except BenchSetupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except BenchFailed as exc:
         if as_json and exc.result is not None:
             json.dump(exc.result, sys.stdout, indent=2)
             print()
-        _fail(f"delays bench: {exc}")
+        fail(f"delays bench: {exc}")
     raise AssertionError("unreachable: _fail exits")
 
 
@@ -472,7 +338,7 @@ def _bench_celery(
     from crmflow.bench.celery import BenchSetupError, run_celery_bench
 
     if workers < 1 or events < 1 or rate < 1:
-        _fail("--workers, --events and --rate must be at least 1")
+        fail("--workers, --events and --rate must be at least 1")
     settings = get_settings()
     try:
         return run_celery_bench(
@@ -485,7 +351,7 @@ def _bench_celery(
             quiet=quiet,
         )
     except BenchSetupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise  # unreachable: _fail exits
 
 
