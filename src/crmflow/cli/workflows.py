@@ -15,7 +15,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from crmflow.cli.terminal import console, fail, get_settings, prepare
-from crmflow.common.enums import FINISHED_IN_ORDER
+from crmflow.common.enums import FINISHED_IN_ORDER, ExecutionStatus
 from crmflow.db.session import session_scope
 from crmflow.executions.stats import workflow_stats
 from crmflow.workflows.models import Workflow
@@ -167,6 +167,6 @@ def workflows_stats(
     Console(width=None if sys.stdout.isatty() else 150).print(table)
 
 
-def _label(status: Any) -> str:
+def _label(status: ExecutionStatus) -> str:
     # `partial` reads as what it is everywhere people see it.
-    return "completed with errors" if status.value == "partial" else status.value
+    return "completed with errors" if status == ExecutionStatus.PARTIAL else status.value
