@@ -89,7 +89,7 @@ describe("ExecutionPage", () => {
 
     // The failed step opens by itself: error and every attempt.
     const emailButton = within(lane).getByRole("button", { name: /Email CFO/ });
-    expect(emailButton).toHaveAttribute("aria-expanded", "true");
+    await waitFor(() => expect(emailButton).toHaveAttribute("aria-expanded", "true"));
     expect(screen.getByRole("note", { name: "Step error" })).toHaveTextContent("no recipient resolved from 'title:cfo'");
     const attempts = screen.getByRole("table", { name: "Attempts of Email CFO" });
     expect(within(attempts).getAllByRole("row")).toHaveLength(3);
@@ -135,7 +135,10 @@ describe("ExecutionPage", () => {
     expect(screen.getByRole("note", { name: "Failed steps" })).toHaveTextContent("2 steps failed; the run went on");
     // The unsent email is a failed step like any other: opened, with its error and its output.
     const timeline = screen.getByRole("list", { name: "Step timeline" });
-    expect(within(timeline).getByRole("button", { name: /Email manager/ })).toHaveAttribute("aria-expanded", "true");
+    // Failed steps open in an effect after the first render: wait for it.
+    await waitFor(() =>
+      expect(within(timeline).getByRole("button", { name: /Email manager/ })).toHaveAttribute("aria-expanded", "true"),
+    );
     const errors = screen.getAllByRole("note", { name: "Step error" });
     expect(errors[0]).toHaveTextContent(notSent);
     expect(timeline).toHaveTextContent('"status": "not sent"');
