@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-TOKEN = "plugin-test-token"
+from tests.runtime.test_restart_kill9 import TOKEN, _free_port
+from tests.runtime.test_restart_kill9 import _start as start_serve
+
 NOTE = "hi {{ organisation.name }}"
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
@@ -47,36 +48,9 @@ def _install_plugin(tmp_path: Path) -> Path:
     return target
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(db: Path, port: int, log: Path, site: Path) -> subprocess.Popen[bytes]:
     path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
-    env = {
-        **os.environ,
-        "PYTHONPATH": path,
-        "CRMFLOW_DATABASE_URL": f"sqlite:///{db}",
-        "CRMFLOW_ADMIN_TOKEN": TOKEN,
-        "CRMFLOW_SCHEDULER_INTERVAL": "0.2",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crmflow", "serve", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError(f"crmflow serve did not start: {log.read_text()[-2000:]}")
+    return start_serve(db, port, log, {"PYTHONPATH": path}, timeout=60)
 
 
 @pytest.mark.slow

@@ -25,13 +25,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    db: Path,
+    port: int,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> subprocess.Popen[bytes]:
+    """Start `crmflow serve` on a SQLite file and wait for /healthz (admin token TOKEN)."""
     env = {
         **os.environ,
         "CRMFLOW_DATABASE_URL": f"sqlite:///{db}",
         "CRMFLOW_ADMIN_TOKEN": TOKEN,
         "CRMFLOW_SCHEDULER_INTERVAL": "0.2",
         "CRMFLOW_LEASE_SECONDS": "5",
+        **(extra_env or {}),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "crmflow", "serve", "--port", str(port), "--log-level", "warning"],
@@ -39,7 +47,7 @@ def _start(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
