@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, case, func, or_, select, update
 
-from crmflow.common.enums import ExecutionStatus
+from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus
 from crmflow.db import dialect
 from crmflow.executions.models import WorkflowExecution
 from crmflow.workflows.models import WorkflowVersion
@@ -22,14 +22,12 @@ EXECUTIONS: Table = WorkflowExecution.__table__  # type: ignore[assignment]
 VERSIONS: Table = WorkflowVersion.__table__  # type: ignore[assignment]
 
 S = ExecutionStatus
-# Where a run ends when it leaves `running` for good.
-FINAL_STATUSES = frozenset({S.SUCCESS, S.PARTIAL, S.FAILED, S.SKIPPED, S.REJECTED, S.CANCELLED})
 
 # status -> the statuses it may change to. `waiting -> waiting` is a wake (due now).
 TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     S.PENDING: frozenset({S.RUNNING, S.CANCELLED}),
     # `pending`: a claim handed back; `running`: a claim taken over after its lease expired.
-    S.RUNNING: frozenset({S.PENDING, S.RUNNING, S.WAITING} | FINAL_STATUSES),
+    S.RUNNING: frozenset({S.PENDING, S.RUNNING, S.WAITING} | FINISHED_STATUSES),
     S.WAITING: frozenset({S.RUNNING, S.WAITING, S.CANCELLED}),
     # A retry resumes a failed run from its failed step.
     S.FAILED: frozenset({S.PENDING}),
@@ -215,7 +213,7 @@ def wait_many(conn: Connection, waits: list[dict[str, Any]]) -> None:
 def finish_many(conn: Connection, finals: list[dict[str, Any]]) -> None:
     """End running runs in their `b_status`; a status that is not a final one raises."""
     for final in finals:
-        if final["b_status"] not in FINAL_STATUSES:
+        if final["b_status"] not in FINISHED_STATUSES:
             raise IllegalTransition(S.RUNNING, final["b_status"])
     if finals:
         conn.execute(_FINISH, finals)
