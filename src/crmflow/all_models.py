@@ -8,6 +8,7 @@ from crmflow.db.base import Base
 from crmflow.events import models as event_models
 from crmflow.executions import models as execution_models
 from crmflow.outbound import models as outbound_models
+from crmflow.simulation import models as simulation_models
 from crmflow.vault import models as vault_models
 from crmflow.workflows import models as workflow_models
 
@@ -20,6 +21,7 @@ __all__ = [
     "event_models",
     "execution_models",
     "outbound_models",
+    "simulation_models",
     "vault_models",
     "workflow_models",
 ]

@@ -41,6 +41,7 @@ ROUTER_MODULES = [
     "crmflow.executions.routes",
     "crmflow.approvals.routes",
     "crmflow.catalog.routes",
+    "crmflow.simulation.routes",
     "crmflow.vault.routes",
     "crmflow.live.routes",
 ]

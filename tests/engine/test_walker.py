@@ -107,7 +107,12 @@ def test_a_dry_run_walks_every_step_and_writes_nothing(
     assert by_path["actions/2"]["message"].startswith("would wait until ")
     assert by_path["actions/3"]["message"].startswith("would ask ")
     assert by_path["actions/3"]["message"].endswith("assumed approved")
-    assert by_path["actions/4/branches/0/actions/0"]["output"] == {"dry_run": True}
+    assert by_path["actions/4/branches/0/actions/0"]["output"] == {
+        "dry_run": True,
+        "would": ["task_created"],
+        "config": {"title": "left"},
+    }
+    assert by_path["actions/1"]["output"]["to"] == ["a@b.test"]
     assert run.actions_executed == 0
 
 

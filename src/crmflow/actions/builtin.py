@@ -460,6 +460,19 @@ class SendEmail(DeferredAction):
             f"queued for SMTP delivery to {', '.join(to)}",
         )
 
+    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        to = resolve_emails(ctx, config.to)
+        if not to:
+            raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
+        return {
+            "dry_run": True,
+            "would": ["email_sent"],
+            "to": to,
+            "cc": resolve_emails(ctx, config.cc),
+            "subject": config.subject,
+            "smtp_configured": bool(ctx.extra.get("smtp_configured")),
+        }
+
     def resume(self, ctx: ActionContext, waiting: dict[str, Any]) -> dict[str, Any]:
         row = ctx.conn.execute(
             select(EMAILS.c.status, EMAILS.c.error, EMAILS.c.message_id, EMAILS.c.sent_at).where(

@@ -63,3 +63,16 @@ def greatest(bind: Bind | bool) -> Any:
     """The SQL function that returns the largest of its arguments (`bind` as for upsert)."""
     postgres = bind if isinstance(bind, bool) else is_postgresql(bind)
     return func.greatest if postgres else func.max
+
+
+def write_count(conn: Connection) -> int:
+    """A count that grows when the connection writes: compare it before and after some work.
+
+    SQLite counts the rows changed through the connection (even if undone since). PostgreSQL
+    assigns the transaction an id on its first write: 1 once it has one, 0 before.
+    """
+    if is_postgresql(conn):
+        assigned = conn.exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar()
+        return 0 if assigned is None else 1
+    raw = conn.connection.dbapi_connection
+    return int(getattr(raw, "total_changes", 0))

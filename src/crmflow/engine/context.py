@@ -111,6 +111,12 @@ class ContextLoader:
         record = self.entity(company_id, entity_type, entity_id)
         if record is None or entity_type is None:
             return data
+        return self.attach(data, company_id, entity_type, record)
+
+    def attach(
+        self, data: dict[str, Any], company_id: int, entity_type: str, record: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Put the trigger record into a run's data with its people and related records."""
         data[entity_type] = self._with_people(entity_type, record)
         if entity_type == "task":
             self._add_related(

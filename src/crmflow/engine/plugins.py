@@ -131,6 +131,11 @@ class Action:
     # Descriptions of config fields the config model leaves undescribed (catalog, docs).
     field_docs: ClassVar[dict[str, str]] = {}
 
+    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        """Say what execute() would do with this config, reading but never writing or sending."""
+        summary = config.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return {"dry_run": True, "would": list(self.side_effects), "config": summary}
+
     def validate_definition(
         self, config: dict[str, Any], *, path: str, entity_type: str | None
     ) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import StepStatus
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import CompiledStep
@@ -87,6 +87,9 @@ class Run:
         return BLOCKED
 
 
+# Told every `when` the walker decides (path, decision as a dict): simulation listens here.
+WhenObserver = Callable[[CompiledStep, dict[str, Any]], None]
+
 # Finds a company's custom action (a catalog entry) by type, or None; given by the caller so
 # that the engine never imports the catalog.
 CustomActions = Callable[[Session, int, str], Action | None]
@@ -103,6 +106,7 @@ class StepEnv:
     custom_actions: CustomActions | None = None
     # Company custom actions looked up once per batch.
     custom: dict[tuple[int, str], Action | None] = field(default_factory=dict)
+    observe_when: WhenObserver | None = None
 
     def custom_action(self, company_id: int, action_type: str) -> Action | None:
         """The company's custom action of this type, or None."""
@@ -201,3 +205,14 @@ def failed_steps(run: Run) -> int:
 
 # How a handler walks nested steps (a branch's path, parallel lanes, on_reject).
 Walk = Callable[["StepEnv", Run, list[CompiledStep]], PathOutcome]
+
+
+def final_status(outcome: PathOutcome, run: Run) -> str:
+    """The status a run ends in once its top-level path ended without waiting."""
+    if outcome.failed is not None:
+        return ExecutionStatus.FAILED
+    status = outcome.stopped or ExecutionStatus.SUCCESS
+    if status == ExecutionStatus.SUCCESS and failed_steps(run):
+        # It went on past a failed step: completed with errors, not a success.
+        return ExecutionStatus.PARTIAL
+    return status

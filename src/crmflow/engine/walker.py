@@ -53,6 +53,8 @@ def run_step(env: StepEnv, run: Run, compiled: CompiledStep) -> PathOutcome:
     previous = run.done.get(compiled.path)
     if previous is None and compiled.path not in run.pending and compiled.when is not None:
         verdict = compiled.when.explain(run.data)
+        if env.observe_when is not None:
+            env.observe_when(compiled, verdict.to_dict())
         if not verdict.result:
             record(
                 run,

@@ -27,7 +27,7 @@ from crmflow.engine.compiled_cache import compiled_version
 from crmflow.engine.context import ContextLoader
 from crmflow.engine.definition import CompiledWorkflow, RunMode
 from crmflow.engine.options import RunOptions
-from crmflow.engine.run_state import Run, StepEnv, failed_steps
+from crmflow.engine.run_state import Run, StepEnv, failed_steps, final_status
 from crmflow.engine.walker import walk_steps
 from crmflow.executions.batch import (
     STEPS,
@@ -270,15 +270,9 @@ def _walk(
             if verdict_mode.explanation:
                 decision = {**decision, "run_policy": verdict_mode.explanation}
     outcome = walk_steps(env, run, compiled.steps)
-    if outcome.failed is not None:
-        return ExecutionStatus.FAILED, decision, outcome.failed
-    if outcome.blocked:
+    if outcome.blocked and outcome.failed is None:
         return ExecutionStatus.WAITING, decision, None
-    status = outcome.stopped or ExecutionStatus.SUCCESS
-    if status == ExecutionStatus.SUCCESS and failed_steps(run):
-        # It went on past a failed step: completed with errors, not a success.
-        return ExecutionStatus.PARTIAL, decision, None
-    return status, decision, None
+    return final_status(outcome, run), decision, outcome.failed
 
 
 def _refusal(actual: Any, explanation: str) -> dict[str, Any]:

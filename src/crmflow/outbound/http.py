@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from crmflow.common.network_guard import check_network
 from crmflow.outbound.ssrf import (
     Allowlist,
     IPAddress,
@@ -127,6 +128,7 @@ def send(
     resolver: Resolver = socket.getaddrinfo,
 ) -> WebhookResult:
     """Make the call; network trouble comes back as an error result, SSRF as `Refused`."""
+    check_network(f"HTTP {request.method.upper()} {request.url}")
     started = time.monotonic()
     deadline = started + request.timeout
     method, body, url = request.method.upper(), request.body, request.url

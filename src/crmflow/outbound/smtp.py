@@ -11,6 +11,7 @@ from email.utils import formatdate
 from typing import Any
 
 from crmflow.common.enums import LowerStrEnum
+from crmflow.common.network_guard import check_network
 from crmflow.config import Settings
 
 SENDGRID_HOST = "smtp.sendgrid.net"
@@ -101,6 +102,7 @@ def _reply(code: int, text: bytes | str) -> str:
 
 def send(server: SmtpServer, message: EmailMessage) -> SmtpOutcome:
     """Deliver one message; every network step is bounded by the server's timeout."""
+    check_network(f"email to {message['To']}")
     recipients = [a.strip() for f in ("To", "Cc") for a in (message.get(f) or "").split(",")]
     recipients = [a for a in recipients if a]
     try:

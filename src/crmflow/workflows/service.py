@@ -21,7 +21,9 @@ from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.hooks import sync_hook_token
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
+from crmflow.workflows.triggers import entity_type_for
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
+from crmflow.workflows.value_checks import check_fields_and_values
 
 # Sortable list columns; names lower-cased so SQLite and PostgreSQL order them alike.
 SORT_COLUMNS: dict[str, Any] = {
@@ -57,9 +59,13 @@ def loop_guard_warnings(session: Session, workflow: Workflow) -> list[str]:
 
 def with_warnings(session: Session, workflow: Workflow) -> Workflow:
     """Attach the warnings the API returns with a saved workflow (loops, clear credentials)."""
+    definition = {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+    entity = entity_type_for(workflow.trigger_type, workflow.trigger_config or {})
+    unknown = check_fields_and_values(session, workflow.company_id, definition, entity)
     workflow.warnings = [  # type: ignore[attr-defined]
         *loop_guard_warnings(session, workflow),
         *credential_warnings(workflow.actions),
+        *(f"{issue.path}: {issue.message}" for issue in unknown),
     ]
     return workflow
 

@@ -84,7 +84,7 @@ def handle(
         attempt.rendered = recorded_input(action, real, shield)
         config = action.parse_config(real)
         if env.effects is Effects.DRY_RUN:
-            return attempt.would_do()
+            return attempt.would_do(shield.data(action.dry_run(ctx, config)))
         output = shield.data(execute_action(env.session, action, ctx, config))
     except (IntegrityError, DataError) as exc:
         # A constraint or data error is about this step's data, not the infrastructure: the
@@ -184,14 +184,14 @@ class _Attempt:
         )
         return GO_ON
 
-    def would_do(self) -> PathOutcome:
+    def would_do(self, predicted: dict[str, Any]) -> PathOutcome:
         """Record what the action would have done with this config (a dry run)."""
         record(
             self.run,
             self.compiled,
             StepStatus.SUCCESS,
             input=self.rendered,
-            output={"dry_run": True},
+            output=predicted,
             message=f"would run {self.step.type}",
             started_at=self.started_at,
             duration_ms=self._elapsed_ms(),

@@ -1,0 +1,1 @@
+"""Simulation: walk a workflow with every effect held back; back-test it over recorded events."""

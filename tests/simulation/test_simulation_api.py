@@ -1,0 +1,68 @@
+"""The simulation API: the seed's Example 1, decisions and examples, warnings, bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from crmflow.auth.service import create_user
+from tests.approvals.test_approval_flow import DISCOUNT_APPROVAL
+from tests.conftest import Tenant
+from tests.engine.flow_support import start_workflow
+
+URL = "/api/v1/workflow/workflow-simulations/"
+
+
+def simulate(client: TestClient, tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(URL, json=body, headers=tenant.headers())
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def _cfo(writer_session: Session, tenant: Tenant) -> None:
+    create_user(writer_session, company_id=tenant.company_id, email="cfo@acme.test", titles=["cfo"])
+    writer_session.commit()
+
+
+def test_example_1_chain_follows_the_amount(
+    client: TestClient, tenant: Tenant, writer_session: Session
+) -> None:
+    _cfo(writer_session, tenant)
+    workflow = start_workflow(client, tenant, DISCOUNT_APPROVAL)
+    small = simulate(
+        client, tenant, {"workflow_id": workflow["id"], "input_data": {"amount": 5000}}
+    )
+    large = simulate(
+        client, tenant, {"workflow_id": workflow["id"], "input_data": {"amount": 75000}}
+    )
+
+    def chain(result: dict[str, Any]) -> list[list[str]]:
+        return [level["approvers"] for level in result["approval_chain"]]
+
+    assert small["status"] == "completed" and small["outcome"] == "success"
+    assert chain(small) == [["manager"]]
+    assert [u["email"] for u in small["approval_chain"][0]["users"]] == ["manager@acme.test"]
+    assert chain(large) == [["manager"], ["title:director"], ["title:cfo"]]
+    assert [lvl["users"][0]["email"] for lvl in large["approval_chain"]] == [
+        "manager@acme.test",
+        "director@acme.test",
+        "cfo@acme.test",
+    ]
+    # Both thresholds appear among the decisions, each with an example that takes each way.
+    whens = {p["name"]: p for p in large["branch_explorations"] if p["kind"] == "when"}
+    assert "10000" in whens["Director Approval"]["alternatives"][0]["predicate"]
+    assert "50000" in whens["CFO Approval"]["alternatives"][0]["predicate"]
+    for point in large["branch_explorations"]:
+        for alternative in point["alternatives"]:
+            assert alternative["reachable"] and alternative["example"] is not None, point
+    skipped = {s["name"]: s for s in small["execution_path"]}
+    assert skipped["Director Approval"]["status"] == "skipped"
+    assert "10000" in skipped["Director Approval"]["decision"]["explanation"]
+    assert small["predicted_duration_ms"]["p50"] >= 0
+    listed = client.get(URL, params={"workflow_id": workflow["id"]}, headers=tenant.headers())
+    assert listed.status_code == 200 and listed.json()["total"] == 2
+    detail = client.get(f"{URL}{large['id']}/", headers=tenant.headers())
+    assert detail.status_code == 200 and detail.json()["approval_chain"] == large["approval_chain"]
