@@ -72,9 +72,17 @@ def queue_backtest(
 
 
 def run_backtest_job(
-    factory: sessionmaker[Session], *, simulation_id: int, options: Options
+    factory: sessionmaker[Session],
+    *,
+    simulation_id: int,
+    options: Options,
+    read_factory: sessionmaker[Session] | None = None,
 ) -> None:
-    """Run a queued back-test to the end, saving progress as it goes; never raises."""
+    """Run a queued back-test to the end, saving progress as it goes; never raises.
+
+    The replay reads through `read_factory` (on SQLite a writer session holds the write lock
+    for its whole transaction, and progress is written meanwhile through `factory`).
+    """
     t0 = time.perf_counter()
     with factory() as session:
         row = session.get(WorkflowSimulation, simulation_id)
@@ -95,7 +103,7 @@ def run_backtest_job(
 
     status, report, error = SimulationStatus.COMPLETED, None, None
     try:
-        with factory() as session:
+        with (read_factory or factory)() as session:
             subject = resolve_subject(
                 session,
                 company_id=company_id,

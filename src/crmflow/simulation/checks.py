@@ -131,8 +131,12 @@ def _addresses(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
     for item in items:
-        if isinstance(item, str) and "@" in item and ":" not in item and "{" not in item:
-            out.extend(a.strip() for a in item.split(",") if a.strip())
+        if not isinstance(item, str) or "{" in item or ":" in item:
+            continue  # a template or a user reference (title:, role:, user:)
+        if item.strip().lower() in ("owner", "manager") or item.strip().isdigit():
+            continue
+        # Anything else must be addresses: `pas-un-email` is neither an address nor a user.
+        out.extend(a.strip() for a in item.split(",") if a.strip())
     return out
 
 

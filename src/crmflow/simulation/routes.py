@@ -130,6 +130,7 @@ def create_backtest(
         request.app.state.session_factory,
         simulation_id=row.id,
         options=_options(request),
+        read_factory=request.app.state.read_session_factory,
     )
     return row
 

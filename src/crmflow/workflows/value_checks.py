@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, distinct, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from crmflow.engine.context import MODELS
@@ -86,7 +86,8 @@ class RecordValues:
         if col is None or not isinstance(col.type, String):
             return None
         rows = self._session.scalars(
-            select(distinct(col))
+            select(col)
+            .distinct()
             .where(model.__table__.c.company_id == self._company_id, col.is_not(None))
             .limit(MAX_CATEGORIES + 1)
         ).all()

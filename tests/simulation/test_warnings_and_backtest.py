@@ -1,0 +1,159 @@
+"""Warnings a demanding user needs, the comparison of two versions, and the back-test."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.conftest import Tenant
+from tests.engine.flow_support import dispatch, new_org, run, start_workflow
+from tests.simulation.test_simulation_api import URL, simulate
+
+
+def _deal(client: TestClient, tenant: Tenant, org_id: int, stage: str, amount: int) -> int:
+    response = client.post(
+        "/api/v1/deals",
+        json={
+            "title": f"deal {amount}",
+            "organisation_id": org_id,
+            "stage": stage,
+            "amount": amount,
+        },
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_a_mistyped_stage_is_named_at_save_and_in_simulation(
+    client: TestClient, tenant: Tenant
+) -> None:
+    org = new_org(client, tenant)
+    _deal(client, tenant, org["id"], "negotiation", 1000)
+    _deal(client, tenant, org["id"], "qualification", 2000)
+    body = {
+        "name": "stage",
+        "trigger_type": "deal_stage_changed",
+        "trigger_config": {"to": "négociation"},
+        "actions": [
+            {
+                "type": "send_email",
+                "config": {
+                    "to": "jean.dupont@@example",
+                    "cc": ["pas-un-email"],
+                    "subject": "Hi {{ deal.nme }}",
+                },
+            },
+            {"type": "create_task", "config": {"title": "Call {{ organisation.email }}"}},
+            {"type": "stop"},
+            {"type": "create_task", "config": {"title": "never"}},
+        ],
+    }
+    saved = client.post("/api/v1/workflows", json=body, headers=tenant.headers())
+    assert saved.status_code == 201, saved.text
+    assert any("négociation" in w and "'negotiation'" in w for w in saved.json()["warnings"])
+    result = simulate(client, tenant, {"definition": body, "input_data": {"stage": "negotiation"}})
+    codes = {(w["code"], w["path"]) for w in result["warnings"]}
+    assert ("unknown_value", "trigger_config.to") in codes
+    assert ("invalid_email", "actions[0].config.to") in codes
+    assert ("invalid_email", "actions[0].config.cc") in codes
+    assert ("missing_variable", "actions[1].config.title") in codes
+    assert ("unreachable_step", "actions[3]") in codes
+    assert ("unknown_field", "actions[0].config.subject") not in codes
+    assert result["would_trigger"] is False  # the trigger wants "négociation"
+    assert "négociation" in result["trigger_data"]["decision"]["explanation"]
+    # An approver title nobody holds is an error in a draft, named at its path.
+    body["actions"][1] = {"type": "approval", "config": {"approvers": ["title:ceo"]}}
+    invalid = simulate(client, tenant, {"definition": body})
+    assert invalid["status"] == "invalid"
+    assert invalid["validation_errors"][0]["path"] == "actions[1].config.approvers[0]"
+
+
+def test_compare_lists_the_steps_whose_fate_differs(client: TestClient, tenant: Tenant) -> None:
+    workflow = start_workflow(
+        client, tenant, {"actions": [{"type": "create_task", "config": {"title": "v1"}}]}
+    )
+    draft = {
+        "trigger_type": "organisation_created",
+        "actions": [
+            {
+                "type": "create_task",
+                "config": {"title": "v2"},
+                "when": {"organisation.industry": {"$eq": "tech"}},
+            },
+            {"type": "send_notification", "config": {"message": "new", "user": "owner"}},
+        ],
+    }
+    response = client.post(
+        f"{URL}compare",
+        json={
+            "workflow_id": workflow["id"],
+            "definition": draft,
+            "input_data": {"industry": "retail"},
+        },
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 201, response.text
+    differences = response.json()["report"]["differences"]
+    by_path = {d["path"]: d for d in differences}
+    assert by_path["actions/0"]["a"] == "success" and by_path["actions/0"]["b"] == "skipped"
+    assert by_path["actions/1"]["a"] == "not reached" and by_path["actions/1"]["b"] == "success"
+
+
+def _wait(client: TestClient, tenant: Tenant, simulation_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        body: dict[str, Any] = client.get(f"{URL}{simulation_id}/", headers=tenant.headers()).json()
+        if body["status"] in ("completed", "failed"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError("back-test did not finish")
+
+
+def test_backtest_replays_history_and_diffs_with_the_current_version(
+    client: TestClient, tenant: Tenant, writer_session: Session
+) -> None:
+    workflow = start_workflow(
+        client,
+        tenant,
+        {
+            "trigger_type": "deal_created",
+            "conditions": {"deal.amount": {"$gt": 10000}},
+            "actions": [{"type": "create_task", "config": {"title": "big deal"}}],
+        },
+    )
+    org = new_org(client, tenant)
+    for amount in (5000, 20000, 60000, 80000):
+        _deal(client, tenant, org["id"], "qualification", amount)
+    run(writer_session, dispatch(writer_session))
+    draft = {
+        "trigger_type": "deal_created",
+        "conditions": {"deal.amount": {"$gt": 50000}},
+        "actions": [
+            {
+                "type": "branch",
+                "branches": [{"when": {"deal.amount": {"$gt": 70000}}, "actions": []}],
+                "else": [],
+            },
+            {"type": "approval", "config": {"approvers": ["manager"]}},
+        ],
+    }
+    started = client.post(
+        f"{URL}backtest",
+        json={"workflow_id": workflow["id"], "definition": draft, "days": 30},
+        headers=tenant.headers(),
+    )
+    assert started.status_code == 202, started.text
+    done = _wait(client, tenant, started.json()["id"])
+    assert done["status"] == "completed" and done["progress"] == 100.0, done
+    report = done["report"]
+    assert report["events_considered"] == 4 and report["triggered"] == 2
+    assert report["skipped"]["conditions"] == {"deal.amount > 50000": 2}
+    assert report["outcomes"] == {"success": 2}
+    assert report["branches"]["actions/0"] == {"branch 0": 1, "else": 1}
+    assert report["approvers"]["actions/1"] == {"manager@acme.test": 2}
+    assert report["diff"]["same"] == 3 and report["diff"]["only_current"] == 1
+    assert len(report["samples"]["success"]) == 2
