@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,7 +13,9 @@ from sqlalchemy.orm import Session
 from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Tag
+from crmflow.crm.records import snapshot
 from crmflow.db.base import utcnow
+from crmflow.events.models import Event
 from crmflow.workflows.service import set_status
 from crmflow.workflows.templates import BUILTIN_TEMPLATES, create_from_template
 
@@ -169,6 +173,8 @@ def seed_demo(
             if org.last_activity_at is None or when > org.last_activity_at:
                 org.last_activity_at = when
             activities += 1
+    session.flush()
+    events = _record_history(session, company_id, orgs, seed)
     session.commit()
     principal = Principal(
         user_id=admin_user_id,
@@ -186,4 +192,51 @@ def seed_demo(
         "deals": deals,
         "activities": activities,
         "workflows": len(BUILTIN_TEMPLATES),
+        "events": events,
     }
+
+
+def _record_history(session: Session, company_id: int, orgs: list[Organisation], seed: int) -> int:
+    """Record the events this history would have produced (already dispatched: no runs), so
+    that a back-test has something to replay: each organisation's creation, each deal's
+    creation in the last 30 days, and the stage moves that brought deals where they are."""
+    rng = random.Random(seed + 1)  # its own stream: the history above stays as it was
+    now = utcnow()
+    rows: list[Event] = []
+
+    def event(kind: str, obj: Any, when: Any, changes: dict[str, Any] | None = None) -> None:
+        rows.append(
+            Event(
+                company_id=company_id,
+                type=kind,
+                entity_type=kind.split("_", 1)[0],
+                entity_id=obj.id,
+                payload=snapshot(obj),
+                changes=changes or {},
+                occurred_at=when,
+                created_at=when,
+                dispatched_at=when,
+            )
+        )
+
+    for org in orgs:
+        event("organisation_created", org, org.created_at)
+    deals = session.scalars(
+        select(Deal).where(Deal.company_id == company_id).order_by(Deal.id)
+    ).all()
+    for deal in deals:
+        created = now - timedelta(days=rng.randint(10, 29), hours=rng.randint(0, 23))
+        event("deal_created", deal, created)
+        # The stages it went through: lost deals were lost after a proposition, and half of
+        # the signed ones were signed straight from the proposition.
+        path = STAGES[: STAGES.index(deal.stage) + 1] if deal.stage != "lost" else STAGES[:2]
+        if deal.stage == "lost":
+            path.append("lost")
+        elif deal.stage == "signed" and rng.random() < 0.5:
+            path.remove("negotiation")
+        moment = created
+        for old, new in itertools.pairwise(path):
+            moment = moment + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 23))
+            event("deal_stage_changed", deal, min(moment, now), {"stage": [old, new]})
+    session.add_all(rows)
+    return len(rows)

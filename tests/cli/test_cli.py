@@ -247,3 +247,28 @@ def test_workflows_stats_counts_outcomes_and_the_rate_as_the_api_does(cli_db: st
     assert "—" in table.stdout  # the other workflows have no run that acted
     missing = runner.invoke(app, ["workflows", "stats", "999"])
     assert missing.exit_code == 1 and "no workflow 999" in missing.output
+
+
+def test_simulate_prints_the_path_and_backtest_reports(cli_db: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    data = tmp_path / "input.json"
+    data.write_text(json.dumps({"potential_amount": 75000, "name": "Acme"}))
+    # Workflow 3 of the demo: an organisation created with more than 50,000 potential.
+    result = runner.invoke(app, ["simulate", "--workflow", "3", "--input", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "success" in result.stdout and "would run send_email" in result.stdout
+    assert "potential_amount = 75000 > 50000" in result.stdout
+    as_json = runner.invoke(app, ["simulate", "--workflow", "3", "--input", str(data), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout)["outcome"] == "success"
+    # Workflow 2: a deal signed straight from the proposition (the demo recorded such moves).
+    report = runner.invoke(app, ["simulate", "backtest", "--workflow", "2", "--days", "30"])
+    assert report.exit_code == 0, report.output
+    body = json.loads(report.stdout)
+    assert body["events_considered"] > body["triggered"] >= 1 and body["diff"] is not None
+    assert body["skipped"]["trigger_filter"] == body["events_considered"] - body["triggered"]
+    assert "events" in report.stderr  # the progress bar
+    missing = runner.invoke(app, ["simulate"])
+    assert missing.exit_code == 1 and "--workflow" in missing.output
+    bad = runner.invoke(app, ["simulate", "--workflow", "3", "--entity", "deal"])
+    assert bad.exit_code == 1 and "type:id" in bad.output

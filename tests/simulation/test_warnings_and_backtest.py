@@ -60,11 +60,21 @@ def test_a_mistyped_stage_is_named_at_save_and_in_simulation(
     assert ("unknown_value", "trigger_config.to") in codes
     assert ("invalid_email", "actions[0].config.to") in codes
     assert ("invalid_email", "actions[0].config.cc") in codes
-    assert ("missing_variable", "actions[1].config.title") in codes
+    assert ("missing_variable", "actions[1].config.title") not in codes  # no run: no text
     assert ("unreachable_step", "actions[3]") in codes
     assert ("unknown_field", "actions[0].config.subject") not in codes
     assert result["would_trigger"] is False  # the trigger wants "négociation"
     assert "négociation" in result["trigger_data"]["decision"]["explanation"]
+    triggered = simulate(
+        client,
+        tenant,
+        {"definition": body, "input_data": {"stage": "négociation", "amout": 5}},
+    )
+    codes = {(w["code"], w["path"]) for w in triggered["warnings"]}
+    assert triggered["would_trigger"] is True
+    assert ("missing_variable", "actions[1].config.title") in codes
+    [typo] = [w for w in triggered["warnings"] if w["code"] == "unknown_input"]
+    assert typo["path"] == "input_data.amout" and "'amount'" in typo["message"]
     # An approver title nobody holds is an error in a draft, named at its path.
     body["actions"][1] = {"type": "approval", "config": {"approvers": ["title:ceo"]}}
     invalid = simulate(client, tenant, {"definition": body})

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import typer
 from sqlalchemy import select
 
+from crmflow.cli.simulate import simulate_app
 from crmflow.cli.terminal import console, fail, get_settings, prepare
 from crmflow.cli.workflows import workflows_app
 from crmflow.db.base import utcnow
@@ -22,6 +23,7 @@ users_app = typer.Typer(help="Manage users and API tokens.", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(workflows_app, name="workflows")
+app.add_typer(simulate_app, name="simulate")
 
 
 @app.command()

@@ -3,6 +3,7 @@ approvers nobody is, webhook targets the SSRF guard refuses, steps that can neve
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from sqlalchemy.orm import Session
 
+from crmflow.engine.context import MODELS
 from crmflow.outbound.ssrf import Allowlist, Refused, parse_target, safe_addresses
 from crmflow.simulation.walk import Walked
 from crmflow.workflows.directory import CompanyDirectory
@@ -109,6 +111,27 @@ def _template_issues(
                         f"{{{{ {variable} }}}} is empty for this input: the text will have a gap",
                     )
                 )
+    return issues
+
+
+def _input_issues(walked: Walked, entity: str | None) -> list[dict[str, str]]:
+    """Input fields the trigger's record does not have (`amount` on an organisation)."""
+    if entity is None or entity not in MODELS:
+        return []
+    columns = sorted(MODELS[entity].__table__.c.keys())
+    issues = []
+    for key in walked.given_keys:
+        if "." in key or key in columns:
+            continue
+        close = difflib.get_close_matches(key, columns, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        issues.append(
+            _issue(
+                f"input_data.{key}",
+                "unknown_input",
+                f"{entity} has no field {key!r}: conditions and templates will not see it{hint}",
+            )
+        )
     return issues
 
 
@@ -227,6 +250,8 @@ def simulation_warnings(
     ]
     issues += _email_issues(steps, walked)
     if walked is not None:
+        issues += _input_issues(walked, entity)
+    if walked is not None and walked.would_trigger:
         issues += _template_issues(steps, walked.run_data.data)
     issues += _approver_issues(steps, CompanyDirectory(session, company_id))
     issues += _url_issues(walked, allowlist)

@@ -39,6 +39,8 @@ class Walked:
     trigger_decision: dict[str, Any] | None
     conditions_decision: dict[str, Any]
     records: list[dict[str, Any]] = field(default_factory=list)
+    # The input's own keys (to warn about fields the record does not have).
+    given_keys: list[str] = field(default_factory=list)
     when_decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
 
@@ -103,6 +105,7 @@ def _walk(
     conditions = compiled.conditions.explain(data).to_dict()
     triggered = (trigger_decision is None or trigger_decision["result"]) and conditions["result"]
     walked = Walked(run_data, triggered, ExecutionStatus.SKIPPED, trigger_decision, conditions)
+    walked.given_keys = list(given.input_data)
     if not triggered:
         return walked
     row = {
