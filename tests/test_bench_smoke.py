@@ -35,3 +35,16 @@ def test_delays_bench_resumes_every_wait_exactly_once() -> None:
     assert checks["floor"]["statuses"] == {"success": 50}
     assert checks["floor"]["tasks_created"] == 50
     assert result["target"]["met"] is None  # the 30 s target is stated for 10,000
+
+
+def test_simulation_bench_simulates_fifty_steps_and_replays_every_event() -> None:
+    from crmflow.bench.simulation import run_simulation_bench
+
+    result = run_simulation_bench(events=300, quiet=True)
+    simulation, replay = result["simulation"], result["backtest"]
+    # Every top-level step of the 50 is on the path, and the chain climbs three levels.
+    assert simulation["steps_walked"] >= 50 and simulation["approval_levels"] == 3
+    assert simulation["floor_median_ms"] > 0 and simulation["ratio"] > 0
+    assert replay["events"] == 300 and 0 < replay["triggered"] <= 300
+    assert sum(replay["outcomes"].values()) == replay["triggered"]
+    assert replay["ratio"] > 0

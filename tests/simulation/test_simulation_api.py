@@ -66,3 +66,27 @@ def test_example_1_chain_follows_the_amount(
     assert listed.status_code == 200 and listed.json()["total"] == 2
     detail = client.get(f"{URL}{large['id']}/", headers=tenant.headers())
     assert detail.status_code == 200 and detail.json()["approval_chain"] == large["approval_chain"]
+
+
+def test_simulations_are_counted_in_the_metrics(client: TestClient, tenant: Tenant) -> None:
+    def count(status: str) -> float:
+        body = client.get("/metrics").text
+        line = next(
+            (
+                row
+                for row in body.splitlines()
+                if row.startswith(f'workflow_simulation_total{{status="{status}"}}')
+            ),
+            None,
+        )
+        return float(line.split()[-1]) if line else 0.0
+
+    completed, invalid = count("completed"), count("invalid")
+    simulate(client, tenant, {"definition": {"trigger_type": "deal_created"}})
+    simulate(
+        client,
+        tenant,
+        {"definition": {"trigger_type": "deal_created", "actions": [{"type": "nope"}]}},
+    )
+    assert count("completed") == completed + 1 and count("invalid") == invalid + 1
+    assert "workflow_simulation_duration_seconds_count" in client.get("/metrics").text

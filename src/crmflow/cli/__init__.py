@@ -241,10 +241,11 @@ def bench(
         typer.Option(help="embedded (SQLite, in process) or celery (PostgreSQL + Redis workers)"),
     ] = "embedded",
     scenario: Annotated[
-        Literal["standard", "delays"],
+        Literal["standard", "delays", "simulation"],
         typer.Option(
             help="standard: throughput, latency (and /stats); delays: N executions whose delays "
-            "fall due at once, resumed by the embedded runtime"
+            "fall due at once, resumed by the embedded runtime; simulation: a 50-step "
+            "simulation and a back-test over --events recorded events (default 100,000)"
         ),
     ] = "standard",
     executions: Annotated[
@@ -279,7 +280,11 @@ def bench(
     """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
     the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery).
     `--scenario delays`: N waits falling due at once, beside the same N runs started fresh."""
-    if scenario == "delays":
+    if scenario == "simulation":
+        from crmflow.bench.simulation import run_simulation_bench
+
+        result = run_simulation_bench(events=events if events != 5000 else 100_000, quiet=as_json)
+    elif scenario == "delays":
         if runtime != "embedded":
             fail("--scenario delays measures the embedded runtime (drop --runtime celery)")
         result = _bench_delays(executions=executions, database_url=database_url, as_json=as_json)

@@ -39,6 +39,17 @@ def to_json(value: Any) -> Any:
     return value
 
 
+def users_with_title(conn: Connection, company_id: int, title: str) -> list[int]:
+    """Active users of the company holding this title, by id."""
+    # Titles are a small JSON list per user; filtering in Python keeps SQLite and PostgreSQL alike.
+    rows = conn.execute(
+        select(User.id, User.titles)
+        .where(User.company_id == company_id, User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    return [uid for uid, titles in rows if title in (titles or [])]
+
+
 class ContextLoader:
     """Loads records and users for runs on one connection, caching users per batch."""
 
@@ -46,6 +57,14 @@ class ContextLoader:
         self.conn = conn
         self.secret_key = secret_key
         self._users: dict[int, dict[str, Any]] = {}
+        self._titled: dict[tuple[int, str], list[int]] = {}
+
+    def titled(self, company_id: int, title: str) -> list[int]:
+        """Active users of the company with this title, looked up once per batch."""
+        key = (company_id, title)
+        if key not in self._titled:
+            self._titled[key] = users_with_title(self.conn, company_id, title)
+        return list(self._titled[key])
 
     def user(self, user_id: int | None, *, with_manager: bool = True) -> dict[str, Any]:
         """Return a user as a dict (with their manager), or {} when unknown."""

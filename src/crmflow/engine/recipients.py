@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from crmflow.auth.models import User
+from crmflow.engine.context import ContextLoader, users_with_title
 from crmflow.engine.plugins import ActionContext, ActionFailed
 
 ENTITY_TYPES = ("organisation", "deal", "contact", "task", "activity")
@@ -81,7 +82,9 @@ def _resolve_one(conn: Connection, ctx: ActionContext, ref: Any) -> list[int]:
         if kind == "user":
             return _resolve_one(conn, ctx, value)
         if kind == "title":
-            return _users_with_title(conn, company, value.lower())
+            if isinstance(ctx.users, ContextLoader):  # it keeps the answer for the batch
+                return ctx.users.titled(company, value.lower())
+            return users_with_title(conn, company, value.lower())
         if kind == "role":
             return list(
                 conn.scalars(
@@ -103,16 +106,6 @@ def _resolve_one(conn: Connection, ctx: ActionContext, ref: Any) -> list[int]:
             raise ActionFailed(f"user: no user with email {text!r} in this company")
         return [user_id]
     raise ActionFailed(f"user: cannot resolve {text!r} (id, email, owner, manager, title:, role:)")
-
-
-def _users_with_title(conn: Connection, company_id: int, title: str) -> list[int]:
-    # Titles are a small JSON list per user; filtering in Python keeps SQLite and PostgreSQL alike.
-    rows = conn.execute(
-        select(User.id, User.titles)
-        .where(User.company_id == company_id, User.is_active.is_(True))
-        .order_by(User.id)
-    )
-    return [uid for uid, titles in rows if title in (titles or [])]
 
 
 def resolve_emails(ctx: ActionContext, ref: Any) -> list[str]:

@@ -153,24 +153,36 @@ class _Tally:
             self.samples[key].append(event_id)
 
 
-def _events(
+def _event_ids(
     session: Session, company_id: int, types: list[str], since: Any, max_events: int
-) -> list[Any]:
-    rows = session.execute(
-        select(
-            Event.id,
-            Event.type,
-            Event.entity_type,
-            Event.entity_id,
-            Event.payload,
-            Event.changes,
-            Event.causation_depth,
-        )
+) -> list[int]:
+    """The ids of the events to replay, oldest first (the newest `max_events` of the window)."""
+    ids = session.scalars(
+        select(Event.id)
         .where(Event.company_id == company_id, Event.type.in_(types), Event.occurred_at >= since)
         .order_by(Event.id.desc())
         .limit(max_events)
     ).all()
-    return list(reversed(rows))
+    return [int(i) for i in reversed(ids)]
+
+
+def _events(session: Session, ids: list[int]) -> list[Any]:
+    """One chunk of events, read when its turn comes (payloads are never all in memory)."""
+    return list(
+        session.execute(
+            select(
+                Event.id,
+                Event.type,
+                Event.entity_type,
+                Event.entity_id,
+                Event.payload,
+                Event.changes,
+                Event.causation_depth,
+            )
+            .where(Event.id.in_(ids))
+            .order_by(Event.id)
+        ).all()
+    )
 
 
 def backtest(
@@ -195,7 +207,7 @@ def backtest(
     before = dialect.write_count(conn)
     tally = _Tally()
     try:
-        events = _events(session, company_id, types, since, max_events) if types else []
+        ids = _event_ids(session, company_id, types, since, max_events) if types else []
         loader = ContextLoader(conn, options.run.secret_key)
         env = StepEnv(
             session,
@@ -205,11 +217,11 @@ def backtest(
             custom_actions=find_company_action,
         )
         with no_network(NO_EFFECTS):
-            for start in range(0, len(events), CHUNK):
-                for event in events[start : start + CHUNK]:
+            for start in range(0, len(ids), CHUNK):
+                for event in _events(session, ids[start : start + CHUNK]):
                     _replay(env, compiled, subject, company_id, event, tally, now)
                 if progress is not None:
-                    progress(min(start + CHUNK, len(events)), len(events))
+                    progress(min(start + CHUNK, len(ids)), len(ids))
         if dialect.write_count(conn) != before:
             raise SimulationWrote("a back-tested step wrote to the database; nothing was kept")
         diff = _diff(session, subject, tally, since) if subject.workflow_id else None
