@@ -90,3 +90,26 @@ def test_simulations_are_counted_in_the_metrics(client: TestClient, tenant: Tena
     )
     assert count("completed") == completed + 1 and count("invalid") == invalid + 1
     assert "workflow_simulation_duration_seconds_count" in client.get("/metrics").text
+
+
+def test_another_company_sees_and_reaches_nothing(
+    client: TestClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    workflow = start_workflow(client, tenant, {"actions": []})
+    mine = simulate(client, tenant, {"workflow_id": workflow["id"]})
+    org = client.post(
+        "/api/v1/organisations", json={"name": "Secret"}, headers=tenant.headers()
+    ).json()
+    other = other_tenant.headers()
+    assert client.get(f"{URL}{mine['id']}/", headers=other).status_code == 404
+    assert client.get(URL, headers=other).json()["total"] == 0
+    theirs = client.post(URL, json={"workflow_id": workflow["id"]}, headers=other)
+    assert theirs.status_code == 404
+    # A record of another company is not found, by type and id.
+    draft = {"definition": {"trigger_type": "organisation_created"}}
+    peek = client.post(
+        URL, json={**draft, "entity_type": "organisation", "entity_id": org["id"]}, headers=other
+    )
+    assert peek.status_code == 422 and "entity_id" in peek.text and "Secret" not in peek.text
+    backtest = client.post(f"{URL}backtest", json={"workflow_id": workflow["id"]}, headers=other)
+    assert backtest.status_code == 404
