@@ -107,11 +107,17 @@ def test_a_dry_run_walks_every_step_and_writes_nothing(
     assert by_path["actions/2"]["message"].startswith("would wait until ")
     assert by_path["actions/3"]["message"].startswith("would ask ")
     assert by_path["actions/3"]["message"].endswith("assumed approved")
+    # Each action predicts its output: the task's resolved assignee, the email's recipients.
     assert by_path["actions/4/branches/0/actions/0"]["output"] == {
         "dry_run": True,
         "would": ["task_created"],
-        "config": {"title": "left"},
+        "title": "left",
+        "assignee_id": by_path["actions/0"]["output"]["assignee_id"],
+        "assignee": "editor@acme.test",
+        "due_date": None,
+        "priority": "normal",
     }
+    assert by_path["actions/4/branches/1/actions/0"]["output"]["users"] == ["editor@acme.test"]
     assert by_path["actions/1"]["output"]["to"] == ["a@b.test"]
     assert run.actions_executed == 0
 

@@ -113,3 +113,38 @@ def test_another_company_sees_and_reaches_nothing(
     assert peek.status_code == 422 and "entity_id" in peek.text and "Secret" not in peek.text
     backtest = client.post(f"{URL}backtest", json={"workflow_id": workflow["id"]}, headers=other)
     assert backtest.status_code == 404
+
+
+def test_each_action_predicts_what_it_would_change(client: TestClient, tenant: Tenant) -> None:
+    workflow = start_workflow(
+        client,
+        tenant,
+        {
+            "actions": [
+                {"type": "update_field", "config": {"field": "pipeline_stage", "value": "won"}},
+                {"type": "add_tag", "config": {"tags": ["vip", "partner"]}},
+                {"type": "remove_tag", "config": {"tag": "partner"}},
+                {"type": "assign_user", "config": {"user": "title:director"}},
+                {"type": "send_email", "config": {"to": "owner", "subject": "Hi"}},
+            ]
+        },
+    )
+    org = client.post(
+        "/api/v1/organisations",
+        json={"name": "Tagged", "tags": ["partner"], "pipeline_stage": "lead"},
+        headers=tenant.headers(),
+    ).json()
+    result = simulate(
+        client,
+        tenant,
+        {"workflow_id": workflow["id"], "entity_type": "organisation", "entity_id": org["id"]},
+    )
+    outputs = [s["output"] for s in result["execution_path"]]
+    assert outputs[0]["changes"] == {"pipeline_stage": ["lead", "won"]}
+    assert outputs[0]["entity_id"] == org["id"]
+    assert outputs[1]["tags"] == ["partner", "vip"]
+    assert outputs[2]["tags"] == []  # each step sees the record as it is (nothing changed)
+    assert outputs[3]["user"] == "director@acme.test"
+    assert outputs[4]["to"] == ["admin@acme.test"]  # the record's owner is its creator
+    refreshed = client.get(f"/api/v1/organisations/{org['id']}", headers=tenant.headers()).json()
+    assert refreshed["tags"] == ["partner"] and refreshed["pipeline_stage"] == "lead"

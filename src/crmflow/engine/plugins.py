@@ -134,7 +134,11 @@ class Action:
     def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         """Say what execute() would do with this config, reading but never writing or sending."""
         summary = config.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-        return {"dry_run": True, "would": list(self.side_effects), "config": summary}
+        return {**self.held_back(), "config": summary}
+
+    def held_back(self) -> dict[str, Any]:
+        """What every dry run says first: it is one, and which effects it holds back."""
+        return {"dry_run": True, "would": list(self.side_effects)}
 
     def validate_definition(
         self, config: dict[str, Any], *, path: str, entity_type: str | None

@@ -34,6 +34,20 @@ def target_entity(ctx: ActionContext, entity: str | None) -> tuple[str, int]:
     raise ActionFailed(f"entity: the run has no related {kind} record")
 
 
+def predicted_target(
+    ctx: ActionContext, entity: str | None
+) -> tuple[str, int | None, dict[str, Any]]:
+    """The record a dry run would change: its type, id (None for a made-up one) and values."""
+    kind = (entity or ctx.trigger_entity_type or "").lower()
+    if not kind:
+        raise ActionFailed("entity: this run has no trigger record; set config.entity")
+    record = ctx.data.get(kind)
+    if not isinstance(record, dict):
+        raise ActionFailed(f"entity: the run has no related {kind} record")
+    entity_id = record.get("id")
+    return kind, entity_id if isinstance(entity_id, int) else None, record
+
+
 def _owner_id(ctx: ActionContext) -> int | None:
     owner = trigger_entity(ctx).get("owner_id")
     return owner if isinstance(owner, int) else None

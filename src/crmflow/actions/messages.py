@@ -1,0 +1,224 @@
+"""Messages to people: in-app notifications and emails (sent over SMTP by the outbox sender)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Table, select
+
+from crmflow.actions.builtin import USER_DOC, UserRef, _Config
+from crmflow.common.enums import DeliveryStatus
+from crmflow.common.text import CleanedName
+from crmflow.crm.models import Notification, OutgoingEmail
+from crmflow.crm.schemas import NotificationLevel
+from crmflow.db.writes import insert_once, insert_row
+from crmflow.engine.deferred import ActionWaiting, DeferredAction
+from crmflow.engine.plugins import Action, ActionContext, ActionFailed, ActionNotDone
+from crmflow.engine.recipients import resolve_emails, resolve_user_ids
+
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
+# A run waiting for an email's delivery looks again this often (the sender also wakes it).
+EMAIL_WAIT_POLL = timedelta(minutes=10)
+
+
+class SendNotificationConfig(_Config):
+    user: UserRef = "owner"
+    level: NotificationLevel = NotificationLevel.INFO
+    title: Annotated[str, CleanedName] = Field("", max_length=300)
+    message: str = Field(min_length=1)
+    link: str | None = None
+
+
+class SendNotificationOutput(BaseModel):
+    notification_ids: list[int] = Field(description="one notification per recipient")
+    user_ids: list[int] = Field(description="the recipients")
+    level: NotificationLevel = Field(description="its level")
+
+
+class SendNotification(Action):
+    type = "send_notification"
+    name = "Send notification"
+    description = "Store an in-app notification for users picked by id, email, title or role."
+    config_model = SendNotificationConfig
+    side_effects = ("notification_created",)
+    # Plain inserts (notifications.source_step_key is not unique): a replay notifies again.
+    is_idempotent = False
+    latency_class = "instant"
+    supports_dry_run = True
+    output_model = SendNotificationOutput
+    example = {
+        "user": "owner",
+        "level": "warning",
+        "title": "Big account",
+        "message": "{{ organisation.name }} is worth {{ organisation.potential_amount }}",
+    }
+    field_docs = {
+        "user": f"recipients: {USER_DOC}, or a list",
+        "title": "defaults to the first 80 characters of the message",
+        "link": "a URL or app path shown with it",
+    }
+
+    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        users = resolve_user_ids(ctx, config.user)
+        if not users:
+            raise ActionFailed(f"user: no recipient resolved from {config.user!r}")
+        emails = [ctx.user(u).get("email") for u in users]
+        return {**self.held_back(), "user_ids": users, "users": emails, "level": config.level}
+
+    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        users = resolve_user_ids(ctx, config.user)
+        if not users:
+            raise ActionFailed(f"user: no recipient resolved from {config.user!r}")
+        title = config.title or config.message[:80]
+        ids = [
+            insert_row(
+                ctx.conn,
+                NOTIFICATIONS,
+                {
+                    "company_id": ctx.company_id,
+                    "user_id": user_id,
+                    "level": config.level,
+                    "title": title,
+                    "message": config.message,
+                    "link": config.link,
+                    "source_step_key": f"{ctx.idempotency_key}:{user_id}",
+                    "created_at": ctx.now,
+                    "updated_at": ctx.now,
+                    "read_at": None,
+                },
+            )
+            for user_id in users
+        ]
+        # Pushed to the recipients' open sockets once committed (live/fanout.py).
+        ctx.notify_committed([(ctx.company_id, u, i) for u, i in zip(users, ids, strict=True)])
+        return {"notification_ids": ids, "user_ids": users, "level": config.level}
+
+
+NO_SMTP = (
+    "not sent: no SMTP server is configured (set SMTP_HOST, or SENDGRID_API_KEY); the email "
+    "is kept, marked failed"
+)
+
+
+class SendEmailConfig(_Config):
+    to: UserRef
+    cc: list[str] = Field(default_factory=list)
+    subject: str = Field(min_length=1, max_length=998)
+    body: str = ""
+    html_body: str | None = None
+
+
+class SendEmailOutput(BaseModel):
+    email_id: int = Field(description="the email (the same one when the step is replayed)")
+    to: list[str] = Field(description="the resolved addresses")
+    status: Literal["sent"] = Field(description="`sent`: the SMTP server accepted it")
+    message_id: str | None = Field(None, description="the SMTP Message-ID, once sent")
+    sent_at: str | None = Field(None, description="when the server accepted it (ISO 8601)")
+
+
+class SendEmail(DeferredAction):
+    type = "send_email"
+    name = "Send email"
+    description = (
+        "Send an email (recipients by address, id, title or role) over SMTP; the step waits "
+        "for the server's answer."
+    )
+    config_model = SendEmailConfig
+    # insert_once on the unique outgoing_emails.idempotency_key: a replay queues nothing new.
+    is_idempotent = True
+    supports_dry_run = True
+    output_model = SendEmailOutput
+    example = {
+        "to": "owner",
+        "subject": "Welcome {{ organisation.name }}",
+        "body": "{{ organisation.name }} signed up today.",
+    }
+    field_docs = {
+        "to": f"recipients: addresses, {USER_DOC}, or a list",
+        "cc": "addresses or user references",
+        "body": "plain text",
+        "html_body": "an HTML alternative",
+    }
+    side_effects = ("email_sent",)
+    latency_class = "medium"
+
+    def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        to = resolve_emails(ctx, config.to)
+        if not to:
+            raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
+        smtp_configured = bool(ctx.extra.get("smtp_configured"))
+        # Without a server the email is kept (readable, never sent later by surprise) as
+        # failed, and the step fails: an email nobody received is never a green step.
+        unsent = None if smtp_configured else NO_SMTP
+        email_id = insert_once(
+            ctx.conn,
+            EMAILS,
+            key_column="idempotency_key",
+            key=ctx.idempotency_key,
+            values={
+                "company_id": ctx.company_id,
+                "to": to,
+                "cc": resolve_emails(ctx, config.cc),
+                "subject": config.subject,
+                "body": config.body,
+                "html_body": config.html_body,
+                "status": DeliveryStatus.FAILED if unsent else DeliveryStatus.QUEUED,
+                "error": unsent,
+                "execution_id": ctx.execution_id,
+                # Only a step that waits for the outcome is woken by the sender.
+                "step_path": ctx.step_path if smtp_configured else None,
+                "created_at": ctx.now,
+                "updated_at": ctx.now,
+            },
+        )
+        output = {"email_id": email_id, "to": to, "status": DeliveryStatus.QUEUED}
+        if unsent:
+            raise ActionNotDone(unsent, {**output, "status": "not sent"})
+        raise ActionWaiting(
+            {**output, "waiting": "email"},
+            ctx.now + EMAIL_WAIT_POLL,
+            f"queued for SMTP delivery to {', '.join(to)}",
+        )
+
+    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        to = resolve_emails(ctx, config.to)
+        if not to:
+            raise ActionFailed(f"to: no recipient resolved from {config.to!r}")
+        return {
+            **self.held_back(),
+            "to": to,
+            "cc": resolve_emails(ctx, config.cc),
+            "subject": config.subject,
+            "smtp_configured": bool(ctx.extra.get("smtp_configured")),
+        }
+
+    def resume(self, ctx: ActionContext, waiting: dict[str, Any]) -> dict[str, Any]:
+        row = ctx.conn.execute(
+            select(EMAILS.c.status, EMAILS.c.error, EMAILS.c.message_id, EMAILS.c.sent_at).where(
+                EMAILS.c.id == waiting["email_id"]
+            )
+        ).first()
+        if row is None:
+            raise ActionFailed(f"email {waiting['email_id']} no longer exists")
+        if row.status == DeliveryStatus.SENT:
+            return {
+                "email_id": waiting["email_id"],
+                "to": waiting["to"],
+                "status": DeliveryStatus.SENT,
+                "message_id": row.message_id,
+                "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            }
+        if row.status == DeliveryStatus.FAILED:
+            raise ActionFailed(f"the SMTP server refused the email: {row.error}")
+        raise ActionWaiting(
+            waiting,
+            ctx.now + EMAIL_WAIT_POLL,
+            f"still queued for SMTP delivery ({row.error or 'not tried yet'})",
+        )
+
+
+# The `messages` entry point of the `crmflow.actions` group (pyproject.toml) names this.
+ACTIONS: tuple[Action, ...] = (SendNotification(), SendEmail())
