@@ -354,8 +354,11 @@ def _diff(session: Session, subject: Subject, tally: _Tally, since: Any) -> dict
         counts[key] += 1
         if key != "same" and len(samples[key]) < SAMPLES:
             samples[key].append(event_id)
+    ran = sorted({v for _, v in actual.values() if v is not None})
     return {
-        "version": subject.version,
+        # The versions the real runs used (the draft has none of its own).
+        "version": ran[-1] if ran else subject.version,
+        "versions": ran,
         "same": counts["same"],
         "only_draft": counts["only_draft"],
         "only_current": counts["only_current"],

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.approvals.models import ApprovalRequest
 from crmflow.auth.models import User
+from crmflow.common.dates import parse_duration
 from crmflow.engine.definition import ApprovalStep, CompiledStep, CompiledWorkflow
 from crmflow.engine.plugins import get_action
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -169,11 +170,13 @@ def predict_duration(
             else:
                 step = steps.get(path)
                 timeout = step.step.config.timeout if step is not None else None
-                p50 = p90 = 0.0
+                # Without history, the timeout is the one figure known: the longest it waits.
+                waited = parse_duration(timeout).total_seconds() * 1000.0 if timeout else 0.0
+                p50 = p90 = waited
                 basis = (
-                    f"no past decisions; the timeout is {timeout}"
+                    f"no past decisions: counted as its timeout ({timeout})"
                     if timeout
-                    else "no past decisions: not counted"
+                    else "no past decisions and no timeout: not counted"
                 )
         elif path in history:
             p50, p90 = _p50_p90(history[path])

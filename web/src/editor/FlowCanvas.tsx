@@ -6,6 +6,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { createContext, memo, useCallback, useContext, useEffect, useMemo, useRef, type RefObject } from "react";
+import { markText } from "./simulation/highlight";
 import { definitionToGraph, type AddNodeData, type InsertEdgeData, type MarkerNodeData, type StepNodeData } from "./graph";
 import type { Step } from "./types";
 import "./editor.css";
@@ -21,19 +22,23 @@ const Actions = createContext<CanvasActions>({ selected: null, select: () => {},
 
 const TYPE_ICONS: Record<string, string> = { branch: "◆", parallel: "∥", delay: "◔", approval: "✓", stop: "■" };
 
+const MARK_ICONS: Record<string, string> = { success: "✓", skipped: "↷", failed: "✕", unreached: "–" };
+
 const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
   const { selected, select, typeLabel } = useContext(Actions);
   const type = String(data.step.type);
   const isSelected = selected === data.path;
+  const described = [data.errors ? `${data.path}-errors` : "", data.mark ? `${data.path}-mark` : ""].filter(Boolean).join(" ");
   return (
-    <div className={`flow-step flow-step-${TYPE_ICONS[type] ? type : "action"}${isSelected ? " selected" : ""}${data.errors ? " has-errors" : ""}`}>
+    <div className={`flow-step flow-step-${TYPE_ICONS[type] ? type : "action"}${isSelected ? " selected" : ""}${data.errors ? " has-errors" : ""}${data.mark ? ` sim-mark sim-${data.mark}` : ""}`}
+      data-mark={data.mark}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <button
         type="button"
         className="flow-step-button nodrag nopan"
         aria-label={`Edit step "${data.label}"`}
         aria-pressed={isSelected}
-        aria-describedby={data.errors ? `${data.path}-errors` : undefined}
+        aria-describedby={described || undefined}
         onClick={() => select(data.path)}
       >
         <span className="flow-step-icon" aria-hidden="true">{TYPE_ICONS[type] ?? "●"}</span>
@@ -42,6 +47,12 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
           <span className="flow-step-type">{typeLabel(type)}{data.step.when ? " · conditional" : ""}</span>
         </span>
       </button>
+      {data.mark && (
+        <span className="flow-step-mark" id={`${data.path}-mark`} title={markText(data.mark)}>
+          <span aria-hidden="true">{MARK_ICONS[data.mark] ?? "●"}</span>
+          <span className="sr-only">{markText(data.mark)}</span>
+        </span>
+      )}
       {data.errors > 0 && (
         <span className="flow-step-errors" id={`${data.path}-errors`}>
           {data.errors} {data.errors === 1 ? "problem" : "problems"}
@@ -120,6 +131,8 @@ export interface FlowCanvasProps {
   typeLabel: (type: string) => string;
   triggerLabel: string;
   errorCounts: Record<string, number>;
+  /** Marks of the last test run by step path (highlights its path); none when not given. */
+  marks?: Record<string, string> | null;
 }
 
 /** Show the graph from its top, centred, as large as fits (never below a readable zoom); again
@@ -195,10 +208,10 @@ export function FlowCanvas(props: FlowCanvasProps) {
   );
 }
 
-function FlowCanvasInner({ actions, selected, onSelect, onAdd, labelOf, typeLabel, triggerLabel, errorCounts }: FlowCanvasProps) {
+function FlowCanvasInner({ actions, selected, onSelect, onAdd, labelOf, typeLabel, triggerLabel, errorCounts, marks }: FlowCanvasProps) {
   const { nodes, edges } = useMemo(
-    () => definitionToGraph(actions, { labelOf, triggerLabel, errorCounts }),
-    [actions, labelOf, triggerLabel, errorCounts],
+    () => definitionToGraph(actions, { labelOf, triggerLabel, errorCounts, marks }),
+    [actions, labelOf, triggerLabel, errorCounts, marks],
   );
   const box = useRef<HTMLDivElement>(null);
   const shape = nodes.map((n) => n.id).join(",");

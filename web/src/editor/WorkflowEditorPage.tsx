@@ -14,6 +14,9 @@ import { FlowCanvas } from "./FlowCanvas";
 import { allStepPaths, getList, getStep, insertStep, locToStep, moveStep, removeStep, splitStepPath, updateStep } from "./graph";
 import { JsonView } from "./JsonView";
 import { BasicsSection, TriggerSection } from "./sections";
+import { stepMarks } from "./simulation/highlight";
+import { TestPanel } from "./simulation/TestPanel";
+import { useTestSession } from "./simulation/useTestSession";
 import { StepPanel } from "./StepPanel";
 import { CONTROL_LABELS, newStep, stepLabel } from "./steps";
 import { TemplateCatalog, TemplateDialog, useTemplates } from "./TemplateCatalog";
@@ -55,7 +58,7 @@ export default function WorkflowEditorPage() {
 
   const [def, setDef] = useState<Definition | null>(null);
   const [loadedFrom, setLoadedFrom] = useState<string | null>(null);
-  const [section, setSection] = useState<Section>("basics");
+  const [section, setSection] = useState<Section>(() => (search.get("section") === "test" ? "test" : "basics"));
   const [selected, setSelected] = useState<string | null>(null);
   const [adding, setAdding] = useState<{ listPath: string; index: number; title: string } | null>(null);
   const [templateDialog, setTemplateDialog] = useState(false);
@@ -100,6 +103,12 @@ export default function WorkflowEditorPage() {
       setLoadedFrom(source);
     }
   }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank]);
+
+  const test = useTestSession({ def, workflowId: isNew ? null : Number(workflowId), dirty, schema: schema.data });
+  const marks = useMemo(
+    () => (def && test.fresh ? stepMarks(test.result, def.actions) : null),
+    [def, test.fresh, test.result],
+  );
 
   const catalogMap = useMemo(() => new Map<string, CatalogEntry>((catalog.data ?? []).map((c) => [c.action_type, c])), [catalog.data]);
   const editorSchema = schema.data;
@@ -152,6 +161,12 @@ export default function WorkflowEditorPage() {
     if (s) setSection(s);
     const hit = locToStep(cleanLoc(loc));
     if (hit) setSelected(hit.stepPath);
+  };
+  // A step named by its path (`actions/1/else/0`): open it on the Steps section.
+  const showStep = (path: string) => {
+    setFocusPanel(false);
+    setSection("steps");
+    setSelected(path);
   };
 
   const save = async () => {
@@ -331,7 +346,7 @@ export default function WorkflowEditorPage() {
             <div className={`steps-layout${selectedStep ? " with-panel" : ""}`}>
               <FlowCanvas actions={def.actions} selected={selectedStep ? selected : null} onSelect={onSelect} onAdd={openAdd}
                 labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
-                errorCounts={errorCounts} />
+                errorCounts={errorCounts} marks={marks} />
               {selectedStep && selected && (
                 <StepPanel
                   key={selected}
@@ -354,6 +369,33 @@ export default function WorkflowEditorPage() {
                   autoFocus={focusPanel}
                 />
               )}
+            </div>
+          </div>
+        )}
+        {section === "test" && (
+          <div className="test-layout">
+            <TestPanel
+              session={test}
+              triggerType={def.trigger_type}
+              subject={isNew ? "this new workflow (not saved yet)" : dirty ? "the unsaved changes in the editor" : `the saved version ${workflow.data?.version ?? ""}`.trim()}
+              typeLabel={typeLabel}
+              labelOfPath={(path) => {
+                const step = getStep(def.actions, path);
+                return step ? labelOf(step) : path;
+              }}
+              onGoTo={goTo}
+              onShowStep={showStep}
+            />
+            <div>
+              <FlowCanvas actions={def.actions} selected={null} onSelect={showStep}
+                onAdd={(listPath, at, addTitle) => { setSection("steps"); openAdd(listPath, at, addTitle); }}
+                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
+                errorCounts={errorCounts} marks={marks} />
+              <p className="hint sim-legend">
+                {marks
+                  ? "On the graph: ✓ on the test path · ↷ skipped · ✕ would fail · – not reached. Select a step to edit it."
+                  : "Run a test to see its path on the graph."}
+              </p>
             </div>
           </div>
         )}

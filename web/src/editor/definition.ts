@@ -9,6 +9,7 @@ export const SECTIONS = [
   { key: "trigger", label: "Trigger" },
   { key: "conditions", label: "Conditions" },
   { key: "steps", label: "Steps" },
+  { key: "test", label: "Test" },
   { key: "json", label: "JSON" },
 ] as const;
 export type Section = (typeof SECTIONS)[number]["key"];

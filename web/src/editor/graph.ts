@@ -197,6 +197,8 @@ export interface StepNodeData extends Record<string, unknown> {
   step: Step;
   label: string;
   errors: number;
+  /** What the last test run says about the step (`success`, `skipped`, `unreached`…). */
+  mark?: string;
 }
 export interface AddNodeData extends Record<string, unknown> {
   kind: "add";
@@ -220,6 +222,8 @@ export interface GraphOptions {
   labelOf?: (step: Step) => string;
   triggerLabel?: string;
   errorCounts?: Record<string, number>;
+  /** Test marks by step path (see simulation/highlight.ts); none when not given. */
+  marks?: Record<string, string> | null;
 }
 
 export function defaultLabel(step: Step): string {
@@ -272,6 +276,7 @@ interface Entry {
 export function definitionToGraph(actions: Step[], options: GraphOptions = {}): { nodes: Node<NodeData>[]; edges: Edge[] } {
   const labelOf = options.labelOf ?? defaultLabel;
   const errors = options.errorCounts ?? {};
+  const marks = options.marks ?? null;
   const nodes: Node<NodeData>[] = [];
   const edges: Edge[] = [];
 
@@ -297,7 +302,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         position: { x: cx - NODE_W / 2, y },
         width: NODE_W,
         height: NODE_H,
-        data: { kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0 },
+        data: { kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0, ...(marks?.[path] ? { mark: marks[path] } : {}) },
       });
       const insertLabel = index === 0 ? entry.startLabel : `Add step after "${prevLabel}"`;
       const laneLabel = index === 0 ? entry.lane : list[index - 1].type === "approval" ? "Approved" : undefined;

@@ -10,7 +10,7 @@ export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-export interface Call { method: string; path: string; body: unknown }
+export interface Call { method: string; path: string; body: unknown; search: URLSearchParams }
 
 export function mockApi(handler: (call: Call) => Response | undefined) {
   const calls: Call[] = [];
@@ -18,7 +18,7 @@ export function mockApi(handler: (call: Call) => Response | undefined) {
     const req = input instanceof Request ? input : new Request(new URL(String(input), "http://localhost"), init);
     const url = new URL(req.url, "http://localhost");
     const text = req.method === "GET" ? "" : await req.clone().text();
-    const call = { method: req.method, path: url.pathname, body: text ? JSON.parse(text) : undefined };
+    const call = { method: req.method, path: url.pathname, body: text ? JSON.parse(text) : undefined, search: url.searchParams };
     calls.push(call);
     return handler(call) ?? json({ detail: `no mock for ${req.method} ${url.pathname}` }, 404);
   }));

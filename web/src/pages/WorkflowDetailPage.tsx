@@ -139,7 +139,7 @@ export default function WorkflowDetailPage() {
         )}
       </div>
       {actions.dialog}
-      {canWrite && <RunNowDialog workflowId={wf.id} open={runOpen} onClose={() => setRunOpen(false)} />}
+      {canWrite && <RunNowDialog workflowId={wf.id} status={wf.status} open={runOpen} onClose={() => setRunOpen(false)} />}
     </section>
   );
 }

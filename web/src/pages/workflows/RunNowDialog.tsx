@@ -1,10 +1,16 @@
 // "Run now": start a manual execution, optionally on one CRM record, then link to the run.
+// On a record, the workflow is first simulated on it: a record the trigger would not take needs
+// an explicit "Run anyway". A workflow that is not active can be tested instead (nothing done).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, StatusBadge } from "../../components/common";
 import { useModalDialog } from "../../components/useModalDialog";
+import { simulate } from "../../editor/simulation/api";
+import { triggerExplanation } from "../../editor/simulation/highlight";
+import { SimulationSummary } from "../../editor/simulation/SimulationSummary";
+import type { SimulationOut } from "../../editor/simulation/types";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
 
@@ -12,10 +18,13 @@ const ENTITY_TYPES = ["organisation", "deal", "task", "activity", "contact"];
 
 export function RunNowDialog({
   workflowId,
+  status = "active",
   open,
   onClose,
 }: {
   workflowId: number;
+  /** The workflow's status: one not active is offered "Test instead". */
+  status?: string;
   open: boolean;
   onClose: () => void;
 }) {
@@ -25,6 +34,15 @@ export function RunNowDialog({
   const [entityId, setEntityId] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<Execution | null>(null);
+  // The check of the record against the trigger before a run.
+  const [checking, setChecking] = useState(false);
+  const [mismatch, setMismatch] = useState<{ sim: SimulationOut; explanation: string } | null>(null);
+  const [checkNote, setCheckNote] = useState<string | null>(null);
+  // "Test instead".
+  const [testing, setTesting] = useState(false);
+  const [tested, setTested] = useState<SimulationOut | null>(null);
+  const [testError, setTestError] = useState<unknown>(null);
+  const draft = status !== "active";
 
   const run = useMutation({
     mutationFn: () =>
@@ -46,21 +64,69 @@ export function RunNowDialog({
   const ref = useModalDialog(open, () => {
     setResult(null);
     setProblem(null);
+    setMismatch(null);
+    setCheckNote(null);
+    setTested(null);
+    setTestError(null);
     run.reset();
   });
 
+  const record = () => (entityType ? { entity_type: entityType, entity_id: Number(entityId) } : {});
 
-  const submit = () => {
+  const validate = (): boolean => {
     setProblem(null);
     if ((entityType === "") !== (entityId === "")) {
       setProblem("Give both the record type and its ID, or neither.");
-      return;
+      return false;
     }
     if (entityId && !(Number.isInteger(Number(entityId)) && Number(entityId) > 0)) {
       setProblem("The record ID must be a positive whole number.");
+      return false;
+    }
+    return true;
+  };
+
+  const submit = async () => {
+    if (!validate()) return;
+    setMismatch(null);
+    setCheckNote(null);
+    if (!entityType) {
+      run.mutate();
       return;
     }
+    // Would the trigger take this record? Ask the simulation before running for real.
+    setChecking(true);
+    try {
+      const sim = await simulate({ workflow_id: workflowId, ...record() });
+      if (sim.status === "completed" && sim.would_trigger === false) {
+        setMismatch({ sim, explanation: triggerExplanation(sim) });
+        return;
+      }
+    } catch (err) {
+      // The check is advice: a run is not held back because it could not be made.
+      setCheckNote(`The record could not be checked against the trigger first (${(err as Error).message}).`);
+    } finally {
+      setChecking(false);
+    }
     run.mutate();
+  };
+
+  const testInstead = async () => {
+    if (!validate()) return;
+    setTesting(true);
+    setTestError(null);
+    try {
+      setTested(await simulate({ workflow_id: workflowId, ...record() }));
+    } catch (err) {
+      setTestError(err);
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  const changeRecord = (apply: () => void) => {
+    apply();
+    setMismatch(null);
   };
 
   return (
@@ -80,6 +146,7 @@ export function RunNowDialog({
             Execution #{result.id} started: <StatusBadge status={result.status} />
           </p>
           {result.error_message && <p className="error">{result.error_message}</p>}
+          {checkNote && <p className="hint">{checkNote}</p>}
           <p>
             <Link to={`/workflows/${workflowId}/executions/${result.id}`}>View execution #{result.id}</Link>
           </p>
@@ -89,18 +156,44 @@ export function RunNowDialog({
             </button>
           </div>
         </div>
+      ) : tested ? (
+        <div aria-live="polite">
+          <p className="hint">
+            What a run {entityType ? `on ${entityType} #${entityId}` : "on nothing"} would do (nothing was done):
+          </p>
+          <SimulationSummary sim={tested} />
+          <p>
+            <Link to={`/workflows/${workflowId}/edit?section=test`}>Open the Test panel in the editor</Link>
+          </p>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setTested(null)}>
+              Back
+            </button>
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </div>
       ) : (
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            submit();
+            void submit();
           }}
         >
+          {draft && (
+            <div className="wf-warnings" role="note" aria-label="Not active">
+              <p>
+                This workflow is {status}: its trigger does not start it. <strong>Test it instead</strong> to see what a
+                run would do without doing anything.
+              </p>
+            </div>
+          )}
           <p className="hint">Optionally run it on one CRM record; leave both empty to run on nothing.</p>
           <div className="row">
             <label className="field">
               <span>Record type</span>
-              <select value={entityType} onChange={(e) => setEntityType(e.target.value)}>
+              <select value={entityType} onChange={(e) => changeRecord(() => setEntityType(e.target.value))}>
                 <option value="">None</option>
                 {ENTITY_TYPES.map((t) => (
                   <option key={t} value={t}>
@@ -118,7 +211,7 @@ export function RunNowDialog({
                 value={entityId}
                 aria-invalid={problem ? true : undefined}
                 aria-describedby={problem ? `${id}-problem` : undefined}
-                onChange={(e) => setEntityId(e.target.value)}
+                onChange={(e) => changeRecord(() => setEntityId(e.target.value))}
               />
             </label>
           </div>
@@ -127,14 +220,34 @@ export function RunNowDialog({
               {problem}
             </p>
           )}
+          {mismatch && (
+            <div className="wf-warnings" role="alert" aria-label="Trigger mismatch">
+              <p>
+                This {entityType} does not match the trigger: {mismatch.explanation}
+              </p>
+              <p>Run it anyway only if that is what you want.</p>
+            </div>
+          )}
           {run.isError && <ErrorMessage error={run.error} />}
+          {!!testError && <ErrorMessage error={testError} />}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={run.isPending}>
-              {run.isPending ? "Running…" : "Run"}
-            </button>
+            {draft && (
+              <button type="button" onClick={() => void testInstead()} disabled={testing}>
+                {testing ? "Testing…" : "Test instead"}
+              </button>
+            )}
+            {mismatch ? (
+              <button type="button" className="danger" onClick={() => run.mutate()} disabled={run.isPending}>
+                {run.isPending ? "Running…" : "Run anyway"}
+              </button>
+            ) : (
+              <button type="submit" className="primary" disabled={run.isPending || checking}>
+                {checking ? "Checking…" : run.isPending ? "Running…" : "Run"}
+              </button>
+            )}
           </div>
         </form>
       )}
