@@ -98,28 +98,29 @@ class CreateTask(Action):
             except ValueError as exc:
                 raise DefinitionError(str(exc), f"{path}.due_date") from None
 
-    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+    @staticmethod
+    def _plan(ctx: ActionContext, config: Any) -> tuple[datetime | None, int | None]:
+        """The task's due date and assignee, as both a run and a dry run resolve them."""
         try:
             due = parse_relative_datetime(config.due_date, ctx.now)
         except ValueError as exc:
             raise ActionFailed(f"config.due_date: {exc}") from None
         assignees = resolve_user_ids(ctx, config.assignee) if config.assignee else []
+        return due, assignees[0] if assignees else None
+
+    def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
+        due, assignee = self._plan(ctx, config)
         return {
             **self.held_back(),
             "title": config.title,
-            "assignee_id": assignees[0] if assignees else None,
-            "assignee": ctx.user(assignees[0]).get("email") if assignees else None,
+            "assignee_id": assignee,
+            "assignee": ctx.user(assignee).get("email") if assignee is not None else None,
             "due_date": due.isoformat() if due else None,
             "priority": config.priority,
         }
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
-        try:
-            due = parse_relative_datetime(config.due_date, ctx.now)
-        except ValueError as exc:
-            raise ActionFailed(f"config.due_date: {exc}") from None
-        assignees = resolve_user_ids(ctx, config.assignee) if config.assignee else []
-        assignee = assignees[0] if assignees else None
+        due, assignee = self._plan(ctx, config)
         related = config.related_to_trigger and ctx.trigger_entity_id is not None
         # A plain insert: the step's typed config and resolved users are already validated, and
         # the unique source_step_key makes a replayed step a no-op.

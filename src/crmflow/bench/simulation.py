@@ -44,6 +44,18 @@ SIMULATION_REPEATS = 20
 INSERT_CHUNK = 5_000
 
 
+# The seed's Example 1: the manager, then the director above 10,000, the CFO above 50,000.
+EXAMPLE_1_CHAIN: list[dict[str, Any]] = [
+    {"type": "approval", "config": {"approver": "manager"}},
+    {
+        "type": "approval",
+        "when": {"deal.amount": {"$gt": 10000}},
+        "config": {"approver": "director"},
+    },
+    {"type": "approval", "when": {"deal.amount": {"$gt": 50000}}, "config": {"approver": "cfo"}},
+]
+
+
 def fifty_steps() -> dict[str, Any]:
     """A 50-step deal workflow: guarded tasks, notifications, branches, a parallel, waits."""
     steps: list[dict[str, Any]] = []
@@ -80,20 +92,7 @@ def fifty_steps() -> dict[str, Any]:
             ],
         }
     )
-    steps += [
-        {"type": "delay", "config": {"duration": "2 days"}},
-        {"type": "approval", "config": {"approvers": ["manager"]}},
-        {
-            "type": "approval",
-            "when": {"deal.amount": {"$gt": 10000}},
-            "config": {"approver": "director"},
-        },
-        {
-            "type": "approval",
-            "when": {"deal.amount": {"$gt": 50000}},
-            "config": {"approver": "cfo"},
-        },
-    ]
+    steps += [{"type": "delay", "config": {"duration": "2 days"}}, *EXAMPLE_1_CHAIN]
     while len(steps) < 50:
         steps.append({"type": "add_tag", "config": {"tag": f"t{len(steps)}"}})
     return {"name": "fifty steps", "trigger_type": "deal_created", "actions": steps}
@@ -117,17 +116,7 @@ def backtest_workflow() -> dict[str, Any]:
                     }
                 ],
             },
-            {"type": "approval", "config": {"approver": "manager"}},
-            {
-                "type": "approval",
-                "when": {"deal.amount": {"$gt": 10000}},
-                "config": {"approver": "director"},
-            },
-            {
-                "type": "approval",
-                "when": {"deal.amount": {"$gt": 50000}},
-                "config": {"approver": "cfo"},
-            },
+            *EXAMPLE_1_CHAIN,
         ],
     }
 

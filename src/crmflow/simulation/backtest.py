@@ -19,8 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmflow.common.enums import ExecutionStatus
-from crmflow.common.network_guard import no_network
-from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.engine.company_actions import find_company_action
 from crmflow.engine.context import ContextLoader
@@ -35,7 +33,7 @@ from crmflow.simulation.models import WorkflowSimulation
 from crmflow.simulation.schemas import BacktestCreate, SimulationMode, SimulationStatus
 from crmflow.simulation.service import Options, Subject, resolve_subject
 from crmflow.simulation.trigger_filter import trigger_matches
-from crmflow.simulation.walk import NO_EFFECTS, SimulationWrote
+from crmflow.simulation.walk import nothing_written, run_row
 from crmflow.workflows.triggers import EVENT_TRIGGERS, entity_type_for
 
 log = logging.getLogger("crmflow.simulation")
@@ -202,11 +200,8 @@ def backtest(
     now = utcnow()
     since = now - timedelta(days=days)
     types = [e for e, triggers in EVENT_TRIGGERS.items() if compiled.trigger_type in triggers]
-    session.rollback()
-    conn = session.connection()
-    before = dialect.write_count(conn)
     tally = _Tally()
-    try:
+    with nothing_written(session) as conn:
         ids = _event_ids(session, company_id, types, since, max_events) if types else []
         loader = ContextLoader(conn, options.run.secret_key)
         env = StepEnv(
@@ -216,17 +211,12 @@ def backtest(
             effects=Effects.DRY_RUN,
             custom_actions=find_company_action,
         )
-        with no_network(NO_EFFECTS):
-            for start in range(0, len(ids), CHUNK):
-                for event in _events(session, ids[start : start + CHUNK]):
-                    _replay(env, compiled, subject, company_id, event, tally, now)
-                if progress is not None:
-                    progress(min(start + CHUNK, len(ids)), len(ids))
-        if dialect.write_count(conn) != before:
-            raise SimulationWrote("a back-tested step wrote to the database; nothing was kept")
+        for start in range(0, len(ids), CHUNK):
+            for event in _events(session, ids[start : start + CHUNK]):
+                _replay(env, compiled, subject, company_id, event, tally, now)
+            if progress is not None:
+                progress(min(start + CHUNK, len(ids)), len(ids))
         diff = _diff(session, subject, tally, since) if subject.workflow_id else None
-    finally:
-        session.rollback()
     return {
         "window": {"from": since.isoformat(), "to": now.isoformat(), "days": days},
         "trigger_type": compiled.trigger_type,
@@ -286,17 +276,16 @@ def _replay(
         tally.draft[event.id] = ExecutionStatus.SKIPPED
         return
     tally.triggered += 1
-    row = {
-        "id": 0,
-        "run_key": f"backtest:{event.id}",
-        "company_id": company_id,
-        "workflow_id": subject.workflow_id or 0,
-        "version": subject.version,
-        "trigger_type": compiled.trigger_type,
-        "trigger_entity_type": entity,
-        "trigger_entity_id": event.entity_id,
-        "causation_depth": int(event.causation_depth or 0),
-    }
+    row = run_row(
+        company_id=company_id,
+        workflow_id=subject.workflow_id,
+        version=subject.version,
+        trigger_type=compiled.trigger_type,
+        entity_type=entity,
+        entity_id=event.entity_id,
+        key=f"backtest:{event.id}",
+        causation_depth=int(event.causation_depth or 0),
+    )
     run = Run(row=row, data=data, now=now, t0=0.0)
 
     def observe(step: CompiledStep, decision: dict[str, Any]) -> None:

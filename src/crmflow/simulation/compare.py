@@ -7,12 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crmflow.db.base import utcnow
-from crmflow.simulation import metrics
 from crmflow.simulation.inputs import SimulationInput
 from crmflow.simulation.models import WorkflowSimulation
 from crmflow.simulation.schemas import CompareCreate, SimulationMode, SimulationStatus
-from crmflow.simulation.service import Options, resolve_subject, run_simulation
+from crmflow.simulation.service import Options, keep_result, resolve_subject, run_simulation
 
 
 def _side(version: int | None, results: dict[str, Any]) -> dict[str, Any]:
@@ -99,24 +97,18 @@ def create_comparison(
         )
         sides.append(_side(subject.version, results))
     a, b = sides
-    row = WorkflowSimulation(
+    return keep_result(
+        session,
         company_id=company_id,
+        user_id=user_id,
         workflow_id=body.workflow_id,
         version=subject_a.version,
         mode=SimulationMode.COMPARE,
-        status=SimulationStatus.COMPLETED,
-        progress=100.0,
         definition=body.definition,
-        input_data=given.input_data,
-        entity_type=given.entity_type,
-        entity_id=given.entity_id,
-        trigger_data={"changes": given.changes, "payload": given.payload},
-        report={"a": a, "b": b, "differences": path_differences(a, b)},
-        created_by=user_id,
-        finished_at=utcnow(),
-        duration_ms=round((time.perf_counter() - t0) * 1000.0, 3),
+        given=given,
+        results={
+            "status": SimulationStatus.COMPLETED,
+            "report": {"a": a, "b": b, "differences": path_differences(a, b)},
+        },
+        started=t0,
     )
-    session.add(row)
-    session.commit()
-    metrics.observe(row.status, time.perf_counter() - t0)
-    return row

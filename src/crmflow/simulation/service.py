@@ -232,11 +232,39 @@ def create_simulation(
     except Exception:
         metrics.observe(SimulationStatus.FAILED, time.perf_counter() - t0)
         raise
-    row = WorkflowSimulation(
+    return keep_result(
+        session,
         company_id=company_id,
+        user_id=user_id,
         workflow_id=subject.workflow_id,
         version=subject.version,
         mode=SimulationMode.SIMULATE,
+        definition=definition,
+        given=given,
+        results=results,
+        started=t0,
+    )
+
+
+def keep_result(
+    session: Session,
+    *,
+    company_id: int,
+    user_id: int | None,
+    workflow_id: int | None,
+    version: int | None,
+    mode: SimulationMode,
+    definition: dict[str, Any] | None,
+    given: SimulationInput,
+    results: dict[str, Any],
+    started: float,
+) -> WorkflowSimulation:
+    """Store a finished simulation or comparison, and count it in the metrics."""
+    row = WorkflowSimulation(
+        company_id=company_id,
+        workflow_id=workflow_id,
+        version=version,
+        mode=mode,
         definition=definition,
         input_data=given.input_data,
         entity_id=given.entity_id,
@@ -248,10 +276,10 @@ def create_simulation(
     )
     for key, value in results.items():
         setattr(row, key, value)
-    row.duration_ms = round((time.perf_counter() - t0) * 1000.0, 3)
+    row.duration_ms = round((time.perf_counter() - started) * 1000.0, 3)
     session.add(row)
     session.commit()
-    metrics.observe(row.status, time.perf_counter() - t0)
+    metrics.observe(row.status, time.perf_counter() - started)
     return row
 
 

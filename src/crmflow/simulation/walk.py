@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus
@@ -45,6 +48,22 @@ class Walked:
     error: str | None = None
 
 
+@contextmanager
+def nothing_written(session: Session) -> Iterator[Connection]:
+    """A fresh transaction, rolled back at the end and proven to have written nothing; email
+    and HTTP are refused meanwhile."""
+    session.rollback()  # a fresh transaction: the write probe counts from its start
+    conn = session.connection()
+    before = dialect.write_count(conn)
+    try:
+        with no_network(NO_EFFECTS):
+            yield conn
+        if dialect.write_count(conn) != before:
+            raise SimulationWrote("a simulated step wrote to the database; nothing was kept")
+    finally:
+        session.rollback()
+
+
 def dry_walk(
     session: Session,
     *,
@@ -57,31 +76,31 @@ def dry_walk(
     options: RunOptions,
 ) -> Walked:
     """Walk the workflow on this input in a transaction that is rolled back, writing nothing."""
-    session.rollback()  # a fresh transaction: the write probe counts from its start
-    conn = session.connection()
-    before = dialect.write_count(conn)
-    try:
-        walked = _walk(
-            session, conn, company_id, user_id, workflow_id, version, compiled, given, options
+    with nothing_written(session) as conn:
+        return _walk(
+            _Target(session, conn, company_id, user_id, workflow_id, version, compiled),
+            given,
+            options,
         )
-        if dialect.write_count(conn) != before:
-            raise SimulationWrote("a simulated step wrote to the database; nothing was kept")
-    finally:
-        session.rollback()
-    return walked
 
 
-def _walk(
-    session: Session,
-    conn: Any,
-    company_id: int,
-    user_id: int | None,
-    workflow_id: int | None,
-    version: int | None,
-    compiled: CompiledWorkflow,
-    given: SimulationInput,
-    options: RunOptions,
-) -> Walked:
+@dataclass
+class _Target:
+    """What a walk runs on: the session and its connection, the company, the workflow."""
+
+    session: Session
+    conn: Connection
+    company_id: int
+    user_id: int | None
+    workflow_id: int | None
+    version: int | None
+    compiled: CompiledWorkflow
+
+
+def _walk(target: _Target, given: SimulationInput, options: RunOptions) -> Walked:
+    session, conn, compiled = target.session, target.conn, target.compiled
+    company_id, user_id = target.company_id, target.user_id
+    workflow_id, version = target.workflow_id, target.version
     definition = compiled.definition
     trigger_type = compiled.trigger_type
     trigger_config = definition.get("trigger_config") or {}
@@ -108,17 +127,15 @@ def _walk(
     walked.given_keys = list(given.input_data)
     if not triggered:
         return walked
-    row = {
-        "id": 0,
-        "run_key": "simulation",
-        "company_id": company_id,
-        "workflow_id": workflow_id or 0,
-        "version": version,
-        "trigger_type": trigger_type,
-        "trigger_entity_type": run_data.entity_type,
-        "trigger_entity_id": run_data.entity_id,
-        "causation_depth": 0,
-    }
+    row = run_row(
+        company_id=company_id,
+        workflow_id=workflow_id,
+        version=version,
+        trigger_type=trigger_type,
+        entity_type=run_data.entity_type,
+        entity_id=run_data.entity_id,
+        key="simulation",
+    )
     run = Run(row=row, data=data, now=now, t0=time.perf_counter())
 
     def observe(step: CompiledStep, decision: dict[str, Any]) -> None:
@@ -132,12 +149,36 @@ def _walk(
         custom_actions=find_company_action,
         observe_when=observe,
     )
-    with no_network(NO_EFFECTS):
-        outcome = walk_steps(env, run, compiled.steps)
+    outcome = walk_steps(env, run, compiled.steps)
     walked.records = run.records
     walked.outcome = final_status(outcome, run)
     walked.error = outcome.failed
     return walked
+
+
+def run_row(
+    *,
+    company_id: int,
+    workflow_id: int | None,
+    version: int | None,
+    trigger_type: str,
+    entity_type: str | None,
+    entity_id: int | None,
+    key: str,
+    causation_depth: int = 0,
+) -> dict[str, Any]:
+    """The execution row a simulated run stands for (id 0: it is never stored)."""
+    return {
+        "id": 0,
+        "run_key": key,
+        "company_id": company_id,
+        "workflow_id": workflow_id or 0,
+        "version": version,
+        "trigger_type": trigger_type,
+        "trigger_entity_type": entity_type,
+        "trigger_entity_id": entity_id,
+        "causation_depth": causation_depth,
+    }
 
 
 def _trigger_decision(
