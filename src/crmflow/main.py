@@ -28,6 +28,7 @@ from crmflow.db.session import get_session_factory, session_scope
 from crmflow.live.service import start_live_notifications
 from crmflow.runtime.factory import build_runtime
 from crmflow.runtime.protocol import Runtime
+from crmflow.simulation.backtest import fail_interrupted_backtests
 
 log = logging.getLogger("crmflow")
 
@@ -62,6 +63,9 @@ def prepare_database(settings: Settings) -> str | None:
     """Migrate the database and bootstrap the admin; return a generated admin token, if any."""
     upgrade(settings.database_url)
     with session_scope(settings.database_url) as session:
+        interrupted = fail_interrupted_backtests(session)
+        if interrupted:
+            log.warning("%d back-test(s) interrupted by a stop are marked failed", interrupted)
         return bootstrap_admin(
             session,
             email=settings.admin_email,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from crmflow.db.base import utcnow
+from crmflow.simulation.backtest import fail_interrupted_backtests
+from crmflow.simulation.models import WorkflowSimulation
 from tests.conftest import Tenant
 from tests.engine.flow_support import dispatch, new_org, run, start_workflow
 from tests.simulation.test_simulation_api import URL, simulate
@@ -167,3 +171,23 @@ def test_backtest_replays_history_and_diffs_with_the_current_version(
     assert report["approvers"]["actions/1"] == {"manager@acme.test": 2}
     assert report["diff"]["same"] == 3 and report["diff"]["only_current"] == 1
     assert len(report["samples"]["success"]) == 2
+
+
+def test_a_backtest_interrupted_by_a_stop_is_failed_at_the_next_start(
+    client: TestClient, tenant: Tenant, writer_session: Session
+) -> None:
+    common = {"company_id": tenant.company_id, "mode": "backtest", "input_data": {"days": 30}}
+    stale = WorkflowSimulation(**common, status="running", progress=40.0)
+    live = WorkflowSimulation(**common, status="running", progress=10.0)
+    done = WorkflowSimulation(**common, status="completed", progress=100.0)
+    writer_session.add_all([stale, live, done])
+    writer_session.flush()
+    stale.updated_at = utcnow() - timedelta(minutes=6)
+    done.updated_at = utcnow() - timedelta(days=1)
+    writer_session.commit()
+    assert fail_interrupted_backtests(writer_session) == 1
+    body = client.get(f"{URL}{stale.id}/", headers=tenant.headers()).json()
+    assert body["status"] == "failed" and "interrupted" in body["error"]
+    assert body["progress"] == 40.0  # how far it got stays visible
+    assert client.get(f"{URL}{live.id}/", headers=tenant.headers()).json()["status"] == "running"
+    assert client.get(f"{URL}{done.id}/", headers=tenant.headers()).json()["status"] == "completed"

@@ -69,6 +69,32 @@ def queue_backtest(
     return row
 
 
+# A running back-test saves its progress every CHUNK events (well under a second): one whose
+# row has not moved for this long was interrupted (its server stopped).
+STALE_AFTER = timedelta(minutes=5)
+
+
+def fail_interrupted_backtests(session: Session) -> int:
+    """Mark back-tests that stopped moving as failed (run at start-up); return how many."""
+    cutoff = utcnow() - STALE_AFTER
+    rows = session.scalars(
+        select(WorkflowSimulation).where(
+            WorkflowSimulation.mode == SimulationMode.BACKTEST,
+            WorkflowSimulation.status.in_([SimulationStatus.QUEUED, SimulationStatus.RUNNING]),
+            WorkflowSimulation.updated_at < cutoff,
+        )
+    ).all()
+    for row in rows:
+        row.status = SimulationStatus.FAILED
+        row.error = (
+            f"interrupted: no progress since {row.updated_at.isoformat()} (the server stopped "
+            "while it ran); start the back-test again"
+        )
+        row.finished_at = utcnow()
+    session.commit()
+    return len(rows)
+
+
 def run_backtest_job(
     factory: sessionmaker[Session],
     *,

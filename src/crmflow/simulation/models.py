@@ -46,4 +46,6 @@ class WorkflowSimulation(IdMixin, CompanyScoped, Base):
     duration_ms: Mapped[float | None] = mapped_column(nullable=True)
     created_by: Mapped[int | None] = mapped_column(BigId, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moves with a back-test's progress: a job that stopped moving was interrupted.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

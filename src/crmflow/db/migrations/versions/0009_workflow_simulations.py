@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("duration_ms", sa.Double(), nullable=True),
         sa.Column("created_by", BIG_ID, nullable=True),
         sa.Column("created_at", crmflow.db.base.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", crmflow.db.base.UTCDateTime(), nullable=False),
         sa.Column("finished_at", crmflow.db.base.UTCDateTime(), nullable=True),
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
         sa.Column("company_id", BIG_ID, nullable=False),
