@@ -102,4 +102,25 @@ describe("Run now", () => {
     expect(calls.find((c) => c.path === SIM)!.body).toEqual({ workflow_id: 1, entity_type: "deal", entity_id: 7 });
     expect(calls.some((c) => c.path === EXECUTE)).toBe(false);
   });
+
+  it("finds the record by name instead of its ID", async () => {
+    const user = userEvent.setup();
+    const { calls, dialog } = open("active", ({ method, path, search }) => {
+      if (method === "GET" && path === "/api/v1/deals") {
+        const items = search.get("q") === "Acme" ? [{ id: 42, title: "Acme renewal", stage: "won", amount: 9000 }] : [];
+        return json({ items, total: items.length, page: 1, size: 10, pages: 1 });
+      }
+      if (method === "POST" && path === SIM) return json(simulation({ workflow_id: 1, would_trigger: true }), 201);
+      if (method === "POST" && path === EXECUTE) return json(executionItem({ id: 559, status: "success" }));
+      return undefined;
+    });
+    await user.selectOptions(within(dialog).getByLabelText("Record type"), "deal");
+    await user.type(within(dialog).getByLabelText("Find a deal by name"), "Acme");
+    await user.click(await within(dialog).findByRole("button", { name: 'Use deal "Acme renewal" (#42)' }));
+    expect(within(dialog).getByLabelText("Record ID")).toHaveValue(42);
+    expect(within(dialog).getByText("Acme renewal")).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Run" }));
+    expect(await within(dialog).findByRole("link", { name: "View execution #559" })).toBeInTheDocument();
+    expect(calls.find((c) => c.path === EXECUTE)!.body).toEqual({ trigger_entity_type: "deal", trigger_entity_id: 42 });
+  });
 });

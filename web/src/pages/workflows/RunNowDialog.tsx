@@ -8,6 +8,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, StatusBadge } from "../../components/common";
 import { useModalDialog } from "../../components/useModalDialog";
 import { simulate } from "../../editor/simulation/api";
+import { RecordPicker } from "../../editor/simulation/RecordPicker";
 import { triggerExplanation } from "../../editor/simulation/highlight";
 import { SimulationSummary } from "../../editor/simulation/SimulationSummary";
 import type { SimulationOut } from "../../editor/simulation/types";
@@ -32,6 +33,8 @@ export function RunNowDialog({
   const queryClient = useQueryClient();
   const [entityType, setEntityType] = useState("");
   const [entityId, setEntityId] = useState("");
+  // The record found by name (its id fills "Record ID"), shown by its name.
+  const [picked, setPicked] = useState<{ id: number; label: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [result, setResult] = useState<Execution | null>(null);
   // The check of the record against the trigger before a run.
@@ -189,11 +192,22 @@ export function RunNowDialog({
               </p>
             </div>
           )}
-          <p className="hint">Optionally run it on one CRM record; leave both empty to run on nothing.</p>
+          <p className="hint">
+            Optionally run it on one CRM record (find it by name, or type its ID); leave both empty to run on
+            nothing.
+          </p>
           <div className="row">
             <label className="field">
               <span>Record type</span>
-              <select value={entityType} onChange={(e) => changeRecord(() => setEntityType(e.target.value))}>
+              <select
+                value={entityType}
+                onChange={(e) =>
+                  changeRecord(() => {
+                    setEntityType(e.target.value);
+                    setPicked(null);
+                  })
+                }
+              >
                 <option value="">None</option>
                 {ENTITY_TYPES.map((t) => (
                   <option key={t} value={t}>
@@ -211,10 +225,27 @@ export function RunNowDialog({
                 value={entityId}
                 aria-invalid={problem ? true : undefined}
                 aria-describedby={problem ? `${id}-problem` : undefined}
-                onChange={(e) => changeRecord(() => setEntityId(e.target.value))}
+                onChange={(e) =>
+                  changeRecord(() => {
+                    setEntityId(e.target.value);
+                    setPicked(null);
+                  })
+                }
               />
             </label>
           </div>
+          {entityType && (
+            <RecordPicker
+              entity={entityType}
+              value={picked}
+              onChange={(record) =>
+                changeRecord(() => {
+                  setPicked(record);
+                  setEntityId(record ? String(record.id) : "");
+                })
+              }
+            />
+          )}
           {problem && (
             <p className="field-error" id={`${id}-problem`} role="alert">
               {problem}

@@ -218,9 +218,12 @@ describe("WorkflowDetailPage", () => {
   });
 
   it("runs now on a record and links to the execution", async () => {
-    const { calls } = api(({ method, path }) =>
-      method === "POST" && path === "/api/v1/workflows/1/execute" ? json({ ...executionItem({ id: 555, status: "success" }) }) : undefined,
-    );
+    const { calls } = api(({ method, path }) => {
+      if (method === "POST" && path === "/api/v1/workflows/1/execute") return json({ ...executionItem({ id: 555, status: "success" }) });
+      // The dialog's record search: no deal matches.
+      if (method === "GET" && path === "/api/v1/deals") return json({ items: [], total: 0, page: 1, size: 10, pages: 0 });
+      return undefined;
+    });
     const user = userEvent.setup();
     renderPage(ui, at());
     await user.click(await screen.findByRole("button", { name: "Run now" }));
