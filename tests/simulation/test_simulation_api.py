@@ -148,3 +148,66 @@ def test_each_action_predicts_what_it_would_change(client: TestClient, tenant: T
     assert outputs[4]["to"] == ["admin@acme.test"]  # the record's owner is its creator
     refreshed = client.get(f"/api/v1/organisations/{org['id']}", headers=tenant.headers()).json()
     assert refreshed["tags"] == ["partner"] and refreshed["pipeline_stage"] == "lead"
+
+
+RICH = {
+    "name": "rich",
+    "trigger_type": "deal_stage_changed",
+    "trigger_config": {"to": ["negotiation", "won"]},
+    "conditions": {"deal.currency": {"$in": ["EUR", "USD"]}},
+    "actions": [
+        {
+            "name": "big",
+            "type": "create_task",
+            "config": {"title": "t"},
+            "when": {
+                "$or": [{"deal.amount": {"$gte": 100000}}, {"deal.discount_percent": {"$gt": 20}}]
+            },
+        },
+        {
+            "name": "route",
+            "type": "branch",
+            "branches": [
+                {
+                    "when": {"deal.amount": {"$gt": 50000}},
+                    "actions": [
+                        {
+                            "name": "vip",
+                            "type": "add_tag",
+                            "config": {"tag": "vip"},
+                            "when": {"deal.title": {"$contains": "Renewal"}},
+                        },
+                    ],
+                },
+                # Never taken: anything above 100,000 is above 50,000, and the first branch wins.
+                {"when": {"deal.amount": {"$gt": 100000}}, "actions": []},
+                {"when": {"deal.stage": {"$changed_from": "proposition"}}, "actions": []},
+            ],
+            "else": [{"type": "stop", "config": {"status": "skipped"}}],
+        },
+    ],
+}
+
+
+def test_every_reachable_alternative_is_taken_by_its_example_and_dead_ones_are_named(
+    client: TestClient, tenant: Tenant
+) -> None:
+    first = simulate(client, tenant, {"definition": RICH})
+    assert first["status"] == "completed", first["validation_errors"]
+    checked = 0
+    for point in first["branch_explorations"]:
+        for alternative in point["alternatives"]:
+            if not alternative["reachable"]:
+                continue
+            again = simulate(client, tenant, {"definition": RICH, **alternative["example"]})
+            [same] = [p for p in again["branch_explorations"] if p["path"] == point["path"]]
+            assert same["reached"] and same["taken"] == alternative["outcome"], (point, alternative)
+            checked += 1
+    route = next(p for p in first["branch_explorations"] if p["name"] == "route")
+    dead = [a["outcome"] for a in route["alternatives"] if not a["reachable"]]
+    assert dead == ["branch 1"]
+    assert any(
+        w["code"] == "unreachable_branch" and "branch 1" in w["message"] for w in first["warnings"]
+    )
+    # trigger 2 + conditions 2 + `big` 2 + route 3 reachable of 4 + `vip` 2
+    assert checked == 11
