@@ -191,3 +191,25 @@ def test_a_backtest_interrupted_by_a_stop_is_failed_at_the_next_start(
     assert body["progress"] == 40.0  # how far it got stays visible
     assert client.get(f"{URL}{live.id}/", headers=tenant.headers()).json()["status"] == "running"
     assert client.get(f"{URL}{done.id}/", headers=tenant.headers()).json()["status"] == "completed"
+
+
+def test_a_webhook_target_the_ssrf_guard_refuses_is_named(
+    client: TestClient, tenant: Tenant
+) -> None:
+    body = {
+        "trigger_type": "organisation_created",
+        "actions": [
+            {"type": "call_webhook", "config": {"url": "http://169.254.169.254/latest/meta-data"}},
+            {"type": "call_webhook", "config": {"url": "http://{{ organisation.website }}/hook"}},
+            {"type": "call_webhook", "config": {"url": "https://hooks.example.com/ok"}},
+        ],
+    }
+    result = simulate(
+        client, tenant, {"definition": body, "input_data": {"name": "A", "website": "127.0.0.1"}}
+    )
+    blocked = {w["path"]: w["message"] for w in result["warnings"] if w["code"] == "blocked_url"}
+    # The literal metadata address, and the loopback one the template renders to for this input;
+    # a public name is not resolved during a simulation (no DNS lookup), so it is not judged.
+    assert set(blocked) == {"actions[0].config.url", "actions[1].config.url"}
+    assert "169.254.169.254" in blocked["actions[0].config.url"]
+    assert result["outcome"] == "success"  # the calls were never made
