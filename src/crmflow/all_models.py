@@ -9,6 +9,7 @@ from crmflow.events import models as event_models
 from crmflow.executions import models as execution_models
 from crmflow.outbound import models as outbound_models
 from crmflow.simulation import models as simulation_models
+from crmflow.sla import models as sla_models
 from crmflow.vault import models as vault_models
 from crmflow.workflows import models as workflow_models
 
@@ -22,6 +23,7 @@ __all__ = [
     "execution_models",
     "outbound_models",
     "simulation_models",
+    "sla_models",
     "vault_models",
     "workflow_models",
 ]

@@ -43,6 +43,7 @@ ROUTER_MODULES = [
     "crmflow.approvals.routes",
     "crmflow.catalog.routes",
     "crmflow.simulation.routes",
+    "crmflow.sla.routes",
     "crmflow.vault.routes",
     "crmflow.live.routes",
 ]

@@ -29,6 +29,7 @@ from crmflow.outbound.delivery import deliver_due
 from crmflow.runtime import jobs
 from crmflow.runtime.backoff import Backoff
 from crmflow.runtime.dispatcher import dispatch_pending_events
+from crmflow.sla.service import alert_settings, scan_and_alert
 
 log = logging.getLogger("crmflow.runtime")
 
@@ -215,7 +216,11 @@ class EmbeddedRuntime:
             # next one waits for the back-off delay; a due inactivity check or prune runs
             # once the database answers again.
             delay = interval
-            ok = self._guard(self._fire_scheduled, backoff) and self._guard(self._relay, backoff)
+            ok = (
+                self._guard(self._fire_scheduled, backoff)
+                and self._guard(self._relay, backoff)
+                and self._guard(self._check_slas, backoff)
+            )
             if ok and time.monotonic() - last_inactivity >= INACTIVITY_EVERY:
                 ok = self._guard(self._check_inactivity, backoff)
                 last_inactivity = time.monotonic() if ok else last_inactivity
@@ -246,6 +251,11 @@ class EmbeddedRuntime:
     def _fire_scheduled(self) -> None:
         with self.factory() as session:
             jobs.fire_scheduled(session, now=utcnow())
+
+    def _check_slas(self) -> None:
+        with self.factory() as session:
+            if scan_and_alert(session, alert_settings(self.settings)):
+                self._outbox_ready.set()  # alert emails are queued: send them now
 
     def _check_inactivity(self) -> None:
         with self.factory() as session:

@@ -29,6 +29,7 @@ from crmflow.runtime import jobs
 from crmflow.runtime.backoff import OutageGuard
 from crmflow.runtime.celery_app import celery_app
 from crmflow.runtime.dispatcher import dispatch_pending_events
+from crmflow.sla.service import alert_settings, scan_and_alert
 
 log = logging.getLogger("crmflow.tasks")
 
@@ -191,6 +192,8 @@ def relay() -> int:
     with _factory()() as session:
         ids = jobs.runnable_executions(session, now=utcnow(), pending_older_than=STALE_PENDING)
     enqueue_executions(ids, chunk=1)
+    with _factory()() as session:
+        scan_and_alert(session, alert_settings(get_settings()))
     # Emails and webhook calls leave from the outbox here, never inside a run. Part of the
     # relay tick rather than a task of its own: fewer messages in flight when a broker drops
     # (kombu/Celery 5.7 can kill a worker that holds an unacknowledged message then).

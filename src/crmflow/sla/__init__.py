@@ -1,0 +1,1 @@
+"""SLA tracking: targets on workflows (or one step), breaches found while runs go, alerts."""

@@ -1,0 +1,120 @@
+"""Tell people about a new breach: in-app to the workflow's owner and the company's admins, and
+by email (through the outbox, once per breach) when SLA_ALERTS_ENABLED."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from crmflow.auth.models import User
+from crmflow.common.enums import DeliveryStatus
+from crmflow.crm.models import Notification, OutgoingEmail
+from crmflow.db.signals import mark_notifications_created
+from crmflow.db.writes import insert_once, insert_row
+from crmflow.sla.models import SLABreach, WorkflowSLA
+from crmflow.workflows.models import Workflow
+
+EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """SLA_ALERTS_ENABLED, SLA_ALERT_RECIPIENTS and where links point."""
+
+    emails_enabled: bool
+    recipients: tuple[str, ...]
+    public_url: str
+
+    @classmethod
+    def parse(cls, enabled: bool, recipients: str, public_url: str) -> AlertSettings:
+        """Build from the settings' raw values (recipients comma-separated)."""
+        addresses = tuple(a.strip() for a in recipients.split(",") if a.strip())
+        return cls(enabled, addresses, public_url.rstrip("/"))
+
+
+def _people(session: Session, workflow: Workflow) -> list[tuple[int, str]]:
+    """The workflow's owner and the company's active admins: (id, email), owner first."""
+    rows = session.execute(
+        select(User.id, User.email)
+        .where(User.company_id == workflow.company_id, User.is_active.is_(True))
+        .where((User.role == "admin") | (User.id == workflow.created_by))
+        .order_by((User.id == workflow.created_by).desc(), User.id)
+    ).all()
+    return [(int(uid), str(email)) for uid, email in rows]
+
+
+def _texts(breach: SLABreach, sla: WorkflowSLA, workflow: Workflow, link: str) -> tuple[str, str]:
+    what = f"step {breach.step_path}" if breach.step_path else "run"
+    subject = (
+        f"[crmflow] SLA {breach.severity}: {workflow.name} — {what} of execution "
+        f"#{breach.execution_id} {breach.breach_margin_seconds:.0f} s past {sla.name}"
+    )
+    body = (
+        f'The {what} of execution #{breach.execution_id} of "{workflow.name}" has taken '
+        f"{breach.elapsed_seconds:.0f} s, {breach.breach_margin_seconds:.0f} s past the "
+        f"{breach.severity} threshold of {breach.threshold_seconds:.0f} s of the SLA "
+        f'"{sla.name}" (target {sla.target_duration_seconds:.0f} s). It was '
+        f"{breach.execution_status} when found.\n\nExecution: {link}\n"
+        "Acknowledge it in crmflow (SLA breaches) once someone is on it.\n"
+    )
+    return subject[:998], body
+
+
+def send_alerts(
+    session: Session, breach_ids: list[int], settings: AlertSettings, now: datetime
+) -> None:
+    """Notify about each new breach (idempotent: keys derive from the breach id)."""
+    for breach_id in breach_ids:
+        breach = session.get_one(SLABreach, breach_id)
+        sla = session.get_one(WorkflowSLA, breach.sla_id)
+        workflow = session.get_one(Workflow, breach.workflow_id)
+        link = f"{settings.public_url}/workflows/{workflow.id}/executions/{breach.execution_id}"
+        subject, body = _texts(breach, sla, workflow, link)
+        people = _people(session, workflow)
+        refs = []
+        for user_id, _ in people:
+            # Only a breach this scan inserted is alerted on (the unique breach row makes that
+            # one scan, whoever races), so a plain insert is said once.
+            notification_id = insert_row(
+                session.connection(),
+                NOTIFICATIONS,
+                {
+                    "source_step_key": f"sla-breach:{breach.id}:{user_id}",
+                    "company_id": breach.company_id,
+                    "user_id": user_id,
+                    "level": "error" if breach.severity == "critical" else "warning",
+                    "title": subject.removeprefix("[crmflow] ")[:300],
+                    "message": body,
+                    "link": f"/workflows/{workflow.id}/executions/{breach.execution_id}",
+                    "created_at": now,
+                    "updated_at": now,
+                    "read_at": None,
+                },
+            )
+            refs.append((breach.company_id, user_id, notification_id))
+        mark_notifications_created(session, refs)
+        if not settings.emails_enabled:
+            continue
+        to = list(dict.fromkeys([email for _, email in people] + list(settings.recipients)))
+        insert_once(
+            session.connection(),
+            EMAILS,
+            key_column="idempotency_key",
+            key=f"sla-breach:{breach.id}",
+            values={
+                "company_id": breach.company_id,
+                "to": to,
+                "cc": [],
+                "subject": subject,
+                "body": body,
+                "html_body": None,
+                "status": DeliveryStatus.QUEUED,
+                "execution_id": breach.execution_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
