@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web web-test chromium lint typecheck unit unit-pg bench bench-ui lock clean
+.PHONY: run test install web web-test chromium promtool lint typecheck unit unit-pg bench bench-ui lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,12 +33,17 @@ web-test: web
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# The metrics tests check /metrics with promtool (Debian's prometheus package): install it when
+# missing. Only the tool is used; no Prometheus server is started.
+promtool:
+	@command -v promtool >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
+
 ## Start the API, UI and embedded runtime on SQLite with demo data (http://localhost:8000/docs).
 run: install web
 	CRMFLOW_ADMIN_TOKEN=$${CRMFLOW_ADMIN_TOKEN:-demo-token} $(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 ## Lint, type-check and run the whole test suite, on SQLite and then on PostgreSQL.
-test: install web lint typecheck web-test chromium unit unit-pg
+test: install web lint typecheck web-test chromium promtool unit unit-pg
 
 lint:
 	$(BIN)/ruff check src tests

@@ -70,6 +70,7 @@ def settings(db_url: str) -> Settings:
         CRMFLOW_ADMIN_EMAIL="root@example.com",
         CRMFLOW_ADMIN_TOKEN="root-token",
         CRMFLOW_SCHEDULER_INTERVAL=0.2,
+        CRMFLOW_METRICS_CACHE_SECONDS=0,
     )
 
 

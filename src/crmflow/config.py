@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     prometheus_metrics_enabled: bool = Field(
         True, validation_alias=AliasChoices("PROMETHEUS_METRICS_ENABLED")
     )
+    # A scrape's figures are read from the database at most this often (0: every scrape).
+    metrics_cache_seconds: float = Field(
+        10.0, ge=0, le=300, validation_alias=AliasChoices("CRMFLOW_METRICS_CACHE_SECONDS")
+    )
     admin_email: str = Field(
         "admin@crmflow.local", validation_alias=AliasChoices("CRMFLOW_ADMIN_EMAIL")
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
 from crmflow import __version__
@@ -26,6 +27,7 @@ from crmflow.config import Settings, get_settings
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import get_session_factory, session_scope
 from crmflow.live.service import start_live_notifications
+from crmflow.metrics.collector import DatabaseCollector
 from crmflow.runtime.factory import build_runtime
 from crmflow.runtime.protocol import Runtime
 from crmflow.simulation.backtest import fail_interrupted_backtests
@@ -115,6 +117,10 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.state.session_factory = get_session_factory(settings.database_url)
     app.state.read_session_factory = get_session_factory(settings.database_url, writer=False)
     app.state.token_uses = TokenUseRecorder(app.state.session_factory)
+    app.state.metrics_registry = CollectorRegistry(auto_describe=False)
+    app.state.metrics_registry.register(
+        DatabaseCollector(app.state.read_session_factory, settings.metrics_cache_seconds)
+    )
     install_error_handlers(app)
     # Body size and JSON nesting are checked before any route reads the body.
     app.add_middleware(
@@ -158,7 +164,9 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 {"detail": "metrics are disabled (PROMETHEUS_METRICS_ENABLED=false)"},
                 status_code=404,
             )
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        # Process and runtime collectors, then crmflow's families read from the database.
+        body = generate_latest() + generate_latest(app.state.metrics_registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     _mount_ui(app)
     return app

@@ -18,7 +18,7 @@ from crmflow.db.base import utcnow
 from crmflow.engine.options import RunOptions
 from crmflow.executions import lifecycle
 from crmflow.executions.models import ExecutionStep
-from crmflow.executions.stats import add_finished, write_stat_buckets
+from crmflow.executions.stats import add_finished, write_action_totals, write_stat_buckets
 from crmflow.workflows.models import Workflow
 
 STEPS: Table = ExecutionStep.__table__  # type: ignore[assignment]
@@ -126,6 +126,7 @@ class BatchWrites:
             conn.execute(_DELETE_STEP, self.replaced)
         if self.steps:
             conn.execute(STEPS.insert(), self.steps)
+            write_action_totals(conn, self.steps)
         lifecycle.finish_many(conn, self.finals)
         lifecycle.wait_many(conn, self.waits)
         if self.counters:

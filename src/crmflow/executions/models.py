@@ -120,3 +120,33 @@ class ExecutionStatBucket(Base):
     count: Mapped[int] = mapped_column(default=0)
     duration_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)
     last_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ExecutionStatTotal(Base):
+    """Executions counted for all time per (workflow, status, duration bucket).
+
+    Pruning moves old daily buckets here instead of dropping their counts, so the Prometheus
+    counters derived from the database never go down.
+    """
+
+    __tablename__ = "execution_stat_totals"
+
+    workflow_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    duration_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ActionStatTotal(Base):
+    """Action steps counted for all time per (action type, final status, duration bucket)."""
+
+    __tablename__ = "action_stat_totals"
+
+    action_type: Mapped[str] = mapped_column(String(60), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    duration_sum_ms: Mapped[float] = mapped_column(Float, default=0.0)

@@ -17,7 +17,12 @@ from crmflow.common.enums import (
     ExecutionStatus,
 )
 from crmflow.db import dialect
-from crmflow.executions.models import ExecutionStatBucket, WorkflowExecution
+from crmflow.executions.models import (
+    ActionStatTotal,
+    ExecutionStatBucket,
+    ExecutionStatTotal,
+    WorkflowExecution,
+)
 
 # Log-scale buckets: 8 per doubling (each ~9% wide), starting at 0.1 ms.
 BUCKETS_PER_DOUBLING = 8
@@ -101,6 +106,76 @@ def write_stat_buckets(conn: Connection, stats: dict[StatKey, list[Any]]) -> Non
         for (wf, day, status, bucket), (count, total_ms, last) in stats.items()
     ]
     conn.execute(_BUCKET_UPSERT[dialect.is_postgresql(conn)], rows)
+
+
+def _adding_upsert(table: Table, keys: list[str], postgres: bool) -> Any:
+    stmt = dialect.upsert_insert(postgres)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={
+            "count": table.c.count + stmt.excluded.count,
+            "duration_sum_ms": table.c.duration_sum_ms + stmt.excluded.duration_sum_ms,
+        },
+    )
+
+
+ACTION_TOTALS: Table = ActionStatTotal.__table__  # type: ignore[assignment]
+EXECUTION_TOTALS: Table = ExecutionStatTotal.__table__  # type: ignore[assignment]
+_ACTION_UPSERT = {
+    postgres: _adding_upsert(ACTION_TOTALS, ["action_type", "status", "bucket"], postgres)
+    for postgres in (False, True)
+}
+_TOTAL_UPSERT = {
+    postgres: _adding_upsert(EXECUTION_TOTALS, ["workflow_id", "status", "bucket"], postgres)
+    for postgres in (False, True)
+}
+# Steps that are not actions (they have no action type to count).
+_CONTROL = frozenset({"branch", "parallel", "delay", "approval", "stop"})
+_FINAL_STEP = frozenset({"success", "failed"})
+
+
+def write_action_totals(conn: Connection, step_records: list[dict[str, Any]]) -> None:
+    """Add a batch's finished action steps to the all-time action totals."""
+    totals: dict[tuple[str, str, int], list[float]] = {}
+    for record in step_records:
+        kind, status = record["type"], record["status"]
+        if kind in _CONTROL or status not in _FINAL_STEP:
+            continue
+        duration = float(record.get("duration_ms") or 0.0)
+        entry = totals.setdefault((kind, status, bucket_for(duration)), [0, 0.0])
+        entry[0] += 1
+        entry[1] += duration
+    if totals:
+        rows = [
+            {"action_type": k, "status": s, "bucket": b, "count": int(c), "duration_sum_ms": d}
+            for (k, s, b), (c, d) in totals.items()
+        ]
+        conn.execute(_ACTION_UPSERT[dialect.is_postgresql(conn)], rows)
+
+
+def carry_into_totals(conn: Connection, before: date) -> None:
+    """Add the daily buckets older than `before` to the all-time totals (then prune them)."""
+    rows = conn.execute(
+        select(
+            ExecutionStatBucket.workflow_id,
+            ExecutionStatBucket.status,
+            ExecutionStatBucket.bucket,
+            func.sum(ExecutionStatBucket.count),
+            func.sum(ExecutionStatBucket.duration_sum_ms),
+        )
+        .where(ExecutionStatBucket.day < before)
+        .group_by(
+            ExecutionStatBucket.workflow_id, ExecutionStatBucket.status, ExecutionStatBucket.bucket
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            _TOTAL_UPSERT[dialect.is_postgresql(conn)],
+            [
+                {"workflow_id": w, "status": s, "bucket": b, "count": int(c), "duration_sum_ms": d}
+                for w, s, b, c, d in rows
+            ],
+        )
 
 
 def percentile(histogram: list[tuple[int, int]], fraction: float) -> float | None:

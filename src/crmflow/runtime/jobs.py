@@ -13,6 +13,7 @@ from crmflow.common.enums import ExecutionStatus as S
 from crmflow.crm.models import Contact, Deal, Organisation
 from crmflow.executions.models import ExecutionStatBucket, ExecutionStep, WorkflowExecution
 from crmflow.executions.service import insert_executions
+from crmflow.executions.stats import carry_into_totals
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.triggers import fire_times
 
@@ -154,6 +155,8 @@ def prune_executions(
         session.execute(delete(WorkflowExecution).where(WorkflowExecution.id.in_(ids)))
         session.commit()
         total += len(ids)
+    # Their counts live on in the all-time totals: the metrics' counters never go down.
+    carry_into_totals(session.connection(), cutoff.date())
     session.execute(delete(ExecutionStatBucket).where(ExecutionStatBucket.day < cutoff.date()))
     session.commit()
     return total

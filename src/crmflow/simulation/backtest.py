@@ -27,7 +27,6 @@ from crmflow.engine.run_state import Effects, Run, StepEnv, final_status
 from crmflow.engine.walker import walk_steps
 from crmflow.events.models import Event
 from crmflow.executions.models import WorkflowExecution
-from crmflow.simulation import metrics
 from crmflow.simulation.explore import describe
 from crmflow.simulation.models import WorkflowSimulation
 from crmflow.simulation.schemas import BacktestCreate, SimulationMode, SimulationStatus
@@ -155,7 +154,6 @@ def run_backtest_job(
             found.finished_at = utcnow()
             found.duration_ms = round((time.perf_counter() - t0) * 1000.0, 3)
             session.commit()
-    metrics.observe(status, time.perf_counter() - t0)
 
 
 class _Tally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -9,14 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmflow.common.errors import Invalid, NotFound
+from crmflow.common.errors import DomainError, Invalid, NotFound
 from crmflow.common.pagination import PageParams, make_page, paginate
 from crmflow.db.base import utcnow
 from crmflow.engine.definition import CompiledWorkflow, compile_definition
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.options import RunOptions
 from crmflow.outbound.ssrf import Allowlist
-from crmflow.simulation import metrics
 from crmflow.simulation.checks import simulation_warnings
 from crmflow.simulation.explore import explore
 from crmflow.simulation.inputs import SimulationInput
@@ -30,6 +30,7 @@ from crmflow.workflows.service import get_workflow
 from crmflow.workflows.triggers import entity_type_for
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
 
+log = logging.getLogger("crmflow.simulation")
 # What a draft must name at least (the rest has defaults).
 REQUIRED_DRAFT_KEYS = ("trigger_type",)
 
@@ -229,9 +230,15 @@ def create_simulation(
             given=given,
             options=options,
         )
-    except Exception:
-        metrics.observe(SimulationStatus.FAILED, time.perf_counter() - t0)
-        raise
+    except DomainError:
+        raise  # the request was wrong (an unknown record...): a 4xx, nothing to keep
+    except Exception as exc:
+        log.exception("simulation failed")
+        session.rollback()
+        results = {
+            "status": SimulationStatus.FAILED,
+            "error": f"internal error: {type(exc).__name__}: {exc}",
+        }
     return keep_result(
         session,
         company_id=company_id,
@@ -259,7 +266,7 @@ def keep_result(
     results: dict[str, Any],
     started: float,
 ) -> WorkflowSimulation:
-    """Store a finished simulation or comparison, and count it in the metrics."""
+    """Store a finished simulation or comparison (its row is what the metrics count)."""
     row = WorkflowSimulation(
         company_id=company_id,
         workflow_id=workflow_id,
@@ -279,7 +286,6 @@ def keep_result(
     row.duration_ms = round((time.perf_counter() - started) * 1000.0, 3)
     session.add(row)
     session.commit()
-    metrics.observe(row.status, time.perf_counter() - started)
     return row
 
 

@@ -147,6 +147,13 @@ def _durations(session: Session, sla: WorkflowSLA, since: datetime, now: datetim
     return [d for d in found if d is not None]
 
 
+def slo_percentage(session: Session, sla: WorkflowSLA, now: datetime) -> float | None:
+    """The share of the window's runs that met the target, % (None without runs)."""
+    durations = _durations(session, sla, now - timedelta(hours=sla.slo_window_hours), now)
+    missed = sum(1 for d in durations if d > sla.target_duration_seconds)
+    return round(100.0 * (len(durations) - missed) / len(durations), 3) if durations else None
+
+
 def sla_metrics(session: Session, *, company_id: int, sla_id: int) -> dict[str, Any]:
     """SLO compliance over the window, the error budget left, burn rates and counts."""
     sla = get_sla(session, company_id=company_id, sla_id=sla_id)

@@ -1,0 +1,1 @@
+"""Prometheus metrics: the seed's families, read from the database at each scrape."""
