@@ -168,6 +168,10 @@ def scan(session: Session, now: datetime | None = None) -> list[int]:
     return their ids. Commits."""
     now = now or utcnow()
     slas = session.scalars(select(WorkflowSLA).where(WorkflowSLA.is_active.is_(True))).all()
+    if not slas:
+        # Nothing to watch: no write (on SQLite a write per tick would compete with the runs).
+        session.rollback()
+        return []
     cursor = _cursor(session, now)
     since = cursor.checked_until - OVERLAP
     findings: list[Finding] = []
