@@ -219,6 +219,11 @@ class DatabaseCollector(Collector):
         targets = GaugeMetricFamily(
             "workflow_sla_target_seconds", "Each active SLA's target duration", labels=labels
         )
+        objectives = GaugeMetricFamily(
+            "workflow_sla_objective_percentage",
+            "Each active SLA's SLO target (% of runs within the target), for alert rules",
+            labels=labels,
+        )
         percentages = GaugeMetricFamily(
             "workflow_sla_percentage",
             "Each active SLA's SLO compliance over its window, % of runs within the target",
@@ -228,10 +233,12 @@ class DatabaseCollector(Collector):
         for sla, workflow_name in slas:
             values = [workflow_name, sla.name, str(sla.id)]
             targets.add_metric(values, sla.target_duration_seconds)
+            objectives.add_metric(values, sla.slo_target_percentage)
             percentage = slo_percentage(session, sla, now)
             if percentage is not None:  # no run in the window: no figure, not 100 %
                 percentages.add_metric(values, percentage)
         yield targets
+        yield objectives
         yield percentages
 
     def _suggestions(self) -> Iterator[Metric]:
