@@ -46,6 +46,7 @@ ROUTER_MODULES = [
     "crmflow.catalog.routes",
     "crmflow.simulation.routes",
     "crmflow.sla.routes",
+    "crmflow.operations.routes",
     "crmflow.vault.routes",
     "crmflow.live.routes",
 ]
