@@ -47,7 +47,7 @@ def _people(session: Session, workflow: Workflow) -> list[tuple[int, str]]:
     return [(int(uid), str(email)) for uid, email in rows]
 
 
-def _texts(breach: SLABreach, sla: WorkflowSLA, workflow: Workflow, link: str) -> tuple[str, str]:
+def _texts(breach: SLABreach, sla: WorkflowSLA, workflow: Workflow) -> tuple[str, str]:
     what = f"step {breach.step_path}" if breach.step_path else "run"
     subject = (
         f"[crmflow] SLA {breach.severity}: {workflow.name} — {what} of execution "
@@ -58,10 +58,74 @@ def _texts(breach: SLABreach, sla: WorkflowSLA, workflow: Workflow, link: str) -
         f"{breach.elapsed_seconds:.0f} s, {breach.breach_margin_seconds:.0f} s past the "
         f"{breach.severity} threshold of {breach.threshold_seconds:.0f} s of the SLA "
         f'"{sla.name}" (target {sla.target_duration_seconds:.0f} s). It was '
-        f"{breach.execution_status} when found.\n\nExecution: {link}\n"
-        "Acknowledge it in crmflow (SLA breaches) once someone is on it.\n"
+        f"{breach.execution_status} when found. Acknowledge it in crmflow (SLA breaches) once "
+        "someone is on it."
     )
     return subject[:998], body
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What people are told: in the app, and by email when alert emails are on."""
+
+    company_id: int
+    workflow: Workflow
+    subject: str
+    body: str
+    link: str
+    # Makes the email once-only (the outbox's unique idempotency key) and tags notifications.
+    key: str
+    level: str
+    execution_id: int | None = None
+
+
+def notify(session: Session, alert: Alert, settings: AlertSettings, now: datetime) -> None:
+    """Tell the workflow's owner and the company's admins in the app; email them and the
+    configured recipients when alert emails are on (once per `alert.key`)."""
+    people = _people(session, alert.workflow)
+    refs = []
+    for user_id, _ in people:
+        # Only a condition a scan has just recorded (a unique row) is notified, so a plain
+        # insert says it once whoever races.
+        notification_id = insert_row(
+            session.connection(),
+            NOTIFICATIONS,
+            {
+                "source_step_key": f"{alert.key}:{user_id}",
+                "company_id": alert.company_id,
+                "user_id": user_id,
+                "level": alert.level,
+                "title": alert.subject.removeprefix("[crmflow] ")[:300],
+                "message": alert.body,
+                "link": alert.link,
+                "created_at": now,
+                "updated_at": now,
+                "read_at": None,
+            },
+        )
+        refs.append((alert.company_id, user_id, notification_id))
+    mark_notifications_created(session, refs)
+    if not settings.emails_enabled:
+        return
+    to = list(dict.fromkeys([email for _, email in people] + list(settings.recipients)))
+    insert_once(
+        session.connection(),
+        EMAILS,
+        key_column="idempotency_key",
+        key=alert.key,
+        values={
+            "company_id": alert.company_id,
+            "to": to,
+            "cc": [],
+            "subject": alert.subject[:998],
+            "body": f"{alert.body}\n\n{settings.public_url}{alert.link}\n",
+            "html_body": None,
+            "status": DeliveryStatus.QUEUED,
+            "execution_id": alert.execution_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
 
 
 def send_alerts(
@@ -72,49 +136,19 @@ def send_alerts(
         breach = session.get_one(SLABreach, breach_id)
         sla = session.get_one(WorkflowSLA, breach.sla_id)
         workflow = session.get_one(Workflow, breach.workflow_id)
-        link = f"{settings.public_url}/workflows/{workflow.id}/executions/{breach.execution_id}"
-        subject, body = _texts(breach, sla, workflow, link)
-        people = _people(session, workflow)
-        refs = []
-        for user_id, _ in people:
-            # Only a breach this scan inserted is alerted on (the unique breach row makes that
-            # one scan, whoever races), so a plain insert is said once.
-            notification_id = insert_row(
-                session.connection(),
-                NOTIFICATIONS,
-                {
-                    "source_step_key": f"sla-breach:{breach.id}:{user_id}",
-                    "company_id": breach.company_id,
-                    "user_id": user_id,
-                    "level": "error" if breach.severity == "critical" else "warning",
-                    "title": subject.removeprefix("[crmflow] ")[:300],
-                    "message": body,
-                    "link": f"/workflows/{workflow.id}/executions/{breach.execution_id}",
-                    "created_at": now,
-                    "updated_at": now,
-                    "read_at": None,
-                },
-            )
-            refs.append((breach.company_id, user_id, notification_id))
-        mark_notifications_created(session, refs)
-        if not settings.emails_enabled:
-            continue
-        to = list(dict.fromkeys([email for _, email in people] + list(settings.recipients)))
-        insert_once(
-            session.connection(),
-            EMAILS,
-            key_column="idempotency_key",
-            key=f"sla-breach:{breach.id}",
-            values={
-                "company_id": breach.company_id,
-                "to": to,
-                "cc": [],
-                "subject": subject,
-                "body": body,
-                "html_body": None,
-                "status": DeliveryStatus.QUEUED,
-                "execution_id": breach.execution_id,
-                "created_at": now,
-                "updated_at": now,
-            },
+        subject, body = _texts(breach, sla, workflow)
+        notify(
+            session,
+            Alert(
+                company_id=breach.company_id,
+                workflow=workflow,
+                subject=subject,
+                body=body,
+                link=f"/workflows/{workflow.id}/executions/{breach.execution_id}",
+                key=f"sla-breach:{breach.id}",
+                level="error" if breach.severity == "critical" else "warning",
+                execution_id=breach.execution_id,
+            ),
+            settings,
+            now,
         )

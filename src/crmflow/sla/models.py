@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crmflow.db.base import Base, BigId, CompanyScoped, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from crmflow.db.base import (
+    Base,
+    BigId,
+    CompanyScoped,
+    IdMixin,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+    utcnow,
+)
 
 
 class WorkflowSLA(IdMixin, TimestampMixin, CompanyScoped, Base):
@@ -70,3 +80,31 @@ class SLAScanCursor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checked_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Burn rates and failure streaks were last evaluated then (once a minute is enough).
+    health_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WorkflowAlert(IdMixin, CompanyScoped, Base):
+    """A condition on a workflow that people were told about: open until it clears.
+
+    `kind`: `failure_streak` (N failed runs in a row), `burn_rate_page` or `burn_rate_ticket`
+    (an SLO's error budget burning fast, on two windows at once). `key` tells one occurrence
+    from the next (a streak by the last good run before it), so each is alerted once.
+    """
+
+    __tablename__ = "workflow_alerts"
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "kind", "key"),
+        Index("ix_workflow_alerts_company_open", "company_id", "resolved_at"),
+    )
+
+    workflow_id: Mapped[int] = mapped_column(BigId, ForeignKey("workflows.id", ondelete="CASCADE"))
+    sla_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("workflow_slas.id", ondelete="CASCADE"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -12,12 +12,15 @@ from crmflow.common.pagination import Page, Paging
 from crmflow.sla import service
 from crmflow.sla.schemas import (
     AcknowledgeBody,
+    AlertingOut,
+    AlertingSettings,
     BreachOut,
     BreachStatus,
     SLACreate,
     SLAMetrics,
     SLAOut,
     SLAUpdate,
+    WorkflowAlertOut,
 )
 
 router = APIRouter(prefix="/workflow", tags=["SLA"])
@@ -152,4 +155,53 @@ def resolve(
         user_id=principal.user_id,
         breach_id=breach_id,
         notes=body.notes if body else "",
+    )
+
+
+@router.get(
+    "/workflow-alerts/",
+    response_model=Page[WorkflowAlertOut],
+    summary="Failure streaks and SLO burn-rate alerts",
+)
+def list_alerts(
+    session: DbSession,
+    principal: CurrentUser,
+    params: Paging,
+    open_only: Annotated[bool, Query(alias="open", description="only unresolved ones")] = False,
+    workflow_id: WorkflowFilter = None,
+) -> dict[str, Any]:
+    """The company's workflow alerts, newest first; resolved ones carry `resolved_at`."""
+    return service.list_alerts(
+        session,
+        company_id=principal.company_id,
+        params=params,
+        open_only=open_only,
+        workflow_id=workflow_id,
+    )
+
+
+@router.get(
+    "/workflow-alerting/{workflow_id}/",
+    response_model=AlertingOut,
+    summary="A workflow's alerting settings",
+)
+def get_alerting(workflow_id: int, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
+    """After how many failed runs in a row people are told, and whether it is deactivated."""
+    return service.alerting(session, company_id=principal.company_id, workflow_id=workflow_id)
+
+
+@router.put(
+    "/workflow-alerting/{workflow_id}/",
+    response_model=AlertingOut,
+    summary="Change a workflow's alerting settings",
+)
+def put_alerting(
+    workflow_id: int, body: AlertingSettings, session: DbSession, principal: Writer
+) -> dict[str, Any]:
+    """Set the failure streak length (null: never alert) and automatic deactivation."""
+    return service.set_alerting(
+        session,
+        company_id=principal.company_id,
+        workflow_id=workflow_id,
+        values=body.model_dump(),
     )

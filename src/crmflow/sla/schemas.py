@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -155,3 +155,37 @@ class SLAMetrics(BaseModel):
     missed: int
     in_flight_past_target: int
     open_breaches: dict[str, int]
+
+
+class AlertingSettings(BaseModel):
+    """When to alert on a workflow failing again and again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    failure_streak: int | None = Field(
+        3, ge=1, le=100, description="alert after this many failed runs in a row (null: never)"
+    )
+    deactivate_on_streak: bool = Field(
+        False, description="also deactivate the workflow when the streak is reached"
+    )
+
+
+class AlertingOut(AlertingSettings):
+    """A workflow's alerting settings."""
+
+    workflow_id: int
+
+
+class WorkflowAlertOut(BaseModel):
+    """A condition people were told about: a failure streak or an SLO burning fast."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    workflow_id: int
+    sla_id: int | None
+    kind: str = Field(description="failure_streak, burn_rate_page or burn_rate_ticket")
+    message: str
+    details: dict[str, Any]
+    opened_at: datetime
+    resolved_at: datetime | None

@@ -16,8 +16,9 @@ from crmflow.db.base import utcnow
 from crmflow.engine.definition import compile_definition
 from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import AlertSettings, send_alerts
-from crmflow.sla.models import SLABreach, WorkflowSLA
-from crmflow.sla.monitor import IN_FLIGHT, scan, step_elapsed
+from crmflow.sla.health import alerting_of, check_burn_rates, check_failure_streaks
+from crmflow.sla.models import SLABreach, SLAScanCursor, WorkflowAlert, WorkflowSLA
+from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, scan, step_elapsed
 from crmflow.sla.schemas import BreachStatus, SLACreate, SLAUpdate
 from crmflow.workflows.models import WorkflowVersion
 from crmflow.workflows.service import get_workflow
@@ -274,11 +275,62 @@ def alert_settings(settings: Settings) -> AlertSettings:
     )
 
 
+# Burn rates and failure streaks are evaluated this often (each costs queries per SLA).
+HEALTH_EVERY = timedelta(minutes=1)
+
+
 def scan_and_alert(session: Session, settings: AlertSettings, now: datetime | None = None) -> int:
-    """The periodic job: find new breaches, tell people; return how many were new."""
+    """The periodic job: find new breaches and tell people; once a minute, check failure
+    streaks and burn rates too. Return how many breaches were new."""
     now = now or utcnow()
     new = scan(session, now)
     if new:
         send_alerts(session, new, settings, now)
         session.commit()
+    cursor = session.get(SLAScanCursor, 1)
+    last = cursor.health_checked_at if cursor is not None else None
+    if last is not None and now - last < HEALTH_EVERY:
+        session.rollback()
+        return len(new)
+    if cursor is None:
+        cursor = SLAScanCursor(id=1, checked_until=now)
+        session.add(cursor)
+    check_failure_streaks(session, (last or now - HEALTH_EVERY) - OVERLAP, now, settings)
+    check_burn_rates(session, now, settings)
+    cursor.health_checked_at = now
+    session.commit()
     return len(new)
+
+
+def alerting(session: Session, *, company_id: int, workflow_id: int) -> dict[str, Any]:
+    """A workflow's alerting settings (failure streak length, deactivation)."""
+    workflow = get_workflow(session, company_id=company_id, workflow_id=workflow_id)
+    return {"workflow_id": workflow.id, **alerting_of(workflow)}
+
+
+def set_alerting(
+    session: Session, *, company_id: int, workflow_id: int, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Change a workflow's alerting settings (not a new version: they are operations)."""
+    workflow = get_workflow(session, company_id=company_id, workflow_id=workflow_id)
+    workflow.settings = {**(workflow.settings or {}), "alerting": values}
+    session.commit()
+    return {"workflow_id": workflow.id, **alerting_of(workflow)}
+
+
+def list_alerts(
+    session: Session,
+    *,
+    company_id: int,
+    params: PageParams,
+    open_only: bool,
+    workflow_id: int | None,
+) -> dict[str, Any]:
+    """The company's workflow alerts, newest first."""
+    query = select(WorkflowAlert).where(WorkflowAlert.company_id == company_id)
+    if open_only:
+        query = query.where(WorkflowAlert.resolved_at.is_(None))
+    if workflow_id is not None:
+        query = query.where(WorkflowAlert.workflow_id == workflow_id)
+    rows, total = paginate(session, query.order_by(WorkflowAlert.id.desc()), params)
+    return make_page(rows, total, params)

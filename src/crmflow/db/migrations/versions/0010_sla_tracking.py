@@ -115,12 +115,49 @@ def upgrade() -> None:
         "sla_scan_cursor",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("checked_until", WHEN(), nullable=False),
+        sa.Column("health_checked_at", WHEN(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sla_scan_cursor")),
         sqlite_autoincrement=True,
     )
 
+    op.create_table(
+        "workflow_alerts",
+        sa.Column("workflow_id", BIG_ID, nullable=False),
+        sa.Column("sla_id", BIG_ID, nullable=True),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("details", crmflow.db.base.JSONType, nullable=False),
+        sa.Column("opened_at", WHEN(), nullable=False),
+        sa.Column("resolved_at", WHEN(), nullable=True),
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("company_id", BIG_ID, nullable=False),
+        _company("workflow_alerts"),
+        sa.ForeignKeyConstraint(
+            ["workflow_id"],
+            ["workflows.id"],
+            name=op.f("fk_workflow_alerts_workflow_id_workflows"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["sla_id"],
+            ["workflow_slas.id"],
+            name=op.f("fk_workflow_alerts_sla_id_workflow_slas"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_alerts")),
+        sa.UniqueConstraint(
+            "workflow_id", "kind", "key", name=op.f("uq_workflow_alerts_workflow_id_kind_key")
+        ),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("workflow_alerts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_workflow_alerts_company_id"), ["company_id"])
+        batch_op.create_index("ix_workflow_alerts_company_open", ["company_id", "resolved_at"])
+
 
 def downgrade() -> None:
+    op.drop_table("workflow_alerts")
     op.drop_table("sla_scan_cursor")
     op.drop_table("sla_breaches")
     op.drop_table("workflow_slas")

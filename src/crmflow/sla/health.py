@@ -1,0 +1,275 @@
+"""Conditions worth telling people about, checked once a minute: a workflow that failed N times
+in a row (optionally deactivated), and an SLO's error budget burning fast.
+
+Burn rates follow the SRE workbook's multi-window alerts: page when both the long and the short
+window burn faster than the factor (1 h and 5 min above 14.4; 6 h and 30 min above 6), open a
+ticket when 3 days and 6 h both burn above 1. A window counts only with at least
+`MIN_RUNS` runs in its long window, so one slow run in a quiet hour pages nobody. An alert is
+opened once and resolved when its condition clears; each opening notifies once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmflow.common.enums import ACTED_STATUSES, ExecutionStatus, WorkflowStatus
+from crmflow.db import dialect
+from crmflow.executions.models import WorkflowExecution
+from crmflow.sla.alerts import Alert, AlertSettings, notify
+from crmflow.sla.models import WorkflowAlert, WorkflowSLA
+from crmflow.sla.monitor import step_elapsed
+from crmflow.workflows.models import Workflow
+
+ALERTS = WorkflowAlert.__table__
+# Workflow settings: {"alerting": {"failure_streak": 3 | None, "deactivate_on_streak": bool}}.
+DEFAULT_STREAK = 3
+MIN_RUNS = 10
+MAX_RUNS = 20_000
+
+
+@dataclass(frozen=True)
+class BurnRule:
+    """Two windows that must both burn faster than `factor` (the SRE workbook's defaults)."""
+
+    kind: str
+    long: timedelta
+    short: timedelta
+    factor: float
+
+
+BURN_RULES = (
+    BurnRule("burn_rate_page", timedelta(hours=1), timedelta(minutes=5), 14.4),
+    BurnRule("burn_rate_page", timedelta(hours=6), timedelta(minutes=30), 6.0),
+    BurnRule("burn_rate_ticket", timedelta(days=3), timedelta(hours=6), 1.0),
+)
+
+
+def alerting_of(workflow: Workflow) -> dict[str, Any]:
+    """A workflow's alerting settings, with defaults."""
+    raw = (workflow.settings or {}).get("alerting") or {}
+    return {
+        "failure_streak": raw.get("failure_streak", DEFAULT_STREAK),
+        "deactivate_on_streak": bool(raw.get("deactivate_on_streak", False)),
+    }
+
+
+def _open(session: Session, row: dict[str, Any]) -> bool:
+    """Record an alert unless this occurrence is already recorded; True when new."""
+    insert = dialect.upsert_insert(session)
+    statement = (
+        insert(ALERTS)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["workflow_id", "kind", "key"])
+        .returning(ALERTS.c.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def _resolve(
+    session: Session, workflow_id: int, kind: str, sla_id: int | None, now: datetime
+) -> None:
+    """Close the open alerts of this kind (and SLA): their condition no longer holds."""
+    query = select(WorkflowAlert).where(
+        WorkflowAlert.workflow_id == workflow_id,
+        WorkflowAlert.kind == kind,
+        WorkflowAlert.resolved_at.is_(None),
+    )
+    if sla_id is not None:
+        query = query.where(WorkflowAlert.sla_id == sla_id)
+    for alert in session.scalars(query):
+        alert.resolved_at = now
+
+
+def check_failure_streaks(
+    session: Session, since: datetime, now: datetime, settings: AlertSettings
+) -> int:
+    """Alert on workflows whose last N runs that acted all failed; return alerts opened."""
+    recent = session.scalars(
+        select(WorkflowExecution.workflow_id)
+        .where(WorkflowExecution.completed_at > since, WorkflowExecution.completed_at <= now)
+        .distinct()
+    ).all()
+    opened = 0
+    for workflow_id in recent:
+        workflow = session.get(Workflow, workflow_id)
+        if workflow is None:
+            continue
+        config = alerting_of(workflow)
+        threshold = config["failure_streak"]
+        if not threshold:
+            continue
+        last = session.execute(
+            select(WorkflowExecution.id, WorkflowExecution.status)
+            .where(
+                WorkflowExecution.workflow_id == workflow_id,
+                WorkflowExecution.status.in_(ACTED_STATUSES),
+            )
+            .order_by(WorkflowExecution.completed_at.desc(), WorkflowExecution.id.desc())
+            .limit(int(threshold))
+        ).all()
+        streak = len(last) == threshold and all(s == ExecutionStatus.FAILED for _, s in last)
+        if not streak:
+            _resolve(session, workflow_id, "failure_streak", None, now)
+            continue
+        # One streak, one alert: it starts after the last run that did not fail.
+        good = session.scalar(
+            select(WorkflowExecution.id)
+            .where(
+                WorkflowExecution.workflow_id == workflow_id,
+                WorkflowExecution.status.in_([s for s in ACTED_STATUSES if s != "failed"]),
+            )
+            .order_by(WorkflowExecution.completed_at.desc(), WorkflowExecution.id.desc())
+            .limit(1)
+        )
+        key = f"after:{good or 0}"
+        deactivate = config["deactivate_on_streak"] and workflow.status == WorkflowStatus.ACTIVE
+        message = (
+            f'"{workflow.name}" failed {threshold} times in a row (last: execution #{last[0][0]})'
+            + ("; it has been deactivated" if deactivate else "")
+        )
+        row = {
+            "company_id": workflow.company_id,
+            "workflow_id": workflow_id,
+            "sla_id": None,
+            "kind": "failure_streak",
+            "key": key,
+            "message": message,
+            "details": {"failed_runs": [i for i, _ in last], "deactivated": deactivate},
+            "opened_at": now,
+        }
+        if not _open(session, row):
+            continue
+        if deactivate:
+            workflow.status = WorkflowStatus.INACTIVE
+        opened += 1
+        notify(
+            session,
+            Alert(
+                company_id=workflow.company_id,
+                workflow=workflow,
+                subject=f"[crmflow] {message}",
+                body=f"{message}. Open its runs to see why.",
+                link=f"/workflows/{workflow_id}?tab=executions",
+                key=f"failure-streak:{workflow_id}:{key}",
+                level="error",
+                execution_id=last[0][0],
+            ),
+            settings,
+            now,
+        )
+    return opened
+
+
+def _misses(session: Session, sla: WorkflowSLA, since: datetime, now: datetime) -> tuple[int, int]:
+    """(runs, runs past the target) of an SLA's workflow finished since `since`."""
+    runs = session.execute(
+        select(
+            WorkflowExecution.id,
+            WorkflowExecution.created_at,
+            WorkflowExecution.completed_at,
+        )
+        .where(
+            WorkflowExecution.workflow_id == sla.workflow_id,
+            WorkflowExecution.status.in_(ACTED_STATUSES),
+            WorkflowExecution.completed_at > since,
+            WorkflowExecution.completed_at <= now,
+        )
+        .limit(MAX_RUNS)
+    ).all()
+    if sla.step_path:
+        durations = [step_elapsed(session, r.id, sla.step_path, now) for r in runs]
+    else:
+        durations = [(r.completed_at - r.created_at).total_seconds() for r in runs]
+    measured = [d for d in durations if d is not None]
+    return len(measured), sum(1 for d in measured if d > sla.target_duration_seconds)
+
+
+def burn_rate(session: Session, sla: WorkflowSLA, window: timedelta, now: datetime) -> float | None:
+    """Missed share over the allowed share in the window (None below MIN_RUNS runs)."""
+    runs, missed = _misses(session, sla, now - window, now)
+    if runs < MIN_RUNS:
+        return None
+    return (missed / runs) / (1.0 - sla.slo_target_percentage / 100.0)
+
+
+def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -> int:
+    """Open (and notify) or resolve each active SLA's burn-rate alerts; return alerts opened."""
+    opened = 0
+    for sla in session.scalars(select(WorkflowSLA).where(WorkflowSLA.is_active.is_(True))):
+        workflow = session.get_one(Workflow, sla.workflow_id)
+        firing: dict[str, str] = {}
+        for rule in BURN_RULES:
+            long_rate = burn_rate(session, sla, rule.long, now)
+            short_rate = burn_rate(session, sla, rule.short, now) if long_rate else None
+            if (
+                long_rate is not None
+                and short_rate is not None
+                and min(long_rate, short_rate) > rule.factor
+            ):
+                firing.setdefault(
+                    rule.kind,
+                    f"{long_rate:.1f}x over {_words(rule.long)} and {short_rate:.1f}x over "
+                    f"{_words(rule.short)} (alert above {rule.factor}x)",
+                )
+        for kind in ("burn_rate_page", "burn_rate_ticket"):
+            if kind not in firing:
+                _resolve(session, sla.workflow_id, kind, sla.id, now)
+                continue
+            already = session.scalar(
+                select(WorkflowAlert.id).where(
+                    WorkflowAlert.sla_id == sla.id,
+                    WorkflowAlert.kind == kind,
+                    WorkflowAlert.resolved_at.is_(None),
+                )
+            )
+            if already is not None:
+                continue
+            key = f"sla:{sla.id}:{now.isoformat()}"
+            what = "page" if kind == "burn_rate_page" else "ticket"
+            message = (
+                f'"{workflow.name}": the error budget of SLO "{sla.name}" '
+                f"({sla.slo_target_percentage} % within {sla.target_duration_seconds:.0f} s) "
+                f"burns {firing[kind]}"
+            )
+            row = {
+                "company_id": sla.company_id,
+                "workflow_id": sla.workflow_id,
+                "sla_id": sla.id,
+                "kind": kind,
+                "key": key,
+                "message": message,
+                "details": {"level": what},
+                "opened_at": now,
+            }
+            if not _open(session, row):
+                continue
+            opened += 1
+            notify(
+                session,
+                Alert(
+                    company_id=sla.company_id,
+                    workflow=workflow,
+                    subject=f"[crmflow] SLO burn ({what}): {workflow.name} — {sla.name}",
+                    body=message,
+                    link=f"/workflows/{sla.workflow_id}?tab=slas",
+                    key=f"burn:{sla.id}:{kind}:{key}",
+                    level="error" if what == "page" else "warning",
+                ),
+                settings,
+                now,
+            )
+    return opened
+
+
+def _words(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} days" if minutes > 1440 else "1 day"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
