@@ -15,8 +15,10 @@ from crmflow.common.enums import (
     FINISHED_STATUSES,
     IN_PROGRESS,
     ExecutionStatus,
+    StepStatus,
 )
 from crmflow.db import dialect
+from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.executions.models import (
     ActionStatTotal,
     ExecutionStatBucket,
@@ -130,8 +132,8 @@ _TOTAL_UPSERT = {
     for postgres in (False, True)
 }
 # Steps that are not actions (they have no action type to count).
-_CONTROL = frozenset({"branch", "parallel", "delay", "approval", "stop"})
-_FINAL_STEP = frozenset({"success", "failed"})
+_CONTROL = frozenset(CONTROL_STEP_TYPES)
+_FINAL_STEP = frozenset({StepStatus.SUCCESS, StepStatus.FAILED})
 
 
 def write_action_totals(conn: Connection, step_records: list[dict[str, Any]]) -> None:

@@ -24,6 +24,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
+from crmflow.common.enums import StepStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.plugins import get_action
 from crmflow.executions.models import ActionStatTotal, ExecutionStatBucket, ExecutionStatTotal
@@ -275,7 +276,7 @@ class DatabaseCollector(Collector):
         for kind, status, bucket, count, duration_ms in rows:
             label = kind if kind in kept else OTHER
             counts[label] += int(count)
-            successes[label] += int(count) if status == "success" else 0
+            successes[label] += int(count) if status == StepStatus.SUCCESS else 0
             fine[label][int(bucket)] += int(count)
             sums[label] += float(duration_ms or 0.0)
         total = CounterMetricFamily(

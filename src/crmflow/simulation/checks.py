@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from sqlalchemy.orm import Session
 
+from crmflow.common.enums import StepStatus
 from crmflow.engine.context import MODELS
 from crmflow.outbound.ssrf import Allowlist, Refused, parse_target, safe_addresses
 from crmflow.simulation.walk import Walked
@@ -256,7 +257,7 @@ def simulation_warnings(
     issues += _approver_issues(steps, CompanyDirectory(session, company_id))
     issues += _url_issues(walked, allowlist)
     for record in walked.records if walked else []:
-        if record.get("type") == "approval" and record.get("status") == "failed":
+        if record.get("type") == "approval" and record.get("status") == StepStatus.FAILED:
             issues.append(
                 _issue(_step_path(record["path"]), "approval_unresolved", str(record.get("error")))
             )

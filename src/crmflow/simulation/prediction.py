@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crmflow.approvals.models import ApprovalRequest
 from crmflow.auth.models import User
 from crmflow.common.dates import parse_duration
+from crmflow.common.enums import StepStatus
 from crmflow.engine.definition import ApprovalStep, CompiledStep, CompiledWorkflow
 from crmflow.engine.plugins import get_action
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -52,7 +53,7 @@ def approval_chain(
     for record in records:
         if record.get("type") != "approval" or record["path"] not in steps:
             continue
-        if record.get("status") == "skipped":
+        if record.get("status") == StepStatus.SKIPPED:
             continue  # its `when` said no: nobody is asked
         step: ApprovalStep = steps[record["path"]].step
         ids = [int(i) for i in (record.get("output") or {}).get("approvers") or []]
@@ -98,7 +99,7 @@ def _step_history(session: Session, workflow_id: int | None) -> dict[str, list[f
         .join(WorkflowExecution, WorkflowExecution.id == ExecutionStep.execution_id)
         .where(
             WorkflowExecution.workflow_id == workflow_id,
-            ExecutionStep.status == "success",
+            ExecutionStep.status == StepStatus.SUCCESS,
             ExecutionStep.duration_ms.is_not(None),
         )
         .order_by(ExecutionStep.id.desc())
@@ -152,7 +153,7 @@ def predict_duration(
     waits = _approval_waits(session, company_id, workflow_id)
     parts = []
     for record in records:
-        if record.get("status") == "skipped":
+        if record.get("status") == StepStatus.SKIPPED:
             continue
         path, kind = record["path"], record.get("type")
         output = record.get("output") or {}

@@ -28,6 +28,8 @@ from crmflow.workflows.models import Workflow
 ALERTS = WorkflowAlert.__table__
 # Workflow settings: {"alerting": {"failure_streak": 3 | None, "deactivate_on_streak": bool}}.
 DEFAULT_STREAK = 3
+# The runs that acted without failing: one of them ends a failure streak.
+NOT_FAILED = [s for s in ACTED_STATUSES if s != ExecutionStatus.FAILED]
 MIN_RUNS = 10
 MAX_RUNS = 20_000
 
@@ -121,7 +123,9 @@ def check_failure_streaks(
             select(WorkflowExecution.id)
             .where(
                 WorkflowExecution.workflow_id == workflow_id,
-                WorkflowExecution.status.in_([s for s in ACTED_STATUSES if s != "failed"]),
+                WorkflowExecution.status.in_(
+                    [s for s in ACTED_STATUSES if s != ExecutionStatus.FAILED]
+                ),
             )
             .order_by(WorkflowExecution.completed_at.desc(), WorkflowExecution.id.desc())
             .limit(1)

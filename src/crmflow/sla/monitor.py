@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmflow.approvals.models import ApprovalRequest
-from crmflow.common.enums import ExecutionStatus
+from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -73,7 +73,7 @@ def step_elapsed(session: Session, execution_id: int, path: str, now: datetime) 
     if step is None or step.started_at is None:
         return None
     end: datetime = (
-        now if step.status == "pending" or step.finished_at is None else step.finished_at
+        now if step.status == StepStatus.PENDING or step.finished_at is None else step.finished_at
     )
     return float((end - step.started_at).total_seconds())
 
