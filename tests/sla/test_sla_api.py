@@ -279,3 +279,16 @@ def test_the_embedded_runtime_finds_a_breach_within_a_tick(
     # The scheduler ticks every 0.2 s here (CRMFLOW_SCHEDULER_INTERVAL): found within a tick
     # or two of crossing the line, not at the run's end (an hour away).
     assert timedelta(0) < found - crossed < timedelta(seconds=3), (crossed, found)
+
+
+def test_a_patch_with_null_names_the_field(
+    client: TestClient, tenant: Tenant, writer_session: Session
+) -> None:
+    workflow_id, _ = _waiting_run(client, tenant, writer_session)
+    sla = _sla(client, tenant, workflow_id)
+    for field in ("warning_threshold_seconds", "name", "is_active"):
+        response = client.patch(f"{SLAS}{sla['id']}/", json={field: None}, headers=tenant.headers())
+        assert response.status_code == 422 and field in response.text, response.text
+    ok = client.patch(f"{SLAS}{sla['id']}/", json={"name": "renamed"}, headers=tenant.headers())
+    assert ok.status_code == 200 and ok.json()["name"] == "renamed"
+    assert ok.json()["warning_threshold_seconds"] == 240

@@ -90,6 +90,9 @@ def update_sla(session: Session, *, company_id: int, sla_id: int, body: SLAUpdat
     """Change an SLA; the thresholds must stay ordered once merged with the stored ones."""
     sla = get_sla(session, company_id=company_id, sla_id=sla_id)
     changes = body.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None:  # every field of an SLA has a value: leave a field out to keep it
+            raise Invalid(f"{key}: cannot be null", field=key)
     warning = changes.get("warning_threshold_seconds", sla.warning_threshold_seconds)
     critical = changes.get("critical_threshold_seconds", sla.critical_threshold_seconds)
     if warning > critical:
@@ -99,10 +102,7 @@ def update_sla(session: Session, *, company_id: int, sla_id: int, body: SLAUpdat
             field="warning_threshold_seconds",
         )
     for key, value in changes.items():
-        if value is None and key in ("name", "is_active"):
-            raise Invalid(f"{key}: cannot be null", field=key)
-        if value is not None:
-            setattr(sla, key, value)
+        setattr(sla, key, value)
     session.commit()
     return sla
 
