@@ -17,6 +17,8 @@ from crmflow.config import Settings
 from crmflow.crm.models import Notification, OutgoingEmail
 from crmflow.db import base
 from crmflow.db.session import get_session_factory
+from crmflow.engine.options import RunOptions
+from crmflow.executions.batch import claim_batch
 from crmflow.executions.models import WorkflowExecution
 from crmflow.outbound.delivery import deliver_emails
 from crmflow.sla.alerts import AlertSettings
@@ -292,3 +294,24 @@ def test_a_patch_with_null_names_the_field(
     ok = client.patch(f"{SLAS}{sla['id']}/", json={"name": "renamed"}, headers=tenant.headers())
     assert ok.status_code == 200 and ok.json()["name"] == "renamed"
     assert ok.json()["warning_threshold_seconds"] == 240
+
+
+def test_a_run_still_running_past_its_threshold_is_a_breach(
+    client: TestClient, tenant: Tenant, writer_session: Session, clock: Clock
+) -> None:
+    workflow = start_workflow(
+        client, tenant, {"actions": [{"type": "create_task", "config": {"title": "t"}}]}
+    )
+    new_org(client, tenant)
+    [execution_id] = dispatch(writer_session)
+    # A worker has claimed the run and is still on it (its lease holds it `running`).
+    claimed = claim_batch(
+        writer_session.connection(), [execution_id], RunOptions(lease_seconds=3600)
+    )
+    assert [row["id"] for row in claimed] == [execution_id]
+    writer_session.commit()
+    _sla(client, tenant, workflow["id"])
+    clock.advance(timedelta(seconds=301))
+    assert scan_and_alert(writer_session, QUIET) == 2
+    critical = next(b for b in _breaches(client, tenant) if b["severity"] == "critical")
+    assert critical["execution_status"] == "running" and critical["execution_id"] == execution_id
