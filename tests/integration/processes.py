@@ -8,8 +8,12 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from crmflow.config import Settings
+from crmflow.db import signals
 
 
 def purge_queue(broker: str) -> None:
@@ -115,3 +119,25 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+
+
+@contextmanager
+def celery_stack(pg_url: str, broker: str, logs: Path, **env_extra: str) -> Iterator[Settings]:
+    """A Celery worker and beat on `pg_url` and `broker` (1 s ticks) for the block; yields the
+    API's settings for the same database and broker (a `create_app` in the test process)."""
+    purge_queue(broker)
+    env = celery_env(pg_url, broker, CRMFLOW_SCHEDULER_INTERVAL="1", **env_extra)
+    settings = Settings(
+        CRMFLOW_RUNTIME="celery",
+        CRMFLOW_DATABASE_URL=pg_url,
+        CELERY_BROKER_URL=broker,
+        CRMFLOW_METRICS_CACHE_SECONDS=0,
+    )
+    worker = start_worker(env, logs / "worker.log", new_session=True)
+    beat = start_beat(env, logs / "beat.log", logs / "beat-schedule")
+    try:
+        yield settings
+    finally:
+        signals.unsubscribe_all()
+        stop(beat)
+        stop(worker)

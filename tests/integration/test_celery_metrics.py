@@ -9,18 +9,12 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
-from crmflow.config import Settings
-from crmflow.db import signals
 from crmflow.db.session import get_session_factory
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.main import create_app
 from tests.conftest import make_tenant
 from tests.integration.processes import (
-    celery_env,
-    purge_queue,
-    start_beat,
-    start_worker,
-    stop,
+    celery_stack,
     wait_until,
 )
 
@@ -31,54 +25,40 @@ BURST = 60
 def test_a_scrape_equals_the_database_after_a_burst(pg_url: str, tmp_path: Path) -> None:
     with get_session_factory(pg_url)() as session:
         tenant = make_tenant(session, "Acme")
-    purge_queue(BROKER)
-    env = celery_env(pg_url, BROKER, CRMFLOW_SCHEDULER_INTERVAL="1")
-    settings = Settings(
-        CRMFLOW_RUNTIME="celery",
-        CRMFLOW_DATABASE_URL=pg_url,
-        CELERY_BROKER_URL=BROKER,
-        CRMFLOW_METRICS_CACHE_SECONDS=0,
-    )
-    worker = start_worker(env, tmp_path / "worker.log", new_session=True, concurrency=2)
-    beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
     factory = get_session_factory(pg_url, writer=False)
-    try:
-        with TestClient(create_app(settings)) as client:
-            headers = tenant.headers()
-            created = client.post(
-                "/api/v1/workflows",
-                headers=headers,
-                json={
-                    "name": "burst",
-                    "trigger_type": "organisation_created",
-                    "status": "active",
-                    "conditions": {"organisation.name": {"$ne": "skip"}},
-                    "actions": [{"type": "create_task", "config": {"title": "t"}}],
-                },
-            )
-            assert created.status_code == 201, created.text
-            for n in range(BURST):
-                name = "skip" if n % 10 == 0 else f"org {n}"
-                response = client.post(
-                    "/api/v1/organisations", headers=headers, json={"name": name}
+    with (
+        celery_stack(pg_url, BROKER, tmp_path) as settings,
+        TestClient(create_app(settings)) as client,
+    ):
+        headers = tenant.headers()
+        created = client.post(
+            "/api/v1/workflows",
+            headers=headers,
+            json={
+                "name": "burst",
+                "trigger_type": "organisation_created",
+                "status": "active",
+                "conditions": {"organisation.name": {"$ne": "skip"}},
+                "actions": [{"type": "create_task", "config": {"title": "t"}}],
+            },
+        )
+        assert created.status_code == 201, created.text
+        for n in range(BURST):
+            name = "skip" if n % 10 == 0 else f"org {n}"
+            response = client.post("/api/v1/organisations", headers=headers, json={"name": name})
+            assert response.status_code == 201
+
+        def all_done() -> bool:
+            with factory() as session:
+                finished = session.scalar(
+                    select(func.count())
+                    .select_from(WorkflowExecution)
+                    .where(WorkflowExecution.status.in_(["success", "skipped"]))
                 )
-                assert response.status_code == 201
+            return finished == BURST
 
-            def all_done() -> bool:
-                with factory() as session:
-                    finished = session.scalar(
-                        select(func.count())
-                        .select_from(WorkflowExecution)
-                        .where(WorkflowExecution.status.in_(["success", "skipped"]))
-                    )
-                return finished == BURST
-
-            wait_until(all_done, 120, f"{BURST} executions to finish")
-            text = client.get("/metrics").text
-    finally:
-        signals.unsubscribe_all()
-        stop(beat)
-        stop(worker)
+        wait_until(all_done, 120, f"{BURST} executions to finish")
+        text = client.get("/metrics").text
     families = {f.name: f for f in text_string_to_metric_families(text)}
     scraped = {
         s.labels["status"]: s.value

@@ -22,6 +22,7 @@ from crmflow.sla.alerts import AlertSettings
 from crmflow.sla.service import scan_and_alert
 from tests.conftest import Tenant
 from tests.engine.flow_support import Clock, dispatch, new_org, run, start_workflow
+from tests.sla.support import create_sla
 
 SEED_FAMILIES = {
     "workflow_execution",
@@ -83,18 +84,15 @@ def _history(client: TestClient, tenant: Tenant, writer_session: Session) -> dic
     ids = dispatch(writer_session)
     outcome = run(writer_session, ids)
     assert sorted(outcome.values()) == ["failed", "skipped", "success", "success"], outcome
-    sla = client.post(
-        "/api/v1/workflow/workflow-slas/",
-        headers=tenant.headers(),
-        json={
-            "workflow_id": workflow["id"],
-            "name": "fast",
-            "target_duration_seconds": 240,
-            "warning_threshold_seconds": 120,
-            "critical_threshold_seconds": 240,
-        },
+    create_sla(
+        client,
+        tenant,
+        workflow["id"],
+        name="fast",
+        target_duration_seconds=240,
+        warning_threshold_seconds=120,
+        critical_threshold_seconds=240,
     )
-    assert sla.status_code == 201, sla.text
     simulated = client.post(
         "/api/v1/workflow/workflow-simulations/",
         headers=tenant.headers(),
@@ -183,18 +181,15 @@ def test_promtool_finds_no_problem(
     new_org(client, tenant, name="waits")
     ids = dispatch(writer_session)
     assert list(run(writer_session, ids).values()).count("waiting") == 1
-    created = client.post(
-        "/api/v1/workflow/workflow-slas/",
-        headers=tenant.headers(),
-        json={
-            "workflow_id": waits["id"],
-            "name": "a minute",
-            "target_duration_seconds": 60,
-            "warning_threshold_seconds": 30,
-            "critical_threshold_seconds": 60,
-        },
+    create_sla(
+        client,
+        tenant,
+        waits["id"],
+        name="a minute",
+        target_duration_seconds=60,
+        warning_threshold_seconds=30,
+        critical_threshold_seconds=60,
     )
-    assert created.status_code == 201, created.text
     clock.advance(timedelta(minutes=5))
     assert scan_and_alert(writer_session, AlertSettings(False, (), "http://crm.test")) == 2
     text, families = scrape(client)

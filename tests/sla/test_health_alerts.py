@@ -18,6 +18,7 @@ from crmflow.sla.service import HEALTH_EVERY, scan_and_alert
 from crmflow.workflows.models import Workflow
 from tests.conftest import Tenant
 from tests.engine.flow_support import Clock, dispatch, new_org, run, start_workflow
+from tests.sla.support import create_sla
 
 QUIET = AlertSettings(emails_enabled=False, recipients=(), public_url="http://crm.test")
 ALERTS = "/api/v1/workflow/workflow-alerts/"
@@ -130,20 +131,16 @@ def _slo(client: TestClient, tenant: Tenant) -> int:
     workflow = start_workflow(
         client, tenant, {"actions": [{"type": "delay", "config": {"duration": "1 minute"}}]}
     )
-    response = client.post(
-        "/api/v1/workflow/workflow-slas/",
-        headers=tenant.headers(),
-        json={
-            "workflow_id": workflow["id"],
-            "name": "a second",
-            "target_duration_seconds": 1,
-            "warning_threshold_seconds": 1,
-            "critical_threshold_seconds": 1,
-            "slo_target_percentage": 99.0,
-        },
+    sla = create_sla(
+        client,
+        tenant,
+        workflow["id"],
+        name="a second",
+        target_duration_seconds=1,
+        warning_threshold_seconds=1,
+        critical_threshold_seconds=1,
     )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
+    return int(sla["id"])
 
 
 def test_a_burning_slo_pages_and_opens_a_ticket_once(

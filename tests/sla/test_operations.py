@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Tenant
 from tests.engine.flow_support import dispatch, new_org, run, start_workflow
+from tests.sla.support import create_sla
 
 
 def test_overview_counts_failures_and_slos_across_workflows(
@@ -28,18 +29,15 @@ def test_overview_counts_failures_and_slos_across_workflows(
         },
         name="broken",
     )
-    sla = client.post(
-        "/api/v1/workflow/workflow-slas/",
-        headers=tenant.headers(),
-        json={
-            "workflow_id": good["id"],
-            "name": "quick",
-            "target_duration_seconds": 60,
-            "warning_threshold_seconds": 30,
-            "critical_threshold_seconds": 60,
-        },
+    create_sla(
+        client,
+        tenant,
+        good["id"],
+        name="quick",
+        target_duration_seconds=60,
+        warning_threshold_seconds=30,
+        critical_threshold_seconds=60,
     )
-    assert sla.status_code == 201
     for n in range(3):
         new_org(client, tenant, name=f"org {n}")
     outcome = run(writer_session, dispatch(writer_session))

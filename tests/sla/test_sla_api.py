@@ -26,18 +26,9 @@ from crmflow.sla.service import scan_and_alert
 from tests.conftest import Tenant
 from tests.engine.flow_support import Clock, dispatch, new_org, run, start_workflow
 from tests.outbound.smtp_server import smtp_server
+from tests.sla.support import FIVE_MINUTES, SLAS, create_sla
 
-SLAS = "/api/v1/workflow/workflow-slas/"
 BREACHES = "/api/v1/workflow/sla-breaches/"
-# The seed's Example 2.
-FIVE_MINUTES = {
-    "name": "5-Minute SLA",
-    "target_duration_seconds": 300,
-    "warning_threshold_seconds": 240,
-    "critical_threshold_seconds": 300,
-    "slo_window_hours": 24,
-    "slo_target_percentage": 99.0,
-}
 QUIET = AlertSettings(emails_enabled=False, recipients=(), public_url="http://crm.test")
 
 
@@ -46,15 +37,6 @@ def clock() -> Iterator[Clock]:
     saved = base._SIMULATED
     yield Clock()
     base._SIMULATED = saved
-
-
-def _sla(client: TestClient, tenant: Tenant, workflow_id: int, **extra: Any) -> dict[str, Any]:
-    response = client.post(
-        SLAS, json={**FIVE_MINUTES, "workflow_id": workflow_id, **extra}, headers=tenant.headers()
-    )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def _waiting_run(client: TestClient, tenant: Tenant, writer_session: Session) -> tuple[int, int]:
@@ -79,7 +61,7 @@ def test_example_2_breaches_while_the_run_waits_once_per_severity(
     client: TestClient, tenant: Tenant, writer_session: Session, clock: Clock
 ) -> None:
     workflow_id, execution_id = _waiting_run(client, tenant, writer_session)
-    sla = _sla(client, tenant, workflow_id)
+    sla = create_sla(client, tenant, workflow_id)
     assert {k: sla[k] for k in FIVE_MINUTES} == FIVE_MINUTES
     assert scan_and_alert(writer_session, QUIET) == 0  # 0 s in: nothing yet
     clock.advance(timedelta(seconds=241))
@@ -122,7 +104,7 @@ def test_a_run_that_finished_late_between_two_scans_is_found(
     client: TestClient, tenant: Tenant, writer_session: Session, clock: Clock
 ) -> None:
     workflow_id, execution_id = _waiting_run(client, tenant, writer_session)
-    sla = _sla(
+    sla = create_sla(
         client,
         tenant,
         workflow_id,
@@ -155,7 +137,7 @@ def test_an_approval_pending_past_its_step_sla_is_a_breach_now(
     new_org(client, tenant)
     [execution_id] = dispatch(writer_session)
     assert run(writer_session, [execution_id]) == {execution_id: "waiting"}
-    _sla(
+    create_sla(
         client,
         tenant,
         workflow["id"],
@@ -176,7 +158,7 @@ def test_alerts_reach_people_once_in_app_and_by_email(
     client: TestClient, tenant: Tenant, writer_session: Session, clock: Clock, db_url: str
 ) -> None:
     workflow_id, execution_id = _waiting_run(client, tenant, writer_session)
-    _sla(client, tenant, workflow_id)
+    create_sla(client, tenant, workflow_id)
     loud = AlertSettings.parse(True, "oncall@acme.test, ops@acme.test", "http://crm.test/")
     clock.advance(timedelta(seconds=301))
     assert scan_and_alert(writer_session, loud) == 2
@@ -229,7 +211,7 @@ def test_bad_input_names_the_field_and_other_companies_see_nothing(
             headers=tenant.headers(),
         )
         assert response.status_code == 422 and field in response.text, (extra, response.text)
-    sla = _sla(client, tenant, workflow_id)
+    sla = create_sla(client, tenant, workflow_id)
     patch = client.patch(
         f"{SLAS}{sla['id']}/", json={"warning_threshold_seconds": 999}, headers=tenant.headers()
     )
@@ -258,7 +240,7 @@ def test_the_embedded_runtime_finds_a_breach_within_a_tick(
     workflow = start_workflow(
         client, tenant, {"actions": [{"type": "delay", "config": {"duration": "1 hour"}}]}
     )
-    _sla(
+    create_sla(
         client,
         tenant,
         workflow["id"],
@@ -287,7 +269,7 @@ def test_a_patch_with_null_names_the_field(
     client: TestClient, tenant: Tenant, writer_session: Session
 ) -> None:
     workflow_id, _ = _waiting_run(client, tenant, writer_session)
-    sla = _sla(client, tenant, workflow_id)
+    sla = create_sla(client, tenant, workflow_id)
     for field in ("warning_threshold_seconds", "name", "is_active"):
         response = client.patch(f"{SLAS}{sla['id']}/", json={field: None}, headers=tenant.headers())
         assert response.status_code == 422 and field in response.text, response.text
@@ -310,7 +292,7 @@ def test_a_run_still_running_past_its_threshold_is_a_breach(
     )
     assert [row["id"] for row in claimed] == [execution_id]
     writer_session.commit()
-    _sla(client, tenant, workflow["id"])
+    create_sla(client, tenant, workflow["id"])
     clock.advance(timedelta(seconds=301))
     assert scan_and_alert(writer_session, QUIET) == 2
     critical = next(b for b in _breaches(client, tenant) if b["severity"] == "critical")
