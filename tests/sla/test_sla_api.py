@@ -22,7 +22,7 @@ from crmflow.executions.batch import claim_batch
 from crmflow.executions.models import WorkflowExecution
 from crmflow.outbound.delivery import deliver_emails
 from crmflow.sla.alerts import AlertSettings
-from crmflow.sla.service import scan_and_alert
+from crmflow.sla.service import SLAMonitor, scan_and_alert
 from tests.conftest import Tenant
 from tests.engine.flow_support import Clock, dispatch, new_org, run, start_workflow
 from tests.outbound.smtp_server import smtp_server
@@ -297,3 +297,19 @@ def test_a_run_still_running_past_its_threshold_is_a_breach(
     assert scan_and_alert(writer_session, QUIET) == 2
     critical = next(b for b in _breaches(client, tenant) if b["severity"] == "critical")
     assert critical["execution_status"] == "running" and critical["execution_id"] == execution_id
+
+
+def test_the_seeds_sla_monitor_checks_one_execution(
+    client: TestClient, tenant: Tenant, writer_session: Session, clock: Clock
+) -> None:
+    workflow_id, execution_id = _waiting_run(client, tenant, writer_session)
+    create_sla(client, tenant, workflow_id)
+    execution = writer_session.get_one(WorkflowExecution, execution_id)
+    monitor = SLAMonitor(writer_session)
+    assert monitor.check_execution(execution) == []
+    clock.advance(timedelta(seconds=250))
+    [warning] = monitor.check_execution(execution)
+    assert warning.severity == "warning" and 9 <= warning.breach_margin_seconds < 12
+    clock.advance(timedelta(seconds=60))
+    assert [b.severity for b in monitor.check_execution(execution)] == ["warning", "critical"]
+    assert [b.severity for b in monitor.check_execution(execution)] == ["warning", "critical"]

@@ -18,7 +18,7 @@ from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import AlertSettings, send_alerts
 from crmflow.sla.health import alerting_of, check_burn_rates, check_failure_streaks
 from crmflow.sla.models import SLABreach, SLAScanCursor, WorkflowAlert, WorkflowSLA
-from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, scan, step_elapsed
+from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, check_execution, scan, step_elapsed
 from crmflow.sla.schemas import BreachStatus, SLACreate, SLAUpdate
 from crmflow.workflows.models import WorkflowVersion
 from crmflow.workflows.service import get_workflow
@@ -334,3 +334,27 @@ def list_alerts(
         query = query.where(WorkflowAlert.workflow_id == workflow_id)
     rows, total = paginate(session, query.order_by(WorkflowAlert.id.desc()), params)
     return make_page(rows, total, params)
+
+
+class SLAMonitor:
+    """The seed's interface: `SLAMonitor(session).check_execution(execution)` records the
+    execution's breaches now, tells people about new ones, and returns every breach it has."""
+
+    def __init__(self, session: Session, settings: AlertSettings | None = None) -> None:
+        self.session = session
+        self.settings = settings or AlertSettings(False, (), "")
+
+    def check_execution(self, execution: WorkflowExecution) -> list[SLABreach]:
+        """Check one execution against its workflow's active SLAs (commits)."""
+        now = utcnow()
+        new = check_execution(self.session, execution, now)
+        if new:
+            send_alerts(self.session, new, self.settings, now)
+        self.session.commit()
+        return list(
+            self.session.scalars(
+                select(SLABreach)
+                .where(SLABreach.execution_id == execution.id)
+                .order_by(SLABreach.id)
+            )
+        )
