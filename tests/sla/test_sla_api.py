@@ -69,6 +69,7 @@ def test_example_2_breaches_while_the_run_waits_once_per_severity(
     [warning] = _breaches(client, tenant)
     assert warning["severity"] == "warning" and warning["execution_id"] == execution_id
     assert warning["execution_status"] == "waiting" and not warning["acknowledged"]
+    assert warning["workflow_name"] == "flow" and warning["sla_name"] == "5-Minute SLA"
     assert 1 <= warning["breach_margin_seconds"] < 5 and warning["threshold_seconds"] == 240
     clock.advance(timedelta(seconds=60))
     assert scan_and_alert(writer_session, QUIET) == 1
@@ -94,6 +95,8 @@ def test_example_2_breaches_while_the_run_waits_once_per_severity(
     ]
     resolved = client.post(f"{BREACHES}{warning['id']}/resolve/", headers=tenant.headers())
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
+    unresolved = _breaches(client, tenant, f"{BREACHES}?unresolved=true")
+    assert [b["id"] for b in unresolved] == [critical["id"]]  # acknowledged, not resolved
 
     metrics = client.get(f"{SLAS}{sla['id']}/metrics/", headers=tenant.headers()).json()
     assert metrics["in_flight_past_target"] == 1 and metrics["total"] == 0

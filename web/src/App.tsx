@@ -14,6 +14,8 @@ const WorkflowEditorPage = lazyWithPreload(() => import("./editor/WorkflowEditor
 const ExecutionPage = lazyWithPreload(() => import("./pages/ExecutionPage"));
 const ApprovalsPage = lazyWithPreload(() => import("./pages/ApprovalsPage"));
 const SecretsPage = lazyWithPreload(() => import("./pages/SecretsPage"));
+const RunsPage = lazyWithPreload(() => import("./pages/RunsPage"));
+const OperationsPage = lazyWithPreload(() => import("./pages/OperationsPage"));
 
 // The signed-in pages; "/" leads to the workflows. One table serves the routes and the preload.
 const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
@@ -23,6 +25,8 @@ const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
   { path: "workflows/:workflowId/edit", Page: WorkflowEditorPage },
   { path: "workflows/:workflowId", Page: WorkflowDetailPage },
   { path: "workflows/:workflowId/executions/:executionId", Page: ExecutionPage },
+  { path: "runs", Page: RunsPage },
+  { path: "operations", Page: OperationsPage },
   { path: "approvals", Page: ApprovalsPage },
   { path: "secrets", Page: SecretsPage },
 ];

@@ -47,3 +47,25 @@ export function sentenceCase(name: string): string {
   const words = name.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** A duration given in seconds, to the two largest units: "45 s", "5 min", "4 min 10 s", "2 h 5 min", "3 d 4 h". */
+export function formatSeconds(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  const s = Math.abs(value);
+  const sign = value < 0 ? "−" : "";
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    `${sign}${big} ${bigUnit}${small ? ` ${small} ${smallUnit}` : ""}`;
+  if (s < 1) return `${sign}${Math.round(s * 1000)} ms`;
+  if (s < 10 && !Number.isInteger(s)) return `${sign}${s.toFixed(1)} s`;
+  if (s < 59.5) return `${sign}${Math.round(s)} s`;
+  if (s < 3570) {
+    const total = Math.round(s);
+    return two(Math.floor(total / 60), "min", total % 60, "s");
+  }
+  if (s < 86100) {
+    const total = Math.round(s / 60);
+    return two(Math.floor(total / 60), "h", total % 60, "min");
+  }
+  const total = Math.round(s / 3600);
+  return two(Math.floor(total / 24), "d", total % 24, "h");
+}

@@ -90,6 +90,7 @@ def list_breaches(
     principal: CurrentUser,
     params: Paging,
     breach_status: Annotated[BreachStatus | None, Query(alias="status")] = None,
+    unresolved: Annotated[bool, Query(description="open or acknowledged ones")] = False,
     workflow_id: WorkflowFilter = None,
 ) -> dict[str, Any]:
     """The company's breaches, newest first."""
@@ -98,6 +99,7 @@ def list_breaches(
         company_id=principal.company_id,
         params=params,
         status=breach_status.value if breach_status else None,
+        unresolved=unresolved,
         workflow_id=workflow_id,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from crmflow.common.enums import LowerStrEnum
 from crmflow.common.text import NameChars, TextChars
@@ -30,17 +30,9 @@ class BreachStatus(LowerStrEnum):
 
 
 class _Thresholds(BaseModel):
+    # The order of the thresholds is checked by the service, once merged with what is stored,
+    # so that the error names `warning_threshold_seconds` on create and on change alike.
     model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> _Thresholds:
-        warning = getattr(self, "warning_threshold_seconds", None)
-        critical = getattr(self, "critical_threshold_seconds", None)
-        if warning is not None and critical is not None and warning > critical:
-            raise ValueError(
-                "warning_threshold_seconds must not be above critical_threshold_seconds"
-            )
-        return self
 
 
 class SLACreate(_Thresholds):
@@ -114,6 +106,8 @@ class BreachOut(BaseModel):
     execution_status: str
     status: BreachStatus
     acknowledged: bool
+    workflow_name: str
+    sla_name: str
     detected_at: datetime
     acknowledged_by: int | None
     acknowledged_at: datetime | None

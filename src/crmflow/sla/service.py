@@ -20,7 +20,7 @@ from crmflow.sla.health import alerting_of, check_burn_rates, check_failure_stre
 from crmflow.sla.models import SLABreach, SLAScanCursor, WorkflowAlert, WorkflowSLA
 from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, check_execution, scan, step_elapsed
 from crmflow.sla.schemas import BreachStatus, SLACreate, SLAUpdate
-from crmflow.workflows.models import WorkflowVersion
+from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.service import get_workflow
 
 # The runs an SLO counts: those that acted (a skipped or cancelled run has no duration to meet).
@@ -58,11 +58,21 @@ def _step_paths(session: Session, version_id: int | None) -> set[str]:
     return paths
 
 
+def _check_order(warning: float, critical: float) -> None:
+    if warning > critical:
+        raise Invalid(
+            "warning_threshold_seconds: must not be above critical_threshold_seconds "
+            f"({warning} > {critical})",
+            field="warning_threshold_seconds",
+        )
+
+
 def create_sla(
     session: Session, *, company_id: int, user_id: int | None, body: SLACreate
 ) -> WorkflowSLA:
     """Add an SLA to a workflow of the company (its step must exist in the current version)."""
     workflow = get_workflow(session, company_id=company_id, workflow_id=body.workflow_id)
+    _check_order(body.warning_threshold_seconds, body.critical_threshold_seconds)
     if body.step_path is not None:
         paths = _step_paths(session, workflow.current_version_id)
         if body.step_path not in paths:
@@ -93,14 +103,10 @@ def update_sla(session: Session, *, company_id: int, sla_id: int, body: SLAUpdat
     for key, value in changes.items():
         if value is None:  # every field of an SLA has a value: leave a field out to keep it
             raise Invalid(f"{key}: cannot be null", field=key)
-    warning = changes.get("warning_threshold_seconds", sla.warning_threshold_seconds)
-    critical = changes.get("critical_threshold_seconds", sla.critical_threshold_seconds)
-    if warning > critical:
-        raise Invalid(
-            "warning_threshold_seconds: must not be above critical_threshold_seconds "
-            f"({warning} > {critical})",
-            field="warning_threshold_seconds",
-        )
+    _check_order(
+        changes.get("warning_threshold_seconds", sla.warning_threshold_seconds),
+        changes.get("critical_threshold_seconds", sla.critical_threshold_seconds),
+    )
     for key, value in changes.items():
         setattr(sla, key, value)
     session.commit()
@@ -210,24 +216,33 @@ def list_breaches(
     params: PageParams,
     status: str | None = None,
     unacknowledged: bool = False,
+    unresolved: bool = False,
     workflow_id: int | None = None,
 ) -> dict[str, Any]:
     """The company's breaches, newest first."""
     query = select(SLABreach).where(SLABreach.company_id == company_id)
     if unacknowledged:
         query = query.where(SLABreach.status == BreachStatus.OPEN)
+    elif unresolved:
+        query = query.where(SLABreach.status != BreachStatus.RESOLVED)
     elif status is not None:
         query = query.where(SLABreach.status == status)
     if workflow_id is not None:
         query = query.where(SLABreach.workflow_id == workflow_id)
     rows, total = paginate(session, query.order_by(SLABreach.id.desc()), params)
-    return make_page([breach_view(r) for r in rows], total, params)
+    return make_page([breach_view(session, r) for r in rows], total, params)
 
 
-def breach_view(breach: SLABreach) -> dict[str, Any]:
-    """A breach as the API shows it (with the seed's `acknowledged` flag)."""
+def breach_view(session: Session, breach: SLABreach) -> dict[str, Any]:
+    """A breach as the API shows it: the seed's `acknowledged` flag, the names it is about."""
     out = {c.key: getattr(breach, c.key) for c in SLABreach.__table__.columns}
     out["acknowledged"] = breach.status != BreachStatus.OPEN
+    names = session.execute(
+        select(Workflow.name, WorkflowSLA.name)
+        .join(WorkflowSLA, WorkflowSLA.workflow_id == Workflow.id)
+        .where(WorkflowSLA.id == breach.sla_id)
+    ).one()
+    out["workflow_name"], out["sla_name"] = names
     return out
 
 
@@ -248,7 +263,7 @@ def acknowledge(
     breach.status = BreachStatus.ACKNOWLEDGED
     breach.acknowledged_by, breach.acknowledged_at, breach.notes = user_id, utcnow(), notes
     session.commit()
-    return breach_view(breach)
+    return breach_view(session, breach)
 
 
 def resolve(
@@ -265,7 +280,7 @@ def resolve(
     if notes:
         breach.notes = f"{breach.notes}\n{notes}".strip()
     session.commit()
-    return breach_view(breach)
+    return breach_view(session, breach)
 
 
 def alert_settings(settings: Settings) -> AlertSettings:

@@ -18,6 +18,8 @@ export function Layout() {
         </NavLink>
         <nav aria-label="Main">
           <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/runs">All runs</NavLink>
+          <NavLink to="/operations">Operations</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
           <NavLink to="/secrets">Secrets</NavLink>
         </nav>

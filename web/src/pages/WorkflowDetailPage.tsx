@@ -1,5 +1,5 @@
-// /workflows/:workflowId: a workflow's header actions and four tabs (details, executions,
-// statistics, versions); the tab and its filters live in the query string.
+// /workflows/:workflowId: a workflow's header actions and five tabs (details, executions,
+// statistics, SLAs, versions); the tab and its filters live in the query string.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -11,17 +11,19 @@ import { DefinitionView } from "./workflows/DefinitionView";
 import { ExecutionsTab } from "./workflows/ExecutionsTab";
 import { intParam, triggerLabel, type Workflow } from "./workflows/labels";
 import { RunNowDialog } from "./workflows/RunNowDialog";
+import { SlaTab } from "./workflows/SlaTab";
 import { RANGES, StatsTab } from "./workflows/StatsTab";
 import { panelId, tabId, Tabs, type TabDef } from "./workflows/Tabs";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
 import { VersionsTab } from "./workflows/VersionsTab";
 import "./workflows/workflows.css";
 
-type TabKey = "details" | "executions" | "statistics" | "versions";
+type TabKey = "details" | "executions" | "statistics" | "slas" | "versions";
 const TABS: TabDef<TabKey>[] = [
   { key: "details", label: "Details" },
   { key: "executions", label: "Executions" },
   { key: "statistics", label: "Statistics" },
+  { key: "slas", label: "SLAs" },
   { key: "versions", label: "Versions" },
 ];
 
@@ -129,6 +131,7 @@ export default function WorkflowDetailPage() {
             onDays={(days) => setQuery({ days: days === 30 ? null : days }, true)}
           />
         )}
+        {tab === "slas" && <SlaTab workflow={wf} canWrite={canWrite} />}
         {tab === "versions" && (
           <VersionsTab
             workflowId={wf.id}

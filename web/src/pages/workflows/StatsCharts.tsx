@@ -7,7 +7,7 @@ import { labelIndexes, linear, niceTicks, tickLabel } from "./chartScales";
 import { statusText } from "../../components/common";
 import type { DailyStat } from "./labels";
 
-const COLORS = {
+export const COLORS = {
   success: "#1e8e4e",
   partial: "#e8900c",
   failed: "#c0392b",
@@ -15,7 +15,7 @@ const COLORS = {
   rejected: "#7d4fa8",
   cancelled: "#5b6475",
 };
-const STATUSES = ["success", "partial", "failed", "skipped", "rejected", "cancelled"] as const;
+export const STATUSES = ["success", "partial", "failed", "skipped", "rejected", "cancelled"] as const;
 const HEIGHT = 220;
 const MARGIN = { top: 10, right: 16, bottom: 26 };
 
@@ -26,7 +26,7 @@ export interface Series {
   values: (number | null)[];
 }
 
-const shortDate = (d: string) => {
+export const shortDate = (d: string) => {
   const date = new Date(`${d}T00:00:00Z`);
   return Number.isNaN(date.getTime()) ? d : date.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 };
