@@ -49,6 +49,18 @@ function api(stored: ReturnType<typeof sla>[], onPost?: (call: Call) => Response
       stored = stored.filter((s) => s.id !== Number(one[1]));
       return new Response(null, { status: 204 });
     }
+    if (path === "/api/v1/workflow/workflow-alerting/1/" && method === "GET") {
+      return json({ workflow_id: 1, failure_streak: 3, deactivate_on_streak: false });
+    }
+    if (path === "/api/v1/workflow/workflow-alerting/1/" && method === "PUT") {
+      return json({ workflow_id: 1, ...(body as object) });
+    }
+    if (path === "/api/v1/workflow/workflow-alerts/") {
+      return json(page([{
+        id: 9, workflow_id: 1, sla_id: null, kind: "failure_streak", message: '"Lead triage" failed 3 times in a row',
+        details: {}, opened_at: new Date().toISOString(), resolved_at: null,
+      }]));
+    }
     return undefined;
   });
 }
@@ -240,5 +252,27 @@ describe("SLAs tab", () => {
     expect(within(card).queryByRole("button")).toBeNull();
     expect(screen.queryByRole("button", { name: "Add an SLA" })).toBeNull();
     expect(calls.some((c) => c.method !== "GET")).toBe(false);
+  });
+
+  it("sets the failure streak and deactivation, and lists the open alerts", async () => {
+    const { calls } = api([sla()]);
+    const user = userEvent.setup();
+    renderPage(<WorkflowDetailPage />, at);
+    const alerts = await screen.findByRole("list", { name: "Open alerts" });
+    expect(alerts).toHaveTextContent("Failed runs in a row");
+    expect(alerts).toHaveTextContent('"Lead triage" failed 3 times in a row');
+    const streak = await screen.findByLabelText("Failed runs in a row");
+    await waitFor(() => expect(streak).toHaveValue(3));
+    await user.clear(streak);
+    await user.type(streak, "0");
+    expect(screen.getByText("Between 1 and 100 runs.")).toBeInTheDocument();
+    await user.clear(streak);
+    await user.type(streak, "5");
+    await user.click(screen.getByLabelText("and deactivate the workflow then"));
+    await user.click(screen.getByRole("button", { name: "Save alert settings" }));
+    expect(await screen.findByText("Alerts after 5 failed runs in a row, and the workflow is then deactivated.")).toBeInTheDocument();
+    const put = calls.find((c) => c.method === "PUT")!;
+    expect(put.path).toBe("/api/v1/workflow/workflow-alerting/1/");
+    expect(put.body).toEqual({ failure_streak: 5, deactivate_on_streak: true });
   });
 });

@@ -8,6 +8,7 @@ import { ConfirmDialog, ErrorMessage, Loading } from "../../components/common";
 import { formatSeconds } from "../../format";
 import { Compliance, formatSlo, ObjectiveBadge } from "../operations/OverviewTables";
 import { measuresText, stepChoices, type StepChoice } from "./sla";
+import { AlertingSettings } from "./AlertingSettings";
 import { SlaDialog } from "./SlaDialog";
 import type { Workflow } from "./labels";
 import "../operations/operations.css";
@@ -218,6 +219,7 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
           ))}
         </div>
       )}
+      <AlertingSettings workflowId={workflow.id} canWrite={canWrite} />
       {canWrite && (
         <>
           <SlaDialog
