@@ -41,6 +41,7 @@ ROUTER_MODULES = [
     "crmflow.events.routes",
     "crmflow.workflows.hook_routes",
     "crmflow.workflows.routes",
+    "crmflow.workflows.version_routes",
     "crmflow.executions.routes",
     "crmflow.approvals.routes",
     "crmflow.catalog.routes",

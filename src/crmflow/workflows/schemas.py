@@ -330,3 +330,50 @@ class WorkflowDailyStats(BaseModel):
 
     workflow_id: int
     days: list[DailyStat]
+
+
+class StepRef(BaseModel):
+    """A step in a diff: where it is and what it is called."""
+
+    path: str
+    step: str
+
+
+class StepMove(BaseModel):
+    """A step that moved."""
+
+    step: str
+    from_path: str = Field(alias="from")
+    to_path: str = Field(alias="to")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class FieldChange(BaseModel):
+    """One field that changed, with its old and new values (credentials masked)."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class StepChange(BaseModel):
+    """A step whose fields changed."""
+
+    path: str
+    step: str
+    changes: list[FieldChange]
+
+
+class VersionDiff(BaseModel):
+    """What changed between two versions, in the editor's words."""
+
+    workflow_id: int
+    from_version: int | None = Field(description="None: the first version, compared with nothing")
+    to_version: int
+    fields: list[FieldChange]
+    added: list[StepRef]
+    removed: list[StepRef]
+    moved: list[StepMove]
+    changed: list[StepChange]
+    identical: bool
