@@ -22,7 +22,7 @@ from crmflow.db import dialect
 from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import Alert, AlertSettings, notify
 from crmflow.sla.models import WorkflowAlert, WorkflowSLA
-from crmflow.sla.monitor import step_elapsed
+from crmflow.sla.monitor import run_durations
 from crmflow.workflows.models import Workflow
 
 ALERTS = WorkflowAlert.__table__
@@ -31,7 +31,6 @@ DEFAULT_STREAK = 3
 # The runs that acted without failing: one of them ends a failure streak.
 NOT_FAILED = [s for s in ACTED_STATUSES if s != ExecutionStatus.FAILED]
 MIN_RUNS = 10
-MAX_RUNS = 20_000
 
 
 @dataclass(frozen=True)
@@ -169,36 +168,13 @@ def check_failure_streaks(
     return opened
 
 
-def _misses(session: Session, sla: WorkflowSLA, since: datetime, now: datetime) -> tuple[int, int]:
-    """(runs, runs past the target) of an SLA's workflow finished since `since`."""
-    runs = session.execute(
-        select(
-            WorkflowExecution.id,
-            WorkflowExecution.created_at,
-            WorkflowExecution.completed_at,
-        )
-        .where(
-            WorkflowExecution.workflow_id == sla.workflow_id,
-            WorkflowExecution.status.in_(ACTED_STATUSES),
-            WorkflowExecution.completed_at > since,
-            WorkflowExecution.completed_at <= now,
-        )
-        .limit(MAX_RUNS)
-    ).all()
-    if sla.step_path:
-        durations = [step_elapsed(session, r.id, sla.step_path, now) for r in runs]
-    else:
-        durations = [(r.completed_at - r.created_at).total_seconds() for r in runs]
-    measured = [d for d in durations if d is not None]
-    return len(measured), sum(1 for d in measured if d > sla.target_duration_seconds)
-
-
 def burn_rate(session: Session, sla: WorkflowSLA, window: timedelta, now: datetime) -> float | None:
     """Missed share over the allowed share in the window (None below MIN_RUNS runs)."""
-    runs, missed = _misses(session, sla, now - window, now)
-    if runs < MIN_RUNS:
+    durations = run_durations(session, sla, now - window, now)
+    if len(durations) < MIN_RUNS:
         return None
-    return (missed / runs) / (1.0 - sla.slo_target_percentage / 100.0)
+    missed = sum(1 for d in durations if d > sla.target_duration_seconds)
+    return (missed / len(durations)) / (1.0 - sla.slo_target_percentage / 100.0)
 
 
 def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -> int:

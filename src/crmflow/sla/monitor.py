@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmflow.approvals.models import ApprovalRequest
-from crmflow.common.enums import ExecutionStatus, StepStatus
+from crmflow.common.enums import ACTED_STATUSES, ExecutionStatus, StepStatus
 from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
@@ -199,3 +199,29 @@ def scan(session: Session, now: datetime | None = None) -> list[int]:
     cursor.checked_until = now
     session.commit()
     return new
+
+
+# At most this many of the newest finished runs are measured for an SLO figure.
+MAX_MEASURED_RUNS = 20_000
+
+
+def run_durations(
+    session: Session, sla: WorkflowSLA, since: datetime, now: datetime
+) -> list[float]:
+    """What the SLA measured on each run of its workflow that acted and finished in
+    [since, now]: the run's time, or its step's (runs that never reached the step are left out)."""
+    runs = session.execute(
+        select(WorkflowExecution.id, WorkflowExecution.created_at, WorkflowExecution.completed_at)
+        .where(
+            WorkflowExecution.workflow_id == sla.workflow_id,
+            WorkflowExecution.status.in_(ACTED_STATUSES),
+            WorkflowExecution.completed_at >= since,
+            WorkflowExecution.completed_at <= now,
+        )
+        .order_by(WorkflowExecution.completed_at.desc())
+        .limit(MAX_MEASURED_RUNS)
+    ).all()
+    if sla.step_path is None:
+        return [float((r.completed_at - r.created_at).total_seconds()) for r in runs]
+    found = [step_elapsed(session, r.id, sla.step_path, now) for r in runs]
+    return [d for d in found if d is not None]

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crmflow.common.enums import ExecutionStatus
 from crmflow.common.errors import Conflict, Invalid, NotFound
 from crmflow.common.pagination import PageParams, make_page, paginate
 from crmflow.config import Settings
@@ -18,21 +17,14 @@ from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import AlertSettings, send_alerts
 from crmflow.sla.health import alerting_of, check_burn_rates, check_failure_streaks
 from crmflow.sla.models import SLABreach, SLAScanCursor, WorkflowAlert, WorkflowSLA
-from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, check_execution, scan, step_elapsed
+from crmflow.sla.monitor import IN_FLIGHT, OVERLAP, check_execution, run_durations, scan
 from crmflow.sla.schemas import BreachStatus, SLACreate, SLAUpdate
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.service import get_workflow
 
 # The runs an SLO counts: those that acted (a skipped or cancelled run has no duration to meet).
-COUNTED = (
-    ExecutionStatus.SUCCESS,
-    ExecutionStatus.PARTIAL,
-    ExecutionStatus.FAILED,
-    ExecutionStatus.REJECTED,
-)
 # The SRE workbook's short, medium and long burn-rate windows.
 BURN_WINDOWS = {"1h": timedelta(hours=1), "6h": timedelta(hours=6), "3d": timedelta(days=3)}
-MAX_MEASURED_RUNS = 20_000
 
 
 def _step_paths(session: Session, version_id: int | None) -> set[str]:
@@ -130,33 +122,9 @@ def list_slas(
     return make_page(rows, total, params)
 
 
-def _durations(session: Session, sla: WorkflowSLA, since: datetime, now: datetime) -> list[float]:
-    runs = session.execute(
-        select(
-            WorkflowExecution.id,
-            WorkflowExecution.company_id,
-            WorkflowExecution.status,
-            WorkflowExecution.created_at,
-            WorkflowExecution.completed_at,
-        )
-        .where(
-            WorkflowExecution.workflow_id == sla.workflow_id,
-            WorkflowExecution.status.in_(COUNTED),
-            WorkflowExecution.completed_at >= since,
-        )
-        .order_by(WorkflowExecution.completed_at.desc())
-        .limit(MAX_MEASURED_RUNS)
-    ).all()
-    if sla.step_path is None:
-        return [(r.completed_at - r.created_at).total_seconds() for r in runs]
-    # A step SLA measures the step in each run that reached it.
-    found = [step_elapsed(session, r.id, sla.step_path, now) for r in runs]
-    return [d for d in found if d is not None]
-
-
 def slo_percentage(session: Session, sla: WorkflowSLA, now: datetime) -> float | None:
     """The share of the window's runs that met the target, % (None without runs)."""
-    durations = _durations(session, sla, now - timedelta(hours=sla.slo_window_hours), now)
+    durations = run_durations(session, sla, now - timedelta(hours=sla.slo_window_hours), now)
     missed = sum(1 for d in durations if d > sla.target_duration_seconds)
     return round(100.0 * (len(durations) - missed) / len(durations), 3) if durations else None
 
@@ -166,7 +134,7 @@ def sla_metrics(session: Session, *, company_id: int, sla_id: int) -> dict[str, 
     sla = get_sla(session, company_id=company_id, sla_id=sla_id)
     now = utcnow()
     window = timedelta(hours=sla.slo_window_hours)
-    durations = _durations(session, sla, now - window, now)
+    durations = run_durations(session, sla, now - window, now)
     target = sla.target_duration_seconds
     missed = sum(1 for d in durations if d > target)
     total = len(durations)
@@ -176,7 +144,7 @@ def sla_metrics(session: Session, *, company_id: int, sla_id: int) -> dict[str, 
         budget = round(100.0 * (1.0 - (missed / total) / allowed), 2)
     burn: dict[str, float | None] = {}
     for label, span in BURN_WINDOWS.items():
-        recent = _durations(session, sla, now - span, now) if span != window else durations
+        recent = run_durations(session, sla, now - span, now) if span != window else durations
         bad = sum(1 for d in recent if d > target)
         burn[label] = round((bad / len(recent)) / allowed, 3) if recent else None
     # Runs still going are counted by age: their duration is still growing.
