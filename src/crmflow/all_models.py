@@ -2,6 +2,7 @@
 
 from crmflow.approvals import models as approval_models
 from crmflow.auth import models as auth_models
+from crmflow.blueprints import models as blueprint_models
 from crmflow.catalog import models as catalog_models
 from crmflow.crm import models as crm_models
 from crmflow.db.base import Base
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "approval_models",
     "auth_models",
+    "blueprint_models",
     "catalog_models",
     "crm_models",
     "event_models",

@@ -40,6 +40,7 @@ ROUTER_MODULES = [
     "crmflow.crm.routes",
     "crmflow.events.routes",
     "crmflow.workflows.hook_routes",
+    "crmflow.workflows.transfer_routes",
     "crmflow.workflows.routes",
     "crmflow.workflows.version_routes",
     "crmflow.executions.routes",

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -55,32 +54,25 @@ def workflows_export(
     ] = Path("-"),
     company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
 ) -> None:
-    """Export every workflow definition of a company as JSON (credentials masked)."""
-    from crmflow.vault.masking import mask_definition
-    from crmflow.workflows.validation import DEFINITION_KEYS
+    """Export every workflow of a company as canonical JSON (credentials masked)."""
+    from crmflow.workflows.transfer import canonical_json, export_document
 
     prepare()
     with session_scope(get_settings().database_url) as session:
         principal = _admin_principal(session, company)
-        items = [
-            {
-                # Credentials typed in clear are masked: an export is a file people pass around.
-                **mask_definition({k: getattr(w, k) for k in DEFINITION_KEYS}),
-                "status": w.status,
-                "is_template": w.is_template,
-            }
-            for w in session.scalars(
+        workflows = list(
+            session.scalars(
                 select(Workflow)
                 .where(Workflow.company_id == principal.company_id)
                 .order_by(Workflow.id)
             )
-        ]
-    text = json.dumps({"crmflow_export": 1, "workflows": items}, indent=2, ensure_ascii=False)
+        )
+        text = canonical_json(export_document(workflows))
     if str(output) == "-":
-        print(text)
+        sys.stdout.write(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        console.print(f"exported {len(items)} workflows to {output}")
+        output.write_text(text, encoding="utf-8")
+        console.print(f"exported {len(workflows)} workflows to {output}")
 
 
 @workflows_app.command("import")
@@ -88,45 +80,24 @@ def workflows_import(
     source: Annotated[Path, typer.Argument(help="JSON file written by `workflows export`")],
     company: Annotated[str | None, typer.Option(help="company name (default: the first)")] = None,
 ) -> None:
-    """Import workflows (validated like the API; imported as drafts unless marked active)."""
-    from crmflow.engine.errors import DefinitionError
-    from crmflow.workflows.directory import CompanyDirectory
-    from crmflow.workflows.schemas import WorkflowCreate
-    from crmflow.workflows.service import create_workflow
-    from crmflow.workflows.validation import validate_definition
+    """Import workflows as drafts, validated like the API; all of them or none."""
+    from crmflow.common.errors import DomainError
+    from crmflow.workflows.transfer import import_document
 
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         fail(f"{source}: {exc}")
         return
-    items = data.get("workflows") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        fail(f"{source}: expected {{'workflows': [...]}} or a list of workflows")
-        return
     prepare()
-    created = 0
     with session_scope(get_settings().database_url) as session:
         principal = _admin_principal(session, company)
-        directory = CompanyDirectory(session, principal.company_id)
-        # Check every entry before writing any: an import is all or nothing.
-        checked = []
-        for index, item in enumerate(items):
-            name = item.get("name", "?") if isinstance(item, dict) else "?"
-            label = f"workflows[{index}] ({name})"
-            try:
-                body = WorkflowCreate.model_validate(item).model_dump(mode="json")
-                validate_definition(body, directory)
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                fail(f"{label}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}")
-            except DefinitionError as exc:
-                fail(f"{label}: {exc}")
-            checked.append(body)
-        for body in checked:
-            create_workflow(session, principal=principal, data=body)
-            created += 1
-    console.print(f"imported {created} workflows")
+        try:
+            created = import_document(session, principal=principal, document=data)
+        except DomainError as exc:
+            fail(f"{source}: {exc.message}")
+            return
+    console.print(f"imported {len(created)} workflows (as drafts)")
 
 
 @workflows_app.command("stats")

@@ -67,6 +67,9 @@ class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
     hook_rate_limit: Mapped[int | None] = mapped_column(nullable=True)
     # Scheduler bookkeeping: fire times up to this instant have been considered.
     schedule_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where the editor draws each node ({"positions": {"trigger" | step path: {"x", "y"}}}):
+    # presentation only, so moving a node is not a new version of what runs.
+    graph_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
 
 
 class WorkflowVersion(IdMixin, CompanyScoped, Base):

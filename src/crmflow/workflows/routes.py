@@ -35,7 +35,6 @@ from crmflow.workflows.schemas import (
     WorkflowResponse,
     WorkflowStats,
     WorkflowUpdate,
-    WorkflowVersionResponse,
 )
 from crmflow.workflows.templates import create_from_template, list_templates
 
@@ -334,13 +333,3 @@ def get_daily_stats(
     """Counts by status, success rate and p50/p95 durations for each of the last `days` days."""
     service.get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
     return daily_stats(session, workflow_id=workflow_id, days=days)
-
-
-@router.get(
-    "/{workflow_id}/versions",
-    response_model=list[WorkflowVersionResponse],
-    summary="List a workflow's versions",
-)
-def list_versions(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Any:
-    """Return every immutable version, newest first."""
-    return service.list_versions(session, company_id=principal.company_id, workflow_id=workflow_id)

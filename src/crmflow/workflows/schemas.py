@@ -38,6 +38,32 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The canvas is big, not boundless: a coordinate past this is a bug or an attack, not a layout.
+MAX_COORDINATE = 1_000_000.0
+MAX_LAYOUT_NODES = 2_000
+# "trigger", or a step path as the engine writes it (actions/2/branches/0/actions/1).
+NODE_ID_PATTERN = r"^(trigger|actions(/(\d{1,4}|branches|else|on_reject|actions))*)$"
+
+
+class NodePosition(_In):
+    """Where the editor draws one node (its top-left corner, in canvas pixels)."""
+
+    x: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
+    y: float = Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE, allow_inf_nan=False)
+
+
+class GraphLayout(_In):
+    """The editor's saved node positions, keyed by `trigger` or the step path.
+
+    Presentation only: saving it never makes a new version. Nodes without a position are
+    placed by the automatic layout.
+    """
+
+    positions: dict[
+        Annotated[str, StringConstraints(max_length=300, pattern=NODE_ID_PATTERN)], NodePosition
+    ] = Field(default_factory=dict, max_length=MAX_LAYOUT_NODES)
+
+
 class WorkflowCreate(_In):
     """Create a workflow; the definition is validated and compiled before anything is written."""
 
@@ -54,6 +80,7 @@ class WorkflowCreate(_In):
     )
     status: WorkflowStatus = WorkflowStatus.DRAFT
     is_template: bool = False
+    graph_layout: GraphLayout | None = None
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -85,6 +112,9 @@ class WorkflowUpdate(_In):
     run_policy: Any = None
     status: WorkflowStatus = _may_be_left_out()
     is_template: bool = _may_be_left_out()
+    graph_layout: GraphLayout | None = Field(
+        None, description="node positions (null: back to the automatic layout); no new version"
+    )
     change_note: ChangeNote = ""
 
 
@@ -143,6 +173,7 @@ class WorkflowResponse(WorkflowSummary):
     run_policy: dict[str, Any]
     created_by: int | None
     current_version_id: int | None
+    graph_layout: GraphLayout | None = None
     warnings: list[str] = Field(
         default_factory=list,
         description="Saved anyway, but worth a look: ways this workflow's actions can "
@@ -194,6 +225,7 @@ class WorkflowVersionResponse(BaseModel):
     version: int
     definition: dict[str, Any]
     created_by: int | None
+    author: str | None = Field(None, description="who saved it: the user's name (or e-mail)")
     created_at: datetime
     change_note: str
 

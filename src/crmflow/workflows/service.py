@@ -124,6 +124,7 @@ def create_workflow(
         created_by=principal.user_id,
         trigger_config={},
         actions=[],
+        graph_layout=data.get("graph_layout"),
     )
     _apply(workflow, definition)
     sync_hook_token(workflow)
@@ -163,6 +164,8 @@ def update_workflow(
         _set_status(workflow, str(changes["status"]))
     if changes.get("is_template") is not None:
         workflow.is_template = bool(changes["is_template"])
+    if "graph_layout" in changes:
+        workflow.graph_layout = changes["graph_layout"]
     workflow.updated_at = utcnow()
     session.commit()
     return workflow
@@ -205,6 +208,7 @@ def duplicate_workflow(
     """Copy a workflow's current definition into a new draft."""
     source = get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
     data = {key: getattr(source, key) for key in DEFINITION_KEYS}
+    data["graph_layout"] = source.graph_layout
     data["name"] = name or f"{source.name} (copy)"[:300]
     data["status"] = "draft"
     return create_workflow(session, principal=principal, data=data)

@@ -10,10 +10,24 @@ from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.ids import Id
 from crmflow.workflows import service
-from crmflow.workflows.schemas import VersionDiff, WorkflowResponse
-from crmflow.workflows.versions import restore_version, version_diff
+from crmflow.workflows.schemas import VersionDiff, WorkflowResponse, WorkflowVersionResponse
+from crmflow.workflows.versions import restore_version, version_diff, version_history
 
 router = APIRouter(prefix="/workflows", tags=["workflows"])
+
+
+@router.get(
+    "/{workflow_id}/versions",
+    response_model=list[WorkflowVersionResponse],
+    summary="List a workflow's versions",
+)
+def list_versions(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Any:
+    """Return every immutable version, newest first, with its author's name."""
+    history = version_history(session, company_id=principal.company_id, workflow_id=workflow_id)
+    return [
+        WorkflowVersionResponse.model_validate(version).model_copy(update={"author": author})
+        for version, author in history
+    ]
 
 
 @router.get(

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.auth.models import User
 from crmflow.auth.service import Principal
 from crmflow.common.errors import NotFound
 from crmflow.vault.masking import mask_definition
 from crmflow.workflows.models import Workflow, WorkflowVersion
-from crmflow.workflows.service import get_workflow, update_workflow
+from crmflow.workflows.service import get_workflow, list_versions, update_workflow
 from crmflow.workflows.validation import DEFINITION_KEYS
 
 # The workflow's own fields a diff reports (the steps are compared one by one).
@@ -142,3 +143,18 @@ def restore_version(
     changes = {key: old.definition.get(key) for key in DEFINITION_KEYS}
     changes["change_note"] = f"restored version {version}"
     return update_workflow(session, principal=principal, workflow_id=workflow.id, changes=changes)
+
+
+def version_history(
+    session: Session, *, company_id: int, workflow_id: int
+) -> list[tuple[WorkflowVersion, str | None]]:
+    """Every version, newest first, with its author's name (or e-mail; None: a deleted user)."""
+    versions = list_versions(session, company_id=company_id, workflow_id=workflow_id)
+    ids = {v.created_by for v in versions if v.created_by is not None}
+    names = {
+        user.id: user.name or user.email
+        for user in session.scalars(
+            select(User).where(User.company_id == company_id, User.id.in_(ids))
+        )
+    }
+    return [(v, names.get(v.created_by) if v.created_by else None) for v in versions]

@@ -1,0 +1,71 @@
+"""Export a workflow as a file and import one back, over HTTP (the CLI's format)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Body, Response, status
+
+from crmflow.auth.deps import CurrentUser, Writer
+from crmflow.common.deps import DbSession
+from crmflow.common.errors import Invalid
+from crmflow.common.ids import Id
+from crmflow.workflows import service
+from crmflow.workflows.schemas import WorkflowResponse
+from crmflow.workflows.transfer import (
+    canonical_json,
+    export_document,
+    import_document,
+    import_items,
+)
+
+router = APIRouter(prefix="/workflows", tags=["workflows"])
+# An import is checked whole before it writes; past this many, split the file.
+MAX_IMPORTED = 100
+
+
+@router.get(
+    "/{workflow_id}/export",
+    summary="Export a workflow as a JSON file",
+    responses={200: {"content": {"application/json": {}}}},
+)
+def export_workflow(workflow_id: Id, session: DbSession, principal: CurrentUser) -> Response:
+    """The workflow's definition, graph layout and template flag as canonical JSON (sorted keys,
+    two-space indent): the file `POST /workflows/import` reads. Credentials typed in clear are
+    masked; `{{ secrets.NAME }}` references are kept as they are."""
+    workflow = service.get_workflow(
+        session, company_id=principal.company_id, workflow_id=workflow_id
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", workflow.name.lower()).strip("-")[:60] or "workflow"
+    return Response(
+        canonical_json(export_document([workflow])),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.crmflow.json"'},
+    )
+
+
+@router.post(
+    "/import",
+    response_model=list[WorkflowResponse],
+    status_code=status.HTTP_201_CREATED,
+    summary="Import workflows from an export file",
+)
+def import_workflows(
+    session: DbSession,
+    principal: Writer,
+    document: Any = Body(
+        ...,
+        description='An export: {"crmflow_export": 1, "workflows": [...]} (or a bare list)',
+    ),
+) -> Any:
+    """Create each workflow of the file as a draft. Every entry is checked before anything is
+    written: one bad entry is a 422 naming it (`workflows[1] (name).actions[0].type: ...`)."""
+    items = import_items(document)
+    if len(items) > MAX_IMPORTED:
+        raise Invalid(
+            f"workflows: {len(items)} entries, at most {MAX_IMPORTED} per import",
+            field="workflows",
+        )
+    created = import_document(session, principal=principal, document=items)
+    return [service.with_warnings(session, workflow) for workflow in created]
