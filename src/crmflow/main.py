@@ -48,6 +48,7 @@ ROUTER_MODULES = [
     "crmflow.catalog.routes",
     "crmflow.simulation.routes",
     "crmflow.sla.routes",
+    "crmflow.blueprints.routes",
     "crmflow.operations.routes",
     "crmflow.vault.routes",
     "crmflow.live.routes",

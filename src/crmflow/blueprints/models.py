@@ -28,6 +28,8 @@ class ProcessTemplate(IdMixin, TimestampMixin, CompanyScoped, Base):
     author: Mapped[str] = mapped_column(String(200), default="")
     # Shipped with crmflow (installed on first use), as opposed to created or imported.
     builtin: Mapped[bool] = mapped_column(default=False)
+    # A deleted built-in is archived, not removed: it is not installed again behind your back.
+    archived: Mapped[bool] = mapped_column(default=False)
     slug: Mapped[str | None] = mapped_column(String(100), nullable=True)
     trigger_type: Mapped[str] = mapped_column(String(60))
     trigger_config: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)

@@ -16,6 +16,7 @@ from crmflow.engine.context import MODELS
 from crmflow.outbound.ssrf import Allowlist, Refused, parse_target, safe_addresses
 from crmflow.simulation.walk import Walked
 from crmflow.workflows.directory import CompanyDirectory
+from crmflow.workflows.step_tree import json_path, walk_steps
 from crmflow.workflows.value_checks import check_fields_and_values
 
 # One address: something@domain.tld, no spaces, one @ (what a mail server would accept).
@@ -136,21 +137,6 @@ def _input_issues(walked: Walked, entity: str | None) -> list[dict[str, str]]:
     return issues
 
 
-def _flat_steps(items: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
-    out: list[tuple[str, dict[str, Any]]] = []
-    for index, step in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(step, dict):
-            continue
-        here = f"{path}[{index}]"
-        out.append((here, step))
-        for b_index, branch in enumerate(step.get("branches") or []):
-            inner = branch.get("actions") if isinstance(branch, dict) else branch
-            out.extend(_flat_steps(inner, f"{here}.branches[{b_index}].actions"))
-        out.extend(_flat_steps(step.get("else"), f"{here}.else"))
-        out.extend(_flat_steps(step.get("on_reject"), f"{here}.on_reject"))
-    return out
-
-
 def _addresses(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
@@ -244,7 +230,7 @@ def simulation_warnings(
     allowlist: Allowlist,
 ) -> list[dict[str, str]]:
     """Every warning for this definition and this simulated run."""
-    steps = _flat_steps(definition.get("actions"), "actions")
+    steps = [(json_path(at), step) for at, step in walk_steps(definition.get("actions"))]
     issues = [
         _issue(i.path, i.code, i.message)
         for i in check_fields_and_values(session, company_id, definition, entity)

@@ -15,6 +15,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from crmflow.engine.context import MODELS
+from crmflow.workflows.step_tree import json_path, walk_steps
 
 MAX_CATEGORIES = 50
 # Roots of a run's data besides the records, and each record's people and relations.
@@ -44,24 +45,12 @@ def condition_rules(tree: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
 def definition_rules(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every rule of a definition: its conditions, each `when` and each branch guard."""
     out = condition_rules(definition.get("conditions"), "conditions")
-
-    def steps(items: Any, path: str) -> None:
-        for index, step in enumerate(items if isinstance(items, list) else []):
-            if not isinstance(step, dict):
-                continue
-            here = f"{path}[{index}]"
-            out.extend(condition_rules(step.get("when"), f"{here}.when"))
-            for b_index, branch in enumerate(step.get("branches") or []):
-                b_path = f"{here}.branches[{b_index}]"
-                if isinstance(branch, dict):
-                    out.extend(condition_rules(branch.get("when"), f"{b_path}.when"))
-                    steps(branch.get("actions"), f"{b_path}.actions")
-                elif isinstance(branch, list):
-                    steps(branch, f"{b_path}.actions")
-            steps(step.get("else"), f"{here}.else")
-            steps(step.get("on_reject"), f"{here}.on_reject")
-
-    steps(definition.get("actions"), "actions")
+    for at, step in walk_steps(definition.get("actions")):
+        here = json_path(at)
+        out.extend(condition_rules(step.get("when"), f"{here}.when"))
+        for b_index, branch in enumerate(step.get("branches") or []):
+            if isinstance(branch, dict):
+                out.extend(condition_rules(branch.get("when"), f"{here}.branches[{b_index}].when"))
     return out
 
 

@@ -18,29 +18,15 @@ from crmflow.common.errors import NotFound
 from crmflow.vault.masking import mask_definition
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.service import get_workflow, list_versions, update_workflow
+from crmflow.workflows.step_tree import NESTED_STEP_KEYS, json_path, walk_steps
 from crmflow.workflows.validation import DEFINITION_KEYS
 
 # The workflow's own fields a diff reports (the steps are compared one by one).
 TOP_FIELDS = ("name", "description", "trigger_type", "trigger_config", "conditions", "run_policy")
-_NESTED = ("branches", "else", "on_reject")
-
-
-def _steps(items: Any, path: str, out: list[tuple[str, dict[str, Any]]]) -> None:
-    for index, step in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(step, dict):
-            continue
-        here = f"{path}[{index}]"
-        out.append((here, step))
-        for b_index, branch in enumerate(step.get("branches") or []):
-            inner = branch.get("actions") if isinstance(branch, dict) else branch
-            _steps(inner, f"{here}.branches[{b_index}].actions", out)
-        _steps(step.get("else"), f"{here}.else", out)
-        _steps(step.get("on_reject"), f"{here}.on_reject", out)
 
 
 def _keyed(definition: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    flat: list[tuple[str, dict[str, Any]]] = []
-    _steps(definition.get("actions"), "actions", flat)
+    flat = [(json_path(at), step) for at, step in walk_steps(definition.get("actions"))]
     pairs = [(str(s.get("type")), str(s.get("name") or "")) for _, s in flat]
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for (path, step), pair in zip(flat, pairs, strict=True):
@@ -63,7 +49,7 @@ def _field_changes(old: Any, new: Any, prefix: str) -> list[dict[str, Any]]:
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[dict[str, Any]] = []
         for key in list(dict.fromkeys([*old, *new])):
-            if key in _NESTED:
+            if key in NESTED_STEP_KEYS:
                 continue  # nested steps are compared as steps of their own
             out += _field_changes(old.get(key), new.get(key), f"{prefix}.{key}" if prefix else key)
         return out

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("author", sa.String(length=200), nullable=False),
         sa.Column("builtin", sa.Boolean(), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
         sa.Column("slug", sa.String(length=100), nullable=True),
         sa.Column("trigger_type", sa.String(length=60), nullable=False),
         sa.Column("trigger_config", JSON, nullable=False),
