@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -406,3 +409,16 @@ def test_another_companys_blueprint_is_not_found(
         assert getattr(client, method)(path, headers=other, **kwargs).status_code == 404, path
     # The same name and version installs independently in another company.
     assert install(client, other_tenant, QUOTE).status_code == 201
+
+
+def test_the_blueprint_doc_example_installs_and_its_2_0_0_story_holds(
+    client: TestClient, tenant: Tenant
+) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "blueprints.md").read_text("utf-8")
+    blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", doc, re.DOTALL)]
+    example = next(b for b in blocks if isinstance(b, dict) and "version" in b)
+    assert example == QUOTE  # the doc shows what this file tests
+    assert install(client, tenant, example).status_code == 201
+    tighter = with_inputs("1.3.0", threshold={"type": "number", "minimum": 1000, "default": 50000})
+    assert install(client, tenant, tighter).status_code == 409
+    assert install(client, tenant, {**tighter, "version": "2.0.0"}).status_code == 201
