@@ -127,3 +127,43 @@ def test_unknown_versions_other_companies_and_viewers_are_refused(
     assert client.post(f"{base}/1/restore", headers=other_tenant.headers()).status_code == 404
     assert client.post(f"{base}/1/restore", headers=tenant.headers("viewer")).status_code == 403
     assert client.get(f"{base}/0/diff", headers=tenant.headers()).status_code == 422
+
+
+def test_a_restore_keeps_positions_only_where_the_same_step_still_is(
+    client: TestClient, tenant: Tenant
+) -> None:
+    headers = tenant.headers()
+    first = [
+        {"type": "add_tag", "name": "A", "config": {"tag": "a"}},
+        {"type": "add_tag", "name": "B", "config": {"tag": "b"}},
+    ]
+    layout = {
+        "positions": {
+            "trigger": {"x": 5.0, "y": 5.0},
+            "actions/0": {"x": 10.0, "y": 100.0},
+            "actions/1": {"x": 20.0, "y": 200.0},
+        }
+    }
+    body = {"name": "Layout", "trigger_type": "manual", "actions": first, "graph_layout": layout}
+    created = client.post("/api/v1/workflows", json=body, headers=headers).json()
+    # Version 2 (through the API, without a layout) puts a new step first.
+    second = [{"type": "create_task", "name": "New", "config": {"title": "t"}}, *first]
+    updated = client.put(
+        f"/api/v1/workflows/{created['id']}", json={"actions": second}, headers=headers
+    ).json()
+    assert updated["graph_layout"]["positions"] == {"trigger": {"x": 5.0, "y": 5.0}}
+    # Positions placed on version 2, then version 1 restored: only unchanged places keep theirs.
+    client.put(
+        f"/api/v1/workflows/{created['id']}",
+        json={
+            "graph_layout": {
+                "positions": {"actions/0": {"x": 1.0, "y": 1.0}, "actions/2": {"x": 3.0, "y": 3.0}}
+            }
+        },
+        headers=headers,
+    )
+    restored = client.post(
+        f"/api/v1/workflows/{created['id']}/versions/1/restore", headers=headers
+    ).json()
+    assert restored["version"] == 3
+    assert restored["graph_layout"] is None

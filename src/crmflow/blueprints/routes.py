@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -13,6 +12,7 @@ from crmflow.blueprints.inputs import used_inputs
 from crmflow.blueprints.models import ProcessTemplate
 from crmflow.blueprints.schemas import BlueprintIn, BlueprintOut, BlueprintPatch, InstantiateIn
 from crmflow.common.deps import DbSession
+from crmflow.common.downloads import json_download
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page
 from crmflow.workflows import service as workflows
@@ -78,8 +78,7 @@ def create_blueprint(body: BlueprintIn, session: DbSession, principal: Writer) -
 def import_blueprint(body: BlueprintIn, session: DbSession, principal: Writer) -> Any:
     """Install a file written by `{id}/export/`, checked like a creation; when the file carries a
     `checksum` it must match its content."""
-    row = service.install(session, principal=principal, data=body.model_dump(mode="json"))
-    return _out(row, service.versions_of(session, row))
+    return create_blueprint(body, session, principal)
 
 
 @router.get("/{blueprint_id}/", response_model=BlueprintOut, summary="Get a blueprint version")
@@ -124,13 +123,10 @@ def export_blueprint(blueprint_id: Id, session: DbSession, principal: CurrentUse
     """Content, version, graph spec, inputs and settings, with a SHA-256 checksum, as canonical
     JSON (sorted keys): `import_blueprint/` reads it, and export → import → export is identical."""
     row = service.get_blueprint(session, company_id=principal.company_id, blueprint_id=blueprint_id)
-    slug = re.sub(r"[^a-z0-9]+", "-", row.name.lower()).strip("-")[:60] or "blueprint"
-    return Response(
+    return json_download(
         canonical_json(service.export_document(row)),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{slug}-{row.version}.blueprint.json"'
-        },
+        name=row.name,
+        suffix=f"-{row.version}.blueprint.json",
     )
 
 

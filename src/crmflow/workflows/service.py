@@ -21,6 +21,7 @@ from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.hooks import sync_hook_token
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
+from crmflow.workflows.step_tree import prune_layout
 from crmflow.workflows.triggers import entity_type_for
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
 from crmflow.workflows.value_checks import check_fields_and_values
@@ -151,6 +152,10 @@ def update_workflow(
         proposed["actions"] = restore_masks(proposed["actions"], current["actions"])
     definition = _checked(session, principal.company_id, proposed)
     if definition != current:
+        if "graph_layout" not in changes:
+            workflow.graph_layout = prune_layout(
+                workflow.graph_layout, current["actions"], definition["actions"]
+            )
         _apply(workflow, definition)
         sync_hook_token(workflow)
         _add_version(

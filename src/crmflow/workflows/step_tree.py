@@ -41,3 +41,27 @@ def json_path(segments: Segments) -> str:
 def step_path(segments: Segments) -> str:
     """`actions/2/branches/0/actions/1`: how the engine and the graph name a step."""
     return "/".join(str(segment) for segment in segments)
+
+
+def _identities(actions: Any) -> dict[str, tuple[Any, Any, Any]]:
+    return {
+        step_path(at): (step.get("type"), step.get("name"), step.get("id"))
+        for at, step in walk_steps(actions)
+    }
+
+
+def prune_layout(layout: Any, old_actions: Any, new_actions: Any) -> Any:
+    """Keep saved positions only where the same step (type, name, id) still sits at the path.
+
+    A definition changed without the editor (a restore, an API update) must not draw one step
+    where another was placed; the steps that lose their position get the automatic layout.
+    """
+    if not isinstance(layout, dict) or not isinstance(layout.get("positions"), dict):
+        return layout
+    old, new = _identities(old_actions), _identities(new_actions)
+    kept = {
+        node: point
+        for node, point in layout["positions"].items()
+        if node == "trigger" or (node in new and old.get(node) == new[node])
+    }
+    return {**layout, "positions": kept} if kept else None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Body, Response, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
+from crmflow.common.downloads import json_download
 from crmflow.common.errors import Invalid
 from crmflow.common.ids import Id
 from crmflow.workflows import service
@@ -37,11 +37,8 @@ def export_workflow(workflow_id: Id, session: DbSession, principal: CurrentUser)
     workflow = service.get_workflow(
         session, company_id=principal.company_id, workflow_id=workflow_id
     )
-    slug = re.sub(r"[^a-z0-9]+", "-", workflow.name.lower()).strip("-")[:60] or "workflow"
-    return Response(
-        canonical_json(export_document([workflow])),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{slug}.crmflow.json"'},
+    return json_download(
+        canonical_json(export_document([workflow])), name=workflow.name, suffix=".crmflow.json"
     )
 
 

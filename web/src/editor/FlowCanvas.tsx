@@ -1,126 +1,23 @@
 // The visual editor's canvas: the step tree drawn with React Flow (a view of the definition).
-// Nodes hold buttons (select a step, add a step), so everything works with the keyboard.
+// Steps and the trigger can be dragged; where they were put is kept apart from the definition
+// (see layout.ts) and everything else keeps the automatic layout.
 import {
-  BaseEdge, Controls, EdgeLabelRenderer, Handle, Position, ReactFlow, ReactFlowProvider, getSmoothStepPath, useReactFlow,
-  type Edge, type EdgeProps, type Node, type NodeProps,
+  Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Node, type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { createContext, memo, useCallback, useContext, useEffect, useMemo, useRef, type RefObject } from "react";
-import { markText } from "./simulation/highlight";
-import { definitionToGraph, type AddNodeData, type InsertEdgeData, type MarkerNodeData, type StepNodeData } from "./graph";
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import { Actions, edgeTypes, nodeTypes } from "./FlowNodes";
+import { definitionToGraph, type NodeData } from "./graph";
+import { arrange, type Positions, type XY } from "./layout";
+import type { SummaryLine } from "./summaries";
 import type { Step } from "./types";
 import "./editor.css";
 
-interface CanvasActions {
-  selected: string | null;
-  select: (path: string) => void;
-  add: (listPath: string, index: number, title: string) => void;
-  typeLabel: (type: string) => string;
-}
-
-const Actions = createContext<CanvasActions>({ selected: null, select: () => {}, add: () => {}, typeLabel: (t) => t });
-
-const TYPE_ICONS: Record<string, string> = { branch: "◆", parallel: "∥", delay: "◔", approval: "✓", stop: "■" };
-
-const MARK_ICONS: Record<string, string> = { success: "✓", skipped: "↷", failed: "✕", unreached: "–" };
-
-const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
-  const { selected, select, typeLabel } = useContext(Actions);
-  const type = String(data.step.type);
-  const isSelected = selected === data.path;
-  const described = [data.errors ? `${data.path}-errors` : "", data.mark ? `${data.path}-mark` : ""].filter(Boolean).join(" ");
-  return (
-    <div className={`flow-step flow-step-${TYPE_ICONS[type] ? type : "action"}${isSelected ? " selected" : ""}${data.errors ? " has-errors" : ""}${data.mark ? ` sim-mark sim-${data.mark}` : ""}`}
-      data-mark={data.mark}>
-      <Handle type="target" position={Position.Top} isConnectable={false} />
-      <button
-        type="button"
-        className="flow-step-button nodrag nopan"
-        aria-label={`Edit step "${data.label}"`}
-        aria-pressed={isSelected}
-        aria-describedby={described || undefined}
-        onClick={() => select(data.path)}
-      >
-        <span className="flow-step-icon" aria-hidden="true">{TYPE_ICONS[type] ?? "●"}</span>
-        <span className="flow-step-text">
-          <span className="flow-step-label">{data.label}</span>
-          <span className="flow-step-type">{typeLabel(type)}{data.step.when ? " · conditional" : ""}</span>
-        </span>
-      </button>
-      {data.mark && (
-        <span className="flow-step-mark" id={`${data.path}-mark`} title={markText(data.mark)}>
-          <span aria-hidden="true">{MARK_ICONS[data.mark] ?? "●"}</span>
-          <span className="sr-only">{markText(data.mark)}</span>
-        </span>
-      )}
-      {data.errors > 0 && (
-        <span className="flow-step-errors" id={`${data.path}-errors`}>
-          {data.errors} {data.errors === 1 ? "problem" : "problems"}
-        </span>
-      )}
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
-    </div>
-  );
-});
-
-const AddNode = memo(function AddNode({ data }: NodeProps<Node<AddNodeData>>) {
-  const { add } = useContext(Actions);
-  return (
-    <div className="flow-add">
-      <Handle type="target" position={Position.Top} isConnectable={false} />
-      <button type="button" className="flow-plus nodrag nopan" aria-label={data.label} title={data.label}
-        onClick={() => add(data.listPath, data.index, data.label)}>
-        +
-      </button>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
-    </div>
-  );
-});
-
-const MarkerNode = memo(function MarkerNode({ data }: NodeProps<Node<MarkerNodeData>>) {
-  if (data.kind === "join") {
-    return (
-      <div className="flow-join" title={data.label}>
-        <Handle type="target" position={Position.Top} isConnectable={false} />
-        <Handle type="source" position={Position.Bottom} isConnectable={false} />
-      </div>
-    );
-  }
-  return (
-    <div className="flow-start">
-      <span aria-hidden="true">⚡</span> {data.label}
-      <Handle type="source" position={Position.Bottom} isConnectable={false} />
-    </div>
-  );
-});
-
-function InsertEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<Edge<InsertEdgeData>>) {
-  const { add } = useContext(Actions);
-  const [path, , labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  return (
-    <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} />
-      {data && (
-        <EdgeLabelRenderer>
-          <div className="flow-edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${(labelY + targetY) / 2 - 6}px)`, pointerEvents: "all" }}>
-            {data.lane && <span className="lane-chip">{data.lane}</span>}
-            <button type="button" className="flow-plus small" aria-label={data.label} title={data.label}
-              onClick={() => add(data.listPath, data.index, data.label)}>
-              +
-            </button>
-          </div>
-        </EdgeLabelRenderer>
-      )}
-    </>
-  );
-}
-
-// With nothing to drag or select, React Flow would turn pointer events off on the nodes (and
-// so on the buttons inside them); a click handler keeps them on.
+// With nothing to drag or select, React Flow would turn pointer events off on the "+" nodes
+// (and so on the buttons inside them); a click handler keeps them on.
 const keepPointerEvents = () => {};
 
-const nodeTypes = { step: StepNode, add: AddNode, marker: MarkerNode };
-const edgeTypes = { insert: InsertEdge };
+const NO_POSITIONS: Positions = {};
 
 export interface FlowCanvasProps {
   actions: Step[];
@@ -130,9 +27,17 @@ export interface FlowCanvasProps {
   labelOf: (step: Step) => string;
   typeLabel: (type: string) => string;
   triggerLabel: string;
+  /** The trigger's filter and the workflow's conditions, under its name. */
+  triggerLines?: SummaryLine[];
   errorCounts: Record<string, number>;
   /** Marks of the last test run by step path (highlights its path); none when not given. */
   marks?: Record<string, string> | null;
+  /** Nodes placed by hand; the others keep the automatic layout. */
+  positions?: Positions;
+  /** A node was dragged to `xy`; without it nothing can be dragged. */
+  onMoveNode?: (id: string, xy: XY) => void;
+  /** Put every node back in the automatic layout (the canvas's "Tidy layout" button). */
+  onTidy?: () => void;
 }
 
 /** Show the graph from its top, centred, as large as fits (never below a readable zoom); again
@@ -208,23 +113,56 @@ export function FlowCanvas(props: FlowCanvasProps) {
   );
 }
 
-function FlowCanvasInner({ actions, selected, onSelect, onAdd, labelOf, typeLabel, triggerLabel, errorCounts, marks }: FlowCanvasProps) {
-  const { nodes, edges } = useMemo(
-    () => definitionToGraph(actions, { labelOf, triggerLabel, errorCounts, marks }),
-    [actions, labelOf, triggerLabel, errorCounts, marks],
+function FlowCanvasInner({
+  actions, selected, onSelect, onAdd, labelOf, typeLabel, triggerLabel, triggerLines, errorCounts, marks,
+  positions = NO_POSITIONS, onMoveNode, onTidy,
+}: FlowCanvasProps) {
+  const graph = useMemo(
+    () => definitionToGraph(actions, { labelOf, triggerLabel, triggerLines, errorCounts, marks }),
+    [actions, labelOf, triggerLabel, triggerLines, errorCounts, marks],
   );
+  // Where the nodes being dragged are now; handed to onMoveNode when the drag ends.
+  const [dragged, setDragged] = useState<Positions>(NO_POSITIONS);
+  const nodes = useMemo(() => arrange(graph.nodes, { ...positions, ...dragged }), [graph.nodes, positions, dragged]);
+  const onNodesChange = useCallback((changes: NodeChange<Node<NodeData>>[]) => {
+    const moving: Positions = {};
+    const ended: string[] = [];
+    for (const change of changes) {
+      if (change.type !== "position" || !change.position) continue;
+      if (change.dragging) moving[change.id] = change.position;
+      else {
+        ended.push(change.id);
+        onMoveNode?.(change.id, change.position);
+      }
+    }
+    if (Object.keys(moving).length || ended.length) {
+      setDragged((current) => {
+        const next = { ...current, ...moving };
+        for (const id of ended) delete next[id];
+        return next;
+      });
+    }
+  }, [onMoveNode]);
+  // Tidy shows the whole graph again, like a change of shape does.
+  const [tidied, setTidied] = useState(0);
+  const tidy = () => {
+    onTidy?.();
+    setTidied((n) => n + 1);
+  };
+  const placedByHand = Object.keys(positions).length > 0;
   const box = useRef<HTMLDivElement>(null);
-  const shape = nodes.map((n) => n.id).join(",");
+  const shape = `${nodes.map((n) => n.id).join(",")}#${tidied}`;
   const context = useMemo(() => ({ selected, select: onSelect, add: onAdd, typeLabel }), [selected, onSelect, onAdd, typeLabel]);
   return (
     <Actions.Provider value={context}>
       <div className="flow-canvas" role="region" aria-label="Workflow steps graph" ref={box}>
         <ReactFlow
           nodes={nodes}
-          edges={edges}
+          edges={graph.edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
-          nodesDraggable={false}
+          onNodesChange={onNodesChange}
+          nodesDraggable={onMoveNode !== undefined}
           nodesConnectable={false}
           nodesFocusable={false}
           edgesFocusable={false}
@@ -234,6 +172,14 @@ function FlowCanvasInner({ actions, selected, onSelect, onAdd, labelOf, typeLabe
           defaultEdgeOptions={{ type: "smoothstep" }}
         >
           <Controls showInteractive={false} />
+          {onTidy && (
+            <Panel position="top-right">
+              <button type="button" className="flow-tidy" onClick={tidy} disabled={!placedByHand}
+                title={placedByHand ? "Put every node back in the automatic layout" : "Every node is in the automatic layout"}>
+                Tidy layout
+              </button>
+            </Panel>
+          )}
           <AutoFit shape={shape} nodes={nodes} box={box} selected={selected} />
         </ReactFlow>
       </div>

@@ -13,14 +13,17 @@ import { cleanLoc, errorText, ErrorsFor } from "./errors";
 import { FlowCanvas } from "./FlowCanvas";
 import { allStepPaths, getList, getStep, insertStep, locToStep, moveStep, removeStep, splitStepPath, updateStep } from "./graph";
 import { JsonView } from "./JsonView";
+import { positionsAfterInsert, positionsAfterMove, positionsAfterRemove, prunePositions, toGraphLayout } from "./layout";
 import { BasicsSection, TriggerSection } from "./sections";
 import { stepMarks } from "./simulation/highlight";
 import { TestPanel } from "./simulation/TestPanel";
 import { useTestSession } from "./simulation/useTestSession";
 import { StepPanel } from "./StepPanel";
 import { CONTROL_LABELS, newStep, stepLabel } from "./steps";
+import { triggerLines } from "./summaries";
 import { TemplateCatalog, TemplateDialog, useTemplates } from "./TemplateCatalog";
 import type { CatalogEntry, Definition, EditorSchema, FieldInfo, Json, Step, TemplateInfo } from "./types";
+import { useGraphLayout } from "./useGraphLayout";
 import "./editor.css";
 
 function useEditorData() {
@@ -70,7 +73,10 @@ export default function WorkflowEditorPage() {
   const [blank, setBlank] = useState(false);
   // What was last loaded or saved, to tell unsaved changes.
   const [baseline, setBaseline] = useState<string | null>(null);
-  const dirty = def !== null && baseline !== null && JSON.stringify(def) !== baseline;
+  const defDirty = def !== null && baseline !== null && JSON.stringify(def) !== baseline;
+  // Node positions on the canvas: saved with the workflow, never part of its definition.
+  const layout = useGraphLayout(def?.actions);
+  const dirty = defDirty || layout.dirty;
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -90,21 +96,25 @@ export default function WorkflowEditorPage() {
       const loaded = toDefinition(workflow.data as unknown as Record<string, unknown>);
       setDef(loaded);
       setBaseline(JSON.stringify(loaded));
+      layout.reset(workflow.data.graph_layout?.positions, loaded.actions);
       setLoadedFrom(source);
     } else if (isNew && templateSlug && templates.data) {
       const t = templates.data.find((x) => x.id === templateSlug);
       const loaded = t ? { ...toDefinition(t.definition, t.name), status: "draft" } : { ...BLANK };
       setDef(loaded);
       setBaseline(JSON.stringify(loaded));
+      layout.reset(undefined, loaded.actions);
       setLoadedFrom(source);
     } else if (isNew && !templateSlug && blank) {
       setDef({ ...BLANK });
       setBaseline(JSON.stringify(BLANK));
+      layout.reset(undefined, BLANK.actions);
       setLoadedFrom(source);
     }
-  }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank]);
+  }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank, layout.reset]);
 
-  const test = useTestSession({ def, workflowId: isNew ? null : Number(workflowId), dirty, schema: schema.data });
+  // The positions of nodes do not change what a test runs.
+  const test = useTestSession({ def, workflowId: isNew ? null : Number(workflowId), dirty: defDirty, schema: schema.data });
   const marks = useMemo(
     () => (def && test.fresh ? stepMarks(test.result, def.actions) : null),
     [def, test.fresh, test.result],
@@ -121,6 +131,10 @@ export default function WorkflowEditorPage() {
   const operators = editorSchema?.operators ?? [];
   const labelOf = useCallback((step: Step) => stepLabel(step, catalogMap), [catalogMap]);
   const typeLabel = useCallback((type: string) => CONTROL_LABELS[type] ?? catalogMap.get(type)?.name ?? type, [catalogMap]);
+  const summary = useMemo(
+    () => (def ? triggerLines(def.trigger_type, def.trigger_config, def.conditions) : []),
+    [def?.trigger_type, def?.trigger_config, def?.conditions],
+  );
   const errorCounts = useMemo(() => {
     const counts: Record<string, number> = {};
     for (const e of errors) {
@@ -151,7 +165,10 @@ export default function WorkflowEditorPage() {
       setLoadedFrom(null);
       setSearch({ template: t.id });
     } else {
-      setDef((d) => ({ ...toDefinition(t.definition, t.name), status: d?.status ?? "draft" }));
+      const next = { ...toDefinition(t.definition, t.name), status: def?.status ?? "draft" };
+      setDef(next);
+      // The template replaces every step: only the trigger keeps its position.
+      layout.follow((positions) => prunePositions(positions, []), next.actions);
     }
     setSection("basics");
   };
@@ -183,6 +200,7 @@ export default function WorkflowEditorPage() {
       actions: def.actions,
       run_policy: def.run_policy,
       status: (def.status ?? "draft") as "draft",
+      graph_layout: toGraphLayout(layout.positions),
     };
     try {
       const result = isNew
@@ -201,6 +219,7 @@ export default function WorkflowEditorPage() {
         const next = toDefinition(result as unknown as Record<string, unknown>);
         setDef(next);
         setBaseline(JSON.stringify(next));
+        layout.reset(result.graph_layout?.positions, next.actions);
         queryClient.setQueryData(["editor", "workflow", workflowId], result);
         setChangeNote("");
         setSaved(info);
@@ -339,14 +358,15 @@ export default function WorkflowEditorPage() {
           <div>
             <div className="row steps-toolbar">
               <button type="button" onClick={() => openAdd("actions", def.actions.length, "Add step")}>Add step</button>
-              <span className="hint">Select a step to edit it; “+” buttons insert a step there.</span>
+              <span className="hint">Select a step to edit it; “+” buttons insert a step there; drag steps to arrange the graph.</span>
               <span className="spacer" />
               <span className="hint">{stepCount} {stepCount === 1 ? "step" : "steps"}</span>
             </div>
             <div className={`steps-layout${selectedStep ? " with-panel" : ""}`}>
               <FlowCanvas actions={def.actions} selected={selectedStep ? selected : null} onSelect={onSelect} onAdd={openAdd}
                 labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
-                errorCounts={errorCounts} marks={marks} />
+                triggerLines={summary} errorCounts={errorCounts} marks={marks}
+                positions={layout.positions} onMoveNode={layout.move} onTidy={layout.tidy} />
               {selectedStep && selected && (
                 <StepPanel
                   key={selected}
@@ -357,10 +377,16 @@ export default function WorkflowEditorPage() {
                   operators={operators}
                   errors={errors}
                   onChange={(step) => setActions((a) => updateStep(a, selected, step))}
-                  onRemove={() => { setActions((a) => removeStep(a, selected), true); setSelected(null); }}
+                  onRemove={() => {
+                    const next = removeStep(def.actions, selected);
+                    setActions(() => next, true);
+                    layout.follow((positions) => positionsAfterRemove(positions, selected), next);
+                    setSelected(null);
+                  }}
                   onMove={(delta) => {
                     const moved = moveStep(def.actions, selected, delta);
                     setActions(() => moved.actions, true);
+                    layout.follow((positions) => positionsAfterMove(positions, selected, moved.path), moved.actions);
                     setSelected(moved.path);
                   }}
                   canMoveUp={selectedIndex > 0}
@@ -377,7 +403,7 @@ export default function WorkflowEditorPage() {
             <TestPanel
               session={test}
               triggerType={def.trigger_type}
-              subject={isNew ? "this new workflow (not saved yet)" : dirty ? "the unsaved changes in the editor" : `the saved version ${workflow.data?.version ?? ""}`.trim()}
+              subject={isNew ? "this new workflow (not saved yet)" : defDirty ? "the unsaved changes in the editor" : `the saved version ${workflow.data?.version ?? ""}`.trim()}
               typeLabel={typeLabel}
               labelOfPath={(path) => {
                 const step = getStep(def.actions, path);
@@ -390,7 +416,7 @@ export default function WorkflowEditorPage() {
               <FlowCanvas actions={def.actions} selected={null} onSelect={showStep}
                 onAdd={(listPath, at, addTitle) => { setSection("steps"); openAdd(listPath, at, addTitle); }}
                 labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
-                errorCounts={errorCounts} marks={marks} />
+                triggerLines={summary} errorCounts={errorCounts} marks={marks} positions={layout.positions} />
               <p className="hint sim-legend">
                 {marks
                   ? "On the graph: ✓ on the test path · ↷ skipped · ✕ would fail · – not reached. Select a step to edit it."
@@ -420,7 +446,9 @@ export default function WorkflowEditorPage() {
         onPick={(type) => {
           if (!adding) return;
           const { listPath, index: at } = adding;
-          setActions((a) => insertStep(a, listPath, at, newStep(type, fields)), true);
+          const next = insertStep(def.actions, listPath, at, newStep(type, fields));
+          setActions(() => next, true);
+          layout.follow((positions) => positionsAfterInsert(positions, listPath, at), next);
           setSelected(`${listPath}/${at}`);
           setFocusPanel(true);
           setAdding(null);

@@ -113,10 +113,12 @@ describe("WorkflowEditorPage", () => {
     run_policy: {}, status: "draft", version: 3, warnings: [], created_at: "2026-01-01T00:00:00Z",
     updated_at: "2026-01-01T00:00:00Z", created_by: 1, current_version_id: 3, execution_count: 0,
     is_template: false, last_executed_at: null, template_slug: null, inbound_signature_required: false,
+    graph_layout: null as null | { positions: Record<string, { x: number; y: number }> },
   };
   beforeEach(() => {
     sessionStorage.setItem("crmflow.token", "t");
     stubLayout();
+    workflow.graph_layout = null;
   });
   afterEach(() => vi.unstubAllGlobals());
 
@@ -168,6 +170,43 @@ describe("WorkflowEditorPage", () => {
     expect(screen.getByText(/can re-trigger this workflow/)).toBeInTheDocument();
     expect(sent.conditions).toEqual({ operator: "AND", rules: [{ field: "organisation.potential_amount", operator: ">", value: 75000 }] });
     expect(sent.actions).toEqual(workflow.actions);
+  });
+
+  it("saves node positions with the definition: kept on the step they belong to, cleared by Tidy", async () => {
+    const user = userEvent.setup();
+    const sent: Record<string, unknown>[] = [];
+    const placed = { trigger: { x: 10, y: -80 }, "actions/1": { x: 600, y: 400 } };
+    routes((body) => {
+      sent.push(body as Record<string, unknown>);
+      return json({ ...workflow, ...(body as object), version: 3 });
+    });
+    workflow.graph_layout = { positions: placed };
+    renderAt(<WorkflowEditorPage />, "/workflows/7/edit", "/workflows/:workflowId/edit");
+    await screen.findByRole("heading", { name: 'Edit workflow "Big deals"' });
+    await user.click(screen.getByRole("tab", { name: /Steps/ }));
+    const node = (id: string) => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${id}"]`)!;
+    expect(node("actions/1").style.transform).toBe("translate(600px,400px)");
+    // The trigger shows the workflow's conditions.
+    expect(screen.getByText("if organisation.potential_amount > 50000")).toBeInTheDocument();
+
+    // Removing the first step: the second one, now actions/0, keeps its place.
+    screen.getByRole("button", { name: 'Edit step "Tell the manager"', hidden: true }).focus();
+    await user.keyboard("{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Remove step" }));
+    expect(node("actions/0").style.transform).toBe("translate(600px,400px)");
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0].graph_layout).toEqual({ positions: { trigger: placed.trigger, "actions/0": placed["actions/1"] } });
+    expect(screen.queryByText("Unsaved changes")).toBeNull();
+
+    // Tidy alone is an unsaved change; saving it sends null (the automatic layout).
+    await user.click(screen.getByRole("button", { name: "Tidy layout", hidden: true }));
+    expect(screen.getByText("Unsaved changes")).toBeInTheDocument();
+    expect(node("actions/0").style.transform).not.toBe("translate(600px,400px)");
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    await waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent[1].graph_layout).toBeNull();
+    expect(sent[1].actions).toEqual(sent[0].actions);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   allStepPaths, definitionToGraph, getStep, graphToDefinition, insertStep, locToStep, moveStep,
-  normaliseSteps, removeStep, updateConfig, type InsertEdgeData,
+  normaliseSteps, removeStep, updateConfig, type InsertEdgeData, type LaneEdgeData, type StepNodeData,
 } from "./graph";
 import type { Step } from "./types";
 
@@ -96,6 +96,35 @@ describe("definition ⇄ graph", () => {
     expect(insert).toContainEqual({ listPath: "actions", index: 1, label: 'Add step after "Welcome"', lane: undefined });
     expect(insert.find((d) => d.listPath === "actions/1/else")).toMatchObject({ index: 0, lane: "Else" });
     expect(insert.find((d) => d.listPath === "actions" && d.index === 3)).toMatchObject({ lane: "Approved" });
+  });
+
+  it("shows conditions: a step's when, lane headers with the branch's name and condition", () => {
+    const { nodes, edges } = definitionToGraph(RICH);
+    const data = (id: string) => nodes.find((n) => n.id === id)!.data as StepNodeData;
+    expect(data("actions/2").when).toBe("deal.amount > 10000");
+    expect(data("actions/0").when).toBe("");
+    const lanes = edges.filter((e) => e.type === "insert").map((e) => e.data as InsertEdgeData).filter((d) => d.lane);
+    expect(lanes.find((d) => d.listPath === "actions/1/branches/0/actions")).toMatchObject({
+      lane: "Institutional", laneTitle: 'Institutional: If organisation.category == "institutional"',
+    });
+    // An empty lane's header is on the edge into its "+".
+    const empty = edges.find((e) => e.target === "actions/1/branches/1/actions/+")!;
+    expect(empty.type).toBe("lane");
+    expect(empty.data as LaneEdgeData).toEqual({
+      lane: "If organisation.potential_amount > 10…", laneTitle: "If organisation.potential_amount > 1000",
+    });
+  });
+
+  it("makes room under the trigger for its lines, and only steps and the trigger can be dragged", () => {
+    const lines = [{ text: "inactive 30 days", title: "Trigger filter: inactive 30 days" }];
+    const plain = definitionToGraph(RICH).nodes;
+    const withLines = definitionToGraph(RICH, { triggerLines: lines }).nodes;
+    const trigger = withLines.find((n) => n.id === "trigger")!;
+    expect(trigger.data.lines).toEqual(lines);
+    expect(trigger.height).toBe(plain.find((n) => n.id === "trigger")!.height! + 18);
+    expect(withLines.find((n) => n.id === "actions/0")!.position.y).toBe(plain.find((n) => n.id === "actions/0")!.position.y + 18);
+    const fixed = withLines.filter((n) => n.draggable === false).map((n) => n.data.kind);
+    expect(new Set(fixed)).toEqual(new Set(["add", "join"]));
   });
 
   it("draws an empty definition as the trigger and one add button", () => {

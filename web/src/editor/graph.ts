@@ -4,12 +4,15 @@
 // truth: `definitionToGraph` is a view of it and `graphToDefinition` rebuilds it identically.
 import type { Edge, Node } from "@xyflow/react";
 import { sentenceCase } from "../format";
+import { clip, conditionText, type SummaryLine } from "./summaries";
 import type { Json, Lane, Step } from "./types";
 
 export const NODE_W = 240;
 export const NODE_H = 72;
 export const ADD_SIZE = 34;
 export const JOIN_SIZE = 14;
+export const TRIGGER_H = 44;
+export const TRIGGER_LINE_H = 18;
 const V_GAP = 46;
 const H_GAP = 36;
 
@@ -122,7 +125,10 @@ export function locToStep(loc: string): { stepPath: string; rest: string } | nul
 
 export interface LaneInfo {
   listPath: string;
+  /** Short name, also in the accessible names of the lane's "+" buttons. */
   label: string;
+  /** Full text for the lane's header: a branch's name and its `when`. */
+  title: string;
   kind: "branch" | "else" | "path" | "reject";
 }
 
@@ -131,53 +137,35 @@ function laneActions(lane: Lane | Step[] | undefined): Step[] {
   return Array.isArray(lane?.actions) ? lane.actions : [];
 }
 
-/** A short text for a condition: `deal.amount > 10000 and …`. */
-export function summariseCondition(node: unknown, depth = 0): string {
-  if (!node || typeof node !== "object") return "";
-  const obj = node as Record<string, unknown>;
-  if (typeof obj.field === "string") {
-    const value = "value" in obj ? ` ${JSON.stringify(obj.value)}` : "";
-    return `${obj.field} ${String(obj.operator ?? "")}${value}`;
-  }
-  if (Array.isArray(obj.rules)) {
-    const op = String(obj.operator ?? "AND").toUpperCase();
-    const parts = obj.rules.map((r) => summariseCondition(r, depth + 1));
-    const text = op === "NOT" ? `not ${parts[0] ?? ""}` : parts.join(op === "OR" ? " or " : " and ");
-    return depth > 0 && parts.length > 1 ? `(${text})` : text;
-  }
-  return Object.keys(obj).join(", ");
-}
-
-function clip(text: string, size = 38): string {
-  return text.length > size ? `${text.slice(0, size - 1)}…` : text;
-}
-
 /** The lanes a control step opens (branch paths and else, parallel paths, approval's on_reject). */
 export function lanesOf(step: Step, path: string): LaneInfo[] {
   const branches = Array.isArray(step.branches) ? step.branches : [];
   if (step.type === "branch") {
     return [
-      ...branches.map((b, i) => ({
-        listPath: `${path}/branches/${i}/actions`,
-        label: b.name || clip(`If ${summariseCondition(b.when) || "…"}`),
-        kind: "branch" as const,
-      })),
-      { listPath: `${path}/else`, label: "Else", kind: "else" },
+      ...branches.map((b, i) => {
+        const condition = `If ${conditionText(b.when) || "…"}`;
+        return {
+          listPath: `${path}/branches/${i}/actions`,
+          label: b.name || clip(condition),
+          title: b.name ? `${b.name}: ${condition}` : condition,
+          kind: "branch" as const,
+        };
+      }),
+      { listPath: `${path}/else`, label: "Else", title: "Else", kind: "else" },
     ];
   }
   if (step.type === "parallel") {
-    return branches.map((b, i) => ({
-      listPath: `${path}/branches/${i}/actions`,
-      label: (!Array.isArray(b) && b.name) || `Path ${i + 1}`,
-      kind: "path" as const,
-    }));
+    return branches.map((b, i) => {
+      const label = (!Array.isArray(b) && b.name) || `Path ${i + 1}`;
+      return { listPath: `${path}/branches/${i}/actions`, label, title: label, kind: "path" as const };
+    });
   }
-  if (step.type === "approval") return [{ listPath: `${path}/on_reject`, label: "On reject", kind: "reject" }];
+  if (step.type === "approval") return [{ listPath: `${path}/on_reject`, label: "On reject", title: "On reject", kind: "reject" }];
   return [];
 }
 
 /** A copy of `step` without the steps nested in its lanes (the lane lists kept, emptied). */
-function stripLanes(step: Step): Step {
+export function stripLanes(step: Step): Step {
   const out: Step = { ...step };
   if (Array.isArray(step.branches)) {
     out.branches = step.branches.map((b) =>
@@ -199,16 +187,24 @@ export interface StepNodeData extends Record<string, unknown> {
   errors: number;
   /** What the last test run says about the step (`success`, `skipped`, `unreached`…). */
   mark?: string;
+  /** The step's `when` in one line; "" when it always runs. */
+  when: string;
 }
 export interface AddNodeData extends Record<string, unknown> {
   kind: "add";
   listPath: string;
   index: number;
   label: string;
+  /** The node it hangs below (the list's last step or join, or the lane's step): it follows it. */
+  anchor: string;
 }
 export interface MarkerNodeData extends Record<string, unknown> {
   kind: "start" | "join";
   label: string;
+  /** start: the trigger's filter and the workflow's conditions. */
+  lines?: SummaryLine[];
+  /** join: the control step it closes (it follows it). */
+  anchor?: string;
 }
 export type NodeData = StepNodeData | AddNodeData | MarkerNodeData;
 export interface InsertEdgeData extends Record<string, unknown> {
@@ -216,11 +212,19 @@ export interface InsertEdgeData extends Record<string, unknown> {
   index: number;
   label: string;
   lane?: string;
+  laneTitle?: string;
+}
+/** An edge into an empty lane's "+": only the lane's header. */
+export interface LaneEdgeData extends Record<string, unknown> {
+  lane: string;
+  laneTitle: string;
 }
 
 export interface GraphOptions {
   labelOf?: (step: Step) => string;
   triggerLabel?: string;
+  /** Lines under the trigger's name (see summaries.ts). */
+  triggerLines?: SummaryLine[];
   errorCounts?: Record<string, number>;
   /** Test marks by step path (see simulation/highlight.ts); none when not given. */
   marks?: Record<string, string> | null;
@@ -265,9 +269,14 @@ function laneOfPath(step: Step, listPath: string): Step[] {
   return match ? laneActions(step.branches?.[Number(match[1])]) : [];
 }
 
+interface LaneHeader {
+  label: string;
+  title: string;
+}
+
 interface Entry {
   source: string;
-  lane?: string; // label of the lane this list is
+  lane?: LaneHeader; // the lane this list is
   startLabel: string; // accessible name of the "+" before the first step
   emptyLabel: string; // accessible name of the end "+" of an empty list
 }
@@ -280,14 +289,17 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
   const nodes: Node<NodeData>[] = [];
   const edges: Edge[] = [];
 
-  const edge = (source: string, target: string, lane?: string, insert?: Omit<InsertEdgeData, "lane">) => {
+  const edge = (source: string, target: string, lane?: LaneHeader, insert?: Omit<InsertEdgeData, "lane" | "laneTitle">) => {
     const id = `${source}->${target}`;
     if (insert) {
-      edges.push({ id, source, target, type: "insert", data: { ...insert, lane } });
+      edges.push({ id, source, target, type: "insert", data: { ...insert, lane: lane?.label, laneTitle: lane?.title } });
+    } else if (lane) {
+      edges.push({ id, source, target, type: "lane", data: { lane: lane.label, laneTitle: lane.title } });
     } else {
-      edges.push({ id, source, target, type: "smoothstep", label: lane, className: lane ? "lane-edge" : undefined });
+      edges.push({ id, source, target, type: "smoothstep" });
     }
   };
+  const APPROVED = { label: "Approved", title: "Approved" };
 
   const placeList = (list: Step[], listPath: string, cx: number, top: number, entry: Entry): string => {
     let prev = entry.source;
@@ -302,11 +314,14 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         position: { x: cx - NODE_W / 2, y },
         width: NODE_W,
         height: NODE_H,
-        data: { kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0, ...(marks?.[path] ? { mark: marks[path] } : {}) },
+        data: {
+          kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0, when: conditionText(step.when),
+          ...(marks?.[path] ? { mark: marks[path] } : {}),
+        },
       });
       const insertLabel = index === 0 ? entry.startLabel : `Add step after "${prevLabel}"`;
-      const laneLabel = index === 0 ? entry.lane : list[index - 1].type === "approval" ? "Approved" : undefined;
-      edge(prev, path, laneLabel, { listPath, index, label: insertLabel });
+      const lane = index === 0 ? entry.lane : list[index - 1].type === "approval" ? APPROVED : undefined;
+      edge(prev, path, lane, { listPath, index, label: insertLabel });
       const lanes = lanesOf(step, path);
       if (step.type === "approval") {
         const lane = lanes[0];
@@ -314,7 +329,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         const laneW = listWidth(laneSteps, lane.listPath);
         placeList(laneSteps, lane.listPath, cx + NODE_W / 2 + H_GAP + laneW / 2, y + NODE_H + V_GAP, {
           source: path,
-          lane: lane.label,
+          lane,
           startLabel: `Add step at start of "${lane.label}" of "${label}"`,
           emptyLabel: `Add step to "${lane.label}" of "${label}"`,
         });
@@ -331,7 +346,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
           ends.push(
             placeList(laneOfPath(step, lane.listPath), lane.listPath, left + widths[i] / 2, laneTop, {
               source: path,
-              lane: lane.label,
+              lane,
               startLabel: `Add step at start of "${lane.label}" of "${label}"`,
               emptyLabel: `Add step to "${lane.label}" of "${label}"`,
             }),
@@ -344,8 +359,9 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
           position: { x: cx - JOIN_SIZE / 2, y: laneTop + tallest + V_GAP },
           width: JOIN_SIZE,
           height: JOIN_SIZE,
-          data: { kind: "join", label: `End of "${label}"` },
+          data: { kind: "join", label: `End of "${label}"`, anchor: path },
           selectable: false,
+          draggable: false,
         });
         ends.forEach((end) => edge(end, joinId));
         prev = joinId;
@@ -367,24 +383,28 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         listPath,
         index: list.length,
         label: list.length ? `Add step after "${prevLabel}"` : entry.emptyLabel,
+        anchor: prev,
       },
       selectable: false,
+      draggable: false,
     });
-    edge(prev, addId, list.length === 0 ? entry.lane : list[list.length - 1].type === "approval" ? "Approved" : undefined);
+    edge(prev, addId, list.length === 0 ? entry.lane : list[list.length - 1].type === "approval" ? APPROVED : undefined);
     return addId;
   };
 
   const width = listWidth(actions, "actions");
+  const lines = options.triggerLines ?? [];
+  const triggerH = TRIGGER_H + TRIGGER_LINE_H * lines.length;
   nodes.push({
     id: "trigger",
     type: "marker",
     position: { x: width / 2 - NODE_W / 2, y: 0 },
     width: NODE_W,
-    height: 44,
-    data: { kind: "start", label: options.triggerLabel ?? "Trigger" },
+    height: triggerH,
+    data: { kind: "start", label: options.triggerLabel ?? "Trigger", lines },
     selectable: false,
   });
-  placeList(actions, "actions", width / 2, 44 + V_GAP, {
+  placeList(actions, "actions", width / 2, triggerH + V_GAP, {
     source: "trigger",
     startLabel: actions.length ? `Add step before "${labelOf(actions[0])}"` : "Add first step",
     emptyLabel: "Add first step",
