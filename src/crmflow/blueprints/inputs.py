@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from crmflow.common.errors import Invalid
+from crmflow.common.json_leaves import string_leaves
 
 INPUT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_INPUTS = 50
@@ -244,13 +245,7 @@ def sample_inputs(schema: dict[str, Any]) -> dict[str, Any]:
 
 def used_inputs(value: Any) -> set[str]:
     """Every input name a value's strings refer to as `{{ inputs.NAME }}`."""
-    if isinstance(value, str):
-        return set(PLACEHOLDER.findall(value))
-    if isinstance(value, dict):
-        return set().union(*(used_inputs(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(used_inputs(v) for v in value)) if value else set()
-    return set()
+    return {name for _, text in string_leaves(value) for name in PLACEHOLDER.findall(text)}
 
 
 def fill_inputs(value: Any, inputs: dict[str, Any]) -> Any:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from crmflow.engine.definition import CompiledWorkflow, compile_definition
+from crmflow.engine.definition import CompiledStep, CompiledWorkflow, compile_definition
 from crmflow.workflows.models import WorkflowVersion
 
 # Keyed by (database, version id, definition checksum): a process may talk to several databases
@@ -51,3 +51,19 @@ def clear_compiled_cache() -> None:
     """Forget every compiled version."""
     with _cache_lock:
         _cache.clear()
+
+
+def index_steps(
+    steps: list[CompiledStep], out: dict[str, CompiledStep] | None = None
+) -> dict[str, CompiledStep]:
+    """Every compiled step by path, nested ones included (branches, else, lanes, on_reject)."""
+    out = {} if out is None else out
+    for compiled in steps:
+        out[compiled.path] = compiled
+        for _, actions in compiled.branches:
+            index_steps(actions, out)
+        index_steps(compiled.else_steps, out)
+        for lane in compiled.lanes:
+            index_steps(lane, out)
+        index_steps(compiled.on_reject, out)
+    return out

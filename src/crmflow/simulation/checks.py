@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import StepStatus
+from crmflow.common.json_leaves import string_leaves
 from crmflow.engine.context import MODELS
 from crmflow.outbound.ssrf import Allowlist, Refused, parse_target, safe_addresses
 from crmflow.simulation.walk import Walked
@@ -37,17 +37,6 @@ def _step_path(path: str) -> str:
     for part in parts[1:]:
         out += f"[{part}]" if part.isdigit() else f".{part}"
     return out
-
-
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
 
 
 def _variables(source: str) -> list[str]:
@@ -101,7 +90,7 @@ def _template_issues(
 ) -> list[dict[str, str]]:
     issues = []
     for step_path, step in steps:
-        for path, text in _strings(step.get("config") or {}, f"{step_path}.config"):
+        for path, text in string_leaves(step.get("config") or {}, f"{step_path}.config"):
             for variable in _variables(text):
                 root = variable.split(".", 1)[0]
                 if root in _RUNTIME_ROOTS or _resolve(data, variable) not in (None, ""):

@@ -13,7 +13,8 @@ from crmflow.approvals.models import ApprovalRequest
 from crmflow.auth.models import User
 from crmflow.common.dates import parse_duration
 from crmflow.common.enums import StepStatus
-from crmflow.engine.definition import ApprovalStep, CompiledStep, CompiledWorkflow
+from crmflow.engine.compiled_cache import index_steps
+from crmflow.engine.definition import ApprovalStep, CompiledWorkflow
 from crmflow.engine.plugins import get_action
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 
@@ -26,22 +27,6 @@ LATENCY_MS: dict[str, tuple[float, float]] = {
     "very_slow": (15_000.0, 60_000.0),
 }
 HISTORY_ROWS = 5_000
-
-
-def index_steps(
-    steps: list[CompiledStep], out: dict[str, CompiledStep] | None = None
-) -> dict[str, CompiledStep]:
-    """Every compiled step by path, nested ones included."""
-    out = {} if out is None else out
-    for compiled in steps:
-        out[compiled.path] = compiled
-        for _, actions in compiled.branches:
-            index_steps(actions, out)
-        index_steps(compiled.else_steps, out)
-        for lane in compiled.lanes:
-            index_steps(lane, out)
-        index_steps(compiled.on_reject, out)
-    return out
 
 
 def approval_chain(

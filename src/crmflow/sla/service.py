@@ -12,6 +12,7 @@ from crmflow.common.errors import Conflict, Invalid, NotFound
 from crmflow.common.pagination import PageParams, make_page, paginate
 from crmflow.config import Settings
 from crmflow.db.base import utcnow
+from crmflow.engine.compiled_cache import index_steps
 from crmflow.engine.definition import compile_definition
 from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import AlertSettings, send_alerts
@@ -33,21 +34,7 @@ def _step_paths(session: Session, version_id: int | None) -> set[str]:
     version = session.get(WorkflowVersion, version_id)
     if version is None:
         return set()
-    compiled = compile_definition(version.id, version.definition)
-    paths: set[str] = set()
-
-    def walk(steps: list[Any]) -> None:
-        for step in steps:
-            paths.add(step.path)
-            for _, actions in step.branches:
-                walk(actions)
-            walk(step.else_steps)
-            for lane in step.lanes:
-                walk(lane)
-            walk(step.on_reject)
-
-    walk(compiled.steps)
-    return paths
+    return set(index_steps(compile_definition(version.id, version.definition).steps))
 
 
 def _check_order(warning: float, critical: float) -> None:

@@ -18,6 +18,8 @@ from urllib.parse import quote, quote_plus
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
+from crmflow.common.json_leaves import string_leaves
+
 MASK = "********"
 # A secret's name: what `{{ secrets.NAME }}` can reach (a leading `_` would be refused by the
 # template sandbox, which forbids underscore attributes).
@@ -99,21 +101,10 @@ def _uses_in(source: str) -> tuple[tuple[str | None, str | None], ...]:
     return tuple(found)
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
-
-
 def secret_uses(value: Any, path: str = "config") -> list[SecretUse]:
     """Every use of `secrets` in the template strings of `value` (a config), with its path."""
     uses: list[SecretUse] = []
-    for where, text in _strings(value, path):
+    for where, text in string_leaves(value, path):
         if "secrets" in text and ("{{" in text or "{%" in text):
             uses.extend(SecretUse(where, name, problem) for name, problem in _uses_in(text))
     return uses
