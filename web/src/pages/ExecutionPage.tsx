@@ -130,7 +130,11 @@ export default function ExecutionPage() {
             Execution #{data.id} <StatusBadge status={data.status} />
           </h1>
           <p className="hint">
-            {workflowName} · version {data.version} · {data.trigger_type.replace(/_/g, " ")}
+            {workflowName} ·{" "}
+            <Link to={`/workflows/${workflowId}?tab=versions&version=${data.version}`} title="What this version changed">
+              version {data.version}
+            </Link>{" "}
+            · {data.trigger_type.replace(/_/g, " ")}
             {running && <> · <span className="live-dot">live</span></>}
           </p>
         </div>

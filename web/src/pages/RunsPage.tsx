@@ -214,7 +214,9 @@ export default function RunsPage() {
                     </td>
                     <td>
                       <Link to={`/workflows/${ex.workflow_id}`}>{workflows.name(ex.workflow_id)}</Link>
-                      <div className="hint">version {ex.version}</div>
+                      <div className="hint">
+                        <Link to={`/workflows/${ex.workflow_id}?tab=versions&version=${ex.version}`}>version {ex.version}</Link>
+                      </div>
                     </td>
                     <td>
                       <StatusBadge status={ex.status} />

@@ -2,7 +2,7 @@
 // statistics, SLAs, versions); the tab and its filters live in the query string.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, StatusBadge } from "../components/common";
@@ -16,6 +16,7 @@ import { RANGES, StatsTab } from "./workflows/StatsTab";
 import { panelId, tabId, Tabs, type TabDef } from "./workflows/Tabs";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
 import { VersionsTab } from "./workflows/VersionsTab";
+import { useWorkflowExport, type WorkflowPageState } from "./workflows/workflowTransfer";
 import "./workflows/workflows.css";
 
 type TabKey = "details" | "executions" | "statistics" | "slas" | "versions";
@@ -45,6 +46,9 @@ export default function WorkflowDetailPage() {
     enabled: valid,
   });
   const actions = useWorkflowActions({ afterDelete: () => navigate("/workflows", { replace: true }) });
+  const exporter = useWorkflowExport();
+  // What the page that opened this one has to say (e.g. "Imported 1 workflow as a draft.").
+  const arrivalNotice = (useLocation().state as WorkflowPageState | null)?.notice ?? null;
 
   const setQuery = (changes: Record<string, string | number | null>, replace = false) =>
     setParams(
@@ -91,6 +95,9 @@ export default function WorkflowDetailPage() {
         <StatusBadge status={wf.status} />
         {wf.is_template && <span className="badge">template</span>}
         <span className="spacer" />
+        <button type="button" onClick={() => exporter.start(wf.id)} disabled={exporter.busy}>
+          {exporter.busy ? "Exporting…" : "Export"}
+        </button>
         {canWrite && (
           <>
             <button type="button" className="primary" onClick={() => setRunOpen(true)}>
@@ -105,8 +112,13 @@ export default function WorkflowDetailPage() {
         {formatRelative(wf.last_executed_at)} · updated {formatDateTime(wf.updated_at)}
       </p>
       {wf.description && <p className="wf-description">{wf.description}</p>}
-      <div aria-live="polite">{actions.notice && <p className="hint">{actions.notice}</p>}</div>
+      <div aria-live="polite">
+        {arrivalNotice && <p className="hint">{arrivalNotice}</p>}
+        {actions.notice && <p className="hint">{actions.notice}</p>}
+        {exporter.notice && <p className="hint">{exporter.notice}</p>}
+      </div>
       {!!actions.error && <ErrorMessage error={actions.error} onRetry={actions.clearError} />}
+      {!!exporter.error && <ErrorMessage error={exporter.error} onRetry={() => exporter.start(wf.id)} />}
 
       <Tabs tabs={TABS} selected={tab} onSelect={selectTab} label="Workflow sections" />
       <div role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)} tabIndex={0} className="wf-panel">
@@ -138,6 +150,7 @@ export default function WorkflowDetailPage() {
             currentVersion={wf.version}
             selected={params.get("version") ? Number(params.get("version")) : null}
             onSelect={(v) => setQuery({ version: v }, true)}
+            canWrite={canWrite}
           />
         )}
       </div>

@@ -9,6 +9,7 @@ import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common"
 import { formatDateTime, formatPercent, formatRelative } from "../format";
 import { intParam, SUCCESS_RATE_DEFINITION, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
+import { useWorkflowImport } from "./workflows/workflowTransfer";
 import "./workflows/workflows.css";
 
 const PAGE_SIZE = 20;
@@ -74,6 +75,7 @@ export default function WorkflowsPage() {
   });
 
   const actions = useWorkflowActions();
+  const importer = useWorkflowImport();
   const filtered = !!(status || trigger || q);
 
   const sortHeader = (key: string, label: string) => {
@@ -99,9 +101,15 @@ export default function WorkflowsPage() {
         <h1 id="wf-title">Workflows</h1>
         <span className="spacer" />
         {canWrite && (
-          <Link className="button-link primary" to="/workflows/new">
-            New workflow
-          </Link>
+          <>
+            <button type="button" onClick={importer.pick} disabled={importer.busy}>
+              {importer.busy ? "Importing…" : "Import"}
+            </button>
+            {importer.fileInput}
+            <Link className="button-link primary" to="/workflows/new">
+              New workflow
+            </Link>
+          </>
         )}
       </div>
 
@@ -152,8 +160,10 @@ export default function WorkflowsPage() {
 
       <div aria-live="polite" className="wf-notice">
         {actions.notice && <p className="hint">{actions.notice}</p>}
+        {importer.notice && <p className="hint">{importer.notice}</p>}
       </div>
       {!!actions.error && <ErrorMessage error={actions.error} onRetry={actions.clearError} />}
+      {!!importer.error && <ErrorMessage error={importer.error} />}
 
       {list.isPending ? (
         <Loading label="Loading workflows…" />

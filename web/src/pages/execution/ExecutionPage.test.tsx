@@ -80,6 +80,8 @@ describe("ExecutionPage", () => {
 
     const timeline = await screen.findByRole("list", { name: "Step timeline" });
     expect(screen.getByRole("link", { name: "Discount approval" })).toHaveAttribute("href", "/workflows/4?tab=executions");
+    // The version the run ran opens on the workflow's versions tab.
+    expect(screen.getByRole("link", { name: "version 1" })).toHaveAttribute("href", "/workflows/4?tab=versions&version=1");
     // Nested: the parallel's paths are lanes under it, named after the branches.
     const fanOut = within(timeline).getByRole("button", { name: /Fan out/ });
     const lane = screen.getByRole("region", { name: "Fan out: Path 2: finance" });

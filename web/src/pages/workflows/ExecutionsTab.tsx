@@ -90,7 +90,14 @@ export function ExecutionsTab({
                 <tr key={ex.id}>
                   <td>
                     <Link to={`/workflows/${workflowId}/executions/${ex.id}`}>#{ex.id}</Link>
-                    {ex.rerun_of_id ? <span className="hint"> (re-run of #{ex.rerun_of_id})</span> : null}
+                    {ex.rerun_of_id ? <span className="hint"> (re-run of #{ex.rerun_of_id})</span> : null}{" "}
+                    <Link
+                      className="hint"
+                      to={`/workflows/${workflowId}?tab=versions&version=${ex.version}`}
+                      title={`The workflow's version ${ex.version}, which this run ran`}
+                    >
+                      v{ex.version}
+                    </Link>
                   </td>
                   <td>
                     <StatusBadge status={ex.status} />

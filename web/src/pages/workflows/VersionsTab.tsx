@@ -1,32 +1,57 @@
-// The versions tab: every saved version, newest first; the chosen one's definition and its
-// changes since the version before.
-import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+// The versions tab: every saved version, newest first, with its author and note; the chosen one's
+// changes against the version before it (or another one), its definition, and restoring it.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
-import { ErrorMessage, Loading } from "../../components/common";
+import { ConfirmDialog, ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatRelative } from "../../format";
 import { DefinitionView, type Definition } from "./DefinitionView";
-import { diffLines, stableJson, withContext } from "./diff";
 import type { WorkflowVersion } from "./labels";
+import { VersionChanges } from "./VersionChanges";
+import { stableJson } from "./versionDiffText";
 
 export function VersionsTab({
   workflowId,
   currentVersion,
   selected,
   onSelect,
+  canWrite,
 }: {
   workflowId: number;
   currentVersion: number;
   selected: number | null;
   onSelect: (version: number) => void;
+  /** Editors and admins may restore; viewers only look. */
+  canWrite: boolean;
 }) {
+  const queryClient = useQueryClient();
   const versions = useQuery({
     queryKey: ["workflow", workflowId, "versions"],
     queryFn: () =>
       unwrap(api.GET("/api/v1/workflows/{workflow_id}/versions", { params: { path: { workflow_id: workflowId } } })),
     select: (list) => [...list].sort((a, b) => b.version - a.version),
   });
-  const [view, setView] = useState<"changes" | "definition" | "json">("changes");
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const restore = useMutation({
+    mutationFn: (version: number) =>
+      unwrap(
+        api.POST("/api/v1/workflows/{workflow_id}/versions/{version}/restore", {
+          params: { path: { workflow_id: workflowId, version } },
+        }),
+      ),
+    onSuccess: async (workflow, version) => {
+      queryClient.setQueryData(["workflow", workflowId], workflow);
+      // Wait for the new version to be listed before selecting it.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["workflow", workflowId] }),
+        queryClient.invalidateQueries({ queryKey: ["workflows"] }),
+      ]);
+      setNotice(`Restored version ${version} as version ${workflow.version}.`);
+      onSelect(workflow.version);
+    },
+  });
 
   if (versions.isPending) return <Loading label="Loading versions…" />;
   if (versions.isError) return <ErrorMessage error={versions.error} onRetry={() => void versions.refetch()} />;
@@ -45,85 +70,147 @@ export function VersionsTab({
               type="button"
               className="wf-version"
               aria-current={v.version === chosen.version ? "true" : undefined}
-              onClick={() => onSelect(v.version)}
+              onClick={() => {
+                setNotice(null);
+                onSelect(v.version);
+              }}
             >
               <strong>Version {v.version}</strong>
               {v.version === currentVersion && <span className="badge badge-active">current</span>}
               <span className="hint" title={formatDateTime(v.created_at)}>{formatRelative(v.created_at)}</span>
+              <span className="hint wf-author">{authorText(v)}</span>
               {v.change_note && <span className="wf-note">{v.change_note}</span>}
             </button>
           </li>
         ))}
       </ol>
-      <section className="card wf-version-view" aria-labelledby="wf-version-title">
-        <div className="row">
-          <h3 id="wf-version-title">
-            Version {chosen.version}
-          </h3>
-          <span className="hint">
-            saved {formatDateTime(chosen.created_at)}
-            {chosen.created_by ? ` by user #${chosen.created_by}` : ""}
-          </span>
-          <span className="spacer" />
-          <label className="field wf-inline-field">
-            <span>Show</span>
-            <select value={view} onChange={(e) => setView(e.target.value as typeof view)}>
-              <option value="changes">Changes since previous version</option>
-              <option value="definition">Definition</option>
-              <option value="json">Definition (JSON)</option>
-            </select>
-          </label>
-        </div>
-        {chosen.change_note && <p>{chosen.change_note}</p>}
-        {view === "changes" ? (
-          <VersionDiff current={chosen} previous={previous} />
-        ) : view === "definition" ? (
-          <DefinitionView definition={chosen.definition as Definition} />
-        ) : (
-          <pre className="json" tabIndex={0} aria-label={`Version ${chosen.version} definition`}>
-            {stableJson(chosen.definition)}
-          </pre>
-        )}
-      </section>
+      <div className="wf-version-side">
+        <div aria-live="polite">{notice && <p className="wf-version-notice">{notice}</p>}</div>
+        {restore.isError && <ErrorMessage error={restore.error} />}
+        <VersionView
+          // A fresh view (comparison, display) for each version chosen.
+          key={chosen.version}
+          workflowId={workflowId}
+          version={chosen}
+          previous={previous}
+          others={list.filter((v) => v.version !== chosen.version).map((v) => v.version)}
+          restoreButton={
+            canWrite && chosen.version !== currentVersion ? (
+              <button
+                type="button"
+                disabled={restore.isPending}
+                onClick={() => {
+                  setNotice(null);
+                  restore.reset();
+                  setConfirming(chosen.version);
+                }}
+              >
+                {restore.isPending ? "Restoring…" : "Restore this version"}
+              </button>
+            ) : null
+          }
+        />
+      </div>
+      {confirming !== null && (
+        <ConfirmDialog
+          open
+          title={`Restore version ${confirming}?`}
+          confirmLabel="Restore"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            restore.mutate(confirming);
+            setConfirming(null);
+          }}
+        >
+          <p>
+            Its definition becomes the current one, saved as a new version (version {currentVersion + 1}). No version
+            is lost: you can restore version {currentVersion} the same way.
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }
 
-function VersionDiff({ current, previous }: { current: WorkflowVersion; previous: WorkflowVersion | null }) {
-  const lines = useMemo(
-    () => (previous ? withContext(diffLines(stableJson(previous.definition), stableJson(current.definition))) : []),
-    [current, previous],
-  );
-  if (!previous) {
-    return (
-      <>
-        <p className="hint">This is the first version: there is nothing to compare it with.</p>
-        <DefinitionView definition={current.definition as Definition} />
-      </>
-    );
-  }
-  const changed = lines.filter((l) => l.kind === "add" || l.kind === "del").length;
-  if (changed === 0) return <p className="hint">Same definition as version {previous.version}.</p>;
-  const added = lines.filter((l) => l.kind === "add").length;
+/** "by Ada", "by a deleted user", or nothing when no user saved it (e.g. the system). */
+function authorText(v: WorkflowVersion): string {
+  if (v.author) return `by ${v.author}`;
+  return v.created_by ? "by a deleted user" : "";
+}
+
+function VersionView({
+  workflowId,
+  version,
+  previous,
+  others,
+  restoreButton,
+}: {
+  workflowId: number;
+  version: WorkflowVersion;
+  previous: WorkflowVersion | null;
+  others: number[];
+  restoreButton: ReactNode;
+}) {
+  const [view, setView] = useState<"changes" | "definition" | "json">("changes");
+  // The version compared with: the one before by default; null for the first with no choice made.
+  const [against, setAgainst] = useState<number | null>(previous?.version ?? null);
+  const author = authorText(version);
+
   return (
-    <>
-      <p className="hint">
-        Compared with version {previous.version}: {added} line{added === 1 ? "" : "s"} added,{" "}
-        {changed - added} removed.
-      </p>
-      <pre className="json wf-diff" tabIndex={0} aria-label={`Changes from version ${previous.version} to ${current.version}`}>
-        {lines.map((line, i) =>
-          line.kind === "gap" ? (
-            <span key={i} className="wf-diff-gap">{`… ${line.count} unchanged line${line.count === 1 ? "" : "s"}\n`}</span>
-          ) : line.kind === "add" ? (
-            <ins key={i}>{`+ ${line.text}\n`}</ins>
-          ) : line.kind === "del" ? (
-            <del key={i}>{`- ${line.text}\n`}</del>
-          ) : (
-            <span key={i}>{`  ${line.text}\n`}</span>
-          ),
+    <section className="card wf-version-view" aria-labelledby="wf-version-title">
+      <div className="row">
+        <h3 id="wf-version-title">Version {version.version}</h3>
+        <span className="hint">
+          saved {formatDateTime(version.created_at)}
+          {author && ` ${author}`}
+        </span>
+        <span className="spacer" />
+        {restoreButton}
+      </div>
+      {version.change_note && <p className="wf-version-note">{version.change_note}</p>}
+      <div className="row wf-version-controls">
+        <label className="field wf-inline-field">
+          <span>Show</span>
+          <select value={view} onChange={(e) => setView(e.target.value as typeof view)}>
+            <option value="changes">Changes</option>
+            <option value="definition">Definition</option>
+            <option value="json">Definition (JSON)</option>
+          </select>
+        </label>
+        {view === "changes" && others.length > 0 && (
+          <label className="field wf-inline-field">
+            <span>Compare with</span>
+            <select
+              value={against ?? ""}
+              onChange={(e) => setAgainst(e.target.value ? Number(e.target.value) : null)}
+            >
+              {!previous && <option value="">nothing (first version)</option>}
+              {others.map((n) => (
+                <option key={n} value={n}>
+                  Version {n}
+                  {n === previous?.version ? " (previous)" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
         )}
-      </pre>
-    </>
+      </div>
+      {view === "changes" ? (
+        against === null ? (
+          <>
+            <p className="hint">This is the first version: there is nothing before it to compare it with.</p>
+            <DefinitionView definition={version.definition as Definition} />
+          </>
+        ) : (
+          <VersionChanges workflowId={workflowId} version={version.version} against={against} />
+        )
+      ) : view === "definition" ? (
+        <DefinitionView definition={version.definition as Definition} />
+      ) : (
+        <pre className="json" tabIndex={0} aria-label={`Version ${version.version} definition`}>
+          {stableJson(version.definition)}
+        </pre>
+      )}
+    </section>
   );
 }

@@ -200,19 +200,25 @@ describe("WorkflowDetailPage", () => {
     expect(await screen.findByText("No finished runs in the last 30 days.")).toBeInTheDocument();
   });
 
-  it("lists versions and diffs one against the previous", async () => {
-    api();
+  it("lists versions and shows what the chosen one changed since the one before", async () => {
+    const { calls } = api(({ path }) =>
+      path === "/api/v1/workflows/1/versions/2/diff"
+        ? json({
+            workflow_id: 1, from_version: 1, to_version: 2, fields: [], removed: [], moved: [], changed: [], identical: false,
+            added: [{ path: "actions[0]", step: "add_tag" }],
+          })
+        : undefined,
+    );
     const user = userEvent.setup();
     renderPage(ui, at("?tab=versions"));
     const list = await screen.findByRole("list", { name: "Versions" });
     expect(within(list).getAllByRole("button")).toHaveLength(2);
-    const diff = screen.getByLabelText("Changes from version 1 to 2");
-    const added = [...diff.querySelectorAll("ins")].map((n) => n.textContent);
-    const removed = [...diff.querySelectorAll("del")].map((n) => n.textContent);
-    expect(added).toContain('+         "tag": "vip"\n');
-    expect(removed).toEqual(['-   "actions": [],\n']);
+    const diff = await screen.findByRole("region", { name: "Changes from version 1 to 2" });
+    expect(within(diff).getByRole("region", { name: "Steps added" })).toHaveTextContent("add_tag at step 1");
+    expect(calls.find((c) => c.path.endsWith("/diff"))!.search.get("against")).toBe("1");
     await user.click(within(list).getByRole("button", { name: /Version 1/ }));
-    expect(screen.getByText("This is the first version: there is nothing to compare it with.")).toBeInTheDocument();
+    expect(screen.getByTestId("location")).toHaveTextContent("tab=versions&version=1");
+    expect(screen.getByText("This is the first version: there is nothing before it to compare it with.")).toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText("Show"), "json");
     expect(screen.getByLabelText("Version 1 definition")).toHaveTextContent('"actions": []');
   });

@@ -1,0 +1,128 @@
+// What changed between two versions, in the editor's words: the workflow's own fields (old →
+// new), steps added, removed, moved and changed field by field (GET .../versions/{n}/diff).
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../../api/client";
+import { ErrorMessage, Loading } from "../../components/common";
+import {
+  compactValue,
+  fullValue,
+  stepPosition,
+  workflowFieldLabel,
+  workflowFieldValue,
+} from "./versionDiffText";
+
+type VersionDiff = Schemas["VersionDiff"];
+type FieldChange = Schemas["FieldChange"];
+
+export function VersionChanges({ workflowId, version, against }: { workflowId: number; version: number; against: number }) {
+  const diff = useQuery({
+    // Under the versions key: a restore's invalidation of the versions refreshes these too.
+    queryKey: ["workflow", workflowId, "versions", version, "diff", against],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/workflows/{workflow_id}/versions/{version}/diff", {
+          params: { path: { workflow_id: workflowId, version }, query: { against } },
+        }),
+      ),
+    // Versions never change once saved.
+    staleTime: Infinity,
+  });
+  if (diff.isPending) return <Loading label="Comparing versions…" />;
+  if (diff.isError) return <ErrorMessage error={diff.error} onRetry={() => void diff.refetch()} />;
+  return <DiffSections diff={diff.data} against={against} />;
+}
+
+function DiffSections({ diff, against }: { diff: VersionDiff; against: number }) {
+  const label = `Changes from version ${against} to ${diff.to_version}`;
+  if (diff.identical) {
+    return (
+      <div className="wf-vdiff" role="region" aria-label={label}>
+        <p className="wf-vdiff-none">No changes: same definition as version {against}.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="wf-vdiff" role="region" aria-label={label}>
+      {diff.fields.length > 0 && (
+        <section aria-label="Workflow settings changed">
+          <h4>Workflow settings</h4>
+          <ul className="wf-vdiff-list">
+            {diff.fields.map((f) => (
+              <li key={f.field}>
+                <strong>{workflowFieldLabel(f.field)}</strong>: <OldNew change={f} render={(v) => workflowFieldValue(f.field, v)} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {diff.added.length > 0 && (
+        <section aria-label="Steps added">
+          <h4>Steps added ({diff.added.length})</h4>
+          <ul className="wf-vdiff-list">
+            {diff.added.map((s) => (
+              <li key={s.path} className="wf-vdiff-added">
+                <span aria-hidden="true">+ </span>
+                <strong>{s.step}</strong> <span className="hint">at {stepPosition(s.path)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {diff.removed.length > 0 && (
+        <section aria-label="Steps removed">
+          <h4>Steps removed ({diff.removed.length})</h4>
+          <ul className="wf-vdiff-list">
+            {diff.removed.map((s) => (
+              <li key={s.path} className="wf-vdiff-removed">
+                <span aria-hidden="true">− </span>
+                <strong>{s.step}</strong> <span className="hint">was {stepPosition(s.path)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {diff.moved.length > 0 && (
+        <section aria-label="Steps moved">
+          <h4>Steps moved ({diff.moved.length})</h4>
+          <ul className="wf-vdiff-list">
+            {diff.moved.map((m) => (
+              <li key={`${m.from}>${m.to}`} className="wf-vdiff-moved">
+                <strong>{m.step}</strong>: {stepPosition(m.from)} → {stepPosition(m.to)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {diff.changed.length > 0 && (
+        <section aria-label="Steps changed">
+          <h4>Steps changed ({diff.changed.length})</h4>
+          <ul className="wf-vdiff-list">
+            {diff.changed.map((c) => (
+              <li key={c.path} className="wf-vdiff-changed">
+                <strong>{c.step}</strong> <span className="hint">({stepPosition(c.path)})</span>
+                <ul className="wf-vdiff-fields">
+                  {c.changes.map((f) => (
+                    <li key={f.field}>
+                      <code>{f.field}</code>: <OldNew change={f} render={compactValue} />
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** "old → new", each cut short with its full value as a tooltip. */
+function OldNew({ change, render }: { change: FieldChange; render: (value: unknown) => string }) {
+  return (
+    <>
+      <del className="wf-vdiff-old" title={fullValue(change.old)}>{render(change.old)}</del>
+      {" → "}
+      <ins className="wf-vdiff-new" title={fullValue(change.new)}>{render(change.new)}</ins>
+    </>
+  );
+}
