@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,10 @@ def test_a_value_the_company_cannot_use_is_blamed_on_its_input(
     made = client.post(f"{URL}{remise['id']}/instantiate", json={}, headers=tenant.headers())
     assert made.status_code == 422, made.text
     assert made.json()["detail"][0]["loc"] == "inputs.cfo_title"
-    assert "cfo" in made.json()["detail"][0]["msg"]
+    assert made.json()["detail"][0]["msg"] == (
+        "inputs.cfo_title: unknown approver title 'cfo': no active user has it (titles: director, "
+        "manager, sales) (used at process_steps[2].config.approvers[0])"
+    )
     ok = client.post(
         f"{URL}{remise['id']}/instantiate",
         json={"inputs": {"cfo_title": "director"}},
@@ -422,3 +426,60 @@ def test_the_blueprint_doc_example_installs_and_its_2_0_0_story_holds(
     tighter = with_inputs("1.3.0", threshold={"type": "number", "minimum": 1000, "default": 50000})
     assert install(client, tenant, tighter).status_code == 409
     assert install(client, tenant, {**tighter, "version": "2.0.0"}).status_code == 201
+
+
+def test_a_workflow_published_as_a_blueprint_keeps_its_steps_and_arranged_graph(
+    client: TestClient, tenant: Tenant
+) -> None:
+    headers = tenant.headers()
+    workflow = client.post(
+        "/api/v1/workflows",
+        json={
+            "name": "Arranged",
+            "description": "made in the editor",
+            "trigger_type": "deal_created",
+            "actions": [{"type": "add_tag", "name": "Tag", "config": {"tag": "x"}}],
+            "run_policy": {"mode": "single"},
+            "graph_layout": {"positions": {"actions/0": {"x": 600.0, "y": 90.0}}},
+        },
+        headers=headers,
+    ).json()
+    published = client.post(
+        f"{URL}from_workflow/",
+        json={"workflow_id": workflow["id"], "version": "0.1.0", "template_type": "alert"},
+        headers=headers,
+    )
+    assert published.status_code == 201, published.text
+    blueprint = published.json()
+    assert (blueprint["name"], blueprint["version"], blueprint["description"]) == (
+        "Arranged",
+        "0.1.0",
+        "made in the editor",
+    )
+    assert blueprint["process_steps"] == workflow["actions"]
+    assert blueprint["settings"] == {"run_policy": {"mode": "single"}}
+    nodes = {n["id"]: (n["x"], n["y"]) for n in blueprint["graph_spec"]["nodes"]}
+    assert blueprint["graph_spec"]["layout"] == "manual" and nodes["actions/0"] == (600.0, 90.0)
+    again = client.post(
+        f"{URL}from_workflow/",
+        json={"workflow_id": workflow["id"], "version": "0.1.0"},
+        headers=headers,
+    )
+    assert again.status_code == 409
+    missing = client.post(f"{URL}from_workflow/", json={"workflow_id": 999999}, headers=headers)
+    assert missing.status_code == 404
+    viewer = client.post(
+        f"{URL}from_workflow/",
+        json={"workflow_id": workflow["id"]},
+        headers=tenant.headers("viewer"),
+    )
+    assert viewer.status_code == 403
+
+
+def test_first_listings_at_once_install_the_builtins_once(
+    client: TestClient, tenant: Tenant
+) -> None:
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda _: client.get(URL, headers=tenant.headers()), range(6)))
+    assert [r.status_code for r in responses] == [200] * 6, [r.text for r in responses]
+    assert {r.json()["total"] for r in responses} == {8}

@@ -112,6 +112,7 @@ PAGES = {
     "execution-finished": "/workflows/{w}/executions/{f}",
     "execution-waiting": "/workflows/{w}/executions/{x}",
     "approvals": "/approvals",
+    "blueprints": "/blueprints",
 }
 
 

@@ -26,6 +26,7 @@ describe("preloadPages", () => {
     ["/workflows/12/executions/7", "ExecutionPage"],
     ["/approvals", "ApprovalsPage"],
     ["/secrets", "SecretsPage"],
+    ["/blueprints", "BlueprintsPage"],
   ])("fetches the chunk of the page %s opens first", async (path, page) => {
     preloaded.length = 0;
     await preloadPages(path);

@@ -16,6 +16,7 @@ const ApprovalsPage = lazyWithPreload(() => import("./pages/ApprovalsPage"));
 const SecretsPage = lazyWithPreload(() => import("./pages/SecretsPage"));
 const RunsPage = lazyWithPreload(() => import("./pages/RunsPage"));
 const OperationsPage = lazyWithPreload(() => import("./pages/OperationsPage"));
+const BlueprintsPage = lazyWithPreload(() => import("./pages/blueprints/BlueprintsPage"));
 
 // The signed-in pages; "/" leads to the workflows. One table serves the routes and the preload.
 const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
@@ -25,6 +26,7 @@ const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
   { path: "workflows/:workflowId/edit", Page: WorkflowEditorPage },
   { path: "workflows/:workflowId", Page: WorkflowDetailPage },
   { path: "workflows/:workflowId/executions/:executionId", Page: ExecutionPage },
+  { path: "blueprints", Page: BlueprintsPage },
   { path: "runs", Page: RunsPage },
   { path: "operations", Page: OperationsPage },
   { path: "approvals", Page: ApprovalsPage },

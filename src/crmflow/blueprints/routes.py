@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.blueprints import service
 from crmflow.blueprints.inputs import used_inputs
 from crmflow.blueprints.models import ProcessTemplate
-from crmflow.blueprints.schemas import BlueprintIn, BlueprintOut, BlueprintPatch, InstantiateIn
+from crmflow.blueprints.schemas import (
+    BlueprintIn,
+    BlueprintOut,
+    BlueprintPatch,
+    InstantiateIn,
+    PublishWorkflow,
+)
 from crmflow.common.deps import DbSession
 from crmflow.common.downloads import json_download
 from crmflow.common.ids import Id
@@ -31,6 +37,7 @@ def _out(row: ProcessTemplate, versions: list[str]) -> BlueprintOut:
 
 @router.get("/", response_model=Page[BlueprintOut], summary="List blueprints")
 def list_blueprints(
+    request: Request,
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
@@ -43,6 +50,12 @@ def list_blueprints(
     ] = False,
 ) -> dict[str, Any]:
     """The company's blueprints by name, built-in ones included (installed on first use)."""
+    if service.missing_builtins(session, company_id=principal.company_id):
+        # A read serves this request; the one-time install goes through a writer session, which
+        # waits for SQLite's write lock instead of failing on it.
+        with request.app.state.session_factory() as writer:
+            service.ensure_builtins(writer, company_id=principal.company_id)
+        session.rollback()  # a new read transaction sees the installed rows
     found = service.list_blueprints(
         session,
         company_id=principal.company_id,
@@ -79,6 +92,19 @@ def import_blueprint(body: BlueprintIn, session: DbSession, principal: Writer) -
     """Install a file written by `{id}/export/`, checked like a creation; when the file carries a
     `checksum` it must match its content."""
     return create_blueprint(body, session, principal)
+
+
+@router.post(
+    "/from_workflow/",
+    response_model=BlueprintOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a workflow as a blueprint",
+)
+def publish_workflow(body: PublishWorkflow, session: DbSession, principal: Writer) -> Any:
+    """The workflow's current trigger, conditions, steps, run policy and arranged graph become a
+    blueprint version (no inputs: export it to add some), checked like any creation."""
+    row = service.publish_workflow(session, principal=principal, body=body.model_dump(mode="json"))
+    return _out(row, service.versions_of(session, row))
 
 
 @router.get("/{blueprint_id}/", response_model=BlueprintOut, summary="Get a blueprint version")

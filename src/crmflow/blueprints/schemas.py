@@ -68,6 +68,22 @@ class BlueprintIn(_In):
         return str(parse_version(value))
 
 
+class PublishWorkflow(_In):
+    """Publish a workflow's current definition (and its arranged graph) as a blueprint version."""
+
+    workflow_id: int = Field(ge=1)
+    name: BlueprintName | None = Field(None, description="default: the workflow's name")
+    version: str = Field("1.0.0", max_length=100, description="SemVer; above any installed one")
+    template_type: TemplateType = "general"
+    description: Text | None = Field(None, description="default: the workflow's description")
+    author: Author = ""
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        return str(parse_version(value))
+
+
 class BlueprintPatch(_In):
     """What may change in an installed version: its description, type, author and graph layout.
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.service import Principal
 from crmflow.blueprints.builtin import AUTHOR, BUILTIN_BLUEPRINTS
-from crmflow.blueprints.graph_spec import reconcile_graph_spec
+from crmflow.blueprints.graph_spec import derive_graph_spec, reconcile_graph_spec
 from crmflow.blueprints.inputs import (
     breaking_changes,
     fill_inputs,
@@ -37,7 +37,7 @@ from crmflow.engine.plugins import get_action
 from crmflow.vault.masking import mask_definition
 from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.models import Workflow
-from crmflow.workflows.service import create_workflow
+from crmflow.workflows.service import create_workflow, get_workflow
 from crmflow.workflows.step_tree import walk_steps
 from crmflow.workflows.transfer import canonical_json
 from crmflow.workflows.validation import validate_definition
@@ -228,6 +228,38 @@ def install(
     return row
 
 
+def publish_workflow(
+    session: Session, *, principal: Principal, body: dict[str, Any]
+) -> ProcessTemplate:
+    """A blueprint version from a workflow's current definition, its arranged graph included."""
+    workflow = get_workflow(
+        session, company_id=principal.company_id, workflow_id=body["workflow_id"]
+    )
+    # A stale position (a step since removed) is no reason to refuse: it is left out.
+    known = {node["id"] for node in derive_graph_spec(workflow.actions)["nodes"]}
+    saved = (workflow.graph_layout or {}).get("positions") or {}
+    positions = {node: point for node, point in saved.items() if node in known}
+    data = {
+        "name": body.get("name") or workflow.name,
+        "version": body["version"],
+        "template_type": body.get("template_type") or "general",
+        "description": workflow.description
+        if body.get("description") is None
+        else body["description"],
+        "author": body.get("author") or "",
+        "trigger_type": workflow.trigger_type,
+        "trigger_config": workflow.trigger_config,
+        "conditions": workflow.conditions,
+        "process_steps": workflow.actions,
+        "variables": None,
+        "settings": {"run_policy": workflow.run_policy} if workflow.run_policy else {},
+        "graph_spec": {"nodes": [{"id": node, **point} for node, point in positions.items()]}
+        if positions
+        else None,
+    }
+    return install(session, principal=principal, data=data)
+
+
 def _drop_archived(session: Session, company_id: int, name: str, version: str) -> None:
     """Make room for a reinstalled version: an archived row holds its (name, version)."""
     for row in session.scalars(
@@ -242,8 +274,8 @@ def _drop_archived(session: Session, company_id: int, name: str, version: str) -
     session.flush()
 
 
-def ensure_builtins(session: Session, *, company_id: int) -> None:
-    """Install the built-in blueprint versions this company has never had (archived count)."""
+def missing_builtins(session: Session, *, company_id: int) -> list[dict[str, Any]]:
+    """The built-in blueprint versions this company has never had (archived ones count as had)."""
     have = {
         (name, version)
         for name, version in session.execute(
@@ -252,9 +284,12 @@ def ensure_builtins(session: Session, *, company_id: int) -> None:
             )
         )
     }
-    for blueprint in BUILTIN_BLUEPRINTS:
-        if (blueprint["name"], blueprint["version"]) in have:
-            continue
+    return [b for b in BUILTIN_BLUEPRINTS if (b["name"], b["version"]) not in have]
+
+
+def ensure_builtins(session: Session, *, company_id: int) -> None:
+    """Install the built-in blueprint versions this company has never had (a writer session)."""
+    for blueprint in missing_builtins(session, company_id=company_id):
         content = {k: blueprint.get(k) for k in CONTENT_FIELDS}
         content["author"] = AUTHOR
         content["variables"] = normalise_variables(blueprint["variables"])
@@ -297,7 +332,6 @@ def list_blueprints(
     all_versions: bool = False,
 ) -> list[tuple[ProcessTemplate, list[str]]]:
     """Installed blueprints (the newest version of each name unless `all_versions`), by name."""
-    ensure_builtins(session, company_id=company_id)
     query = select(ProcessTemplate).where(
         ProcessTemplate.company_id == company_id, ProcessTemplate.archived.is_(False)
     )
@@ -392,4 +426,6 @@ def _blamed_on_input(exc: Invalid, content: dict[str, Any]) -> Invalid:
     names = sorted(used_inputs(raw))
     if not names:
         return exc
-    return Invalid(f"inputs.{names[0]}: {exc.message}", field=f"inputs.{names[0]}")
+    reason = exc.message.removeprefix(f"{where}: ")
+    used_at = _blueprint_path(where)
+    return Invalid(f"inputs.{names[0]}: {reason} (used at {used_at})", field=f"inputs.{names[0]}")

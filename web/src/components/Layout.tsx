@@ -18,6 +18,7 @@ export function Layout() {
         </NavLink>
         <nav aria-label="Main">
           <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/blueprints">Blueprints</NavLink>
           <NavLink to="/runs">All runs</NavLink>
           <NavLink to="/operations">Operations</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
