@@ -11,6 +11,7 @@ from crmflow.executions import models as execution_models
 from crmflow.outbound import models as outbound_models
 from crmflow.simulation import models as simulation_models
 from crmflow.sla import models as sla_models
+from crmflow.suggestions import models as suggestion_models
 from crmflow.vault import models as vault_models
 from crmflow.workflows import models as workflow_models
 
@@ -26,6 +27,7 @@ __all__ = [
     "outbound_models",
     "simulation_models",
     "sla_models",
+    "suggestion_models",
     "vault_models",
     "workflow_models",
 ]

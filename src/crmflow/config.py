@@ -123,6 +123,14 @@ class Settings(BaseSettings):
     # Origins (scheme://host[:port], comma-separated) allowed for CORS and WebSockets besides
     # CRMFLOW_PUBLIC_URL's own origin. Empty: CORS off, WebSockets only from the public URL.
     allowed_origins: str = Field("", validation_alias=AliasChoices("CRMFLOW_ALLOWED_ORIGINS"))
+    # Optional: an OpenAI-compatible chat endpoint (Ollama, vLLM, a hosted one) that rewrites
+    # suggestion titles and descriptions; unset, the miners' own words are shown.
+    llm_base_url: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_LLM_BASE_URL"))
+    llm_model: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_LLM_MODEL"))
+    llm_api_key: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_LLM_API_KEY"))
+    llm_timeout_seconds: float = Field(
+        20.0, gt=0, le=300, validation_alias=AliasChoices("CRMFLOW_LLM_TIMEOUT_SECONDS")
+    )
     # When set, GET /metrics needs `Authorization: Bearer <this token>`.
     metrics_token: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_METRICS_TOKEN"))
     # Sign-in throttling: failures allowed per account and per client address in the window.

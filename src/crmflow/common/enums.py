@@ -91,3 +91,38 @@ class TriggerType(LowerStrEnum):
     SCHEDULED = "scheduled"
     WEBHOOK_RECEIVED = "webhook_received"
     MANUAL = "manual"
+
+
+class SuggestionStatus(LowerStrEnum):
+    """A mined suggestion's life: shown, taken (applied as a draft), turned down, or live."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IMPLEMENTED = "implemented"
+
+
+class SuggestionSource(LowerStrEnum):
+    """Who wrote a suggestion's words: the miners alone, or a language model from their figures."""
+
+    HISTORICAL = "historical"
+    LLM = "llm"
+
+
+class SuggestionKind(LowerStrEnum):
+    """What a miner looked for."""
+
+    AUTO_APPROVAL = "auto_approval"
+    PARALLEL_APPROVALS = "parallel_approvals"
+    PERFORMANCE = "performance"
+    ERROR_HANDLING = "error_handling"
+    MANUAL_WORK = "manual_work"
+
+
+class JobStatus(LowerStrEnum):
+    """A background job's state."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
