@@ -31,6 +31,7 @@ from crmflow.metrics.collector import DatabaseCollector
 from crmflow.runtime.factory import build_runtime
 from crmflow.runtime.protocol import Runtime
 from crmflow.simulation.backtest import fail_interrupted_backtests
+from crmflow.suggestions.service import fail_interrupted_jobs
 
 log = logging.getLogger("crmflow")
 
@@ -49,6 +50,7 @@ ROUTER_MODULES = [
     "crmflow.simulation.routes",
     "crmflow.sla.routes",
     "crmflow.blueprints.routes",
+    "crmflow.suggestions.routes",
     "crmflow.operations.routes",
     "crmflow.vault.routes",
     "crmflow.live.routes",
@@ -73,6 +75,9 @@ def prepare_database(settings: Settings) -> str | None:
         interrupted = fail_interrupted_backtests(session)
         if interrupted:
             log.warning("%d back-test(s) interrupted by a stop are marked failed", interrupted)
+        stopped = fail_interrupted_jobs(session)
+        if stopped:
+            log.warning("%d suggestion job(s) interrupted by a stop are marked failed", stopped)
         return bootstrap_admin(
             session,
             email=settings.admin_email,

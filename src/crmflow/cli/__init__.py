@@ -12,6 +12,7 @@ import typer
 from sqlalchemy import select
 
 from crmflow.cli.simulate import simulate_app
+from crmflow.cli.suggestions import suggestions_app
 from crmflow.cli.terminal import console, fail, get_settings, prepare
 from crmflow.cli.workflows import workflows_app
 from crmflow.db.base import utcnow
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(suggestions_app, name="suggestions")
 
 
 @app.command()

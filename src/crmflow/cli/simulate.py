@@ -29,13 +29,9 @@ CompanyOption = Annotated[str | None, typer.Option(help="company name (default: 
 
 
 def _options() -> Any:
-    from crmflow.engine.options import RunOptions
-    from crmflow.outbound.ssrf import Allowlist
     from crmflow.simulation.service import Options
 
-    settings = get_settings()
-    run = RunOptions(smtp_configured=settings.smtp_configured, secret_key=settings.secret_key)
-    return Options(run=run, allowlist=Allowlist.parse(settings.webhook_allowlist))
+    return Options.from_settings(get_settings())
 
 
 def _json_file(path: Path | None, what: str) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
-from crmflow.common.enums import StepStatus
+from crmflow.common.enums import StepStatus, SuggestionStatus
 from crmflow.db.base import utcnow
 from crmflow.engine.plugins import get_action
 from crmflow.executions.models import ActionStatTotal, ExecutionStatBucket, ExecutionStatTotal
@@ -32,6 +32,7 @@ from crmflow.executions.stats import bucket_bounds
 from crmflow.simulation.models import WorkflowSimulation
 from crmflow.sla.models import SLABreach, WorkflowSLA
 from crmflow.sla.service import slo_percentage
+from crmflow.suggestions.models import WorkflowSuggestion
 from crmflow.workflows.models import Workflow
 
 # Seconds: the usual ladder, from 5 ms to a day (runs that wait on people take hours).
@@ -110,7 +111,7 @@ class DatabaseCollector(Collector):
         yield from self._executions(session, thresholds)
         yield from self._simulations(session)
         yield from self._slas(session, slas)
-        yield from self._suggestions()
+        yield from self._suggestions(session)
         yield from self._actions(session)
 
     def _executions(self, session: Session, thresholds: set[float]) -> Iterator[Metric]:
@@ -242,18 +243,33 @@ class DatabaseCollector(Collector):
         yield objectives
         yield percentages
 
-    def _suggestions(self) -> Iterator[Metric]:
-        # Suggestions are not built yet (issue 17): the families exist, with no samples.
-        yield CounterMetricFamily(
+    def _suggestions(self, session: Session) -> Iterator[Metric]:
+        # Every suggestion by who wrote its words and where it stands now (a pending one that is
+        # accepted moves from one series to the other).
+        counts = CounterMetricFamily(
             "workflow_suggestion",
             "Workflow suggestions by source and status",
             labels=["source", "status"],
         )
-        yield GaugeMetricFamily(
+        for source, state, count in session.execute(
+            select(WorkflowSuggestion.source, WorkflowSuggestion.status, func.count()).group_by(
+                WorkflowSuggestion.source, WorkflowSuggestion.status
+            )
+        ):
+            counts.add_metric([source, state], float(count))
+        confidence = GaugeMetricFamily(
             "workflow_suggestion_confidence",
             "Mean confidence of pending suggestions",
             labels=["source"],
         )
+        for source, mean in session.execute(
+            select(WorkflowSuggestion.source, func.avg(WorkflowSuggestion.confidence_score))
+            .where(WorkflowSuggestion.status == SuggestionStatus.PENDING)
+            .group_by(WorkflowSuggestion.source)
+        ):
+            confidence.add_metric([source], float(mean or 0.0))
+        yield counts
+        yield confidence
 
     def _actions(self, session: Session) -> Iterator[Metric]:
         rows = session.execute(

@@ -9,8 +9,6 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.pagination import Page, Paging
-from crmflow.engine.options import RunOptions
-from crmflow.outbound.ssrf import Allowlist
 from crmflow.simulation import backtest, compare, service
 from crmflow.simulation.inputs import SimulationInput
 from crmflow.simulation.schemas import (
@@ -25,13 +23,7 @@ router = APIRouter(prefix="/workflow/workflow-simulations", tags=["simulation"])
 
 
 def _options(request: Request) -> service.Options:
-    settings = request.app.state.settings
-    run = RunOptions(
-        public_url=settings.public_url,
-        smtp_configured=settings.smtp_configured,
-        secret_key=settings.secret_key,
-    )
-    return service.Options(run=run, allowlist=Allowlist.parse(settings.webhook_allowlist))
+    return service.Options.from_settings(request.app.state.settings)
 
 
 def _input(body: SimulationCreate | CompareCreate) -> SimulationInput:

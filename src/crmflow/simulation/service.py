@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.errors import DomainError, Invalid, NotFound
 from crmflow.common.pagination import PageParams, make_page, paginate
+from crmflow.config import Settings
 from crmflow.db.base import utcnow
 from crmflow.engine.definition import CompiledWorkflow, compile_definition
 from crmflow.engine.errors import DefinitionError
@@ -52,6 +53,16 @@ class Options:
 
     run: RunOptions
     allowlist: Allowlist
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Options:
+        """The options of this deployment's settings."""
+        run = RunOptions(
+            public_url=settings.public_url,
+            smtp_configured=settings.smtp_configured,
+            secret_key=settings.secret_key,
+        )
+        return cls(run=run, allowlist=Allowlist.parse(settings.webhook_allowlist))
 
 
 def _draft(session: Session, company_id: int, raw: dict[str, Any]) -> Subject:

@@ -20,6 +20,15 @@ def wilson_lower_bound(successes: int, n: int, z: float = Z95) -> float:
     return max(0.0, (centre - margin) / (1 + z * z / n))
 
 
+def two_proportion_z(pos1: int, n1: int, pos2: int, n2: int) -> float:
+    """How many standard errors apart two proportions are (0 when either side is empty)."""
+    if n1 == 0 or n2 == 0:
+        return 0.0
+    pooled = (pos1 + pos2) / (n1 + n2)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return abs(pos1 / n1 - pos2 / n2) / spread if spread else 0.0
+
+
 def percentile(values: list[float], q: float) -> float | None:
     """The q-th percentile (0-100) by linear interpolation; None for no values."""
     if not values:
@@ -62,17 +71,23 @@ def _gini(pos: int, n: int) -> float:
     return 2 * p * (1 - p)
 
 
+def _roundness(value: float) -> int:
+    """Significant digits of a number as written (10 -> 1, 12.5 -> 3): fewer is rounder."""
+    digits = Decimal(repr(float(value))).normalize().as_tuple().digits
+    return len(digits)
+
+
 def numeric_split(samples: list[tuple[float, bool]]) -> tuple[Segment, Segment] | None:
     """The decision stump on one numeric feature: the split that best separates the outcomes.
 
-    Returns the (x < t) and (x >= t) segments, t rounded to the roundest number between the
-    two values it separates; None when every value is the same.
+    Among the splits within about one misplaced record of the best (Gini), the roundest
+    threshold wins: people set limits at 10 %, not at 10.2 %. Returns the (x < t) and (x >= t)
+    segments; None when every value is the same.
     """
     ordered = sorted(samples)
     n = len(ordered)
     total_pos = sum(1 for _, outcome in ordered if outcome)
-    best: tuple[float, int] | None = None
-    best_score = math.inf
+    scored: list[tuple[float, float]] = []  # (score, threshold)
     left_pos = 0
     for i in range(n - 1):
         left_pos += ordered[i][1]
@@ -82,12 +97,12 @@ def numeric_split(samples: list[tuple[float, bool]]) -> tuple[Segment, Segment] 
         score = left_n * _gini(left_pos, left_n) + (n - left_n) * _gini(
             total_pos - left_pos, n - left_n
         )
-        if score < best_score:
-            best_score, best = score, (ordered[i][0], i)
-    if best is None:
+        scored.append((score, nice_threshold(ordered[i][0], ordered[i + 1][0])))
+    if not scored:
         return None
-    value, i = best
-    threshold = nice_threshold(value, ordered[i + 1][0])
+    best = min(score for score, _ in scored)
+    near = [(t, score) for score, t in scored if score <= best + 1.0 + 0.005 * n]
+    threshold = min(near, key=lambda c: (_roundness(c[0]), c[1]))[0]
     left_pos = sum(1 for x, outcome in ordered if x < threshold and outcome)
     left_n = sum(1 for x, _ in ordered if x < threshold)
     return (

@@ -18,11 +18,18 @@ from crmflow.approvals.models import ApprovalRequest
 from crmflow.common.enums import ApprovalStatus, SuggestionKind
 from crmflow.suggestions.findings import Finding, History
 from crmflow.suggestions.patch import pointer
-from crmflow.suggestions.stats import Segment, numeric_split, percentile, wilson_lower_bound
+from crmflow.suggestions.stats import (
+    Segment,
+    numeric_split,
+    percentile,
+    two_proportion_z,
+    wilson_lower_bound,
+)
 from crmflow.suggestions.workflows import current_definitions, step_at
 from crmflow.workflows.step_tree import step_path, walk_steps
 
 AUTO_APPROVE_RATE = 0.95
+SEPARATION_Z = 3.0
 EXAMPLES = 5
 # Record fields that name or identify rather than describe: never a segment.
 _NOT_FEATURES = {"id", "name", "title", "email", "description", "created_at", "updated_at"}
@@ -82,7 +89,15 @@ def _best_segment(
                 for value in values:
                     hits = [ok for v, ok in samples if v == value]
                     segments.append(Segment("==", value, sum(hits), len(hits)))
+        everyone = len(samples)
+        approved = sum(1 for _, ok in samples if ok)
         for segment in segments:
+            rest, rest_ok = everyone - segment.total, approved - segment.positives
+            # The segment must stand apart from the rest (z >= 3, p < 0.003): a step approved
+            # nine times in ten anyway has lucky runs of approvals that are no pattern.
+            apart = two_proportion_z(segment.positives, segment.total, rest_ok, rest)
+            if apart < SEPARATION_Z:
+                continue
             if segment.total >= min_size and segment.rate >= AUTO_APPROVE_RATE:
                 bound = wilson_lower_bound(segment.positives, segment.total)
                 candidates.append((bound, segment.total, name, segment))
