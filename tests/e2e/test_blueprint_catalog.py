@@ -77,7 +77,11 @@ def test_blueprint_to_draft_workflow(page: Page, server: LiveServer) -> None:
     detail.get_by_role("button", name="Create workflow").click()
 
     expect(page).to_have_url(re.compile(r"/workflows/\d+/edit$"))
-    expect(page.get_by_role("status").filter(has_text="Saved as version 1")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(
+            has_text=f"Created from blueprint “{BLUEPRINT}” 1.0.0 as a draft."
+        )
+    ).to_be_visible()
     expect(page.get_by_label("Name")).to_have_value("E2E remise 15 %")
     workflow_id = int(re.search(r"/workflows/(\d+)/edit", page.url).group(1))  # type: ignore[union-attr]
     snap(page, "blueprints-03-editor")

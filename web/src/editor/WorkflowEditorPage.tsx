@@ -41,7 +41,10 @@ function useEditorData() {
 }
 // ------------------------------------------------------------------------------- the page
 
-interface SavedState { saved?: { version: number; warnings: string[] } }
+/** Router state: what was just saved (a blueprint's form sends `fromBlueprint` with its new draft). */
+export interface SavedState {
+  saved?: { version: number; warnings: string[]; fromBlueprint?: { name: string; version: string } };
+}
 
 export default function WorkflowEditorPage() {
   const { workflowId } = useParams();
@@ -293,7 +296,12 @@ export default function WorkflowEditorPage() {
 
       {saved && (
         <div className={`save-banner ${saved.warnings.length ? "warn" : ""}`} role="status">
-          <p>Saved as version {saved.version}. {workflowId && <Link to={`/workflows/${workflowId}`}>View workflow</Link>}</p>
+          <p>
+            {saved.fromBlueprint
+              ? `Created from blueprint “${saved.fromBlueprint.name}” ${saved.fromBlueprint.version} as a draft.`
+              : `Saved as version ${saved.version}.`}{" "}
+            {workflowId && <Link to={`/workflows/${workflowId}`}>View workflow</Link>}
+          </p>
           {saved.warnings.length > 0 && (
             <>
               <p><strong>Loop guard warnings</strong> (the workflow was saved anyway):</p>

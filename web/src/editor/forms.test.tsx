@@ -172,6 +172,22 @@ describe("WorkflowEditorPage", () => {
     expect(sent.actions).toEqual(workflow.actions);
   });
 
+  it("says which blueprint a new draft was created from, until the next save", async () => {
+    const user = userEvent.setup();
+    routes((body) => json({ ...workflow, ...(body as object), version: 4 }));
+    const state = { saved: { version: 1, warnings: [], fromBlueprint: { name: "Approbation de remise", version: "1.2.0" } } };
+    renderAt(<WorkflowEditorPage />, { pathname: "/workflows/7/edit", state }, "/workflows/:workflowId/edit");
+    await screen.findByRole("heading", { name: 'Edit workflow "Big deals"' });
+    const banner = screen.getByText(/Created from blueprint/).closest("[role='status']")!;
+    expect(banner).toHaveTextContent("Created from blueprint “Approbation de remise” 1.2.0 as a draft.");
+    expect(banner).not.toHaveTextContent(/Saved as version/);
+    expect(within(banner as HTMLElement).getByRole("link", { name: "View workflow" })).toHaveAttribute("href", "/workflows/7");
+    // The next save says what it saved.
+    await user.click(screen.getByRole("button", { name: "Save workflow" }));
+    await waitFor(() => expect(screen.getByText(/Saved as version 4/)).toBeInTheDocument());
+    expect(screen.queryByText(/Created from blueprint/)).toBeNull();
+  });
+
   it("saves node positions with the definition: kept on the step they belong to, cleared by Tidy", async () => {
     const user = userEvent.setup();
     const sent: Record<string, unknown>[] = [];

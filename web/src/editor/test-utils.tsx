@@ -40,7 +40,8 @@ export function stubLayout() {
   }
 }
 
-export function renderAt(ui: ReactElement, route: string, path: string) {
+/** Render `ui` at `route` (a path, or a path with router state) matched by `path`. */
+export function renderAt(ui: ReactElement, route: string | { pathname: string; state?: unknown }, path: string) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <QueryClientProvider client={client}>

@@ -10,6 +10,7 @@ import { formatDateTime, formatRelative } from "../format";
 import { DefinitionView } from "./workflows/DefinitionView";
 import { ExecutionsTab } from "./workflows/ExecutionsTab";
 import { intParam, triggerLabel, type Workflow } from "./workflows/labels";
+import { PublishBlueprintDialog } from "./workflows/PublishBlueprintDialog";
 import { RunNowDialog } from "./workflows/RunNowDialog";
 import { SlaTab } from "./workflows/SlaTab";
 import { RANGES, StatsTab } from "./workflows/StatsTab";
@@ -39,6 +40,7 @@ export default function WorkflowDetailPage() {
   const tabParam = params.get("tab");
   const tab: TabKey = TABS.some((t) => t.key === tabParam) ? (tabParam as TabKey) : "details";
   const [runOpen, setRunOpen] = useState(false);
+  const [publishOpen, setPublishOpen] = useState(false);
 
   const workflow = useQuery({
     queryKey: ["workflow", workflowId],
@@ -99,6 +101,11 @@ export default function WorkflowDetailPage() {
           {exporter.busy ? "Exporting…" : "Export"}
         </button>
         {canWrite && (
+          <button type="button" onClick={() => setPublishOpen(true)}>
+            Publish as blueprint
+          </button>
+        )}
+        {canWrite && (
           <>
             <button type="button" className="primary" onClick={() => setRunOpen(true)}>
               Run now
@@ -156,6 +163,7 @@ export default function WorkflowDetailPage() {
       </div>
       {actions.dialog}
       {canWrite && <RunNowDialog workflowId={wf.id} status={wf.status} open={runOpen} onClose={() => setRunOpen(false)} />}
+      {canWrite && <PublishBlueprintDialog workflow={wf} open={publishOpen} onClose={() => setPublishOpen(false)} />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, unwrap, type FieldError } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
+import type { SavedState } from "../../editor/WorkflowEditorPage";
 import { InputsForm } from "./InputsForm";
 import { initialValues, inputNamed, inputsToSend, validateInputs, withoutLoc } from "./inputValidation";
 import { inputsOf, widgetOf, type Blueprint, type InputValues } from "./types";
@@ -29,7 +30,14 @@ export function CreateWorkflowForm({ blueprint, canWrite }: { blueprint: Bluepri
     onSuccess: (workflow) => {
       void queryClient.invalidateQueries({ queryKey: ["workflows"] });
       // The editor shows this as its "saved" banner: the draft exists, with any warnings.
-      navigate(`/workflows/${workflow.id}/edit`, { state: { saved: { version: workflow.version, warnings: workflow.warnings ?? [] } } });
+      const state: SavedState = {
+        saved: {
+          version: workflow.version,
+          warnings: workflow.warnings ?? [],
+          fromBlueprint: { name: blueprint.name, version: blueprint.version },
+        },
+      };
+      navigate(`/workflows/${workflow.id}/edit`, { state });
     },
     onError: (err) => {
       const located = err instanceof ApiError ? err.fieldErrors.filter((e) => inputNamed(e.loc) || e.loc === "name") : [];

@@ -236,7 +236,7 @@ describe("CreateWorkflowForm", () => {
     const user = userEvent.setup();
     renderPage(<><CreateWorkflowForm blueprint={bp} canWrite /><Probe /></>, { route: "/blueprints", path: "*" });
     await user.click(screen.getByRole("button", { name: "Create workflow" }));
-    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent('/workflows/42/edit {"saved":{"version":1,"warnings":[]}}'));
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent('/workflows/42/edit {"saved":{"version":1,"warnings":[],"fromBlueprint":{"name":"Approbation de remise","version":"1.0.0"}}}'));
   });
 
   it("lets viewers read the inputs but not create", () => {
