@@ -243,11 +243,13 @@ def bench(
         typer.Option(help="embedded (SQLite, in process) or celery (PostgreSQL + Redis workers)"),
     ] = "embedded",
     scenario: Annotated[
-        Literal["standard", "delays", "simulation"],
+        Literal["standard", "delays", "simulation", "suggestions"],
         typer.Option(
             help="standard: throughput, latency (and /stats); delays: N executions whose delays "
             "fall due at once, resumed by the embedded runtime; simulation: a 50-step "
-            "simulation and a back-test over --events recorded events (default 100,000)"
+            "simulation and a back-test over --events recorded events (default 100,000); "
+            "suggestions: accuracy on planted histories and one generation over --executions "
+            "runs (default 1,000,000)"
         ),
     ] = "standard",
     executions: Annotated[
@@ -282,7 +284,13 @@ def bench(
     """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
     the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery).
     `--scenario delays`: N waits falling due at once, beside the same N runs started fresh."""
-    if scenario == "simulation":
+    if scenario == "suggestions":
+        from crmflow.bench.suggestions import run_suggestions_bench
+
+        result = run_suggestions_bench(
+            executions=executions if executions != 10000 else 1_000_000, quiet=as_json
+        )
+    elif scenario == "simulation":
         from crmflow.bench.simulation import run_simulation_bench
 
         result = run_simulation_bench(events=events if events != 5000 else 100_000, quiet=as_json)

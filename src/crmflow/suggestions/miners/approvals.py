@@ -96,7 +96,8 @@ def _best_segment(
             # The segment must stand apart from the rest (z >= 3, p < 0.003): a step approved
             # nine times in ten anyway has lucky runs of approvals that are no pattern.
             apart = two_proportion_z(segment.positives, segment.total, rest_ok, rest)
-            if apart < SEPARATION_Z:
+            # ...and the rest must be a group of its own: "all but two" is no segment.
+            if apart < SEPARATION_Z or rest < min_size:
                 continue
             if segment.total >= min_size and segment.rate >= AUTO_APPROVE_RATE:
                 bound = wilson_lower_bound(segment.positives, segment.total)
