@@ -27,6 +27,8 @@ describe("preloadPages", () => {
     ["/approvals", "ApprovalsPage"],
     ["/secrets", "SecretsPage"],
     ["/blueprints", "BlueprintsPage"],
+    ["/suggestions", "SuggestionsPage"],
+    ["/suggestions/11", "SuggestionsPage"],
   ])("fetches the chunk of the page %s opens first", async (path, page) => {
     preloaded.length = 0;
     await preloadPages(path);

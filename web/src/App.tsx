@@ -17,6 +17,7 @@ const SecretsPage = lazyWithPreload(() => import("./pages/SecretsPage"));
 const RunsPage = lazyWithPreload(() => import("./pages/RunsPage"));
 const OperationsPage = lazyWithPreload(() => import("./pages/OperationsPage"));
 const BlueprintsPage = lazyWithPreload(() => import("./pages/blueprints/BlueprintsPage"));
+const SuggestionsPage = lazyWithPreload(() => import("./pages/suggestions/SuggestionsPage"));
 
 // The signed-in pages; "/" leads to the workflows. One table serves the routes and the preload.
 const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
@@ -30,6 +31,8 @@ const PAGES: { path: string; Page: PreloadableComponent<object> }[] = [
   { path: "runs", Page: RunsPage },
   { path: "operations", Page: OperationsPage },
   { path: "approvals", Page: ApprovalsPage },
+  { path: "suggestions", Page: SuggestionsPage },
+  { path: "suggestions/:suggestionId", Page: SuggestionsPage },
   { path: "secrets", Page: SecretsPage },
 ];
 

@@ -22,6 +22,7 @@ export function Layout() {
           <NavLink to="/runs">All runs</NavLink>
           <NavLink to="/operations">Operations</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
+          <NavLink to="/suggestions">Suggestions</NavLink>
           <NavLink to="/secrets">Secrets</NavLink>
         </nav>
         <div className="topbar-right">

@@ -7,7 +7,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { Actions, edgeTypes, nodeTypes } from "./FlowNodes";
-import { definitionToGraph, type NodeData } from "./graph";
+import { definitionToGraph, withoutAddButtons, type NodeData } from "./graph";
 import { arrange, type Positions, type XY } from "./layout";
 import type { SummaryLine } from "./summaries";
 import type { Step } from "./types";
@@ -23,7 +23,8 @@ export interface FlowCanvasProps {
   actions: Step[];
   selected: string | null;
   onSelect: (path: string) => void;
-  onAdd: (listPath: string, index: number, title: string) => void;
+  /** A "+" was pressed; not needed when `readOnly`. */
+  onAdd?: (listPath: string, index: number, title: string) => void;
   labelOf: (step: Step) => string;
   typeLabel: (type: string) => string;
   triggerLabel: string;
@@ -38,7 +39,13 @@ export interface FlowCanvasProps {
   onMoveNode?: (id: string, xy: XY) => void;
   /** Put every node back in the automatic layout (the canvas's "Tidy layout" button). */
   onTidy?: () => void;
+  /** A picture of the steps: no "+" buttons, steps named "Step …" rather than "Edit step …". */
+  readOnly?: boolean;
+  /** Steps to make stand out, by step path, with why (`changed`…). */
+  highlights?: Record<string, string> | null;
 }
+
+const noAdd = () => {};
 
 /** Show the graph from its top, centred, as large as fits (never below a readable zoom); again
  *  when its shape or the canvas's size changes. Smaller zooms remain a scroll or "fit view" away. */
@@ -114,13 +121,13 @@ export function FlowCanvas(props: FlowCanvasProps) {
 }
 
 function FlowCanvasInner({
-  actions, selected, onSelect, onAdd, labelOf, typeLabel, triggerLabel, triggerLines, errorCounts, marks,
-  positions = NO_POSITIONS, onMoveNode, onTidy,
+  actions, selected, onSelect, onAdd = noAdd, labelOf, typeLabel, triggerLabel, triggerLines, errorCounts, marks,
+  positions = NO_POSITIONS, onMoveNode, onTidy, readOnly = false, highlights,
 }: FlowCanvasProps) {
-  const graph = useMemo(
-    () => definitionToGraph(actions, { labelOf, triggerLabel, triggerLines, errorCounts, marks }),
-    [actions, labelOf, triggerLabel, triggerLines, errorCounts, marks],
-  );
+  const graph = useMemo(() => {
+    const full = definitionToGraph(actions, { labelOf, triggerLabel, triggerLines, errorCounts, marks, highlights });
+    return readOnly ? withoutAddButtons(full) : full;
+  }, [actions, labelOf, triggerLabel, triggerLines, errorCounts, marks, highlights, readOnly]);
   // Where the nodes being dragged are now; handed to onMoveNode when the drag ends.
   const [dragged, setDragged] = useState<Positions>(NO_POSITIONS);
   const nodes = useMemo(() => arrange(graph.nodes, { ...positions, ...dragged }), [graph.nodes, positions, dragged]);
@@ -152,7 +159,7 @@ function FlowCanvasInner({
   const placedByHand = Object.keys(positions).length > 0;
   const box = useRef<HTMLDivElement>(null);
   const shape = `${nodes.map((n) => n.id).join(",")}#${tidied}`;
-  const context = useMemo(() => ({ selected, select: onSelect, add: onAdd, typeLabel }), [selected, onSelect, onAdd, typeLabel]);
+  const context = useMemo(() => ({ selected, select: onSelect, add: onAdd, typeLabel, readOnly }), [selected, onSelect, onAdd, typeLabel, readOnly]);
   return (
     <Actions.Provider value={context}>
       <div className="flow-canvas" role="region" aria-label="Workflow steps graph" ref={box}>

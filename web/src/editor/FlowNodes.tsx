@@ -12,6 +12,8 @@ export interface CanvasActions {
   select: (path: string) => void;
   add: (listPath: string, index: number, title: string) => void;
   typeLabel: (type: string) => string;
+  /** A picture of the steps (a suggestion's change): pressing a step shows it, nothing edits it. */
+  readOnly?: boolean;
 }
 
 export const Actions = createContext<CanvasActions>({ selected: null, select: () => {}, add: () => {}, typeLabel: (t) => t });
@@ -21,20 +23,22 @@ const TYPE_ICONS: Record<string, string> = { branch: "◆", parallel: "∥", del
 const MARK_ICONS: Record<string, string> = { success: "✓", skipped: "↷", failed: "✕", unreached: "–" };
 
 const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
-  const { selected, select, typeLabel } = useContext(Actions);
+  const { selected, select, typeLabel, readOnly } = useContext(Actions);
   const type = String(data.step.type);
   const isSelected = selected === data.path;
-  const described = [data.when ? `${data.path}-when` : "", data.errors ? `${data.path}-errors` : "", data.mark ? `${data.path}-mark` : ""]
-    .filter(Boolean).join(" ");
+  const described = [
+    data.highlight ? `${data.path}-highlight` : "", data.when ? `${data.path}-when` : "",
+    data.errors ? `${data.path}-errors` : "", data.mark ? `${data.path}-mark` : "",
+  ].filter(Boolean).join(" ");
   return (
-    <div className={`flow-step flow-step-${TYPE_ICONS[type] ? type : "action"}${isSelected ? " selected" : ""}${data.errors ? " has-errors" : ""}${data.mark ? ` sim-mark sim-${data.mark}` : ""}`}
-      data-mark={data.mark}>
+    <div className={`flow-step flow-step-${TYPE_ICONS[type] ? type : "action"}${isSelected ? " selected" : ""}${data.errors ? " has-errors" : ""}${data.mark ? ` sim-mark sim-${data.mark}` : ""}${data.highlight ? ` flow-step-highlight flow-step-${data.highlight}` : ""}`}
+      data-mark={data.mark} data-highlight={data.highlight}>
       <Handle type="target" position={Position.Top} isConnectable={false} />
       {/* Not `nodrag`: the whole step is the handle to drag it by (a click without moving selects). */}
       <button
         type="button"
         className="flow-step-button nopan"
-        aria-label={`Edit step "${data.label}"`}
+        aria-label={readOnly ? `Step "${data.label}"` : `Edit step "${data.label}"`}
         aria-pressed={isSelected}
         aria-describedby={described || undefined}
         onClick={() => select(data.path)}
@@ -48,6 +52,9 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
           )}
         </span>
       </button>
+      {data.highlight && (
+        <span className="flow-step-tag" id={`${data.path}-highlight`}>{data.highlight}</span>
+      )}
       {data.mark && (
         <span className="flow-step-mark" id={`${data.path}-mark`} title={markText(data.mark)}>
           <span aria-hidden="true">{MARK_ICONS[data.mark] ?? "●"}</span>

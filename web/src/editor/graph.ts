@@ -187,6 +187,8 @@ export interface StepNodeData extends Record<string, unknown> {
   errors: number;
   /** What the last test run says about the step (`success`, `skipped`, `unreached`…). */
   mark?: string;
+  /** Why the step stands out (a suggestion's change: `added`, `changed`, `moved`). */
+  highlight?: string;
   /** The step's `when` in one line; "" when it always runs. */
   when: string;
 }
@@ -228,6 +230,8 @@ export interface GraphOptions {
   errorCounts?: Record<string, number>;
   /** Test marks by step path (see simulation/highlight.ts); none when not given. */
   marks?: Record<string, string> | null;
+  /** Steps to make stand out, by step path, with why (`changed`…); none when not given. */
+  highlights?: Record<string, string> | null;
 }
 
 export function defaultLabel(step: Step): string {
@@ -286,6 +290,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
   const labelOf = options.labelOf ?? defaultLabel;
   const errors = options.errorCounts ?? {};
   const marks = options.marks ?? null;
+  const highlights = options.highlights ?? null;
   const nodes: Node<NodeData>[] = [];
   const edges: Edge[] = [];
 
@@ -317,6 +322,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         data: {
           kind: "step", path, step: stripLanes(step), label, errors: errors[path] ?? 0, when: conditionText(step.when),
           ...(marks?.[path] ? { mark: marks[path] } : {}),
+          ...(highlights?.[path] ? { highlight: highlights[path] } : {}),
         },
       });
       const insertLabel = index === 0 ? entry.startLabel : `Add step after "${prevLabel}"`;
@@ -410,6 +416,30 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
     emptyLabel: "Add first step",
   });
   return { nodes, edges };
+}
+
+/** The graph as a picture only: each "+" node cut out of the edges through it (what led into it
+ *  leads to what followed it, lane header kept) and the insert edges' buttons gone. */
+export function withoutAddButtons(graph: { nodes: Node<NodeData>[]; edges: Edge[] }): { nodes: Node<NodeData>[]; edges: Edge[] } {
+  const adds = new Set(graph.nodes.filter((n) => n.data.kind === "add").map((n) => n.id));
+  // A rejoined edge keeps the "+" in its id: two empty lanes of one step both rejoin its join.
+  const plain = (edge: Edge, target = edge.target): Edge => {
+    const data = edge.data as Partial<InsertEdgeData & LaneEdgeData> | undefined;
+    const id = target === edge.target ? edge.id : `${edge.id}->${target}`;
+    return data?.lane
+      ? { id, source: edge.source, target, type: "lane", data: { lane: data.lane, laneTitle: data.laneTitle ?? data.lane } }
+      : { id, source: edge.source, target, type: "smoothstep" };
+  };
+  const edges: Edge[] = [];
+  for (const edge of graph.edges) {
+    if (adds.has(edge.source)) continue; // rejoined below, from the edge into the "+"
+    if (!adds.has(edge.target)) {
+      edges.push(plain(edge));
+      continue;
+    }
+    for (const next of graph.edges.filter((e) => e.source === edge.target)) edges.push(plain(edge, next.target));
+  }
+  return { nodes: graph.nodes.filter((n) => !adds.has(n.id)), edges };
 }
 
 function depth(path: string): number {

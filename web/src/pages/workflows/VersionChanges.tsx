@@ -13,6 +13,8 @@ import {
 
 type VersionDiff = Schemas["VersionDiff"];
 type FieldChange = Schemas["FieldChange"];
+/** A diff of two definitions, saved versions or not (a suggestion's change is computed in the UI). */
+export type DefinitionDiff = Pick<VersionDiff, "fields" | "added" | "removed" | "moved" | "changed" | "identical">;
 
 export function VersionChanges({ workflowId, version, against }: { workflowId: number; version: number; against: number }) {
   const diff = useQuery({
@@ -29,15 +31,18 @@ export function VersionChanges({ workflowId, version, against }: { workflowId: n
   });
   if (diff.isPending) return <Loading label="Comparing versions…" />;
   if (diff.isError) return <ErrorMessage error={diff.error} onRetry={() => void diff.refetch()} />;
-  return <DiffSections diff={diff.data} against={against} />;
+  return (
+    <DefinitionChanges diff={diff.data} label={`Changes from version ${against} to ${diff.data.to_version}`}
+      identicalText={`No changes: same definition as version ${against}.`} />
+  );
 }
 
-function DiffSections({ diff, against }: { diff: VersionDiff; against: number }) {
-  const label = `Changes from version ${against} to ${diff.to_version}`;
+/** The diff's sections: workflow settings, steps added, removed, moved and changed (old → new). */
+export function DefinitionChanges({ diff, label, identicalText }: { diff: DefinitionDiff; label: string; identicalText: string }) {
   if (diff.identical) {
     return (
       <div className="wf-vdiff" role="region" aria-label={label}>
-        <p className="wf-vdiff-none">No changes: same definition as version {against}.</p>
+        <p className="wf-vdiff-none">{identicalText}</p>
       </div>
     );
   }

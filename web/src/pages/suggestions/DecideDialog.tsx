@@ -1,0 +1,120 @@
+// The modal that takes notes and accepts or rejects a suggestion (writers only). A refusal (409:
+// the workflow changed since mining, or someone decided first) shows the server's message.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useRef, useState } from "react";
+import { ApiError, api, unwrap } from "../../api/client";
+import { useModalDialog } from "../../components/useModalDialog";
+import type { Suggestion } from "./types";
+
+export type SuggestionDecision = "accept" | "reject";
+
+/** Why a decision was refused, in words; a 409 is the server's own message. */
+export function decisionErrorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 403) return "Only editors and admins can accept or reject suggestions.";
+    if (error.status === 404) return "This suggestion no longer exists.";
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function DecideDialog({
+  suggestion,
+  decision,
+  onClose,
+  onDecided,
+}: {
+  suggestion: Pick<Suggestion, "id" | "title" | "change">;
+  decision: SuggestionDecision | null;
+  onClose: () => void;
+  onDecided: (result: Suggestion, decision: SuggestionDecision) => void;
+}) {
+  const titleId = useId();
+  const notesId = useId();
+  const notesRef = useRef<HTMLTextAreaElement>(null);
+  const [notes, setNotes] = useState("");
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: (vars: { decision: SuggestionDecision; notes: string }) => {
+      const options = { params: { path: { suggestion_id: suggestion.id } }, body: { notes: vars.notes } };
+      return unwrap(
+        vars.decision === "accept"
+          ? api.POST("/api/v1/workflow/workflow-suggestions/{suggestion_id}/accept/", options)
+          : api.POST("/api/v1/workflow/workflow-suggestions/{suggestion_id}/reject/", options),
+      );
+    },
+    onSuccess: (data, vars) => {
+      queryClient.setQueryData(["suggestion", suggestion.id], data);
+      void queryClient.invalidateQueries({ queryKey: ["suggestions"] });
+      // An accepted change made a workflow version or a new workflow.
+      if (data.applied_workflow_id) {
+        void queryClient.invalidateQueries({ queryKey: ["workflows"] });
+        void queryClient.invalidateQueries({ queryKey: ["workflow", data.applied_workflow_id] });
+      }
+      onDecided(data, vars.decision);
+    },
+    onError: () => {
+      // Someone may have decided first: show the suggestion as it is now.
+      void queryClient.invalidateQueries({ queryKey: ["suggestion", suggestion.id] });
+      void queryClient.invalidateQueries({ queryKey: ["suggestions"] });
+    },
+  });
+  const open = decision !== null;
+  const ref = useModalDialog(open, () => {
+    setNotes("");
+    mutation.reset();
+    notesRef.current?.focus();
+  });
+  const accept = decision !== "reject";
+  const verb = accept ? "Accept" : "Reject";
+  return (
+    <dialog
+      ref={ref}
+      className="dialog sg-decide"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!mutation.isPending) onClose();
+      }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (decision) mutation.mutate({ decision, notes });
+        }}
+      >
+        <h2 id={titleId}>
+          {verb} “{suggestion.title}”
+        </h2>
+        <p className="hint">
+          {!accept
+            ? "The same pattern is not proposed again."
+            : suggestion.change
+              ? "The change is saved as a draft (a new version, or a draft copy of an active workflow); nothing runs differently until you activate it."
+              : "Advice only: nothing is changed automatically."}
+        </p>
+        <div className="field">
+          <label htmlFor={notesId}>
+            <span className="field-label">Notes</span>
+          </label>
+          <textarea id={notesId} ref={notesRef} rows={4} maxLength={5000} value={notes}
+            onChange={(e) => setNotes(e.target.value)} aria-describedby={`${notesId}-hint`} />
+          <span id={`${notesId}-hint`} className="hint">Optional; kept with the suggestion (why you took it or turned it down).</span>
+        </div>
+        {mutation.isError && (
+          <div className="error-box" role="alert">
+            {decisionErrorText(mutation.error)}
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose} disabled={mutation.isPending}>
+            {mutation.isError ? "Close" : "Cancel"}
+          </button>
+          <button type="submit" className={accept ? "primary" : "danger"} disabled={mutation.isPending}>
+            {mutation.isPending ? `${accept ? "Accepting" : "Rejecting"}…` : verb}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,13 @@
+// /suggestions (the inbox) and /suggestions/{id} (one suggestion): improvements mined from history.
+import { useParams } from "react-router-dom";
+import { SuggestionDetail } from "./SuggestionDetail";
+import { SuggestionInbox } from "./SuggestionInbox";
+import "./suggestions.css";
+
+export default function SuggestionsPage() {
+  const { suggestionId } = useParams();
+  const id = Number(suggestionId);
+  if (suggestionId === undefined) return <SuggestionInbox />;
+  if (!Number.isInteger(id) || id < 1) return <p role="alert">Suggestion #{suggestionId} does not exist.</p>;
+  return <SuggestionDetail key={id} id={id} />;
+}
