@@ -18,6 +18,7 @@ from crmflow.config import get_settings
 from crmflow.crm.models import Activity, Organisation
 from crmflow.db.session import dispose_all, get_engine, get_session_factory
 from crmflow.executions.models import ExecutionStatBucket
+from crmflow.suggestions.models import WorkflowSuggestion
 from crmflow.workflows.models import Workflow
 
 runner = CliRunner()
@@ -123,14 +124,21 @@ def test_demo_loads_a_sales_team_history_and_active_templates(cli_db: str) -> No
     with get_session_factory(cli_db, writer=False)() as session:
         titles = {t for ts in session.scalars(select(User.titles)) for t in ts}
         assert {"sales", "manager", "director", "cfo"} <= titles
-        slugs = set(
-            session.scalars(select(Workflow.template_slug).where(Workflow.status == "active"))
-        )
-        assert slugs == {
+        active = session.scalars(select(Workflow).where(Workflow.status == "active")).all()
+        assert {w.template_slug for w in active if w.template_slug} == {
             "relance-deal-inactif",
             "onboarding-nouveau-client",
             "alerte-manager-deal-50k",
         }
+        # The planted month (six workflows with their runs) and the suggestions mined from it.
+        assert len(active) == 9
+        kinds = set(
+            session.scalars(
+                select(WorkflowSuggestion.kind).where(WorkflowSuggestion.status == "pending")
+            )
+        )
+        assert {"auto_approval", "parallel_approvals", "error_handling", "manual_work"} <= kinds
+    assert "840 planted runs" in result.output
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0 and "already has data" in second.output
     assert _count(cli_db, Organisation) == 30
@@ -142,10 +150,10 @@ def test_workflows_export_then_import_round_trips(cli_db: str, tmp_path: Path) -
     exported = runner.invoke(app, ["workflows", "export", "-o", str(target)])
     assert exported.exit_code == 0, exported.output
     data = json.loads(target.read_text())
-    assert len(data["workflows"]) == 3
+    assert len(data["workflows"]) == 9
     imported = runner.invoke(app, ["workflows", "import", str(target)])
     assert imported.exit_code == 0, imported.output
-    assert _count(cli_db, Workflow) == 6
+    assert _count(cli_db, Workflow) == 18
 
 
 def test_workflows_import_names_the_bad_entry_and_writes_nothing(
@@ -272,3 +280,33 @@ def test_simulate_prints_the_path_and_backtest_reports(cli_db: str, tmp_path: Pa
     assert missing.exit_code == 1 and "--workflow" in missing.output
     bad = runner.invoke(app, ["simulate", "--workflow", "3", "--entity", "deal"])
     assert bad.exit_code == 1 and "type:id" in bad.output
+
+
+def test_suggestions_generate_prints_the_pending_ones_and_refreshes_instead_of_duplicating(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(app, ["demo"]).exit_code == 0  # mines the planted month once
+    before = _count(cli_db, WorkflowSuggestion)
+    assert before >= 6
+    # An LLM that cannot be reached: the mined texts are kept, nothing fails.
+    monkeypatch.setenv("CRMFLOW_LLM_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("CRMFLOW_LLM_MODEL", "none")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["suggestions", "generate", "--days", "30", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["summary"].startswith(f"0 new, {before} refreshed")
+    assert _count(cli_db, WorkflowSuggestion) == before
+    titles = {item["kind"]: item["title"] for item in body["pending"]}
+    assert "discount_percent < 10" in titles["auto_approval"]
+    confidences = [item["confidence"] for item in body["pending"]]
+    assert confidences == sorted(confidences, reverse=True)
+    with get_session_factory(cli_db, writer=False)() as session:
+        assert set(session.scalars(select(WorkflowSuggestion.source))) == {"historical"}
+    table = runner.invoke(app, ["suggestions", "generate", "--no-llm", "--min-occurrences", "10"])
+    assert table.exit_code == 0, table.output
+    assert "Pending suggestions" in table.stdout and "auto_approval" in table.stdout
+    assert "refreshed" in table.stderr and "done" in table.stderr  # summary and progress bar
+    bad = runner.invoke(app, ["suggestions", "generate", "--language", "de"])
+    assert bad.exit_code == 1 and "--language" in bad.output
+    assert runner.invoke(app, ["suggestions", "generate", "--days", "0"]).exit_code == 2

@@ -108,7 +108,7 @@ def db_upgrade() -> None:
 
 def _load_demo(company: str | None) -> None:
     from crmflow.auth.models import Company, User
-    from crmflow.demo import has_demo_data, seed_demo
+    from crmflow.demo import has_demo_data, mine_demo_suggestions, seed_demo
 
     settings = get_settings()
     with session_scope(settings.database_url) as session:
@@ -129,6 +129,10 @@ def _load_demo(company: str | None) -> None:
             console.print(f"company {target.name!r} already has data; demo not loaded again")
             return
         counts = seed_demo(session, company_id=target.id, admin_user_id=admin.id)
+        company_id, admin_id = target.id, admin.id
+    counts["suggestions"] = mine_demo_suggestions(
+        settings.database_url, company_id=company_id, admin_user_id=admin_id
+    )
     console.print("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
