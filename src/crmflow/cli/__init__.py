@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from crmflow.cli.simulate import simulate_app
 from crmflow.cli.suggestions import suggestions_app
-from crmflow.cli.terminal import console, fail, get_settings, prepare
+from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.cli.workflows import workflows_app
 from crmflow.db.base import utcnow
 from crmflow.db.session import dispose_all, mask_url, session_scope
@@ -107,31 +107,18 @@ def db_upgrade() -> None:
 
 
 def _load_demo(company: str | None) -> None:
-    from crmflow.auth.models import Company, User
     from crmflow.demo import has_demo_data, mine_demo_suggestions, seed_demo
 
     settings = get_settings()
     with session_scope(settings.database_url) as session:
-        query = select(Company).order_by(Company.id)
-        if company:
-            query = query.where(Company.name == company)
-        target = session.scalars(query).first()
-        if target is None:
-            fail(f"no company named {company!r}")
+        admin = admin_principal(session, company)
+        if has_demo_data(session, company_id=admin.company_id):
+            name = company or "the first company"
+            console.print(f"{name} already has data; demo not loaded again")
             return
-        admin = session.scalars(
-            select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
-        ).first()
-        if admin is None:
-            fail(f"company {target.name!r} has no admin user")
-            return
-        if has_demo_data(session, company_id=target.id):
-            console.print(f"company {target.name!r} already has data; demo not loaded again")
-            return
-        counts = seed_demo(session, company_id=target.id, admin_user_id=admin.id)
-        company_id, admin_id = target.id, admin.id
+        counts = seed_demo(session, company_id=admin.company_id, admin_user_id=admin.user_id)
     counts["suggestions"] = mine_demo_suggestions(
-        settings.database_url, company_id=company_id, admin_user_id=admin_id
+        settings.database_url, company_id=admin.company_id, admin_user_id=admin.user_id
     )
     console.print("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 

@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
-from crmflow.cli.terminal import console, fail, get_settings, prepare
-from crmflow.cli.workflows import _admin_principal
+from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.db.session import session_scope
 
 simulate_app = typer.Typer(
@@ -115,7 +114,7 @@ def simulate(
     )
     prepare()
     with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         try:
             row = create_simulation(
                 session,
@@ -150,7 +149,7 @@ def backtest_command(
         fail("give --workflow ID or --definition FILE")
     prepare()
     with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         subject = resolve_subject(
             session,
             company_id=principal.company_id,

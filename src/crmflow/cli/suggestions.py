@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crmflow.cli.terminal import console, fail, get_settings, prepare
-from crmflow.cli.workflows import _admin_principal
+from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.common.enums import SuggestionStatus
 from crmflow.db.session import get_session_factory, session_scope
 
@@ -41,7 +40,7 @@ def generate(
     prepare()
     settings = get_settings()
     with session_scope(settings.database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         job_id = service.queue_job(
             session, principal=principal, days=days, min_occurrences=min_occurrences, use_llm=llm
         ).id

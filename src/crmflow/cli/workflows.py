@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich import box
@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from crmflow.cli.terminal import console, fail, get_settings, prepare
+from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.common.enums import FINISHED_IN_ORDER, ExecutionStatus
 from crmflow.db.session import session_scope
 from crmflow.executions.stats import workflow_stats
@@ -29,24 +29,6 @@ SUCCESS_RATE = (
 )
 
 
-def _admin_principal(session: Any, company: str | None) -> Any:
-    from crmflow.auth.models import Company, User
-    from crmflow.auth.service import Principal
-
-    query = select(Company).order_by(Company.id)
-    if company:
-        query = query.where(Company.name == company)
-    target = session.scalars(query).first()
-    if target is None:
-        fail(f"no company {company!r}")
-    admin = session.scalars(
-        select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
-    ).first()
-    if admin is None:
-        fail(f"company {target.name!r} has no admin")
-    return Principal(user_id=admin.id, company_id=target.id, role="admin", email=admin.email)
-
-
 @workflows_app.command("export")
 def workflows_export(
     output: Annotated[
@@ -59,7 +41,7 @@ def workflows_export(
 
     prepare()
     with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         workflows = list(
             session.scalars(
                 select(Workflow)
@@ -91,7 +73,7 @@ def workflows_import(
         return
     prepare()
     with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         try:
             created = import_document(session, principal=principal, document=data)
         except DomainError as exc:
@@ -111,7 +93,7 @@ def workflows_stats(
     """Runs per outcome and the success rate, as GET /workflows/{id}/stats counts them."""
     prepare()
     with session_scope(get_settings().database_url) as session:
-        principal = _admin_principal(session, company)
+        principal = admin_principal(session, company)
         query = select(Workflow).where(Workflow.company_id == principal.company_id)
         if workflow_id is not None:
             query = query.where(Workflow.id == workflow_id)
