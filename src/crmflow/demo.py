@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user
+from crmflow.common.enums import WorkflowStatus
 from crmflow.config import get_settings
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Tag
 from crmflow.crm.records import snapshot
@@ -191,7 +192,9 @@ def seed_demo(
     for slug in BUILTIN_TEMPLATES:
         workflow = create_from_template(session, principal=principal, template_id=slug)
         set_status(session, principal=principal, workflow_id=workflow.id, status="active")
-    planted = plant_history(session, principal=principal, days=30, seed=seed)
+    planted = plant_history(
+        session, principal=principal, days=30, seed=seed, status=WorkflowStatus.INACTIVE
+    )
     session.commit()
     return {
         "users": len(TEAM),

@@ -116,6 +116,7 @@ class _Writer:
         self.session = session
         self.company_id = company_id
         self.executions: list[dict[str, Any]] = []
+        self.written = {"executions": 0, "approvals": 0}
         self.pending: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
 
     def run(
@@ -149,6 +150,8 @@ class _Writer:
             }
         )
         self.pending.append((steps, approvals or []))
+        self.written["executions"] += 1
+        self.written["approvals"] += len(approvals or [])
         if len(self.executions) >= CHUNK:
             self.flush()
 
@@ -239,8 +242,13 @@ def plant_history(
     scale: int = 1,
     filler: int = 0,
     seed: int = 7,
+    status: WorkflowStatus = WorkflowStatus.ACTIVE,
 ) -> Planted:
-    """Create the six workflows and `scale` times their planted history (plus `filler` runs)."""
+    """Create the six workflows and `scale` times their planted history (plus `filler` runs).
+
+    The demo plants them `inactive`: active, they would act on every new deal of a `make run`
+    (one of them posts to an ERP that does not exist).
+    """
     rng = random.Random(seed)
     now = utcnow()
     planted = Planted()
@@ -249,7 +257,7 @@ def plant_history(
         workflows[key] = create_workflow(
             session,
             principal=principal,
-            data={**body, "status": WorkflowStatus.ACTIVE.value},
+            data={**body, "status": status.value},
         )
         planted.workflows[key] = workflows[key].id
     deals = _deals(session, principal, rng, 60 * scale, now)
@@ -344,8 +352,8 @@ def plant_history(
                     second * 1000,
                 )
             )
-        status = ExecutionStatus.SUCCESS if first_ok and second_ok else ExecutionStatus.REJECTED
-        writer.run(workflows["big_deal"], at, status, steps, requests, ("deal", deal["id"]))
+        ended = ExecutionStatus.SUCCESS if first_ok and second_ok else ExecutionStatus.REJECTED
+        writer.run(workflows["big_deal"], at, ended, steps, requests, ("deal", deal["id"]))
     # 3. A webhook timing out in 40 % of its calls; 4. a template that breaks in 30 %.
     for _ in range(200 * scale):
         at = when()
@@ -431,7 +439,7 @@ def plant_history(
             [_step("actions/0", "Tag new", "add_tag", StepStatus.SUCCESS, at, rng.uniform(5, 30))],
         )
     writer.flush()
-    planted.executions = (300 + 80 + 400 + 60) * scale + filler
+    planted.executions = writer.written["executions"]
     # 6. Each signed deal: a contract task typed by hand within hours (most of the time).
     events, tasks = [], []
     for deal in deals:
@@ -483,7 +491,7 @@ def plant_history(
     session.execute(insert(Event), events)
     session.execute(insert(Task), tasks)
     session.commit()
-    planted.approvals = (300 + 160 + 60) * scale
+    planted.approvals = writer.written["approvals"]
     planted.tasks, planted.events = len(tasks), len(events)
     return planted
 

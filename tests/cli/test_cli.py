@@ -130,8 +130,9 @@ def test_demo_loads_a_sales_team_history_and_active_templates(cli_db: str) -> No
             "onboarding-nouveau-client",
             "alerte-manager-deal-50k",
         }
-        # The planted month (six workflows with their runs) and the suggestions mined from it.
-        assert len(active) == 9
+        # The planted month (six inactive workflows with their runs) and its suggestions.
+        assert len(active) == 3
+        assert _count(cli_db, Workflow) == 9
         kinds = set(
             session.scalars(
                 select(WorkflowSuggestion.kind).where(WorkflowSuggestion.status == "pending")

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from crmflow.common.enums import StepStatus, SuggestionKind
+from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.suggestions.findings import Finding, History
 from crmflow.suggestions.patch import pointer
@@ -112,7 +113,10 @@ def mine_failures(session: Session, history: History) -> list[Finding]:
                 for e in errors[:EXAMPLES]
             ],
         }
-        if transient * 2 >= len(errors) and not step.get("retry"):
+        # Retries and `on_error: continue` are for actions: going on past a failed approval
+        # would approve by accident, and a failed branch or delay is a definition to fix.
+        action = step.get("type") not in CONTROL_STEP_TYPES
+        if action and transient * 2 >= len(errors) and not step.get("retry"):
             findings.append(
                 Finding(
                     kind=SuggestionKind.ERROR_HANDLING,
@@ -133,7 +137,7 @@ def mine_failures(session: Session, history: History) -> list[Finding]:
                     change=_patch(workflow_id, current, where, step, "retry", RETRY),
                 )
             )
-        elif step.get("on_error", "continue") == "stop" or not transient:
+        elif not action or step.get("on_error", "continue") == "stop" or not transient:
             findings.append(
                 Finding(
                     kind=SuggestionKind.ERROR_HANDLING,
@@ -143,14 +147,20 @@ def mine_failures(session: Session, history: History) -> list[Finding]:
                     description=(
                         f"“{label}” failed in {failed} of {total} runs "
                         f"({100 * failed / total:.1f} %), {common_count} times with “{common}”. "
-                        "Retrying would fail again: fix the step's configuration or template; "
-                        "meanwhile, letting the run go on past it keeps the steps after it running."
+                        + (
+                            "Retrying would fail again: fix the step's configuration or template; "
+                            "meanwhile, letting the run go on past it keeps the steps after it "
+                            "running."
+                            if action
+                            else "Fix the step's configuration (for an approval, its approvers): "
+                            "runs cannot go on past it safely."
+                        )
                     ),
                     confidence=round(wilson_lower_bound(common_count, len(errors)), 4),
                     frequency=failed,
                     evidence=base,
                     change=_patch(workflow_id, current, where, step, "on_error", "continue")
-                    if step.get("on_error") == "stop"
+                    if action and step.get("on_error") == "stop"
                     else None,
                 )
             )
