@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from crmflow.db.base import utcnow
 from crmflow.demo_history import Planted, plant_history
+from crmflow.suggestions import service
+from crmflow.suggestions.models import SuggestionJob
 from tests.conftest import Tenant
 from tests.suggestions.planted import principal_of
 
@@ -173,18 +177,38 @@ def test_a_rejected_pattern_is_not_proposed_again(
     )
 
 
+def _suggestion_totals(client: TestClient) -> dict[str, float]:
+    prefix = 'workflow_suggestion_total{source="historical",status="'
+    return {
+        row[len(prefix) :].split('"')[0]: float(row.split()[-1])
+        for row in client.get("/metrics").text.splitlines()
+        if row.startswith(prefix)
+    }
+
+
 def test_metrics_count_suggestions_by_source_and_status(
     client: TestClient, tenant: Tenant, planted: Planted
 ) -> None:
     job = generate(client, tenant)
-    body = client.get("/metrics").text
-    line = next(
-        row
-        for row in body.splitlines()
-        if row.startswith('workflow_suggestion_total{source="historical",status="pending"}')
+    assert _suggestion_totals(client) == {"pending": job["created_count"]}
+    assert 'workflow_suggestion_confidence{source="historical"}' in client.get("/metrics").text
+    items = inbox(client, tenant, status="pending")
+    auto = by_kind(items, "auto_approval", planted.workflows["discount"])
+    retry = by_kind(items, "error_handling", planted.workflows["erp"])
+    for item, verb in ((auto, "accept"), (retry, "reject")):
+        done = client.post(f"{URL}{item['id']}/{verb}/", json={}, headers=tenant.headers())
+        assert done.status_code == 200, done.text
+    # A counter: what reached pending stays counted when it moves on, and a new generation that
+    # only refreshes adds nothing.
+    generate(client, tenant)
+    totals = {"pending": job["created_count"], "accepted": 1, "rejected": 1}
+    assert _suggestion_totals(client) == totals
+    # Deleting the workflow deletes its suggestions, not what was counted.
+    deleted = client.delete(
+        f"/api/v1/workflows/{planted.workflows['erp']}", headers=tenant.headers()
     )
-    assert float(line.split()[-1]) == job["created_count"]
-    assert 'workflow_suggestion_confidence{source="historical"}' in body
+    assert deleted.status_code in (200, 204), deleted.text
+    assert _suggestion_totals(client) == totals
 
 
 @pytest.mark.parametrize(
@@ -220,3 +244,23 @@ def test_viewers_read_and_other_companies_see_nothing(
         f"{URL}{item['id']}/reject/", json={"notes": "x" * 5001}, headers=tenant.headers()
     )
     assert too_long.status_code == 422 and "notes" in too_long.text
+
+
+def test_one_generation_at_a_time_and_an_interrupted_one_does_not_block(
+    client: TestClient, writer_session: Session, tenant: Tenant
+) -> None:
+    principal = principal_of(tenant)
+    first = service.queue_job(
+        writer_session, principal=principal, days=30, min_occurrences=10, use_llm=False
+    )
+    refused = client.post(f"{URL}generate/", json={"use_llm": False}, headers=tenant.headers())
+    assert refused.status_code == 409
+    assert f"follow job {first.id}" in refused.json()["detail"]
+    # A job whose row stopped moving (its server died) is failed, and a new one may start.
+    first.updated_at = utcnow() - timedelta(minutes=service.STALE_AFTER_MINUTES + 1)
+    writer_session.commit()
+    started = client.post(f"{URL}generate/", json={"use_llm": False}, headers=tenant.headers())
+    assert started.status_code == 202, started.text
+    writer_session.expire_all()
+    stale = writer_session.get(SuggestionJob, first.id)
+    assert stale is not None and stale.status == "failed" and "interrupted" in (stale.error or "")

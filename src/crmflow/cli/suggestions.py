@@ -13,6 +13,7 @@ from rich.table import Table
 
 from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.common.enums import SuggestionStatus
+from crmflow.common.errors import Conflict
 from crmflow.db.session import get_session_factory, session_scope
 
 suggestions_app = typer.Typer(help="Suggestions mined from the history.", no_args_is_help=True)
@@ -41,9 +42,17 @@ def generate(
     settings = get_settings()
     with session_scope(settings.database_url) as session:
         principal = admin_principal(session, company)
-        job_id = service.queue_job(
-            session, principal=principal, days=days, min_occurrences=min_occurrences, use_llm=llm
-        ).id
+        try:
+            job_id = service.queue_job(
+                session,
+                principal=principal,
+                days=days,
+                min_occurrences=min_occurrences,
+                use_llm=llm,
+            ).id
+        except Conflict as exc:
+            fail(str(exc))
+            return
     writer = get_session_factory(settings.database_url)
     reader = get_session_factory(settings.database_url, writer=False)
     columns = (

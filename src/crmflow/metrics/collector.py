@@ -32,7 +32,7 @@ from crmflow.executions.stats import bucket_bounds
 from crmflow.simulation.models import WorkflowSimulation
 from crmflow.sla.models import SLABreach, WorkflowSLA
 from crmflow.sla.service import slo_percentage
-from crmflow.suggestions.models import WorkflowSuggestion
+from crmflow.suggestions.models import SuggestionStatTotal, WorkflowSuggestion
 from crmflow.workflows.models import Workflow
 
 # Seconds: the usual ladder, from 5 ms to a day (runs that wait on people take hours).
@@ -244,16 +244,16 @@ class DatabaseCollector(Collector):
         yield percentages
 
     def _suggestions(self, session: Session) -> Iterator[Metric]:
-        # Every suggestion by who wrote its words and where it stands now (a pending one that is
-        # accepted moves from one series to the other).
+        # Suggestions that ever reached each status (a pending one that is accepted stays counted
+        # as pending and is counted as accepted too): a counter never goes down.
         counts = CounterMetricFamily(
             "workflow_suggestion",
-            "Workflow suggestions by source and status",
+            "Workflow suggestions that reached each status, by the source of their words",
             labels=["source", "status"],
         )
         for source, state, count in session.execute(
-            select(WorkflowSuggestion.source, WorkflowSuggestion.status, func.count()).group_by(
-                WorkflowSuggestion.source, WorkflowSuggestion.status
+            select(
+                SuggestionStatTotal.source, SuggestionStatTotal.status, SuggestionStatTotal.count
             )
         ):
             counts.add_metric([source, state], float(count))

@@ -7,6 +7,7 @@ already pending is refreshed in place; one already accepted or rejected is not p
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,6 +29,7 @@ from crmflow.suggestions.miners.manual_work import mine_manual_work
 from crmflow.suggestions.miners.performance import mine_slow_approvals, mine_slow_steps
 from crmflow.suggestions.models import WorkflowSuggestion
 from crmflow.suggestions.patch import PatchError, apply_patch
+from crmflow.suggestions.totals import count_reached
 from crmflow.suggestions.workflows import current_definitions
 from crmflow.workflows.validation import DEFINITION_KEYS
 
@@ -151,13 +153,17 @@ def save(
     language: str = "en",
 ) -> Outcome:
     """Write the checked findings: new patterns added, pending ones refreshed, decided ones left."""
-    rows = list(
+    decided = set(
         session.scalars(
-            select(WorkflowSuggestion).where(WorkflowSuggestion.company_id == company_id)
+            select(WorkflowSuggestion.fingerprint).where(
+                WorkflowSuggestion.company_id == company_id,
+                WorkflowSuggestion.status != SuggestionStatus.PENDING,
+            )
         )
     )
-    existing = {row.fingerprint: row for row in rows if row.status == SuggestionStatus.PENDING}
-    decided = {row.fingerprint for row in rows if row.status != SuggestionStatus.PENDING}
+    # End the read before asking the model: on SQLite a writer session holds the write lock
+    # from its first statement, and the model may take seconds to answer.
+    session.commit()
     keep = []
     for item in outcome.checked:
         if item.finding.fingerprint in decided:
@@ -171,9 +177,20 @@ def save(
         else:
             keep.append(item)
     refined = _refine(refiner, [c.finding for c in keep], language)
+    existing = {
+        row.fingerprint: row
+        for row in session.scalars(
+            select(WorkflowSuggestion).where(
+                WorkflowSuggestion.company_id == company_id,
+                WorkflowSuggestion.status == SuggestionStatus.PENDING,
+            )
+        )
+    }
+    created: Counter[tuple[str, str]] = Counter()  # (source, pending) -> new suggestions
     for item, words in zip(keep, refined, strict=True):
         finding = item.finding
         row = existing.get(finding.fingerprint)
+        new = row is None
         if row is None:
             row = WorkflowSuggestion(company_id=company_id, fingerprint=finding.fingerprint)
             session.add(row)
@@ -195,6 +212,9 @@ def save(
         row.change = finding.change
         row.backtest = item.backtest
         row.updated_at = utcnow()
+        if new:
+            created[(row.source, SuggestionStatus.PENDING.value)] += 1
+    count_reached(session, created)
     session.commit()
     return outcome
 

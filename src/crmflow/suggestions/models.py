@@ -83,3 +83,17 @@ class SuggestionJob(IdMixin, CompanyScoped, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class SuggestionStatTotal(Base):
+    """Suggestions that ever reached a status, by the source of their words when they did.
+
+    The metric `workflow_suggestion_total` is a counter: it must never go down, and the rows of
+    the suggestions table move between statuses and go when their workflow is deleted.
+    """
+
+    __tablename__ = "suggestion_stat_totals"
+
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from crmflow.suggestions.generator import Outcome, mine_and_check, proposed_defi
 from crmflow.suggestions.llm import Refiner
 from crmflow.suggestions.models import SuggestionJob, WorkflowSuggestion
 from crmflow.suggestions.patch import PatchError
+from crmflow.suggestions.totals import count_reached
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.service import create_workflow, get_workflow, update_workflow
 
@@ -30,7 +32,17 @@ log = logging.getLogger("crmflow.suggestions")
 def queue_job(
     session: Session, *, principal: Principal, days: int, min_occurrences: int, use_llm: bool
 ) -> SuggestionJob:
-    """Record a generation job (queued)."""
+    """Record a generation job (queued); one at a time per company."""
+    fail_interrupted_jobs(session, company_id=principal.company_id)
+    busy = session.scalar(
+        select(SuggestionJob.id).where(
+            SuggestionJob.company_id == principal.company_id,
+            SuggestionJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+    )
+    if busy is not None:
+        # Two at once would race to insert the same patterns (the pending fingerprint is unique).
+        raise Conflict(f"a generation is already running: follow job {busy} until it ends")
     job = SuggestionJob(
         company_id=principal.company_id,
         days=days,
@@ -125,15 +137,17 @@ def run_job(
 STALE_AFTER_MINUTES = 10
 
 
-def fail_interrupted_jobs(session: Session) -> int:
-    """Mark generation jobs that stopped moving as failed (run at start-up); return how many."""
+def fail_interrupted_jobs(session: Session, *, company_id: int | None = None) -> int:
+    """Mark generation jobs that stopped moving as failed (at start-up, and before a new job of
+    the company); return how many."""
     cutoff = utcnow() - timedelta(minutes=STALE_AFTER_MINUTES)
-    rows = session.scalars(
-        select(SuggestionJob).where(
-            SuggestionJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
-            SuggestionJob.updated_at < cutoff,
-        )
-    ).all()
+    query = select(SuggestionJob).where(
+        SuggestionJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        SuggestionJob.updated_at < cutoff,
+    )
+    if company_id is not None:
+        query = query.where(SuggestionJob.company_id == company_id)
+    rows = session.scalars(query).all()
     for row in rows:
         row.status = JobStatus.FAILED
         row.error = "interrupted: the server stopped while it ran; generate again"
@@ -151,14 +165,15 @@ def promote_implemented(session: Session, *, company_id: int) -> int:
             WorkflowSuggestion.applied_workflow_id.is_not(None),
         )
     ).all()
-    promoted = 0
+    promoted: Counter[tuple[str, str]] = Counter()
     for row in rows:
         workflow = session.get(Workflow, row.applied_workflow_id)
         if workflow is not None and workflow.status == WorkflowStatus.ACTIVE:
             row.status = SuggestionStatus.IMPLEMENTED
-            promoted += 1
+            promoted[(row.source, row.status)] += 1
+    count_reached(session, promoted)
     session.commit()
-    return promoted
+    return promoted.total()
 
 
 def get_job(session: Session, *, company_id: int, job_id: int) -> SuggestionJob:
@@ -270,5 +285,6 @@ def _decide(
     row.notes = notes
     row.decided_by = principal.user_id
     row.decided_at = utcnow()
+    count_reached(session, Counter({(row.source, row.status): 1}))
     session.commit()
     return row

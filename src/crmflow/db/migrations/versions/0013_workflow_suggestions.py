@@ -1,4 +1,4 @@
-"""workflow suggestions mined from history, and the generator's jobs
+"""workflow suggestions mined from history, the generator's jobs, and all-time counts
 
 Revision ID: 0013
 Revises: 0012
@@ -113,7 +113,16 @@ def upgrade() -> None:
             batch_op.f("ix_suggestion_jobs_company_id"), ["company_id"], unique=False
         )
 
+    op.create_table(
+        "suggestion_stat_totals",
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("source", "status", name=op.f("pk_suggestion_stat_totals")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("suggestion_stat_totals")
     op.drop_table("suggestion_jobs")
     op.drop_table("workflow_suggestions")
