@@ -457,3 +457,23 @@ def test_figures_hidden_in_evidence_text_do_not_widen_what_is_allowed(llm: FakeL
 
     assert refine([approval_finding(evidence=evidence)], language="fr") == [None]
     assert refine([approval_finding(evidence=evidence)], language="fr") == [None]
+
+
+def test_dates_names_and_example_runs_in_the_evidence_are_not_figures(llm: FakeLLM) -> None:
+    # "13 hours" must not pass because the window ended at 13:41, a step is named "Step 7" or
+    # an example run has id 2026: only the evidence's measured numbers count.
+    evidence = {
+        "window": {"from": "2026-11-07T13:41:06+00:00", "to": "2026-12-07T13:41:06+00:00"},
+        "step": {"name": "Step 7"},
+        "examples": [{"execution_id": 2026, "record": {"amount": 4999}}],
+        "most_common_error": {"shape": "timed out after 11 s", "count": 62},
+    }
+    texts = ("Saves 13 hours.", "Step 7 waits.", "Run 2026 shows it.", "Under 4999.", "After 11 s.")
+    llm.replies += [answer({**GOOD_FR, "description": t}) for t in texts]
+    llm.replies.append(answer({**GOOD_FR, "description": "62 failures."}))
+    refine = refiner(llm)
+
+    for _ in texts:
+        assert refine([approval_finding(evidence=evidence)], language="fr") == [None]
+    [kept] = refine([approval_finding(evidence=evidence)], language="fr")
+    assert kept is not None and kept.description == "62 failures."

@@ -127,20 +127,27 @@ def _numbers_in(text: str) -> set[Decimal]:
 
 
 def _allowed(finding: Finding) -> set[Decimal]:
-    """Every number the miners wrote: in the title, the description and the evidence values."""
+    """Every figure the miners wrote: in the title, the description and the evidence's numbers."""
     # One value a line: a newline never joins two numbers ("1" and "500" are not 1500).
-    values = "\n".join(str(leaf) for leaf in _leaves(finding.evidence))
+    values = "\n".join(repr(figure) for figure in _figures(finding.evidence))
     return _numbers_in(finding.title) | _numbers_in(finding.description) | _numbers_in(values)
 
 
-def _leaves(value: Any) -> Iterator[Any]:
-    """The evidence's values, nested ones included; keys name figures, they hold none."""
+# Evidence that names runs and records rather than measures the pattern: its ids, amounts and
+# timestamps would let any number pass ("12 hours" from a window ending at 12:41).
+NOT_FIGURES = frozenset({"examples", "counterexamples", "window"})
+
+
+def _figures(value: Any) -> Iterator[int | float]:
+    """The evidence's numeric values (strings hold names, errors and dates, not figures)."""
     if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list | tuple):
+        for key, item in value.items():
+            if key not in NOT_FIGURES:
+                yield from _figures(item)
+    elif isinstance(value, list | tuple):
         for item in value:
-            yield from _leaves(item)
-    elif not isinstance(value, bool):
+            yield from _figures(item)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         yield value
 
 
