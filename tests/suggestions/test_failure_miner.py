@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus, StepStatus, SuggestionKind
 from crmflow.db.base import utcnow
-from crmflow.demo_history import _step, _Writer
+from crmflow.demo_history.rows import RunWriter, step_row
 from crmflow.suggestions.findings import History
 from crmflow.suggestions.miners.failures import mine_failures
 from crmflow.workflows.service import create_workflow
@@ -35,7 +35,7 @@ def _failing_history(session: Session, tenant: Tenant, error: str) -> int:
             ],
         },
     )
-    writer = _Writer(session, tenant.company_id)
+    writer = RunWriter(session, tenant.company_id, tenant.admin_id)
     now = utcnow()
     for index in range(60):
         at = now - timedelta(hours=index + 1)
@@ -47,8 +47,8 @@ def _failing_history(session: Session, tenant: Tenant, error: str) -> int:
             at,
             ExecutionStatus.FAILED if failed else ExecutionStatus.SUCCESS,
             [
-                _step("actions/0", "Ask", "approval", status, at, 10, message),
-                _step("actions/1", "Push", "call_webhook", status, at, 10, message),
+                step_row("actions/0", "Ask", "approval", status, at, 10, message),
+                step_row("actions/1", "Push", "call_webhook", status, at, 10, message),
             ],
         )
     writer.flush()

@@ -17,25 +17,26 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from crmflow.approvals.models import ApprovalRequest
 from crmflow.auth.service import Principal
 from crmflow.common.enums import (
-    ApprovalStatus,
     ExecutionStatus,
     StepStatus,
     WorkflowStatus,
 )
-from crmflow.crm.models import Deal, Task
+from crmflow.crm.models import Task
 from crmflow.db.base import utcnow
+from crmflow.demo_history.rows import (
+    RunWriter,
+    approval_row,
+    deal_record,
+    insert_deals,
+    step_row,
+)
 from crmflow.events.models import Event
-from crmflow.executions.models import ExecutionStep, WorkflowExecution
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.service import create_workflow
 
-CHUNK = 5000
 TOPICS = ("pricing", "delivery", "support", "invoice")
-CUSTOMERS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark")
-DEAL_KINDS = ("renewal", "expansion", "pilot", "licences")
 HOUR = 3600.0
 DAY = 24 * HOUR
 
@@ -109,131 +110,6 @@ class Planted:
     events: int = 0
 
 
-class _Writer:
-    """Bulk inserts of one company's history rows, ids taken back in order."""
-
-    def __init__(self, session: Session, company_id: int) -> None:
-        self.session = session
-        self.company_id = company_id
-        self.executions: list[dict[str, Any]] = []
-        self.written = {"executions": 0, "approvals": 0}
-        self.pending: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
-
-    def run(
-        self,
-        workflow: Workflow,
-        at: datetime,
-        status: ExecutionStatus,
-        steps: list[dict[str, Any]],
-        approvals: list[dict[str, Any]] | None = None,
-        entity: tuple[str, int] | None = None,
-    ) -> None:
-        duration = sum(float(s.get("duration_ms") or 0.0) for s in steps)
-        self.executions.append(
-            {
-                "company_id": self.company_id,
-                "workflow_id": workflow.id,
-                "version_id": workflow.current_version_id,
-                "version": workflow.version_number,
-                "status": status.value,
-                "trigger_type": workflow.trigger_type,
-                "trigger_entity_type": entity[0] if entity else None,
-                "trigger_entity_id": entity[1] if entity else None,
-                "trigger_data": {},
-                "steps_failed": sum(1 for s in steps if s["status"] == StepStatus.FAILED),
-                "actions_executed": len(steps),
-                "created_at": at,
-                "updated_at": at,
-                "started_at": at,
-                "completed_at": at + timedelta(milliseconds=duration),
-                "duration_ms": duration,
-            }
-        )
-        self.pending.append((steps, approvals or []))
-        self.written["executions"] += 1
-        self.written["approvals"] += len(approvals or [])
-        if len(self.executions) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.executions:
-            return
-        ids = list(
-            self.session.scalars(
-                insert(WorkflowExecution).returning(
-                    WorkflowExecution.id, sort_by_parameter_order=True
-                ),
-                self.executions,
-            )
-        )
-        steps, approvals = [], []
-        for execution_id, (run_steps, run_approvals) in zip(ids, self.pending, strict=True):
-            for position, step in enumerate(run_steps):
-                steps.append(
-                    {
-                        **step,
-                        "execution_id": execution_id,
-                        "position": position,
-                        "attempt": 1,
-                        "idempotency_key": f"{execution_id}:{step['path']}",
-                    }
-                )
-            for approval in run_approvals:
-                approvals.append(
-                    {**approval, "execution_id": execution_id, "company_id": self.company_id}
-                )
-        if steps:
-            self.session.execute(insert(ExecutionStep), steps)
-        if approvals:
-            self.session.execute(insert(ApprovalRequest), approvals)
-        self.executions, self.pending = [], []
-
-
-def _step(
-    path: str,
-    name: str,
-    kind: str,
-    status: StepStatus,
-    at: datetime,
-    ms: float,
-    error: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "path": path,
-        "name": name,
-        "type": kind,
-        "status": status.value,
-        "error": error,
-        "started_at": at,
-        "finished_at": at + timedelta(milliseconds=ms),
-        "duration_ms": ms,
-    }
-
-
-def _request(
-    workflow: Workflow,
-    path: str,
-    name: str,
-    at: datetime,
-    wait: float,
-    approved: bool,
-    record: dict[str, Any],
-    entity: tuple[str, int],
-) -> dict[str, Any]:
-    return {
-        "workflow_id": workflow.id,
-        "step_path": path,
-        "name": name,
-        "status": (ApprovalStatus.APPROVED if approved else ApprovalStatus.REJECTED).value,
-        "mode": "any",
-        "quorum": 1,
-        "context": {"entity_type": entity[0], "entity_id": entity[1], "record": record},
-        "created_at": at,
-        "updated_at": at + timedelta(seconds=wait),
-        "decided_at": at + timedelta(seconds=wait),
-    }
-
-
 def plant_history(
     session: Session,
     *,
@@ -250,6 +126,7 @@ def plant_history(
     (one of them posts to an ERP that does not exist).
     """
     rng = random.Random(seed)
+    pick = random.Random(seed + 1)  # the events' deals: the patterns' own draws stay as they were
     now = utcnow()
     planted = Planted()
     workflows: dict[str, Workflow] = {}
@@ -260,8 +137,8 @@ def plant_history(
             data={**body, "status": status.value},
         )
         planted.workflows[key] = workflows[key].id
-    deals = _deals(session, principal, rng, 60 * scale, now)
-    writer = _Writer(session, principal.company_id)
+    deals = insert_deals(session, principal, rng, 60 * scale, now)
+    writer = RunWriter(session, principal.company_id, principal.user_id)
 
     def when() -> datetime:
         return now - timedelta(seconds=rng.uniform(0.02, 0.98) * days * DAY)
@@ -280,17 +157,21 @@ def plant_history(
         at = when()
         wait = rng.uniform(0.5, 8) * HOUR
         steps = [
-            _step("actions/0", "Manager approval", "approval", StepStatus.SUCCESS, at, wait * 1000)
+            step_row(
+                "actions/0", "Manager approval", "approval", StepStatus.SUCCESS, at, wait * 1000
+            )
         ]
         if approved:
-            steps.append(_step("actions/1", "Tag approved", "add_tag", StepStatus.SUCCESS, at, 12))
+            steps.append(
+                step_row("actions/1", "Tag approved", "add_tag", StepStatus.SUCCESS, at, 12)
+            )
         writer.run(
             workflows["discount"],
             at,
             ExecutionStatus.SUCCESS if approved else ExecutionStatus.REJECTED,
             steps,
             [
-                _request(
+                approval_row(
                     workflows["discount"],
                     "actions/0",
                     "Manager approval",
@@ -302,6 +183,7 @@ def plant_history(
                 )
             ],
             ("deal", deal["id"]),
+            record,
         )
     # 2. Two approvals one after the other; the first nearly always says yes.
     for _ in range(80 * scale):
@@ -312,7 +194,7 @@ def plant_history(
         first_ok = rng.random() < 0.97
         second_ok = rng.random() < 0.6  # no segment: finance decides on its own grounds
         requests = [
-            _request(
+            approval_row(
                 workflows["big_deal"],
                 "actions/0",
                 "Director sign-off",
@@ -324,14 +206,14 @@ def plant_history(
             )
         ]
         steps = [
-            _step(
+            step_row(
                 "actions/0", "Director sign-off", "approval", StepStatus.SUCCESS, at, first * 1000
             )
         ]
         if first_ok:
             later = at + timedelta(seconds=first)
             requests.append(
-                _request(
+                approval_row(
                     workflows["big_deal"],
                     "actions/1",
                     "Finance sign-off",
@@ -343,7 +225,7 @@ def plant_history(
                 )
             )
             steps.append(
-                _step(
+                step_row(
                     "actions/1",
                     "Finance sign-off",
                     "approval",
@@ -353,7 +235,7 @@ def plant_history(
                 )
             )
         ended = ExecutionStatus.SUCCESS if first_ok and second_ok else ExecutionStatus.REJECTED
-        writer.run(workflows["big_deal"], at, ended, steps, requests, ("deal", deal["id"]))
+        writer.run(workflows["big_deal"], at, ended, steps, requests, ("deal", deal["id"]), record)
     # 3. A webhook timing out in 40 % of its calls; 4. a template that breaks in 30 %.
     for _ in range(200 * scale):
         at = when()
@@ -366,12 +248,13 @@ def plant_history(
             else None
         )
         outcome = StepStatus.FAILED if timed_out else StepStatus.SUCCESS
+        deal = pick.choice(deals)
         writer.run(
             workflows["erp"],
             at,
             ExecutionStatus.FAILED if timed_out else ExecutionStatus.SUCCESS,
             [
-                _step(
+                step_row(
                     "actions/0",
                     "Push to ERP",
                     "call_webhook",
@@ -381,11 +264,13 @@ def plant_history(
                     error,
                 )
             ],
+            entity=("deal", deal["id"]),
+            record=deal_record(deal),
         )
         at = when()
         broken = rng.random() < 0.3
         steps = [
-            _step(
+            step_row(
                 "actions/0",
                 "Tell the owner",
                 "send_notification",
@@ -396,12 +281,15 @@ def plant_history(
             )
         ]
         if not broken:
-            steps.append(_step("actions/1", "Tag alerted", "add_tag", StepStatus.SUCCESS, at, 9))
+            steps.append(step_row("actions/1", "Tag alerted", "add_tag", StepStatus.SUCCESS, at, 9))
+        deal = pick.choice(deals)
         writer.run(
             workflows["notify"],
             at,
             ExecutionStatus.FAILED if broken else ExecutionStatus.SUCCESS,
             steps,
+            entity=("deal", deal["id"]),
+            record=deal_record(deal),
         )
     # 5. An approval people sit on for days.
     for _ in range(60 * scale):
@@ -414,9 +302,13 @@ def plant_history(
             workflows["contract"],
             at,
             ExecutionStatus.SUCCESS if approved else ExecutionStatus.REJECTED,
-            [_step("actions/0", "Legal review", "approval", StepStatus.SUCCESS, at, wait * 1000)],
             [
-                _request(
+                step_row(
+                    "actions/0", "Legal review", "approval", StepStatus.SUCCESS, at, wait * 1000
+                )
+            ],
+            [
+                approval_row(
                     workflows["contract"],
                     "actions/0",
                     "Legal review",
@@ -428,6 +320,7 @@ def plant_history(
                 )
             ],
             ("deal", deal["id"]),
+            record,
         )
     # Filler: a plain, healthy workflow, as many runs as asked.
     for _ in range(filler):
@@ -436,7 +329,11 @@ def plant_history(
             workflows["filler"],
             at,
             ExecutionStatus.SUCCESS,
-            [_step("actions/0", "Tag new", "add_tag", StepStatus.SUCCESS, at, rng.uniform(5, 30))],
+            [
+                step_row(
+                    "actions/0", "Tag new", "add_tag", StepStatus.SUCCESS, at, rng.uniform(5, 30)
+                )
+            ],
         )
     writer.flush()
     planted.executions = writer.written["executions"]
@@ -450,7 +347,7 @@ def plant_history(
                 "type": "deal_stage_changed",
                 "entity_type": "deal",
                 "entity_id": deal["id"],
-                "payload": {"title": deal["title"], "amount": deal["amount"], "stage": "signed"},
+                "payload": {**deal_record(deal), "id": deal["id"], "owner_id": principal.user_id},
                 "changes": {"stage": ["negotiation", "signed"]},
                 "occurred_at": at,
                 "created_at": at,
@@ -492,26 +389,5 @@ def plant_history(
     session.execute(insert(Task), tasks)
     session.commit()
     planted.approvals = writer.written["approvals"]
-    planted.tasks, planted.events = len(tasks), len(events)
+    planted.tasks, planted.events = len(tasks), len(events) + writer.written["events"]
     return planted
-
-
-def _deals(
-    session: Session, principal: Principal, rng: random.Random, count: int, now: datetime
-) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "company_id": principal.company_id,
-            "title": f"{rng.choice(CUSTOMERS)} {rng.choice(DEAL_KINDS)} {index + 1}",
-            "amount": float(rng.randrange(1000, 100_000, 500)),
-            "stage": "signed",
-            "owner_id": principal.user_id,
-            "tags": [],
-            "custom_fields": {},
-            "created_at": now,
-            "updated_at": now,
-        }
-        for index in range(count)
-    ]
-    ids = list(session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), rows))
-    return [{**row, "id": deal_id} for row, deal_id in zip(rows, ids, strict=True)]
