@@ -48,3 +48,17 @@ def test_simulation_bench_simulates_fifty_steps_and_replays_every_event() -> Non
     assert replay["events"] == 300 and 0 < replay["triggered"] <= 300
     assert sum(replay["outcomes"].values()) == replay["triggered"]
     assert replay["ratio"] > 0
+
+
+def test_suggestions_bench_finds_every_planted_pattern_and_counts_its_runs() -> None:
+    from crmflow.bench.suggestions import PATTERNS, run_suggestions_bench
+
+    result = run_suggestions_bench(executions=3000, seeds=2, quiet=True)
+    accuracy, speed = result["accuracy"], result["speed"]
+    assert accuracy["seeds"] == 2
+    assert set(accuracy["recall"]) == {p.name for p in PATTERNS}
+    assert set(accuracy["recall"].values()) == {1.0}
+    assert accuracy["discount_thresholds"] == [10]
+    assert accuracy["confident_true"] == accuracy["confident_suggestions"] > 0
+    assert speed["executions"] == 3000 and speed["planted_found"] == len(PATTERNS)
+    assert speed["seconds"] > 0 and speed["floor_seconds"] > 0 and speed["ratio"] > 0

@@ -244,9 +244,22 @@ def bench(
         ),
     ] = "standard",
     executions: Annotated[
-        int, typer.Option(help="delays: executions waiting on delays that fall due at once")
-    ] = 10000,
-    events: Annotated[int, typer.Option(help="events in the throughput run")] = 5000,
+        int | None,
+        typer.Option(
+            help="delays: executions waiting on delays that fall due at once (default 10,000); "
+            "suggestions: executions in the speed run (default 1,000,000)"
+        ),
+    ] = None,
+    events: Annotated[
+        int | None,
+        typer.Option(
+            help="events in the throughput run (default 5,000); simulation: recorded events "
+            "in the back-test (default 100,000)"
+        ),
+    ] = None,
+    seeds: Annotated[
+        int, typer.Option(min=1, max=100, help="suggestions: planted histories for the accuracy")
+    ] = 10,
     rate: Annotated[
         int | None,
         typer.Option(help="events/s offered in the latency run (default: embedded 500, celery 50)"),
@@ -279,19 +292,23 @@ def bench(
         from crmflow.bench.suggestions import run_suggestions_bench
 
         result = run_suggestions_bench(
-            executions=executions if executions != 10000 else 1_000_000, quiet=as_json
+            executions=executions or 1_000_000, seeds=seeds, quiet=as_json
         )
     elif scenario == "simulation":
         from crmflow.bench.simulation import run_simulation_bench
 
-        result = run_simulation_bench(events=events if events != 5000 else 100_000, quiet=as_json)
+        result = run_simulation_bench(events=events or 100_000, quiet=as_json)
     elif scenario == "delays":
         if runtime != "embedded":
             fail("--scenario delays measures the embedded runtime (drop --runtime celery)")
-        result = _bench_delays(executions=executions, database_url=database_url, as_json=as_json)
+        result = _bench_delays(
+            executions=10000 if executions is None else executions,
+            database_url=database_url,
+            as_json=as_json,
+        )
     elif runtime == "celery":
         result = _bench_celery(
-            events=events,
+            events=events or 5000,
             rate=rate or 50,
             latency_seconds=latency_seconds,
             workers=workers,
@@ -303,7 +320,7 @@ def bench(
         from crmflow.bench import run_bench
 
         result = run_bench(
-            events=events,
+            events=events or 5000,
             rate=rate or 500,
             latency_seconds=latency_seconds,
             extra_workflows=workflows,
