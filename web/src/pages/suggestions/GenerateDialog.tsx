@@ -10,8 +10,14 @@ interface Form {
   days: string;
   minOccurrences: string;
   useLlm: boolean;
+  language: "en" | "fr";
 }
-const DEFAULTS: Form = { days: "30", minOccurrences: "10", useLlm: true };
+/** The browser's language when the API speaks it (English or French), else English. */
+export function defaultLanguage(languages: readonly string[] = navigator.languages ?? []): Form["language"] {
+  const first = languages.find((l) => /^(en|fr)\b/i.test(l));
+  return first?.toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+const DEFAULTS: Omit<Form, "language"> = { days: "30", minOccurrences: "10", useLlm: true };
 
 /** The form's problems by field (the API's bounds: days 1–365, occurrences ≥ 3). */
 export function generateFormErrors(form: Form): Partial<Record<"days" | "minOccurrences", string>> {
@@ -30,11 +36,11 @@ export function GenerateDialog({ open, onClose, onStarted }: {
 }) {
   const id = useId();
   const firstRef = useRef<HTMLInputElement>(null);
-  const [form, setForm] = useState<Form>(DEFAULTS);
+  const [form, setForm] = useState<Form>(() => ({ ...DEFAULTS, language: defaultLanguage() }));
   const [tried, setTried] = useState(false);
   const mutation = useMutation({
-    mutationFn: (body: { days: number; min_occurrences: number; use_llm: boolean }) =>
-      unwrap(api.POST("/api/v1/workflow/workflow-suggestions/generate/", { body: { ...body, language: "en" } })),
+    mutationFn: (body: { days: number; min_occurrences: number; use_llm: boolean; language: Form["language"] }) =>
+      unwrap(api.POST("/api/v1/workflow/workflow-suggestions/generate/", { body })),
     onSuccess: (job) => onStarted(job),
   });
   const ref = useModalDialog(open, () => {
@@ -46,7 +52,9 @@ export function GenerateDialog({ open, onClose, onStarted }: {
   const submit = () => {
     setTried(true);
     if (Object.keys(generateFormErrors(form)).length) return;
-    mutation.mutate({ days: Number(form.days), min_occurrences: Number(form.minOccurrences), use_llm: form.useLlm });
+    mutation.mutate({
+      days: Number(form.days), min_occurrences: Number(form.minOccurrences), use_llm: form.useLlm, language: form.language,
+    });
   };
   return (
     <dialog ref={ref} className="dialog sg-generate" aria-labelledby={`${id}-title`}
@@ -85,6 +93,16 @@ export function GenerateDialog({ open, onClose, onStarted }: {
             When a language model is configured; the figures always come from the history.
           </span>
         </div>
+        {form.useLlm && (
+          <div className="field">
+            <label htmlFor={`${id}-language`}><span className="field-label">Language of the rewritten texts</span></label>
+            <select id={`${id}-language`} value={form.language}
+              onChange={(e) => setForm({ ...form, language: e.target.value === "fr" ? "fr" : "en" })}>
+              <option value="en">English</option>
+              <option value="fr">Français</option>
+            </select>
+          </div>
+        )}
         {mutation.isError && (
           <div className="error-box" role="alert">{mutation.error.message}</div>
         )}

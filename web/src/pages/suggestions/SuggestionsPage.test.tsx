@@ -7,6 +7,7 @@ import { ADMIN, json, mockFetch, renderPage } from "../execution/test-utils";
 import {
   autoApproval, discountWorkflow, failingWebhook, job, MANAGER_APPROVAL, manualWork, page, parallelApprovals, workflowList,
 } from "./fixtures";
+import { defaultLanguage } from "./GenerateDialog";
 import SuggestionsPage from "./SuggestionsPage";
 
 const URL = "/api/v1/workflow/workflow-suggestions/";
@@ -88,10 +89,15 @@ describe("the inbox", () => {
     expect(within(dialog).getByText("A whole number of days from 1 to 365.")).toBeInTheDocument();
     await userEvent.clear(days);
     await userEvent.type(days, "60");
+    await userEvent.selectOptions(within(dialog).getByLabelText("Language of the rewritten texts"), "Français");
     await userEvent.click(within(dialog).getByLabelText("Use AI to rewrite the texts"));
+    expect(within(dialog).queryByLabelText("Language of the rewritten texts")).toBeNull();
     await userEvent.click(within(dialog).getByRole("button", { name: "Generate" }));
 
-    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ days: 60, min_occurrences: 10, use_llm: false, language: "en" });
+    expect(calls.find((c) => c.method === "POST")?.body).toEqual({ days: 60, min_occurrences: 10, use_llm: false, language: "fr" });
+    expect(defaultLanguage(["fr-FR", "en"])).toBe("fr");
+    expect(defaultLanguage(["de-DE", "en-GB"])).toBe("en");
+    expect(defaultLanguage([])).toBe("en");
     const progress = await screen.findByRole("progressbar", { name: "Generation progress" });
     await waitFor(() => expect(progress).toHaveAttribute("value", "40"));
     expect(screen.getByText("mining parallel approvals")).toBeInTheDocument();
