@@ -121,7 +121,12 @@ def mine_manual_work(session: Session, history: History) -> list[Finding]:
         happened = totals.get((kind, reached), 0)
         if len(pairs) < history.min_occurrences or not happened:
             continue
-        follows = min(len(pairs), happened)
+        # Events followed by the task (two tasks after one event are one), counted over the
+        # same window as `happened`: tasks early in the window may follow an earlier event.
+        followed = {
+            (e.entity_id, e.occurred_at) for _, e in pairs if e.occurred_at >= history.since
+        }
+        follows = min(len(followed), happened)
         after = kind.replace("_", " ") + (f" to {reached}" if reached else "")
         lead_days = [
             (t.due_date - t.created_at).total_seconds() / 86400 for t, _ in pairs if t.due_date
