@@ -190,7 +190,7 @@ def plant_history(
         deal = rng.choice(deals)
         record = {"title": deal["title"], "amount": deal["amount"], "stage": deal["stage"]}
         at = when()
-        first, second = rng.uniform(0.5, 2.5) * DAY, rng.uniform(0.5, 2.0) * DAY
+        first, second = rng.uniform(2, 20) * HOUR, rng.uniform(2, 16) * HOUR
         first_ok = rng.random() < 0.97
         second_ok = rng.random() < 0.6  # no segment: finance decides on its own grounds
         requests = [

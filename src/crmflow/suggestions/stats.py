@@ -77,17 +77,27 @@ def _roundness(value: float) -> int:
     return len(digits)
 
 
+def chance_margin(n: int) -> float:
+    """How far from the best split's score a split is still within chance, for n samples."""
+    return 1.0 + 0.5 * math.sqrt(n)
+
+
 def numeric_split(samples: list[tuple[float, bool]]) -> tuple[Segment, Segment] | None:
     """The decision stump on one numeric feature: the split that best separates the outcomes.
 
-    Among the splits within about one misplaced record of the best (Gini), the roundest
-    threshold wins: people set limits at 10 %, not at 10.2 %. Returns the (x < t) and (x >= t)
-    segments; None when every value is the same.
+    People set limits at round numbers (10 %, not 10.8 %), so among the splits close to the best
+    (Gini) the roundest threshold wins. Close means one misplaced record; or, for a split that
+    only shrinks the best split's purer side without making it less pure, within chance: about
+    one record plus half the square root of the sample (n = 300: 9.7 records' worth), since a few
+    coin-flip decisions just past a limit that happen to go one way stretch the best split by a
+    record each. Shrinking is the safe direction: a narrower auto-approved segment never takes in
+    a request people refused. Returns the (x < t) and (x >= t) segments; None when every value
+    is the same.
     """
     ordered = sorted(samples)
     n = len(ordered)
     total_pos = sum(1 for _, outcome in ordered if outcome)
-    scored: list[tuple[float, float]] = []  # (score, threshold)
+    scored: list[tuple[float, float, int, int]] = []  # (score, threshold, left_pos, left_n)
     left_pos = 0
     for i in range(n - 1):
         left_pos += ordered[i][1]
@@ -97,11 +107,28 @@ def numeric_split(samples: list[tuple[float, bool]]) -> tuple[Segment, Segment] 
         score = left_n * _gini(left_pos, left_n) + (n - left_n) * _gini(
             total_pos - left_pos, n - left_n
         )
-        scored.append((score, nice_threshold(ordered[i][0], ordered[i + 1][0])))
+        scored.append((score, nice_threshold(ordered[i][0], ordered[i + 1][0]), left_pos, left_n))
     if not scored:
         return None
-    best = min(score for score, _ in scored)
-    near = [(t, score) for score, t in scored if score <= best + 1.0 + 0.005 * n]
+    best = min(scored)
+    _, best_t, best_pos, best_n = best
+    # The purer side of the best split, as its share of minority records.
+    left_minority = min(best_pos, best_n - best_pos) / best_n
+    right_n, right_pos = n - best_n, total_pos - best_pos
+    right_minority = min(right_pos, right_n - right_pos) / right_n
+
+    def shrinks_purer_side(t: float, pos: int, count: int) -> bool:
+        if left_minority <= right_minority:
+            return t <= best_t and min(pos, count - pos) / count <= left_minority
+        rest, rest_pos = n - count, total_pos - pos
+        return t >= best_t and min(rest_pos, rest - rest_pos) / rest <= right_minority
+
+    near = [
+        (t, score)
+        for score, t, pos, count in scored
+        if score <= best[0] + 1.0
+        or (score <= best[0] + chance_margin(n) and shrinks_purer_side(t, pos, count))
+    ]
     threshold = min(near, key=lambda c: (_roundness(c[0]), c[1]))[0]
     left_pos = sum(1 for x, outcome in ordered if x < threshold and outcome)
     left_n = sum(1 for x, _ in ordered if x < threshold)
