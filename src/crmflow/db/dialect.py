@@ -59,6 +59,16 @@ def upsert_insert(bind: Bind | bool) -> Any:
     return postgresql.insert if postgres else sqlite.insert
 
 
+def adding_upsert(table: Any, keys: list[str], added: list[str], bind: Bind | bool) -> Any:
+    """An insert that, on a row already at `keys`, adds the new values of `added` to its own
+    (all-time totals: counts, sums)."""
+    stmt = upsert_insert(bind)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + stmt.excluded[name] for name in added},
+    )
+
+
 def greatest(bind: Bind | bool) -> Any:
     """The SQL function that returns the largest of its arguments (`bind` as for upsert)."""
     postgres = bind if isinstance(bind, bool) else is_postgresql(bind)

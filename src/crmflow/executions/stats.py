@@ -110,25 +110,19 @@ def write_stat_buckets(conn: Connection, stats: dict[StatKey, list[Any]]) -> Non
     conn.execute(_BUCKET_UPSERT[dialect.is_postgresql(conn)], rows)
 
 
-def _adding_upsert(table: Table, keys: list[str], postgres: bool) -> Any:
-    stmt = dialect.upsert_insert(postgres)(table)
-    return stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={
-            "count": table.c.count + stmt.excluded.count,
-            "duration_sum_ms": table.c.duration_sum_ms + stmt.excluded.duration_sum_ms,
-        },
-    )
-
-
+_ADDED = ["count", "duration_sum_ms"]
 ACTION_TOTALS: Table = ActionStatTotal.__table__  # type: ignore[assignment]
 EXECUTION_TOTALS: Table = ExecutionStatTotal.__table__  # type: ignore[assignment]
 _ACTION_UPSERT = {
-    postgres: _adding_upsert(ACTION_TOTALS, ["action_type", "status", "bucket"], postgres)
+    postgres: dialect.adding_upsert(
+        ACTION_TOTALS, ["action_type", "status", "bucket"], _ADDED, postgres
+    )
     for postgres in (False, True)
 }
 _TOTAL_UPSERT = {
-    postgres: _adding_upsert(EXECUTION_TOTALS, ["workflow_id", "status", "bucket"], postgres)
+    postgres: dialect.adding_upsert(
+        EXECUTION_TOTALS, ["workflow_id", "status", "bucket"], _ADDED, postgres
+    )
     for postgres in (False, True)
 }
 # Steps that are not actions (they have no action type to count).

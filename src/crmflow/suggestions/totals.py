@@ -17,10 +17,7 @@ def count_reached(session: Session, reached: Counter[tuple[str, str]]) -> None:
     transaction, so a rolled-back decision is not counted)."""
     if not reached:
         return
-    stmt = dialect.upsert_insert(session)(TOTALS)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["source", "status"], set_={"count": TOTALS.c.count + stmt.excluded.count}
-    )
+    stmt = dialect.adding_upsert(TOTALS, ["source", "status"], ["count"], session)
     session.execute(
         stmt, [{"source": src, "status": st, "count": n} for (src, st), n in reached.items()]
     )
