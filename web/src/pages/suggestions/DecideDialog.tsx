@@ -1,9 +1,8 @@
 // The modal that takes notes and accepts or rejects a suggestion (writers only). A refusal (409:
 // the workflow changed since mining, or someone decided first) shows the server's message.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState } from "react";
 import { ApiError, api, unwrap } from "../../api/client";
-import { useModalDialog } from "../../components/useModalDialog";
+import { NotesDialog } from "../../components/NotesDialog";
 import type { Suggestion } from "./types";
 
 export type SuggestionDecision = "accept" | "reject";
@@ -29,10 +28,6 @@ export function DecideDialog({
   onClose: () => void;
   onDecided: (result: Suggestion, decision: SuggestionDecision) => void;
 }) {
-  const titleId = useId();
-  const notesId = useId();
-  const notesRef = useRef<HTMLTextAreaElement>(null);
-  const [notes, setNotes] = useState("");
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: (vars: { decision: SuggestionDecision; notes: string }) => {
@@ -59,33 +54,14 @@ export function DecideDialog({
       void queryClient.invalidateQueries({ queryKey: ["suggestions"] });
     },
   });
-  const open = decision !== null;
-  const ref = useModalDialog(open, () => {
-    setNotes("");
-    mutation.reset();
-    notesRef.current?.focus();
-  });
   const accept = decision !== "reject";
   const verb = accept ? "Accept" : "Reject";
   return (
-    <dialog
-      ref={ref}
-      className="dialog sg-decide"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!mutation.isPending) onClose();
-      }}
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (decision) mutation.mutate({ decision, notes });
-        }}
-      >
-        <h2 id={titleId}>
-          {verb} “{suggestion.title}”
-        </h2>
+    <NotesDialog
+      open={decision !== null}
+      className="sg-decide"
+      title={<>{verb} “{suggestion.title}”</>}
+      intro={
         <p className="hint">
           {!accept
             ? "The same pattern is not proposed again."
@@ -93,28 +69,18 @@ export function DecideDialog({
               ? "The change is saved as a draft (a new version, or a draft copy of an active workflow); nothing runs differently until you activate it."
               : "Advice only: nothing is changed automatically."}
         </p>
-        <div className="field">
-          <label htmlFor={notesId}>
-            <span className="field-label">Notes</span>
-          </label>
-          <textarea id={notesId} ref={notesRef} rows={4} maxLength={5000} value={notes}
-            onChange={(e) => setNotes(e.target.value)} aria-describedby={`${notesId}-hint`} />
-          <span id={`${notesId}-hint`} className="hint">Optional; kept with the suggestion (why you took it or turned it down).</span>
-        </div>
-        {mutation.isError && (
-          <div className="error-box" role="alert">
-            {decisionErrorText(mutation.error)}
-          </div>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose} disabled={mutation.isPending}>
-            {mutation.isError ? "Close" : "Cancel"}
-          </button>
-          <button type="submit" className={accept ? "primary" : "danger"} disabled={mutation.isPending}>
-            {mutation.isPending ? `${accept ? "Accepting" : "Rejecting"}…` : verb}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      }
+      notesHint="Optional; kept with the suggestion (why you took it or turned it down)."
+      errorText={mutation.isError ? decisionErrorText(mutation.error) : null}
+      pending={mutation.isPending}
+      submitLabel={verb}
+      pendingLabel={`${accept ? "Accepting" : "Rejecting"}…`}
+      danger={!accept}
+      onOpen={() => mutation.reset()}
+      onSubmit={(notes) => {
+        if (decision) mutation.mutate({ decision, notes });
+      }}
+      onClose={onClose}
+    />
   );
 }
