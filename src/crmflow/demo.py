@@ -14,15 +14,11 @@ from sqlalchemy.orm import Session
 from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user
 from crmflow.common.enums import WorkflowStatus
-from crmflow.config import get_settings
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Tag
 from crmflow.crm.records import snapshot
 from crmflow.db.base import utcnow
-from crmflow.db.session import get_session_factory, session_scope
 from crmflow.demo_history import plant_history
 from crmflow.events.models import Event
-from crmflow.simulation.service import Options
-from crmflow.suggestions.service import queue_job, run_job
 from crmflow.workflows.service import set_status
 from crmflow.workflows.templates import BUILTIN_TEMPLATES, create_from_template
 
@@ -206,25 +202,6 @@ def seed_demo(
         "events": events,
         "planted runs": planted.executions,
     }
-
-
-def mine_demo_suggestions(url: str, *, company_id: int, admin_user_id: int) -> int:
-    """Mine the planted month once, so the suggestions inbox has something on the first visit.
-
-    Run after seed_demo's session is closed: on SQLite the job's writer sessions need the lock.
-    """
-    with session_scope(url) as session:
-        principal = Principal(user_id=admin_user_id, company_id=company_id, role="admin", email="")
-        job_id = queue_job(
-            session, principal=principal, days=30, min_occurrences=10, use_llm=False
-        ).id
-    outcome = run_job(
-        get_session_factory(url),
-        job_id=job_id,
-        options=Options.from_settings(get_settings()),
-        read_factory=get_session_factory(url, writer=False),
-    )
-    return outcome.created if outcome else 0
 
 
 def _record_history(session: Session, company_id: int, orgs: list[Organisation], seed: int) -> int:

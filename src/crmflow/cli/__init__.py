@@ -12,7 +12,7 @@ import typer
 from sqlalchemy import select
 
 from crmflow.cli.simulate import simulate_app
-from crmflow.cli.suggestions import suggestions_app
+from crmflow.cli.suggestions import run_generation, suggestions_app
 from crmflow.cli.terminal import admin_principal, console, fail, get_settings, prepare
 from crmflow.cli.workflows import workflows_app
 from crmflow.db.base import utcnow
@@ -107,7 +107,7 @@ def db_upgrade() -> None:
 
 
 def _load_demo(company: str | None) -> None:
-    from crmflow.demo import has_demo_data, mine_demo_suggestions, seed_demo
+    from crmflow.demo import has_demo_data, seed_demo
 
     settings = get_settings()
     with session_scope(settings.database_url) as session:
@@ -117,9 +117,10 @@ def _load_demo(company: str | None) -> None:
             console.print(f"{name} already has data; demo not loaded again")
             return
         counts = seed_demo(session, company_id=admin.company_id, admin_user_id=admin.user_id)
-    counts["suggestions"] = mine_demo_suggestions(
-        settings.database_url, company_id=admin.company_id, admin_user_id=admin.user_id
-    )
+    # Mined once (no language model), so the suggestions inbox has something on the first visit;
+    # after the seeding session is closed, as on SQLite the job's writer sessions need the lock.
+    _, outcome = run_generation(settings, admin, days=30, min_occurrences=10, llm=False)
+    counts["suggestions"] = outcome.created if outcome else 0
     console.print("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -16,7 +17,50 @@ from crmflow.common.enums import SuggestionStatus
 from crmflow.common.errors import Conflict
 from crmflow.db.session import get_session_factory, session_scope
 
+if TYPE_CHECKING:
+    from crmflow.auth.service import Principal
+    from crmflow.config import Settings
+    from crmflow.suggestions.generator import Outcome
+
 suggestions_app = typer.Typer(help="Suggestions mined from the history.", no_args_is_help=True)
+
+
+def run_generation(
+    settings: Settings,
+    principal: Principal,
+    *,
+    days: int,
+    min_occurrences: int,
+    llm: bool,
+    language: str = "en",
+    on_progress: Callable[[float, str], None] | None = None,
+) -> tuple[int, Outcome | None]:
+    """Queue a generation job and run it here to the end; the job's id and what it saved."""
+    from crmflow.simulation.service import Options
+    from crmflow.suggestions import service
+    from crmflow.suggestions.llm import refiner_from_settings
+
+    with session_scope(settings.database_url) as session:
+        try:
+            job_id = service.queue_job(
+                session,
+                principal=principal,
+                days=days,
+                min_occurrences=min_occurrences,
+                use_llm=llm,
+            ).id
+        except Conflict as exc:
+            fail(str(exc))
+    outcome = service.run_job(
+        get_session_factory(settings.database_url),
+        job_id=job_id,
+        options=Options.from_settings(settings),
+        read_factory=get_session_factory(settings.database_url, writer=False),
+        refiner=refiner_from_settings(settings) if llm else None,
+        language=language,
+        on_progress=on_progress,
+    )
+    return job_id, outcome
 
 
 @suggestions_app.command("generate")
@@ -31,9 +75,6 @@ def generate(
     as_json: Annotated[bool, typer.Option("--json", help="print the suggestions as JSON")] = False,
 ) -> None:
     """Run every miner over the last DAYS, check and back-test each change, save the results."""
-    from crmflow.simulation.service import Options
-    from crmflow.suggestions import service
-    from crmflow.suggestions.llm import refiner_from_settings
     from crmflow.suggestions.models import SuggestionJob, WorkflowSuggestion
 
     if language not in ("en", "fr"):
@@ -42,19 +83,6 @@ def generate(
     settings = get_settings()
     with session_scope(settings.database_url) as session:
         principal = admin_principal(session, company)
-        try:
-            job_id = service.queue_job(
-                session,
-                principal=principal,
-                days=days,
-                min_occurrences=min_occurrences,
-                use_llm=llm,
-            ).id
-        except Conflict as exc:
-            fail(str(exc))
-            return
-    writer = get_session_factory(settings.database_url)
-    reader = get_session_factory(settings.database_url, writer=False)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -62,12 +90,12 @@ def generate(
     )
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=as_json) as bar:
         task = bar.add_task("starting", total=100)
-        service.run_job(
-            writer,
-            job_id=job_id,
-            options=Options.from_settings(settings),
-            read_factory=reader,
-            refiner=refiner_from_settings(settings) if llm else None,
+        job_id, _ = run_generation(
+            settings,
+            principal,
+            days=days,
+            min_occurrences=min_occurrences,
+            llm=llm,
             language=language,
             on_progress=lambda done, stage: bar.update(
                 task, completed=done, description=stage[:60]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 console = Console(stderr=True)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code=1)
 
@@ -62,11 +62,9 @@ def admin_principal(session: Session, company: str | None) -> Principal:
     target = session.scalars(query).first()
     if target is None:
         fail(f"no company named {company!r}")
-        raise AssertionError  # unreachable: fail exits
     admin = session.scalars(
         select(User).where(User.company_id == target.id, User.role == "admin").order_by(User.id)
     ).first()
     if admin is None:
         fail(f"company {target.name!r} has no admin user")
-        raise AssertionError
     return Principal(user_id=admin.id, company_id=target.id, role="admin", email=admin.email)
