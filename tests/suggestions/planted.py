@@ -1,8 +1,7 @@
-"""The planted history and what a good generator must find in it (the tests' ground truth)."""
+"""The planted history, planted and mined for a test (the ground truth: bench PATTERNS)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -16,35 +15,6 @@ from crmflow.simulation.service import Options
 from crmflow.suggestions import service
 from crmflow.suggestions.models import WorkflowSuggestion
 from tests.conftest import Tenant
-
-
-@dataclass(frozen=True)
-class Expected:
-    """One planted pattern: which suggestion finds it."""
-
-    name: str
-    kind: str
-    workflow: str | None
-    key_part: str
-
-    def matches(self, row: WorkflowSuggestion, planted: Planted) -> bool:
-        workflow_id = planted.workflows[self.workflow] if self.workflow else None
-        text = f"{row.title} {row.evidence}"
-        return row.kind == self.kind and row.workflow_id == workflow_id and self.key_part in text
-
-
-EXPECTED = [
-    Expected(
-        "discounts under 10 % approved", "auto_approval", "discount", "deal.discount_percent < 10"
-    ),
-    Expected("two approvals in a row", "parallel_approvals", "big_deal", "Finance sign-off"),
-    Expected("webhook timing out", "error_handling", "erp", "Retry"),
-    Expected("broken template", "error_handling", "notify", "has no attribute"),
-    Expected("approval sat on for days", "performance", "contract", "Escalate"),
-    Expected(
-        "contract task typed by hand", "manual_work", None, "Send the contract to {{ deal.title }}"
-    ),
-]
 
 
 def principal_of(tenant: Tenant) -> Principal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from crmflow.bench.suggestions import PATTERNS
 from crmflow.config import Settings
 from crmflow.db.session import get_session_factory
 from crmflow.simulation.service import Options
@@ -14,7 +15,7 @@ from crmflow.suggestions.findings import Finding
 from crmflow.suggestions.llm import Refined
 from crmflow.suggestions.models import SuggestionJob
 from tests.conftest import Tenant
-from tests.suggestions.planted import EXPECTED, plant_and_generate, principal_of
+from tests.suggestions.planted import plant_and_generate, principal_of
 
 
 @pytest.mark.parametrize("seed", [7, 11, 23])
@@ -23,17 +24,17 @@ def test_every_planted_pattern_is_found_and_nothing_confident_is_false(
 ) -> None:
     planted, rows, outcome = plant_and_generate(writer_session, db_url, tenant, seed=seed)
     assert outcome is not None
-    found = {e.name: [r for r in rows if e.matches(r, planted)] for e in EXPECTED}
+    found = {e.name: [r for r in rows if e.matches(r, planted)] for e in PATTERNS}
     table = [
         (e.name, len(found[e.name]), max((r.confidence_score for r in found[e.name]), default=0))
-        for e in EXPECTED
+        for e in PATTERNS
     ]
     assert all(count == 1 for _, count, _ in table), (table, [(r.kind, r.title) for r in rows])
     true_rows = {r.id for matches in found.values() for r in matches}
     false_confident = [r for r in rows if r.id not in true_rows and r.confidence_score > 0.8]
     assert false_confident == [], [(r.kind, r.title, r.confidence_score) for r in false_confident]
     # The discount threshold is learned exactly, with a Wilson bound as the confidence.
-    (discount,) = found["discounts under 10 % approved"]
+    (discount,) = found["discounts < 10 % approved"]
     assert discount.evidence["segment"] == {
         "field": "deal.discount_percent",
         "operator": "<",

@@ -44,6 +44,12 @@ class Pattern:
     workflow: str | None
     needle: str
 
+    def matches(self, row: WorkflowSuggestion, planted: Planted) -> bool:
+        """Whether the suggestion is this pattern's: its kind, workflow and telling words."""
+        workflow_id = planted.workflows[self.workflow] if self.workflow else None
+        text = f"{row.title} {row.evidence}"
+        return row.kind == self.kind and row.workflow_id == workflow_id and self.needle in text
+
 
 PATTERNS = (
     Pattern("discounts < 10 % approved", "auto_approval", "discount", "deal.discount_percent < 10"),
@@ -51,14 +57,13 @@ PATTERNS = (
     Pattern("webhook timing out", "error_handling", "erp", "Retry"),
     Pattern("broken template", "error_handling", "notify", "has no attribute"),
     Pattern("approval sat on for days", "performance", "contract", "Escalate"),
-    Pattern("contract task typed by hand", "manual_work", None, "Send the contract to"),
+    Pattern(
+        "contract task typed by hand",
+        "manual_work",
+        None,
+        "Send the contract to {{ deal.title }}",
+    ),
 )
-
-
-def _matches(pattern: Pattern, row: WorkflowSuggestion, planted: Planted) -> bool:
-    workflow_id = planted.workflows[pattern.workflow] if pattern.workflow else None
-    text = f"{row.title} {row.evidence}"
-    return row.kind == pattern.kind and row.workflow_id == workflow_id and pattern.needle in text
 
 
 def _prepare(directory: Path, name: str, filler: int, seed: int) -> tuple[Bench, Planted]:
@@ -102,7 +107,7 @@ def measure_accuracy(directory: Path, seeds: int, console: Console) -> dict[str,
         rows, _ = _generate(bench)
         true_ids = set()
         for pattern in PATTERNS:
-            hits = [r for r in rows if _matches(pattern, r, planted)]
+            hits = [r for r in rows if pattern.matches(r, planted)]
             found[pattern.name] += bool(hits)
             true_ids |= {r.id for r in hits}
             if pattern.kind == "auto_approval" and hits:
@@ -140,7 +145,7 @@ def measure_speed(directory: Path, executions: int, console: Console) -> dict[st
         floor_s = time.perf_counter() - t0
     console.print("generating…")
     rows, seconds = _generate(bench)
-    found = sum(1 for p in PATTERNS if any(_matches(p, r, planted) for r in rows))
+    found = sum(1 for p in PATTERNS if any(p.matches(r, planted) for r in rows))
     dispose_all()
     return {
         "executions": planted.executions,
