@@ -89,3 +89,19 @@ class WorkflowVersion(IdMixin, CompanyScoped, Base):
     created_by: Mapped[int | None] = mapped_column(BigId, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     change_note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class WorkflowTag(CompanyScoped, Base):
+    """One tag on one workflow: metadata like the name, never part of a version."""
+
+    __tablename__ = "workflow_tags"
+    __table_args__ = (Index("ix_workflow_tags_company_key", "company_id", "key"),)
+
+    workflow_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Case-folded spelling: uniqueness per workflow and filtering ignore case.
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    # Order the tags were given in, so a workflow shows (and exports) them as written.
+    position: Mapped[int] = mapped_column(default=0)
