@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     )
     admin_token: str | None = Field(None, validation_alias=AliasChoices("CRMFLOW_ADMIN_TOKEN"))
     admin_company: str = Field("Default", validation_alias=AliasChoices("CRMFLOW_ADMIN_COMPANY"))
+    # Demo mode (`crmflow serve --demo`): the sign-in page shows the demo users, their password
+    # and CRMFLOW_ADMIN_TOKEN to anyone. Never on a server holding real data.
+    demo: bool = Field(False, validation_alias=AliasChoices("CRMFLOW_DEMO"))
     # Embedded runtime tuning.
     worker_threads: int = Field(2, validation_alias=AliasChoices("CRMFLOW_WORKER_THREADS"))
     lease_seconds: int = Field(60, validation_alias=AliasChoices("CRMFLOW_LEASE_SECONDS"))

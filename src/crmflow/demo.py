@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user
+from crmflow.auth.sign_in_help import DEMO_PASSWORD
 from crmflow.common.enums import WorkflowStatus
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Tag
 from crmflow.crm.records import snapshot
@@ -94,7 +95,7 @@ def seed_demo(
             role=role,
             titles=titles,
             manager_id=users[manager].id if manager else None,
-            password="demo",
+            password=DEMO_PASSWORD,
         )
     admin = session.get(User, admin_user_id)
     if admin is not None and admin.manager_id is None:

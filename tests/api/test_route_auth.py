@@ -18,7 +18,11 @@ from crmflow.auth.deps import bearer
 # The only way to obtain a token must itself be reachable without one; an inbound webhook is
 # called by other systems that hold no crmflow token: its unguessable URL token (and optional
 # HMAC signature) is the credential (tests/events/test_inbound_hooks.py covers it).
-PUBLIC_ROUTES = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/hooks/{token}")}
+PUBLIC_ROUTES = {
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/auth/sign-in-help"),
+    ("POST", "/api/v1/hooks/{token}"),
+}
 BAD_CREDENTIALS = [
     None,
     "Bearer not-a-real-token",

@@ -5,31 +5,50 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from crmflow.auth.browser_session import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_problem
 from crmflow.auth.service import Principal, principal_for_token, token_use_is_stale
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer <token>`")
+session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description=(
+        f"Browser session set by sign-in; POST/PUT/PATCH/DELETE must also send the "
+        f"`{CSRF_COOKIE}` cookie's value as `{CSRF_HEADER}`"
+    ),
+)
 
 
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cookie: Annotated[str | None, Depends(session_cookie)],
 ) -> Principal:
-    """Resolve the Bearer token (revoked or expired: 401) and note when it was last used.
+    """Resolve the Bearer token, else the session cookie (revoked or expired: 401).
+
+    A Bearer header wins and needs no CSRF proof (no browser adds it on its own); a request
+    signed in by the cookie alone must prove it comes from the app when it changes anything.
 
     The token is read through a read-only session of its own: on SQLite the route's writer
     session would take the write lock here and hold it while the request waits for a thread
     to run the route, and requests queued behind that lock would hold every thread.
     """
-    if credentials is None or not credentials.credentials:
+    token = credentials.credentials if credentials is not None else ""
+    if not token and cookie:
+        token = cookie
+        problem = csrf_problem(request, cookie)
+        if problem is not None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, problem)
+    if not token:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "missing Bearer token (Authorization: Bearer <token>)",
+            "missing Bearer token (Authorization: Bearer <token>) or session cookie",
             headers={"WWW-Authenticate": "Bearer"},
         )
     with request.app.state.read_session_factory() as reader:
-        principal = principal_for_token(reader, credentials.credentials)
+        principal = principal_for_token(reader, token)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
+from crmflow.auth import session_routes
 from crmflow.auth import users as user_admin
+from crmflow.auth.browser_session import set_session_cookies
 from crmflow.auth.deps import Admin, CurrentUser
 from crmflow.auth.models import User
 from crmflow.auth.schemas import (
@@ -41,9 +43,12 @@ users = APIRouter(prefix="/users", tags=["users"])
         429: {"description": "too many failed sign-ins for the account or the address"},
     },
 )
-def sign_in_route(body: LoginIn, session: DbSession, request: Request) -> dict[str, Any]:
-    """Exchange email and password for an expiring Bearer token (the only route without auth).
+def sign_in_route(
+    body: LoginIn, session: DbSession, request: Request, response: Response
+) -> dict[str, Any]:
+    """Exchange email and password for an expiring sign-in token (public).
 
+    The token is returned for API clients and set as the browser's HttpOnly session cookie.
     Failed attempts are limited per account and per client address (429 with Retry-After).
     """
     settings = request.app.state.settings
@@ -74,6 +79,7 @@ def sign_in_route(body: LoginIn, session: DbSession, request: Request) -> dict[s
             "unknown email or wrong password",
             headers={"WWW-Authenticate": "Bearer"},
         ) from None
+    set_session_cookies(response, request, token=token, ttl_hours=settings.login_token_ttl_hours)
     return {"access_token": token, "token_type": "bearer", "user": UserOut.model_validate(user)}
 
 
@@ -182,5 +188,6 @@ def deactivate_user(user_id: Id, session: DbSession, principal: Admin) -> None:
     session.commit()
 
 
+auth.include_router(session_routes.router)
 router.include_router(auth)
 router.include_router(users)

@@ -102,3 +102,35 @@ class TokenOut(BaseModel):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="the Bearer token; store it now, it is not shown again")
+
+
+class SessionOut(BaseModel):
+    """A browser session started: the session cookie is set; here is who it signs in."""
+
+    user: UserOut
+
+
+class SignOutEverywhereOut(BaseModel):
+    revoked_sessions: int = Field(description="sign-in sessions revoked (API tokens are kept)")
+
+
+class DemoUser(BaseModel):
+    email: str
+    name: str
+    role: Role
+
+
+class DemoAdmin(BaseModel):
+    email: str
+    token: str | None = Field(
+        description="CRMFLOW_ADMIN_TOKEN; None: a generated token was printed once in the log"
+    )
+
+
+class SignInHelp(BaseModel):
+    """How to sign in to a demo; outside demo mode only `demo: false` and empty fields."""
+
+    demo: bool
+    users: list[DemoUser]
+    password: str | None = Field(description="the demo users' password")
+    admin: DemoAdmin | None

@@ -22,6 +22,8 @@ from crmflow.common.text import NAME_FORBIDDEN, first_forbidden
 from crmflow.db.base import utcnow
 
 TOKEN_PREFIX = "cfw_"
+# The name of every token issued by signing in (browser sessions); API tokens may not take it.
+SESSION_TOKEN_NAME = "sign-in"
 
 
 def hash_token(token: str) -> str:
@@ -241,7 +243,7 @@ def sign_in(
     user = session.get_one(User, matched[0])
     forgive(session, email=email, attempt_id=attempt_id)
     expires = utcnow() + timedelta(hours=token_ttl_hours) if token_ttl_hours else None
-    token = issue_token(session, user=user, name="sign-in", expires_at=expires)
+    token = issue_token(session, user=user, name=SESSION_TOKEN_NAME, expires_at=expires)
     session.commit()
     return user, token
 

@@ -9,7 +9,13 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import ApiToken, User
-from crmflow.auth.service import Principal, hash_password, hash_token, issue_token
+from crmflow.auth.service import (
+    SESSION_TOKEN_NAME,
+    Principal,
+    hash_password,
+    hash_token,
+    issue_token,
+)
 from crmflow.common.enums import Role
 from crmflow.common.errors import Conflict, Invalid, NotFound
 from crmflow.common.ids import is_valid_id
@@ -121,6 +127,11 @@ def create_token(
     session: Session, *, principal: Principal, name: str = "", expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Issue a token for the caller; return the row and the plain token (shown once)."""
+    if name.strip().lower() == SESSION_TOKEN_NAME:
+        # Sign-out everywhere revokes tokens by this name: an API token must never carry it.
+        raise Invalid(
+            f"name: {SESSION_TOKEN_NAME!r} is reserved for browser sessions", field="name"
+        )
     user = get_user(session, company_id=principal.company_id, user_id=principal.user_id)
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     plain = issue_token(session, user=user, name=name, expires_at=expires)

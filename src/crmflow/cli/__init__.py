@@ -32,7 +32,9 @@ app.add_typer(suggestions_app, name="suggestions")
 def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="load demo data when empty")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="load demo data; show the demo accounts on sign-in")
+    ] = False,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve the API, the UI and the embedded runtime."""
@@ -48,6 +50,7 @@ def serve(
         )
     if demo:
         _load_demo(None)
+        settings = settings.model_copy(update={"demo": True})
     console.print(
         f"crmflow on http://{host}:{port} (API docs: /docs) — database "
         f"{mask_url(settings.database_url)}, runtime {settings.runtime}"

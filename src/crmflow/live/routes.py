@@ -1,8 +1,9 @@
 """`GET ws /api/v1/ws/notifications`: the caller's new notifications, pushed as they commit.
 
 Authenticate with the API token, as `?token=<token>` (browsers cannot set headers on a
-WebSocket) or an `Authorization: Bearer <token>` header. A missing, invalid, expired or revoked
-token closes the socket with code 4401 and the reason; a token revoked or expiring while the
+WebSocket) or an `Authorization: Bearer <token>` header, or with the browser's session cookie
+(the Origin check below keeps other sites from riding on it). A missing, invalid, expired or
+revoked token closes the socket with code 4401 and the reason; a token revoked or expiring while the
 socket is open closes it within TOKEN_CHECK_SECONDS (2 s), whichever process revoked it. A
 browser page from another site (its Origin is neither this host nor CRMFLOW_PUBLIC_URL's or
 CRMFLOW_ALLOWED_ORIGINS') gets 4403. Messages (JSON text frames):
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from crmflow.auth.browser_session import SESSION_COOKIE
 from crmflow.live.hub import NotificationHub, Subscriber
 
 router = APIRouter(prefix="/ws", tags=["live"])
@@ -40,7 +42,7 @@ def _token(websocket: WebSocket) -> str | None:
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
-    token = websocket.query_params.get("token")
+    token = websocket.query_params.get("token") or websocket.cookies.get(SESSION_COOKIE)
     return token.strip() if token and token.strip() else None
 
 
@@ -63,7 +65,8 @@ async def notifications_socket(websocket: WebSocket) -> None:
     token = _token(websocket)
     if token is None:
         await websocket.close(
-            UNAUTHORIZED, "missing token (?token=<token> or Authorization: Bearer <token>)"
+            UNAUTHORIZED,
+            "missing token (?token=<token>, Authorization: Bearer <token> or session cookie)",
         )
         return
     try:
