@@ -6,11 +6,13 @@ import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
@@ -42,6 +44,7 @@ ROUTER_MODULES = [
     "crmflow.events.routes",
     "crmflow.workflows.hook_routes",
     "crmflow.workflows.transfer_routes",
+    "crmflow.workflows.bulk_routes",
     "crmflow.workflows.routes",
     "crmflow.workflows.version_routes",
     "crmflow.executions.routes",
@@ -181,11 +184,22 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     return app
 
 
+def _built_ui() -> Path | None:
+    """Return the built web UI: the installed package's, else a source checkout's web/dist."""
+    # setup.py copies the UI into wheels and sdists as crmflow/webui; a checkout (editable
+    # install, `make run`) has none there and serves what `make web` built.
+    packaged = Path(str(resources.files("crmflow") / "webui"))
+    checkout = Path(__file__).resolve().parents[2]
+    candidates = [packaged]
+    if (checkout / "pyproject.toml").is_file():
+        candidates.append(checkout / "web" / "dist")
+    return next((dist for dist in candidates if (dist / "index.html").is_file()), None)
+
+
 def _mount_ui(app: FastAPI) -> None:
-    """Serve the built web UI (web/dist) at /, deep links included; else a pointer to /docs."""
-    dist = Path(__file__).resolve().parents[2] / "web" / "dist"
-    index_html = dist / "index.html"
-    if not index_html.is_file():
+    """Serve the built web UI at /, deep links included; else a pointer to /docs."""
+    dist = _built_ui()
+    if dist is None:
 
         @app.get("/", include_in_schema=False)
         def index() -> Response:
@@ -196,11 +210,9 @@ def _mount_ui(app: FastAPI) -> None:
 
         return
 
-    from fastapi.responses import FileResponse
-    from fastapi.staticfiles import StaticFiles
-
     app.mount("/assets", StaticFiles(directory=dist / "assets"), name="ui-assets")
     root = dist.resolve()
+    index_html = root / "index.html"
 
     @app.get("/{path:path}", include_in_schema=False)
     def ui(path: str) -> Response:

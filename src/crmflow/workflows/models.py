@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crmflow.db.base import (
     Base,
@@ -70,6 +70,15 @@ class Workflow(IdMixin, TimestampMixin, CompanyScoped, Base):
     # Where the editor draws each node ({"positions": {"trigger" | step path: {"x", "y"}}}):
     # presentation only, so moving a node is not a new version of what runs.
     graph_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    # Tags are metadata like the name: changing them never makes a new version.
+    tag_rows: Mapped[list[WorkflowTag]] = relationship(
+        order_by="WorkflowTag.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        """The workflow's tags in the order they were given."""
+        return [row.name for row in self.tag_rows]
 
 
 class WorkflowVersion(IdMixin, CompanyScoped, Base):
@@ -100,8 +109,8 @@ class WorkflowTag(CompanyScoped, Base):
     workflow_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
     )
-    # Case-folded spelling: uniqueness per workflow and filtering ignore case.
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Case-folded spelling (up to 3x longer than the name): uniqueness and filters ignore case.
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     # Order the tags were given in, so a workflow shows (and exports) them as written.
     position: Mapped[int] = mapped_column(default=0)

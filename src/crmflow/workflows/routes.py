@@ -36,6 +36,7 @@ from crmflow.workflows.schemas import (
     WorkflowStats,
     WorkflowUpdate,
 )
+from crmflow.workflows.tags import tag_filter
 from crmflow.workflows.templates import create_from_template, list_templates
 
 router = APIRouter(prefix="/workflows", tags=["workflows"])
@@ -78,6 +79,13 @@ def list_workflows(
     trigger_type: TriggerType | None = None,
     is_template: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="name contains")] = None,
+    tag: Annotated[
+        list[str] | None,
+        Query(
+            description="workflows holding every tag given (AND, ignoring case): repeat it "
+            "(`?tag=a&tag=b`) or separate with commas (`?tag=a,b`)"
+        ),
+    ] = None,
     sort: Annotated[
         str,
         Query(
@@ -86,13 +94,14 @@ def list_workflows(
         ),
     ] = "-updated_at",
 ) -> dict[str, Any]:
-    """List workflows with filters (status, trigger_type: any case; is_template; q), sorted."""
+    """List workflows with filters (status, trigger_type: any case; is_template; q; tag), sorted."""
     query = service.list_query(
         company_id=principal.company_id,
         status=status.value if status else None,
         trigger_type=trigger_type.value if trigger_type else None,
         is_template=is_template,
         q=q,
+        tags=tag_filter(tag or []),
         sort=sort,
     )
     rows, total = paginate(session, query, params)

@@ -20,6 +20,7 @@ from crmflow.common.ids import Id
 from crmflow.common.text import NameChars, Text, TextChars
 from crmflow.vault.masking import mask_definition
 from crmflow.workflows.hooks import WEBHOOK_TRIGGER, inbound_url
+from crmflow.workflows.tags import TagName, Tags
 
 DEFAULT_RUN_POLICY = {"mode": "parallel", "reenrollment": "always"}
 # A workflow's name: no control or bidi character, surrounding spaces stripped (common/text.py).
@@ -81,6 +82,7 @@ class WorkflowCreate(_In):
     status: WorkflowStatus = WorkflowStatus.DRAFT
     is_template: bool = False
     graph_layout: GraphLayout | None = None
+    tags: Tags = Field(default_factory=list)
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -112,6 +114,7 @@ class WorkflowUpdate(_In):
     run_policy: Any = None
     status: WorkflowStatus = _may_be_left_out()
     is_template: bool = _may_be_left_out()
+    tags: Tags = _may_be_left_out()
     graph_layout: GraphLayout | None = Field(
         None, description="node positions (null: back to the automatic layout); no new version"
     )
@@ -139,6 +142,55 @@ class WorkflowDuplicate(_In):
     name: WorkflowName | None = None
 
 
+# A bulk action answers per id; past this many ids, send several requests.
+MAX_BULK_IDS = 500
+BulkAction = Literal["activate", "deactivate", "delete", "add_tag", "remove_tag"]
+
+
+class WorkflowBulkRequest(_In):
+    """One action on many workflows of the company, applied to each id on its own."""
+
+    ids: list[Id] = Field(min_length=1, max_length=MAX_BULK_IDS)
+    action: BulkAction
+    tag: TagName | None = Field(None, description="add_tag and remove_tag only")
+
+
+class WorkflowBulkResult(BaseModel):
+    """What happened to one id: ok, or the reason it was left as it was."""
+
+    id: int
+    ok: bool
+    name: str | None = Field(None, description="the workflow's name (null when not found)")
+    error: str | None = None
+
+
+class WorkflowBulkResponse(BaseModel):
+    """Per-id outcomes, in the order the ids were sent (each id once)."""
+
+    action: BulkAction
+    succeeded: int
+    failed: int
+    results: list[WorkflowBulkResult]
+
+
+class TagCount(BaseModel):
+    """A tag of the company and how many workflows hold it."""
+
+    name: str
+    count: int
+
+
+# Workflows per import or export file: an import is checked whole before it writes, so an
+# export of many stays a file one import takes.
+MAX_TRANSFERRED = 100
+
+
+class WorkflowExportRequest(_In):
+    """Several workflows to export into one importable file."""
+
+    ids: list[Id] = Field(min_length=1, max_length=MAX_TRANSFERRED)
+
+
 class WorkflowSummary(BaseModel):
     """The fields every workflow body carries."""
 
@@ -156,6 +208,7 @@ class WorkflowSummary(BaseModel):
     last_executed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    tags: list[str] = Field(default_factory=list, description="metadata; no new version")
 
 
 class WorkflowListItem(WorkflowSummary):

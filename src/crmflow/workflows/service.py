@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crmflow.auth.service import Principal
 from crmflow.common.errors import Invalid, NotFound
@@ -22,6 +22,7 @@ from crmflow.workflows.hooks import sync_hook_token
 from crmflow.workflows.loop_guard import loop_warnings
 from crmflow.workflows.models import Workflow, WorkflowVersion
 from crmflow.workflows.step_tree import prune_layout
+from crmflow.workflows.tags import set_tags, with_all_tags
 from crmflow.workflows.triggers import entity_type_for
 from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
 from crmflow.workflows.value_checks import check_fields_and_values
@@ -35,6 +36,11 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+def definition_of(workflow: Workflow) -> dict[str, Any]:
+    """The workflow's current definition (the part a version holds)."""
+    return {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+
+
 def _checked(session: Session, company_id: int, raw: dict[str, Any]) -> dict[str, Any]:
     try:
         return validate_definition(raw, CompanyDirectory(session, company_id))
@@ -44,9 +50,9 @@ def _checked(session: Session, company_id: int, raw: dict[str, Any]) -> dict[str
 
 def loop_guard_warnings(session: Session, workflow: Workflow) -> list[str]:
     """Warn when the workflow's actions can re-trigger it, alone or through active workflows."""
-    definition = {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+    definition = definition_of(workflow)
     others = [
-        (other.id, other.name, {key: getattr(other, key) for key in DEFINITION_KEYS})
+        (other.id, other.name, definition_of(other))
         for other in session.scalars(
             select(Workflow).where(
                 Workflow.company_id == workflow.company_id,
@@ -60,7 +66,7 @@ def loop_guard_warnings(session: Session, workflow: Workflow) -> list[str]:
 
 def with_warnings(session: Session, workflow: Workflow) -> Workflow:
     """Attach the warnings the API returns with a saved workflow (loops, clear credentials)."""
-    definition = {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+    definition = definition_of(workflow)
     entity = entity_type_for(workflow.trigger_type, workflow.trigger_config or {})
     unknown = check_fields_and_values(session, workflow.company_id, definition, entity)
     workflow.warnings = [  # type: ignore[attr-defined]
@@ -133,6 +139,7 @@ def create_workflow(
         workflow.schedule_cursor = utcnow()
     session.add(workflow)
     session.flush()
+    set_tags(session, workflow, list(data.get("tags") or []))
     _add_version(session, workflow, definition, user_id=principal.user_id, note="created")
     session.commit()
     return workflow
@@ -143,7 +150,7 @@ def update_workflow(
 ) -> Workflow:
     """Apply a partial update; a changed definition becomes a new version."""
     workflow = get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
-    current = {key: getattr(workflow, key) for key in DEFINITION_KEYS}
+    current = definition_of(workflow)
     proposed = {**current, **{k: v for k, v in changes.items() if k in DEFINITION_KEYS}}
     if "trigger_type" in changes and "trigger_config" not in changes:
         proposed["trigger_config"] = {}
@@ -171,6 +178,8 @@ def update_workflow(
         workflow.is_template = bool(changes["is_template"])
     if "graph_layout" in changes:
         workflow.graph_layout = changes["graph_layout"]
+    if "tags" in changes:
+        set_tags(session, workflow, list(changes["tags"]))
     workflow.updated_at = utcnow()
     session.commit()
     return workflow
@@ -186,8 +195,14 @@ def _set_status(workflow: Workflow, status: str) -> None:
 def set_status(
     session: Session, *, principal: Principal, workflow_id: int, status: str
 ) -> Workflow:
-    """Activate, deactivate or move a workflow back to draft."""
+    """Activate, deactivate or move a workflow back to draft.
+
+    Activating checks the definition again: what it names (approver titles, users, custom
+    actions) may have gone since it was saved, and a 422 says which path no longer holds.
+    """
     workflow = get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
+    if status == "active" and workflow.status != "active":
+        _checked(session, principal.company_id, definition_of(workflow))
     _set_status(workflow, status)
     workflow.updated_at = utcnow()
     session.commit()
@@ -212,8 +227,9 @@ def duplicate_workflow(
 ) -> Workflow:
     """Copy a workflow's current definition into a new draft."""
     source = get_workflow(session, company_id=principal.company_id, workflow_id=workflow_id)
-    data = {key: getattr(source, key) for key in DEFINITION_KEYS}
+    data = definition_of(source)
     data["graph_layout"] = source.graph_layout
+    data["tags"] = source.tags
     data["name"] = name or f"{source.name} (copy)"[:300]
     data["status"] = "draft"
     return create_workflow(session, principal=principal, data=data)
@@ -226,10 +242,18 @@ def list_query(
     trigger_type: str | None,
     is_template: bool | None,
     q: str | None,
+    tags: list[str] | None = None,
     sort: str = "-updated_at",
 ) -> Select[Any]:
     """Build the filtered workflow list query in `sort` order (422 naming `sort` if unknown)."""
-    query = select(Workflow).where(Workflow.company_id == company_id)
+    # The rows' tags come in one more query, not one per row.
+    query = (
+        select(Workflow)
+        .where(Workflow.company_id == company_id)
+        .options(selectinload(Workflow.tag_rows))
+    )
+    if tags:
+        query = with_all_tags(query, company_id=company_id, names=tags)
     if status:
         query = query.where(Workflow.status == status)
     if trigger_type:

@@ -1,6 +1,6 @@
 """A workflow as a file: the export document, its canonical JSON, and importing it back.
 
-An export holds what a workflow *is* (definition, graph layout, template flag), never what a
+An export holds what a workflow *is* (definition, graph layout, template flag, tags), never what a
 company's copy of it has become (id, status, counts, inbound URL) and never a credential: headers
 typed in clear are masked. Exporting an imported export gives the same bytes.
 """
@@ -20,18 +20,21 @@ from crmflow.vault.masking import mask_definition
 from crmflow.workflows.directory import CompanyDirectory
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.schemas import WorkflowCreate
-from crmflow.workflows.service import create_workflow
-from crmflow.workflows.validation import DEFINITION_KEYS, validate_definition
+from crmflow.workflows.service import create_workflow, definition_of
+from crmflow.workflows.validation import validate_definition
 
 EXPORT_FORMAT = 1
 
 
 def exported_workflow(workflow: Workflow) -> dict[str, Any]:
     """One workflow as an export holds it (credentials typed in clear masked)."""
-    item: dict[str, Any] = mask_definition({k: getattr(workflow, k) for k in DEFINITION_KEYS})
+    item: dict[str, Any] = mask_definition(definition_of(workflow))
     item["is_template"] = workflow.is_template
     if workflow.graph_layout:
         item["graph_layout"] = workflow.graph_layout
+    # Left out when empty, so exports made before tags existed keep their bytes.
+    if workflow.tags:
+        item["tags"] = workflow.tags
     return item
 
 

@@ -12,7 +12,7 @@ from crmflow.common.downloads import json_download
 from crmflow.common.errors import Invalid
 from crmflow.common.ids import Id
 from crmflow.workflows import service
-from crmflow.workflows.schemas import WorkflowResponse
+from crmflow.workflows.schemas import MAX_TRANSFERRED, WorkflowResponse
 from crmflow.workflows.transfer import (
     canonical_json,
     export_document,
@@ -21,8 +21,6 @@ from crmflow.workflows.transfer import (
 )
 
 router = APIRouter(prefix="/workflows", tags=["workflows"])
-# An import is checked whole before it writes; past this many, split the file.
-MAX_IMPORTED = 100
 
 
 @router.get(
@@ -59,9 +57,9 @@ def import_workflows(
     """Create each workflow of the file as a draft. Every entry is checked before anything is
     written: one bad entry is a 422 naming it (`workflows[1] (name).actions[0].type: ...`)."""
     items = import_items(document)
-    if len(items) > MAX_IMPORTED:
+    if len(items) > MAX_TRANSFERRED:
         raise Invalid(
-            f"workflows: {len(items)} entries, at most {MAX_IMPORTED} per import",
+            f"workflows: {len(items)} entries, at most {MAX_TRANSFERRED} per import",
             field="workflows",
         )
     created = import_document(session, principal=principal, document=items)

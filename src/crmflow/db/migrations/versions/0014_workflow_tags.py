@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "workflow_tags",
         sa.Column("workflow_id", BIG_ID, nullable=False),
-        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("company_id", BIG_ID, nullable=False),
