@@ -53,9 +53,16 @@ lint:
 typecheck:
 	$(BIN)/mypy src
 
+# Independent tests run on both cores (pytest-xdist, a file per worker at a time); the tests marked
+# `serial` (real time, processes, the browser: see tests/conftest.py) run after them, alone.
+# Exit status 5 ("no tests collected") is fine: PYTEST_ARGS may pick tests of one kind only.
+XDIST ?= -n 2 --dist loadfile
+PARALLEL_THEN_SERIAL = { $(BIN)/pytest -q $(XDIST) -m "not serial" $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } && \
+	{ $(BIN)/pytest -q -m serial $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; }
+
 unit:
 	$(BIN)/python -m tests.support.services
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(call PARALLEL_THEN_SERIAL,)
 
 # The same suite against PostgreSQL (started if it is down; a failure to get one fails the
 # target). The kill -9 and restart tests (they serve their own SQLite files), tests/integration
@@ -63,11 +70,10 @@ unit:
 # does the two-minute schemathesis run.
 unit-pg:
 	@url=$$($(BIN)/python -m tests.support.postgres) && echo "PostgreSQL pass on $$url" && \
-	CRMFLOW_TEST_DATABASE_URL=$$url $(BIN)/pytest -q -p no:cacheprovider \
+	export CRMFLOW_TEST_DATABASE_URL=$$url && $(call PARALLEL_THEN_SERIAL,-p no:cacheprovider \
 		--deselect tests/runtime/test_restart_kill9.py --deselect tests/runtime/test_restart_waits.py \
 		--ignore tests/integration --ignore tests/e2e \
-		--deselect tests/api/test_schemathesis.py::test_every_operation_conforms_to_the_document \
-		$(PYTEST_ARGS)
+		--deselect tests/api/test_schemathesis.py::test_every_operation_conforms_to_the_document)
 
 bench: install
 	$(BIN)/crmflow bench

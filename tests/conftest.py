@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -22,12 +23,38 @@ from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.main import create_app
 
 PG_URL = os.environ.get("CRMFLOW_TEST_DATABASE_URL")
+# Under pytest-xdist every worker truncates a database of its own between tests.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if PG_URL and XDIST_WORKER:
+    PG_URL = f"{PG_URL}_{XDIST_WORKER}"
+
+
+def _recreate_postgres_database(url: str) -> None:
+    """Drop and create the database `url` names (an xdist worker's own copy)."""
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# Tests that wait on real time, real processes or a browser: `make unit` runs them alone, after
+# the rest has run on both cores, so a busy neighbour never eats their time budgets.
+SERIAL_DIRS = ("tests/integration/", "tests/e2e/", "tests/runtime/", "tests/live/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests under SERIAL_DIRS `serial`."""
+    for item in items:
+        if item.nodeid.startswith(SERIAL_DIRS):
+            item.add_marker(pytest.mark.serial)
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per session: a SQLite template file, or the PostgreSQL test database."""
     if PG_URL:
+        if XDIST_WORKER:
+            _recreate_postgres_database(PG_URL)
         upgrade(PG_URL)
         dispose_all()
         return PG_URL

@@ -259,7 +259,8 @@ def test_an_expired_token_loses_its_socket(
     client: TestClient, tenant: Tenant, writer_session: Session
 ) -> None:
     user = writer_session.scalars(select(User).where(User.id == tenant.editor_id)).one()
-    soon = datetime.now(UTC) + timedelta(seconds=1)
+    # Long enough for the handshake on a busy machine; the socket must then drop on its own.
+    soon = datetime.now(UTC) + timedelta(seconds=3)
     token = issue_token(writer_session, user=user, name="short", expires_at=soon)
     writer_session.commit()
     with client.websocket_connect(f"{WS_PATH}?token={token}") as ws:
