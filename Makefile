@@ -88,3 +88,9 @@ lock:
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
+
+## Build the wheel and the sdist into dist/, both carrying the built UI (setup.py, MANIFEST.in).
+.PHONY: dist
+dist: install web
+	rm -f dist/crmflow-*
+	$(BIN)/python -m build --outdir dist .
