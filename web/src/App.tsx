@@ -1,6 +1,6 @@
 // Routes of the app; every page but sign-in needs a session.
-import { Suspense, useEffect } from "react";
-import { BrowserRouter, matchRoutes, Navigate, Route, Routes } from "react-router-dom";
+import { Suspense, useEffect, useState } from "react";
+import { createBrowserRouter, matchRoutes, Navigate, Route, RouterProvider, Routes } from "react-router-dom";
 import { SignInPage } from "./auth/SignInPage";
 import { useSession } from "./auth/session";
 import { Layout } from "./components/Layout";
@@ -62,15 +62,18 @@ function SignedInRoutes() {
   );
 }
 
-export function App() {
-  const { token, user, loading } = useSession();
+function Root() {
+  const { signedIn, user, loading } = useSession();
   // Signed in: the page's chunk downloads while the session is checked, not after.
   useEffect(() => {
-    if (token !== null) void preloadPages(window.location.pathname);
-  }, [token]);
-  return (
-    <BrowserRouter>
-      {token === null ? <SignInPage /> : loading || !user ? <Loading /> : <SignedInRoutes />}
-    </BrowserRouter>
-  );
+    if (signedIn) void preloadPages(window.location.pathname);
+  }, [signedIn]);
+  return !signedIn ? <SignInPage /> : loading || !user ? <Loading /> : <SignedInRoutes />;
+}
+
+export function App() {
+  // A data router, so a page can hold a navigation back (the editor's unsaved-changes guard); the
+  // routes themselves stay the nested <Routes> above, under one catch-all route.
+  const [router] = useState(() => createBrowserRouter([{ path: "*", element: <Root /> }]));
+  return <RouterProvider router={router} />;
 }

@@ -16,7 +16,8 @@ export interface StepPanelProps {
   fields: FieldInfo[];
   operators: OperatorInfo[];
   errors: FieldError[];
-  onChange: (step: Step) => void;
+  /** `removed` names what a destructive edit took out ("Branch 2 removed"), for its undo toast. */
+  onChange: (step: Step, removed?: string) => void;
   onRemove: () => void;
   onMove: (delta: number) => void;
   canMoveUp: boolean;
@@ -113,7 +114,7 @@ export function StepPanel({
                 emptyText="A branch needs a condition."
               />
               <button type="button" className="link" disabled={lanes.length <= 1}
-                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) })}>
+                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, `Branch ${i + 1} removed.`)}>
                 Remove branch {i + 1}
               </button>
             </fieldset>
@@ -135,7 +136,7 @@ export function StepPanel({
                   onChange={(v) => setLane(i, withKey(lane, "name", v))} />
               </div>
               <button type="button" className="link" disabled={lanes.length <= 1}
-                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) })}>
+                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, `Path ${i + 1} removed.`)}>
                 Remove path {i + 1}
               </button>
             </div>

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "r
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { ApiError, api, unwrap, type FieldError } from "../api/client";
 import { ErrorMessage, Loading } from "../components/common";
+import { formatDateTime } from "../format";
 import { AddStepDialog } from "./AddStepDialog";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { BLANK, SECTIONS, sectionOf, toDefinition, type Section } from "./definition";
@@ -13,7 +14,7 @@ import { cleanLoc, errorText, ErrorsFor } from "./errors";
 import { FlowCanvas } from "./FlowCanvas";
 import { allStepPaths, getList, getStep, insertStep, locToStep, moveStep, removeStep, splitStepPath, updateStep } from "./graph";
 import { JsonView } from "./JsonView";
-import { positionsAfterInsert, positionsAfterMove, positionsAfterRemove, prunePositions, toGraphLayout } from "./layout";
+import { positionsAfterInsert, positionsAfterMove, positionsAfterRemove, prunePositions, toGraphLayout, type Positions } from "./layout";
 import { BasicsSection, TriggerSection } from "./sections";
 import { stepMarks } from "./simulation/highlight";
 import { TestPanel } from "./simulation/TestPanel";
@@ -23,7 +24,11 @@ import { CONTROL_LABELS, newStep, stepLabel } from "./steps";
 import { triggerLines } from "./summaries";
 import { TemplateCatalog, TemplateDialog, useTemplates } from "./TemplateCatalog";
 import type { CatalogEntry, Definition, EditorSchema, FieldInfo, Json, Step, TemplateInfo } from "./types";
-import { useGraphLayout } from "./useGraphLayout";
+import { UndoToast, useUndoToast } from "./UndoToast";
+import { LeaveDialog, useUnsavedGuard } from "./UnsavedGuard";
+import { useEditorShortcuts } from "./useEditorShortcuts";
+import { useEditorState, type EditorState } from "./useEditorState";
+import { useLocalDraft } from "./useLocalDraft";
 import "./editor.css";
 
 function useEditorData() {
@@ -62,7 +67,8 @@ export default function WorkflowEditorPage() {
   });
   const templates = useTemplates(isNew && !!templateSlug);
 
-  const [def, setDef] = useState<Definition | null>(null);
+  const editor = useEditorState();
+  const { def, layout, dirty, defDirty } = editor;
   const [loadedFrom, setLoadedFrom] = useState<string | null>(null);
   const [section, setSection] = useState<Section>(() => (search.get("section") === "test" ? "test" : "basics"));
   const [selected, setSelected] = useState<string | null>(null);
@@ -74,18 +80,12 @@ export default function WorkflowEditorPage() {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<SavedState["saved"] | null>(null);
   const [blank, setBlank] = useState(false);
-  // What was last loaded or saved, to tell unsaved changes.
-  const [baseline, setBaseline] = useState<string | null>(null);
-  const defDirty = def !== null && baseline !== null && JSON.stringify(def) !== baseline;
-  // Node positions on the canvas: saved with the workflow, never part of its definition.
-  const layout = useGraphLayout(def?.actions);
-  const dirty = defDirty || layout.dirty;
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  const guard = useUnsavedGuard(dirty);
+  const toast = useUndoToast<EditorState | null>(editor.state);
+  const draftContent = useMemo(() => (def ? { def, positions: layout.positions } : null), [def, layout.positions]);
+  const draft = useLocalDraft({
+    key: isNew ? "new" : String(workflowId), current: draftContent, dirty, version: isNew ? null : workflow.data?.version,
+  });
   const savedState = (location.state as SavedState | null)?.saved;
   useEffect(() => {
     if (savedState) setSaved(savedState);
@@ -96,25 +96,17 @@ export default function WorkflowEditorPage() {
   useEffect(() => {
     if (source === null || source === loadedFrom) return;
     if (!isNew && workflow.data) {
-      const loaded = toDefinition(workflow.data as unknown as Record<string, unknown>);
-      setDef(loaded);
-      setBaseline(JSON.stringify(loaded));
-      layout.reset(workflow.data.graph_layout?.positions, loaded.actions);
+      editor.load(toDefinition(workflow.data as unknown as Record<string, unknown>), workflow.data.graph_layout?.positions);
       setLoadedFrom(source);
     } else if (isNew && templateSlug && templates.data) {
       const t = templates.data.find((x) => x.id === templateSlug);
-      const loaded = t ? { ...toDefinition(t.definition, t.name), status: "draft" } : { ...BLANK };
-      setDef(loaded);
-      setBaseline(JSON.stringify(loaded));
-      layout.reset(undefined, loaded.actions);
+      editor.load(t ? { ...toDefinition(t.definition, t.name), status: "draft" } : { ...BLANK });
       setLoadedFrom(source);
     } else if (isNew && !templateSlug && blank) {
-      setDef({ ...BLANK });
-      setBaseline(JSON.stringify(BLANK));
-      layout.reset(undefined, BLANK.actions);
+      editor.load({ ...BLANK });
       setLoadedFrom(source);
     }
-  }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank, layout.reset]);
+  }, [source, loadedFrom, isNew, workflow.data, templates.data, templateSlug, blank, editor.load]);
 
   // The positions of nodes do not change what a test runs.
   const test = useTestSession({ def, workflowId: isNew ? null : Number(workflowId), dirty: defDirty, schema: schema.data });
@@ -147,11 +139,17 @@ export default function WorkflowEditorPage() {
     return counts;
   }, [errors]);
 
-  const set = useCallback((patch: Partial<Definition>) => setDef((d) => (d ? { ...d, ...patch } : d)), []);
-  const setActions = useCallback((fn: (a: Step[]) => Step[], structural = false) => {
-    setDef((d) => (d ? { ...d, actions: fn(d.actions) } : d));
-    if (structural) setErrors((list) => list.filter((e) => sectionOf(e.loc) !== "steps"));
-  }, []);
+  // Typing in one field is one undo entry per burst.
+  const { edit } = editor;
+  const set = useCallback((patch: Partial<Definition>) => edit((d) => ({ ...d, ...patch }), `def:${Object.keys(patch).join(",")}`), [edit]);
+  /** A change of the step tree (insert, remove, move): one undo entry, positions following their steps. */
+  const restructure = (actions: Step[], remap: (p: Positions) => Positions, removed?: string) => {
+    const after = editor.restructured(actions, remap);
+    if (!after) return;
+    editor.replace(after);
+    setErrors((list) => list.filter((e) => sectionOf(e.loc) !== "steps"));
+    if (removed) toast.show(removed, after);
+  };
   const openAdd = useCallback((listPath: string, index: number, title: string) => setAdding({ listPath, index, title }), []);
   const [focusPanel, setFocusPanel] = useState(false);
   const onSelect = useCallback((path: string) => {
@@ -169,9 +167,8 @@ export default function WorkflowEditorPage() {
       setSearch({ template: t.id });
     } else {
       const next = { ...toDefinition(t.definition, t.name), status: def?.status ?? "draft" };
-      setDef(next);
       // The template replaces every step: only the trigger keeps its position.
-      layout.follow((positions) => prunePositions(positions, []), next.actions);
+      editor.replace({ def: next, placed: layout.follow((positions) => prunePositions(positions, []), next.actions) });
     }
     setSection("basics");
   };
@@ -190,7 +187,7 @@ export default function WorkflowEditorPage() {
   };
 
   const save = async () => {
-    if (!def) return;
+    if (!def || saving) return;
     setSaving(true);
     setSaveError(null);
     setSaved(null);
@@ -215,14 +212,12 @@ export default function WorkflowEditorPage() {
       setErrors([]);
       void queryClient.invalidateQueries({ queryKey: ["workflows"] });
       const info = { version: result.version, warnings: result.warnings ?? [] };
+      draft.discard();
       if (isNew) {
-        setBaseline(JSON.stringify(def));
+        guard.allowNavigation();
         navigate(`/workflows/${result.id}/edit`, { replace: true, state: { saved: info } });
       } else {
-        const next = toDefinition(result as unknown as Record<string, unknown>);
-        setDef(next);
-        setBaseline(JSON.stringify(next));
-        layout.reset(result.graph_layout?.positions, next.actions);
+        editor.load(toDefinition(result as unknown as Record<string, unknown>), result.graph_layout?.positions ?? undefined);
         queryClient.setQueryData(["editor", "workflow", workflowId], result);
         setChangeNote("");
         setSaved(info);
@@ -236,6 +231,27 @@ export default function WorkflowEditorPage() {
       setSaving(false);
     }
   };
+
+  useEditorShortcuts({ save: () => void save(), undo: editor.undo, redo: editor.redo });
+  const restoreDraft = () => {
+    if (!draft.offer) return;
+    const { def: kept, positions } = draft.offer;
+    if (!def) {
+      // A new workflow's draft, offered before a template was picked: it starts from blank.
+      editor.load({ ...BLANK });
+      setBlank(true);
+      setLoadedFrom("blank");
+    }
+    editor.replace({ def: kept, placed: { actions: kept.actions, positions } });
+    draft.restore();
+  };
+  const draftOffer = draft.offer && (
+    <div className="save-banner warn draft-offer" role="group" aria-labelledby="draft-offer-text">
+      <p id="draft-offer-text">Restore unsaved changes from {formatDateTime(draft.offer.savedAt)}?</p>
+      <button type="button" className="primary" onClick={restoreDraft}>Restore</button>
+      <button type="button" onClick={draft.discard}>Discard</button>
+    </div>
+  );
 
   // ----- loading and error states
   const title = isNew ? "New workflow" : `Edit workflow${def?.name ? ` "${def.name}"` : ""}`;
@@ -257,6 +273,7 @@ export default function WorkflowEditorPage() {
     return (
       <div className="editor-page">
         <h1>New workflow</h1>
+        {draftOffer}
         <TemplateCatalog onPick={pickTemplate} onBlank={() => setBlank(true)} />
       </div>
     );
@@ -288,11 +305,15 @@ export default function WorkflowEditorPage() {
         <span className="spacer" />
         {!isNew && <Link to={`/workflows/${workflowId}`}>Back to workflow</Link>}
         {dirty && <span className="hint" role="status">Unsaved changes</span>}
+        <button type="button" onClick={editor.undo} disabled={!editor.canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z">Undo</button>
+        <button type="button" onClick={editor.redo} disabled={!editor.canRedo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+          aria-keyshortcuts="Control+Shift+Z Control+Y">Redo</button>
         <button type="button" onClick={() => setTemplateDialog(true)}>Create from template</button>
-        <button type="button" className="primary" onClick={save} disabled={saving}>
+        <button type="button" className="primary" onClick={save} disabled={saving} title="Save (Ctrl+S)" aria-keyshortcuts="Control+S">
           {saving ? "Saving…" : "Save workflow"}
         </button>
       </div>
+      {draftOffer}
 
       {saved && (
         <div className={`save-banner ${saved.warnings.length ? "warn" : ""}`} role="status">
@@ -384,17 +405,17 @@ export default function WorkflowEditorPage() {
                   fields={fields}
                   operators={operators}
                   errors={errors}
-                  onChange={(step) => setActions((a) => updateStep(a, selected, step))}
+                  onChange={(step, removed) => {
+                    if (!removed) return edit((d) => ({ ...d, actions: updateStep(d.actions, selected, step) }), `step:${selected}`);
+                    restructure(updateStep(def.actions, selected, step), (positions) => positions, removed);
+                  }}
                   onRemove={() => {
-                    const next = removeStep(def.actions, selected);
-                    setActions(() => next, true);
-                    layout.follow((positions) => positionsAfterRemove(positions, selected), next);
+                    restructure(removeStep(def.actions, selected), (positions) => positionsAfterRemove(positions, selected), "Step removed.");
                     setSelected(null);
                   }}
                   onMove={(delta) => {
                     const moved = moveStep(def.actions, selected, delta);
-                    setActions(() => moved.actions, true);
-                    layout.follow((positions) => positionsAfterMove(positions, selected, moved.path), moved.actions);
+                    restructure(moved.actions, (positions) => positionsAfterMove(positions, selected, moved.path));
                     setSelected(moved.path);
                   }}
                   canMoveUp={selectedIndex > 0}
@@ -433,7 +454,7 @@ export default function WorkflowEditorPage() {
             </div>
           </div>
         )}
-        {section === "json" && <JsonView definition={def} onChange={(d) => setDef({ ...d, status: d.status ?? def.status })} />}
+        {section === "json" && <JsonView definition={def} onChange={(d) => edit(() => ({ ...d, status: d.status ?? def.status }), "json")} />}
         {orphanErrors.length > 0 && section !== "json" && <ErrorsFor errors={orphanErrors} />}
       </div>
 
@@ -454,15 +475,15 @@ export default function WorkflowEditorPage() {
         onPick={(type) => {
           if (!adding) return;
           const { listPath, index: at } = adding;
-          const next = insertStep(def.actions, listPath, at, newStep(type, fields));
-          setActions(() => next, true);
-          layout.follow((positions) => positionsAfterInsert(positions, listPath, at), next);
+          restructure(insertStep(def.actions, listPath, at, newStep(type, fields)), (positions) => positionsAfterInsert(positions, listPath, at));
           setSelected(`${listPath}/${at}`);
           setFocusPanel(true);
           setAdding(null);
         }}
       />
       <TemplateDialog open={templateDialog} onPick={pickTemplate} onClose={() => setTemplateDialog(false)} />
+      <UndoToast message={toast.message} onUndo={editor.undo} />
+      <LeaveDialog blocker={guard.blocker} onLeave={draft.discard} />
     </div>
   );
 }

@@ -120,7 +120,11 @@ describe("WorkflowEditorPage", () => {
     stubLayout();
     workflow.graph_layout = null;
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    // Unsaved edits leave local drafts behind; the next test opens the same workflow.
+    localStorage.clear();
+  });
 
   const routes = (put: (body: unknown) => Response) => mockApi((call) => {
     if (call.path === "/api/v1/workflows/editor-schema") return json(EDITOR_SCHEMA);

@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { createMemoryRouter, RouterProvider } from "react-router-dom";
 import { vi } from "vitest";
 
 export function json(body: unknown, status = 200): Response {
@@ -40,17 +40,22 @@ export function stubLayout() {
   }
 }
 
-/** Render `ui` at `route` (a path, or a path with router state) matched by `path`. */
+/** Render `ui` at `route` (a path, or a path with router state) matched by `path`, in a data
+ *  router (as the app) with a page at /elsewhere to navigate to; the router is returned too. */
 export function renderAt(ui: ReactElement, route: string | { pathname: string; state?: unknown }, path: string) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
+  const router = createMemoryRouter(
+    [
+      { path, element: ui },
+      { path: "/workflows/:workflowId/edit", element: ui },
+      { path: "/elsewhere", element: <h1>Elsewhere</h1> },
+    ],
+    { initialEntries: [route] },
+  );
+  const rendered = render(
     <QueryClientProvider client={client}>
-      <MemoryRouter initialEntries={[route]}>
-        <Routes>
-          <Route path={path} element={ui} />
-          <Route path="/workflows/:workflowId/edit" element={ui} />
-        </Routes>
-      </MemoryRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>,
   );
+  return { ...rendered, router };
 }
