@@ -12,6 +12,7 @@ import { ExecutionsTab } from "./workflows/ExecutionsTab";
 import { intParam, triggerLabel, type Workflow } from "./workflows/labels";
 import { PublishBlueprintDialog } from "./workflows/PublishBlueprintDialog";
 import { RunNowDialog } from "./workflows/RunNowDialog";
+import { TagEditor } from "./workflows/tags";
 import { SlaTab } from "./workflows/SlaTab";
 import { RANGES, StatsTab } from "./workflows/StatsTab";
 import { panelId, tabId, Tabs, type TabDef } from "./workflows/Tabs";
@@ -129,7 +130,7 @@ export default function WorkflowDetailPage() {
 
       <Tabs tabs={TABS} selected={tab} onSelect={selectTab} label="Workflow sections" />
       <div role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)} tabIndex={0} className="wf-panel">
-        {tab === "details" && <DetailsTab wf={wf} />}
+        {tab === "details" && <DetailsTab wf={wf} canWrite={canWrite} />}
         {tab === "executions" && (
           <ExecutionsTab
             workflowId={wf.id}
@@ -168,9 +169,10 @@ export default function WorkflowDetailPage() {
   );
 }
 
-function DetailsTab({ wf }: { wf: Workflow }) {
+function DetailsTab({ wf, canWrite }: { wf: Workflow; canWrite: boolean }) {
   return (
     <div className="wf-details">
+      <TagEditor workflowId={wf.id} tags={wf.tags ?? []} canWrite={canWrite} />
       {wf.warnings && wf.warnings.length > 0 && (
         <div className="wf-warnings" role="note" aria-label="Loop warnings">
           <strong>Loop guard warnings</strong>

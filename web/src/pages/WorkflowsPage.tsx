@@ -8,6 +8,8 @@ import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
 import { formatDateTime, formatPercent, formatRelative } from "../format";
 import { intParam, SUCCESS_RATE_DEFINITION, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
+import { BulkBar, BulkOutcomeView, type BulkOutcome } from "./workflows/BulkBar";
+import { TagChips, useWorkflowTags } from "./workflows/tags";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
 import { useWorkflowImport } from "./workflows/workflowTransfer";
 import "./workflows/workflows.css";
@@ -27,7 +29,14 @@ export default function WorkflowsPage() {
   const trigger = params.get("trigger_type") ?? "";
   const q = params.get("q") ?? "";
   const sort = params.get("sort") ?? "";
+  const tag = params.get("tag") ?? "";
   const page = intParam(params.get("page"), 1);
+  const tags = useWorkflowTags();
+
+  // Selection is of this page's rows: another page or filter starts from none selected.
+  const [selected, setSelected] = useState<Map<number, string>>(() => new Map());
+  const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
+  useEffect(() => setSelected(new Map()), [status, trigger, q, sort, page, tag]);
 
   // The search box updates the URL (and the query) 300 ms after the last keystroke.
   const [search, setSearch] = useState(q);
@@ -55,7 +64,7 @@ export default function WorkflowsPage() {
   }
 
   const list = useQuery({
-    queryKey: ["workflows", { status, trigger, q, sort, page }],
+    queryKey: ["workflows", { status, trigger, q, sort, page, tag }],
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/workflows", {
@@ -66,6 +75,7 @@ export default function WorkflowsPage() {
               status: (status || undefined) as Schemas["WorkflowStatus"] | undefined,
               trigger_type: (trigger || undefined) as Schemas["TriggerType"] | undefined,
               q: q || undefined,
+              tag: tag ? [tag] : undefined,
               sort: sort || undefined,
             },
           },
@@ -76,7 +86,20 @@ export default function WorkflowsPage() {
 
   const actions = useWorkflowActions();
   const importer = useWorkflowImport();
-  const filtered = !!(status || trigger || q);
+  const filtered = !!(status || trigger || q || tag);
+  const rows = list.data?.items ?? [];
+  const allSelected = rows.length > 0 && rows.every((wf) => selected.has(wf.id));
+  const toggle = (id: number, name: string) =>
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (next.has(id)) next.delete(id);
+      else next.set(id, name);
+      return next;
+    });
+  const toggleAll = () => setSelected(allSelected ? new Map() : new Map(rows.map((wf) => [wf.id, wf.name])));
+  // A tag in the URL that no workflow holds any more still shows as chosen.
+  const tagOptions = [...(tags.data ?? [])];
+  if (tag && !tagOptions.some((t) => t.name.toLocaleLowerCase() === tag.toLocaleLowerCase())) tagOptions.push({ name: tag, count: 0 });
 
   const sortHeader = (key: string, label: string) => {
     const dir = sort === key ? "ascending" : sort === `-${key}` ? "descending" : "none";
@@ -139,6 +162,17 @@ export default function WorkflowsPage() {
             ))}
           </select>
         </label>
+        <label className="field">
+          <span>Tag</span>
+          <select value={tag} onChange={(e) => update({ tag: e.target.value })}>
+            <option value="">All tags</option>
+            {tagOptions.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} ({t.count})
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="field wf-search">
           <span>Search</span>
           <input
@@ -161,7 +195,18 @@ export default function WorkflowsPage() {
       <div aria-live="polite" className="wf-notice">
         {actions.notice && <p className="hint">{actions.notice}</p>}
         {importer.notice && <p className="hint">{importer.notice}</p>}
+        {outcome && <BulkOutcomeView outcome={outcome} />}
       </div>
+      {canWrite && selected.size > 0 && (
+        <BulkBar
+          selected={selected}
+          onClear={() => setSelected(new Map())}
+          onDone={(done, clear) => {
+            setOutcome(done);
+            if (clear) setSelected(new Map());
+          }}
+        />
+      )}
       {!!actions.error && <ErrorMessage error={actions.error} onRetry={actions.clearError} />}
       {!!importer.error && <ErrorMessage error={importer.error} />}
 
@@ -190,10 +235,23 @@ export default function WorkflowsPage() {
       ) : (
         <>
           <div className="wf-table-wrap" aria-busy={list.isFetching}>
-            <table className="wf-table">
+            <table className="wf-table stack-table">
               <caption className="visually-hidden">Workflows, page {list.data.page} of {list.data.pages}</caption>
               <thead>
                 <tr>
+                  {canWrite && (
+                    <th scope="col" className="wf-select">
+                      <input
+                        type="checkbox"
+                        aria-label="Select all on this page"
+                        checked={allSelected}
+                        ref={(box) => {
+                          if (box) box.indeterminate = !allSelected && rows.some((wf) => selected.has(wf.id));
+                        }}
+                        onChange={toggleAll}
+                      />
+                    </th>
+                  )}
                   {header("name")}
                   <th scope="col">Status</th>
                   <th scope="col">Trigger</th>
@@ -205,16 +263,27 @@ export default function WorkflowsPage() {
               </thead>
               <tbody>
                 {list.data.items.map((wf) => (
-                  <tr key={wf.id}>
-                    <td>
+                  <tr key={wf.id} className={selected.has(wf.id) ? "wf-selected" : undefined}>
+                    {canWrite && (
+                      <td className="wf-select">
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${wf.name}`}
+                          checked={selected.has(wf.id)}
+                          onChange={() => toggle(wf.id, wf.name)}
+                        />
+                      </td>
+                    )}
+                    <td data-label="Name">
                       <Link to={`/workflows/${wf.id}`}>{wf.name}</Link>
                       {wf.is_template && <span className="badge wf-template">template</span>}
+                      <TagChips tags={wf.tags ?? []} />
                     </td>
-                    <td><StatusBadge status={wf.status} /></td>
-                    <td>{triggerLabel(wf.trigger_type)}</td>
-                    <td className="num">{wf.execution_count.toLocaleString()}</td>
-                    <td className="num">{formatPercent(wf.success_rate ?? null)}</td>
-                    <td>
+                    <td data-label="Status"><StatusBadge status={wf.status} /></td>
+                    <td data-label="Trigger">{triggerLabel(wf.trigger_type)}</td>
+                    <td className="num" data-label="Executions">{wf.execution_count.toLocaleString()}</td>
+                    <td className="num" data-label="Success rate">{formatPercent(wf.success_rate ?? null)}</td>
+                    <td data-label="Last run">
                       {wf.last_executed_at ? (
                         <time dateTime={wf.last_executed_at} title={formatDateTime(wf.last_executed_at)}>
                           {formatRelative(wf.last_executed_at)}
