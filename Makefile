@@ -65,14 +65,15 @@ unit:
 	$(call PARALLEL_THEN_SERIAL,)
 
 # The same suite against PostgreSQL (started if it is down; a failure to get one fails the
-# target). The kill -9 and restart tests (they serve their own SQLite files), tests/integration
-# and the browser tests in tests/e2e (which make their own databases) run once, in `unit`; so
+# target). The kill -9 and restart tests (they serve their own SQLite files), tests/integration,
+# the wheel test in tests/packaging and the browser tests in tests/e2e (which make their own
+# databases) run once, in `unit`; so
 # does the two-minute schemathesis run.
 unit-pg:
 	@url=$$($(BIN)/python -m tests.support.postgres) && echo "PostgreSQL pass on $$url" && \
 	export CRMFLOW_TEST_DATABASE_URL=$$url && $(call PARALLEL_THEN_SERIAL,-p no:cacheprovider \
 		--deselect tests/runtime/test_restart_kill9.py --deselect tests/runtime/test_restart_waits.py \
-		--ignore tests/integration --ignore tests/e2e \
+		--ignore tests/integration --ignore tests/e2e --ignore tests/packaging \
 		--deselect tests/api/test_schemathesis.py::test_every_operation_conforms_to_the_document)
 
 bench: install

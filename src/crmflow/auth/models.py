@@ -19,6 +19,8 @@ class Company(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Per-company secret used to sign outgoing webhooks (later issue); never returned by the API.
     webhook_secret: Mapped[str] = mapped_column(String(128), default="")
+    # The language of what the system writes to its people (approval requests, alerts).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class User(IdMixin, TimestampMixin, CompanyScoped, Base):
@@ -36,6 +38,8 @@ class User(IdMixin, TimestampMixin, CompanyScoped, Base):
         BigId, ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The interface language the user chose; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class ApiToken(IdMixin, TimestampMixin, CompanyScoped, Base):

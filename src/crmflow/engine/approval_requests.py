@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, select, update
 
 from crmflow.approvals.models import ApprovalApprover, ApprovalDecision, ApprovalRequest
+from crmflow.auth.company import company_language
 from crmflow.common.enums import ApprovalStatus, DeliveryStatus
+from crmflow.common.i18n import entity_name, say
 from crmflow.crm.models import Notification, OutgoingEmail
 from crmflow.db import dialect
 from crmflow.db.signals import mark_notifications_created
@@ -71,9 +73,11 @@ def _context(run: Run) -> dict[str, Any]:
     return out
 
 
-def texts(run: Run, step: ApprovalStep) -> tuple[str, str]:
-    """The request's title and message, rendered (a default message names the record)."""
-    title = str(render(step.config.title, run.data, "config.title") or step.name or "Approval")
+def texts(run: Run, step: ApprovalStep, language: str) -> tuple[str, str]:
+    """The request's title and message, rendered (a default message, in the company's
+    language, names the record)."""
+    title = render(step.config.title, run.data, "config.title") or step.name
+    title = str(title or say(language, "approval.title"))
     message = str(render(step.config.message, run.data, "config.message") or "")
     if not message:
         kind = run.row["trigger_entity_type"]
@@ -81,8 +85,12 @@ def texts(run: Run, step: ApprovalStep) -> tuple[str, str]:
         label = ""
         if isinstance(entity, dict):
             label = str(entity.get("name") or entity.get("title") or "")
-        what = f"{kind} #{run.row['trigger_entity_id']} {label}".strip() if kind else "a run"
-        message = f"Your approval is needed: {title} ({what})."
+        what = (
+            f"{entity_name(language, kind)} #{run.row['trigger_entity_id']} {label}".strip()
+            if kind
+            else say(language, "approval.a_run")
+        )
+        message = say(language, "approval.message", title=title, what=what)
     return title, message
 
 
@@ -97,7 +105,8 @@ def insert_request(
     public_url: str,
 ) -> int:
     """Write the request and its first round of approvers (told in-app and by email)."""
-    title, message = texts(run, step)
+    language = company_language(ctx.conn, run.row["company_id"])
+    title, message = texts(run, step, language)
     with dialect.isolated(ctx.conn):  # keeps the batch's other runs safe if a write fails
         request_id = insert_row(
             ctx.conn,
@@ -123,7 +132,7 @@ def insert_request(
                 "updated_at": run.now,
             },
         )
-        add_approvers(ctx, run, request_id, approvers, 0, title, message, public_url)
+        add_approvers(ctx, run, request_id, approvers, 0, title, message, public_url, language)
     return request_id
 
 
@@ -136,9 +145,11 @@ def add_approvers(
     title: str,
     message: str,
     public_url: str,
+    language: str,
 ) -> None:
     """Designate approvers and tell them: an in-app notification and a queued email each."""
     link = f"{public_url.rstrip('/')}/approvals/{request_id}"
+    needed = say(language, "approval.needed", title=title)
     for user_id in user_ids:
         ctx.conn.execute(
             APPROVERS.insert(),
@@ -157,7 +168,7 @@ def add_approvers(
                 "company_id": run.row["company_id"],
                 "user_id": user_id,
                 "level": "warning",
-                "title": f"Approval needed: {title}"[:300],
+                "title": needed[:300],
                 "message": message,
                 "link": f"/approvals/{request_id}",
                 "source_step_key": f"{run.step_key(ctx.step_path)}:r{round_}:{user_id}",
@@ -181,8 +192,8 @@ def add_approvers(
                 "company_id": run.row["company_id"],
                 "to": emails,
                 "cc": [],
-                "subject": f"Approval needed: {title}"[:998],
-                "body": f"{message}\n\nApprove or reject: {link}\n",
+                "subject": needed[:998],
+                "body": f"{message}\n\n{say(language, 'approval.link', link=link)}\n",
                 "html_body": None,
                 "status": DeliveryStatus.QUEUED,
                 "execution_id": run.id,
@@ -230,8 +241,10 @@ def escalate(
                 .values(active=True, round=round_)
             )
         fresh = [m for m in managers if m not in existing]
+        language = company_language(conn, run.row["company_id"])
+        escalated = say(language, "approval.escalated", message=message)
         add_approvers(
-            ctx, run, request["id"], fresh, round_, title, f"(escalated) {message}", public_url
+            ctx, run, request["id"], fresh, round_, title, escalated, public_url, language
         )
 
 

@@ -9,8 +9,10 @@ from datetime import datetime
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from crmflow.auth.company import company_language
 from crmflow.auth.models import User
 from crmflow.common.enums import DeliveryStatus
+from crmflow.common.i18n import say, word
 from crmflow.crm.models import Notification, OutgoingEmail
 from crmflow.db.signals import mark_notifications_created
 from crmflow.db.writes import insert_once, insert_row
@@ -47,21 +49,28 @@ def _people(session: Session, workflow: Workflow) -> list[tuple[int, str]]:
     return [(int(uid), str(email)) for uid, email in rows]
 
 
-def _texts(breach: SLABreach, sla: WorkflowSLA, workflow: Workflow) -> tuple[str, str]:
-    what = f"step {breach.step_path}" if breach.step_path else "run"
-    subject = (
-        f"[crmflow] SLA {breach.severity}: {workflow.name} — {what} of execution "
-        f"#{breach.execution_id} {breach.breach_margin_seconds:.0f} s past {sla.name}"
+def _texts(
+    breach: SLABreach, sla: WorkflowSLA, workflow: Workflow, language: str
+) -> tuple[str, str]:
+    what = (
+        say(language, "sla.what.step", path=breach.step_path)
+        if breach.step_path
+        else say(language, "sla.what.run")
     )
-    body = (
-        f'The {what} of execution #{breach.execution_id} of "{workflow.name}" has taken '
-        f"{breach.elapsed_seconds:.0f} s, {breach.breach_margin_seconds:.0f} s past the "
-        f"{breach.severity} threshold of {breach.threshold_seconds:.0f} s of the SLA "
-        f'"{sla.name}" (target {sla.target_duration_seconds:.0f} s). It was '
-        f"{breach.execution_status} when found. Acknowledge it in crmflow (SLA breaches) once "
-        "someone is on it."
-    )
-    return subject[:998], body
+    figures = {
+        "what": what,
+        "execution": breach.execution_id,
+        "workflow": workflow.name,
+        "severity": word(language, "severity", breach.severity),
+        "sla": sla.name,
+        "margin": f"{breach.breach_margin_seconds:.0f}",
+        "elapsed": f"{breach.elapsed_seconds:.0f}",
+        "threshold": f"{breach.threshold_seconds:.0f}",
+        "target": f"{sla.target_duration_seconds:.0f}",
+        "status": word(language, "status", breach.execution_status),
+    }
+    subject = say(language, "sla.breach.subject", **figures)
+    return subject[:998], say(language, "sla.breach.body", **figures)
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,8 @@ def send_alerts(
         breach = session.get_one(SLABreach, breach_id)
         sla = session.get_one(WorkflowSLA, breach.sla_id)
         workflow = session.get_one(Workflow, breach.workflow_id)
-        subject, body = _texts(breach, sla, workflow)
+        language = company_language(session, workflow.company_id)
+        subject, body = _texts(breach, sla, workflow, language)
         notify(
             session,
             Alert(

@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmflow.auth.company import company_language
 from crmflow.common.enums import ACTED_STATUSES, ExecutionStatus, WorkflowStatus
+from crmflow.common.i18n import say
 from crmflow.db import dialect
 from crmflow.executions.models import WorkflowExecution
 from crmflow.sla.alerts import Alert, AlertSettings, notify
@@ -131,10 +133,10 @@ def check_failure_streaks(
         )
         key = f"after:{good or 0}"
         deactivate = config["deactivate_on_streak"] and workflow.status == WorkflowStatus.ACTIVE
-        message = (
-            f'"{workflow.name}" failed {threshold} times in a row (last: execution #{last[0][0]})'
-            + ("; it has been deactivated" if deactivate else "")
-        )
+        language = company_language(session, workflow.company_id)
+        message = say(
+            language, "alert.streak", workflow=workflow.name, count=threshold, execution=last[0][0]
+        ) + (say(language, "alert.streak.deactivated") if deactivate else "")
         row = {
             "company_id": workflow.company_id,
             "workflow_id": workflow_id,
@@ -156,7 +158,7 @@ def check_failure_streaks(
                 company_id=workflow.company_id,
                 workflow=workflow,
                 subject=f"[crmflow] {message}",
-                body=f"{message}. Open its runs to see why.",
+                body=say(language, "alert.streak.body", message=message),
                 link=f"/workflows/{workflow_id}?tab=executions",
                 key=f"failure-streak:{workflow_id}:{key}",
                 level="error",
@@ -182,6 +184,7 @@ def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -
     opened = 0
     for sla in session.scalars(select(WorkflowSLA).where(WorkflowSLA.is_active.is_(True))):
         workflow = session.get_one(Workflow, sla.workflow_id)
+        language = company_language(session, sla.company_id)
         firing: dict[str, str] = {}
         for rule in BURN_RULES:
             long_rate = burn_rate(session, sla, rule.long, now)
@@ -193,8 +196,15 @@ def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -
             ):
                 firing.setdefault(
                     rule.kind,
-                    f"{long_rate:.1f}x over {_words(rule.long)} and {short_rate:.1f}x over "
-                    f"{_words(rule.short)} (alert above {rule.factor}x)",
+                    say(
+                        language,
+                        "alert.burn.rates",
+                        long_rate=f"{long_rate:.1f}",
+                        long=_words(rule.long, language),
+                        short_rate=f"{short_rate:.1f}",
+                        short=_words(rule.short, language),
+                        factor=rule.factor,
+                    ),
                 )
         for kind in ("burn_rate_page", "burn_rate_ticket"):
             if kind not in firing:
@@ -211,10 +221,14 @@ def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -
                 continue
             key = f"sla:{sla.id}:{now.isoformat()}"
             what = "page" if kind == "burn_rate_page" else "ticket"
-            message = (
-                f'"{workflow.name}": the error budget of SLO "{sla.name}" '
-                f"({sla.slo_target_percentage} % within {sla.target_duration_seconds:.0f} s) "
-                f"burns {firing[kind]}"
+            message = say(
+                language,
+                "alert.burn",
+                workflow=workflow.name,
+                sla=sla.name,
+                percent=sla.slo_target_percentage,
+                target=f"{sla.target_duration_seconds:.0f}",
+                rates=firing[kind],
             )
             row = {
                 "company_id": sla.company_id,
@@ -234,7 +248,13 @@ def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -
                 Alert(
                     company_id=sla.company_id,
                     workflow=workflow,
-                    subject=f"[crmflow] SLO burn ({what}): {workflow.name} — {sla.name}",
+                    subject=say(
+                        language,
+                        "alert.burn.subject",
+                        level=say(language, f"alert.level.{what}"),
+                        workflow=workflow.name,
+                        sla=sla.name,
+                    ),
                     body=message,
                     link=f"/workflows/{sla.workflow_id}?tab=slas",
                     key=f"burn:{sla.id}:{kind}:{key}",
@@ -246,10 +266,11 @@ def check_burn_rates(session: Session, now: datetime, settings: AlertSettings) -
     return opened
 
 
-def _words(span: timedelta) -> str:
+def _words(span: timedelta, language: str) -> str:
     minutes = int(span.total_seconds() // 60)
     if minutes % 1440 == 0:
-        return f"{minutes // 1440} days" if minutes > 1440 else "1 day"
+        days = minutes // 1440
+        return say(language, "span.days", n=days) if days > 1 else say(language, "span.day")
     if minutes % 60 == 0:
-        return f"{minutes // 60} h"
-    return f"{minutes} min"
+        return say(language, "span.hours", n=minutes // 60)
+    return say(language, "span.minutes", n=minutes)

@@ -1,0 +1,115 @@
+"""Texts the system itself writes to people (approval requests, alerts), in English and French.
+
+The words a workflow's author writes are theirs and are never translated; only what crmflow
+composes goes through `say`, in the company's language (`companies.language`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+LANGUAGES: Final = ("en", "fr")
+DEFAULT_LANGUAGE: Final = "en"
+
+# One entry per text: {language: format string}. Both languages must name the same
+# placeholders (tests/test_i18n_messages.py checks it).
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "approval.title": {"en": "Approval", "fr": "Approbation"},
+    "approval.needed": {"en": "Approval needed: {title}", "fr": "Approbation requise : {title}"},
+    "approval.message": {
+        "en": "Your approval is needed: {title} ({what}).",
+        "fr": "Votre approbation est requise : {title} ({what}).",
+    },
+    "approval.a_run": {"en": "a run", "fr": "une exécution"},
+    "approval.link": {"en": "Approve or reject: {link}", "fr": "Approuver ou refuser : {link}"},
+    "approval.escalated": {"en": "(escalated) {message}", "fr": "(escaladée) {message}"},
+    "entity.organisation": {"en": "organisation", "fr": "organisation"},
+    "entity.deal": {"en": "deal", "fr": "affaire"},
+    "entity.contact": {"en": "contact", "fr": "contact"},
+    "entity.activity": {"en": "activity", "fr": "activité"},
+    "entity.task": {"en": "task", "fr": "tâche"},
+    "sla.what.step": {"en": "step {path}", "fr": "l'étape {path}"},
+    "sla.what.run": {"en": "run", "fr": "l'exécution"},
+    "sla.breach.subject": {
+        "en": "[crmflow] SLA {severity}: {workflow} — {what} of execution #{execution} "
+        "{margin} s past {sla}",
+        "fr": "[crmflow] SLA, seuil {severity} : {workflow} — {what} de l'exécution "
+        "n° {execution}, {margin} s au-delà de {sla}",
+    },
+    "sla.breach.body": {
+        "en": 'The {what} of execution #{execution} of "{workflow}" has taken {elapsed} s, '
+        '{margin} s past the {severity} threshold of {threshold} s of the SLA "{sla}" '
+        "(target {target} s). It was {status} when found. Acknowledge it in crmflow "
+        "(SLA breaches) once someone is on it.",
+        "fr": "Pour « {workflow} », {what} de l'exécution n° {execution} a pris {elapsed} s, "
+        "soit {margin} s au-delà du seuil {severity} de {threshold} s du SLA « {sla} » "
+        "(objectif {target} s). Son état au constat : {status}. Prenez-la en charge dans "
+        "crmflow (dépassements de SLA) dès que quelqu'un s'en occupe.",
+    },
+    "alert.streak": {
+        "en": '"{workflow}" failed {count} times in a row (last: execution #{execution})',
+        "fr": "« {workflow} » a échoué {count} fois de suite (dernière : exécution n° {execution})",
+    },
+    "alert.streak.deactivated": {
+        "en": "; it has been deactivated",
+        "fr": " ; il a été désactivé",
+    },
+    "alert.streak.body": {
+        "en": "{message}. Open its runs to see why.",
+        "fr": "{message}. Ouvrez ses exécutions pour voir pourquoi.",
+    },
+    "alert.burn": {
+        "en": '"{workflow}": the error budget of SLO "{sla}" ({percent} % within {target} s) '
+        "burns {rates}",
+        "fr": "« {workflow} » : le budget d'erreur du SLO « {sla} » ({percent} % en moins de "
+        "{target} s) se consomme {rates}",
+    },
+    "alert.burn.rates": {
+        "en": "{long_rate}x over {long} and {short_rate}x over {short} (alert above {factor}x)",
+        "fr": "{long_rate}x sur {long} et {short_rate}x sur {short} (alerte au-delà de {factor}x)",
+    },
+    "alert.burn.subject": {
+        "en": "[crmflow] SLO burn ({level}): {workflow} — {sla}",
+        "fr": "[crmflow] Consommation du SLO ({level}) : {workflow} — {sla}",
+    },
+    "alert.level.page": {"en": "page", "fr": "urgent"},
+    "alert.level.ticket": {"en": "ticket", "fr": "à traiter"},
+    "severity.warning": {"en": "warning", "fr": "d'avertissement"},
+    "severity.critical": {"en": "critical", "fr": "critique"},
+    "status.pending": {"en": "pending", "fr": "en attente de départ"},
+    "status.running": {"en": "running", "fr": "en cours"},
+    "status.waiting": {"en": "waiting", "fr": "en attente"},
+    "status.success": {"en": "success", "fr": "réussie"},
+    "status.partial": {"en": "partial", "fr": "partielle"},
+    "status.failed": {"en": "failed", "fr": "échouée"},
+    "status.skipped": {"en": "skipped", "fr": "ignorée"},
+    "status.rejected": {"en": "rejected", "fr": "refusée"},
+    "status.cancelled": {"en": "cancelled", "fr": "annulée"},
+    "span.minutes": {"en": "{n} min", "fr": "{n} min"},
+    "span.hours": {"en": "{n} h", "fr": "{n} h"},
+    "span.day": {"en": "1 day", "fr": "1 jour"},
+    "span.days": {"en": "{n} days", "fr": "{n} jours"},
+}
+
+
+def language_of(value: str | None) -> str:
+    """A supported language for `value` (`fr-FR` gives `fr`); English otherwise."""
+    code = (value or "").split("-", 1)[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def say(language: str | None, key: str, **params: Any) -> str:
+    """The text `key` in `language` (English when it has none), filled with `params`."""
+    texts = MESSAGES[key]
+    return texts.get(language_of(language), texts[DEFAULT_LANGUAGE]).format(**params)
+
+
+def word(language: str | None, prefix: str, value: str) -> str:
+    """`value` (a status, a severity, a record kind) in `language`, or as it is when unknown."""
+    key = f"{prefix}.{value}"
+    return say(language, key) if key in MESSAGES else value
+
+
+def entity_name(language: str | None, kind: str) -> str:
+    """A record kind (`deal`) in `language`; unknown kinds are shown as they are."""
+    return word(language, "entity", kind)
