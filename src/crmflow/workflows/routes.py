@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
@@ -42,10 +42,18 @@ from crmflow.workflows.templates import create_from_template, list_templates
 router = APIRouter(prefix="/workflows", tags=["workflows"])
 
 
+TemplateLanguage = Annotated[
+    Literal["fr", "en"],
+    Query(description="the built-in templates' texts: fr (the seed's original) or en"),
+]
+
+
 @router.get("/templates/list", response_model=list[TemplateInfo], summary="List templates")
-def templates_list(session: DbSession, principal: CurrentUser) -> list[dict[str, Any]]:
+def templates_list(
+    session: DbSession, principal: CurrentUser, language: TemplateLanguage = "fr"
+) -> list[dict[str, Any]]:
     """Return the built-in templates and the company's own template workflows."""
-    return list_templates(session, company_id=principal.company_id)
+    return list_templates(session, company_id=principal.company_id, language=language)
 
 
 @router.post(
@@ -59,9 +67,12 @@ def templates_create(
     session: DbSession,
     principal: Writer,
     name: Annotated[WorkflowName | None, Query()] = None,
+    language: TemplateLanguage = "fr",
 ) -> Any:
     """Create a draft workflow from a template slug (or a template workflow's id)."""
-    return create_from_template(session, principal=principal, template_id=template_id, name=name)
+    return create_from_template(
+        session, principal=principal, template_id=template_id, name=name, language=language
+    )
 
 
 @router.get("/editor-schema", response_model=EditorSchema, summary="Describe what an editor offers")

@@ -13,6 +13,7 @@ from crmflow.common.errors import NotFound
 from crmflow.crm.schemas import NotificationLevel
 from crmflow.workflows.models import Workflow
 from crmflow.workflows.service import create_workflow, get_workflow
+from crmflow.workflows.templates_en import in_english
 from crmflow.workflows.validation import DEFINITION_KEYS
 
 BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
@@ -159,8 +160,19 @@ BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
 }
 
 
-def list_templates(session: Session, *, company_id: int) -> list[dict[str, Any]]:
-    """Return the built-in templates plus the company's workflows marked as templates."""
+TEMPLATE_LANGUAGES = ("fr", "en")  # the seed wrote them in French; English is a translation
+
+
+def builtin_template(slug: str, language: str = "fr") -> dict[str, Any]:
+    """The built-in template `slug` in `language` (fr, the original, or en)."""
+    template = BUILTIN_TEMPLATES[slug]
+    return in_english(slug, template) if language == "en" else template
+
+
+def list_templates(
+    session: Session, *, company_id: int, language: str = "fr"
+) -> list[dict[str, Any]]:
+    """Return the built-in templates (in `language`) plus the company's template workflows."""
     out = [
         {
             "id": slug,
@@ -170,7 +182,7 @@ def list_templates(session: Session, *, company_id: int) -> list[dict[str, Any]]
             "category": t["category"],
             "definition": _definition(t),
         }
-        for slug, t in BUILTIN_TEMPLATES.items()
+        for slug, t in ((slug, builtin_template(slug, language)) for slug in BUILTIN_TEMPLATES)
     ]
     for workflow in session.scalars(
         select(Workflow).where(Workflow.company_id == company_id, Workflow.is_template.is_(True))
@@ -193,11 +205,17 @@ def _definition(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_from_template(
-    session: Session, *, principal: Principal, template_id: str, name: str | None = None
+    session: Session,
+    *,
+    principal: Principal,
+    template_id: str,
+    name: str | None = None,
+    language: str = "fr",
 ) -> Workflow:
-    """Create a draft workflow from a built-in slug or a company template workflow id."""
+    """Create a draft workflow from a built-in slug (its texts in `language`) or a company
+    template workflow id."""
     if template_id in BUILTIN_TEMPLATES:
-        data = _definition(BUILTIN_TEMPLATES[template_id])
+        data = _definition(builtin_template(template_id, language))
         slug: str | None = template_id
     elif template_id.isdigit():
         source = get_workflow(
