@@ -40,7 +40,9 @@ log = logging.getLogger("crmflow")
 # Every domain router, mounted under /api/v1. A module listed here must expose `router`.
 ROUTER_MODULES = [
     "crmflow.auth.routes",
+    "crmflow.auth.preference_routes",
     "crmflow.crm.routes",
+    "crmflow.crm.choice_routes",
     "crmflow.events.routes",
     "crmflow.workflows.hook_routes",
     "crmflow.workflows.transfer_routes",

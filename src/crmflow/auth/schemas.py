@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -32,6 +32,27 @@ class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Language = Literal["en", "fr"]
+
+
+class PreferencesIn(InputModel):
+    locale: Language | None = Field(description="en or fr; null follows the browser")
+
+
+class CompanyOut(BaseModel):
+    """Your company as its people see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    language: Language = Field(description="what crmflow writes to people: en or fr")
+
+
+class CompanyUpdate(InputModel):
+    language: Language
+
+
 class LoginIn(InputModel):
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -50,6 +71,7 @@ class UserOut(BaseModel):
     titles: list[str]
     manager_id: int | None
     is_active: bool
+    locale: Language | None = Field(None, description="interface language; null: the browser's")
     created_at: datetime
     updated_at: datetime
 
