@@ -1,20 +1,33 @@
-// The typed API client (generated from openapi.json) and the session token it sends.
+// The typed API client (generated from openapi.json). Signing in sets an HttpOnly session cookie
+// the browser sends by itself; the page only reads the CSRF cookie, to echo it on writes.
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
 
-const TOKEN_KEY = "crmflow.token";
+export const CSRF_COOKIE = "crmflow_csrf";
+const CSRF_HEADER = "X-CSRF-Token";
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// A 401 from these means "wrong credentials on the sign-in form", not "your session ended".
+const SIGN_IN_PATHS = ["/api/v1/auth/login", "/api/v1/auth/session"];
 
-/** Return the token kept for this browser tab's session, if signed in. */
-export function getToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+/** Return a cookie's value as the page sees it (HttpOnly cookies are invisible here). */
+export function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
 }
 
-/** Keep (or forget, with null) the session's token. */
-export function setToken(token: string | null): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+/** True while this browser holds a session (the CSRF cookie lives exactly as long as it). */
+export function hasSession(): boolean {
+  return readCookie(CSRF_COOKIE) !== null;
+}
+
+/** Forget the session on this side (after sign-out, or when the API refused the cookie). */
+export function forgetSession(): void {
+  document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax`;
 }
 
 /** One problem the API reported, with the JSON path it names (e.g. `actions[2].config.to`). */
@@ -51,14 +64,15 @@ export function toApiError(status: number, body: unknown): ApiError {
 
 const auth: Middleware = {
   onRequest({ request }) {
-    const token = getToken();
-    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    const csrf = UNSAFE_METHODS.has(request.method) ? readCookie(CSRF_COOKIE) : null;
+    if (csrf && !request.headers.has(CSRF_HEADER)) request.headers.set(CSRF_HEADER, csrf);
     return request;
   },
-  onResponse({ response }) {
-    // A revoked or expired token: forget it so the app shows the sign-in page.
-    if (response.status === 401 && getToken()) {
-      setToken(null);
+  onResponse({ request, response }) {
+    // A revoked or expired session (signed out elsewhere): show the sign-in page.
+    const path = new URL(request.url, window.location.origin).pathname;
+    if (response.status === 401 && !SIGN_IN_PATHS.includes(path)) {
+      forgetSession();
       window.dispatchEvent(new Event("crmflow:signed-out"));
     }
     return response;

@@ -1,53 +1,75 @@
-// Who is signed in: the token for this tab and the user it belongs to.
+// Who is signed in: the browser's cookie session and the user it belongs to.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { api, getToken, setToken, unwrap, type Schemas } from "../api/client";
+import { api, forgetSession, hasSession, unwrap, type Schemas } from "../api/client";
 
 export type User = Schemas["UserOut"];
 
 interface Session {
-  token: string | null;
+  /** A session cookie is held (the user may still be loading). */
+  signedIn: boolean;
   user: User | undefined;
   loading: boolean;
-  signIn: (token: string) => void;
-  signOut: () => void;
+  /** Call after the API set the session cookie, with the user it signed in. */
+  signIn: (user: User) => void;
+  /** End this browser's session (the server revokes it and clears the cookies). */
+  signOut: () => Promise<void>;
+  /** End every session of this user, in every browser; their API tokens keep working. */
+  signOutEverywhere: () => Promise<void>;
 }
 
+const ME_KEY = ["me"];
 const SessionContext = createContext<Session | null>(null);
 
-/** Provide the session to the app; clears it when the API says the token is no longer valid. */
+/** Provide the session to the app; ends it when the API says the cookie is no longer valid. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [token, setState] = useState<string | null>(getToken());
+  const [signedIn, setSignedIn] = useState(hasSession);
   const queryClient = useQueryClient();
   const me = useQuery({
-    queryKey: ["me", token],
+    queryKey: ME_KEY,
     queryFn: () => unwrap(api.GET("/api/v1/users/me")),
-    enabled: token !== null,
+    enabled: signedIn,
     retry: false,
   });
 
-  const signIn = useCallback((value: string) => {
-    setToken(value);
-    setState(value);
-  }, []);
-  const signOut = useCallback(() => {
-    setToken(null);
-    setState(null);
+  const signIn = useCallback(
+    (user: User) => {
+      queryClient.setQueryData(ME_KEY, user);
+      setSignedIn(true);
+    },
+    [queryClient],
+  );
+  const ended = useCallback(() => {
+    forgetSession();
+    setSignedIn(false);
     queryClient.clear();
   }, [queryClient]);
+  const endWith = useCallback(
+    async (path: "/api/v1/auth/sign-out" | "/api/v1/auth/sign-out-everywhere") => {
+      try {
+        await api.POST(path);
+      } finally {
+        // Even if the server could not be told, this browser stops using the session.
+        ended();
+      }
+    },
+    [ended],
+  );
+  const signOut = useCallback(() => endWith("/api/v1/auth/sign-out"), [endWith]);
+  const signOutEverywhere = useCallback(() => endWith("/api/v1/auth/sign-out-everywhere"), [endWith]);
 
   useEffect(() => {
-    const onSignedOut = () => setState(null);
-    window.addEventListener("crmflow:signed-out", onSignedOut);
-    return () => window.removeEventListener("crmflow:signed-out", onSignedOut);
-  }, []);
+    window.addEventListener("crmflow:signed-out", ended);
+    return () => window.removeEventListener("crmflow:signed-out", ended);
+  }, [ended]);
 
   const value: Session = {
-    token,
-    user: me.data,
-    loading: token !== null && me.isPending,
+    signedIn,
+    user: signedIn ? me.data : undefined,
+    loading: signedIn && me.isPending,
     signIn,
     signOut,
+    signOutEverywhere,
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

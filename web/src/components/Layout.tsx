@@ -1,11 +1,10 @@
 // The frame of every signed-in page: navigation, the notification bell and the user menu.
 import { NavLink, Outlet, useLocation } from "react-router-dom";
-import { useSession } from "../auth/session";
+import { AccountMenu } from "../auth/AccountMenu";
 import { NotificationBell } from "../notifications/NotificationBell";
 import { PageErrorBoundary } from "./PageErrorBoundary";
 
 export function Layout() {
-  const { user, signOut } = useSession();
   const { pathname } = useLocation();
   return (
     <div className="app">
@@ -27,12 +26,7 @@ export function Layout() {
         </nav>
         <div className="topbar-right">
           <NotificationBell />
-          <span className="user" title={user?.email}>
-            {user?.name || user?.email}
-          </span>
-          <button type="button" onClick={signOut}>
-            Sign out
-          </button>
+          <AccountMenu />
         </div>
       </header>
       <main id="main" className="content" tabIndex={-1}>

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { api, getToken, unwrap } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading } from "../components/common";
 import { formatDateTime, formatRelative } from "../format";
@@ -38,8 +38,7 @@ export function bellLabel(count: number): string {
 }
 
 export function NotificationBell() {
-  const { token: sessionToken } = useSession();
-  const token = sessionToken ?? getToken();
+  const { signedIn } = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
@@ -71,13 +70,13 @@ export function NotificationBell() {
     },
     [queryClient],
   );
-  const connected = useNotificationSocket(token, onMessage);
+  const connected = useNotificationSocket(signedIn, onMessage);
 
   const count = useQuery({
     queryKey: COUNT_KEY,
     queryFn: () => unwrap(api.GET("/api/v1/notifications/unread-count")),
     refetchInterval: connected ? false : POLL_COUNT_MS,
-    enabled: token !== null,
+    enabled: signedIn,
   });
   const list = useQuery({
     queryKey: LIST_KEY,

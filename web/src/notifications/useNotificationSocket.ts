@@ -1,4 +1,4 @@
-// The live notification socket: connects with the session token, reconnects with back-off.
+// The live notification socket: the browser's session cookie signs it in; reconnects with back-off.
 import { useEffect, useRef, useState } from "react";
 import type { Schemas } from "../api/client";
 
@@ -15,22 +15,22 @@ export function backoffMs(n: number): number {
   return Math.min(30_000, 1000 * 2 ** n);
 }
 
-export function socketUrl(token: string): string {
+export function socketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${location.host}/api/v1/ws/notifications?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}/api/v1/ws/notifications`;
 }
 
 /**
- * Keep a WebSocket open to `/api/v1/ws/notifications` while `token` is set; `onMessage` gets each
+ * Keep a WebSocket open to `/api/v1/ws/notifications` while signed in; `onMessage` gets each
  * parsed message. Returns whether the socket is open (callers poll when it is not).
  */
-export function useNotificationSocket(token: string | null, onMessage: (message: LiveMessage) => void): boolean {
+export function useNotificationSocket(signedIn: boolean, onMessage: (message: LiveMessage) => void): boolean {
   const [connected, setConnected] = useState(false);
   const handler = useRef(onMessage);
   handler.current = onMessage;
 
   useEffect(() => {
-    if (!token || typeof WebSocket === "undefined") return;
+    if (!signedIn || typeof WebSocket === "undefined") return;
     let socket: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
@@ -38,7 +38,7 @@ export function useNotificationSocket(token: string | null, onMessage: (message:
 
     const connect = () => {
       try {
-        socket = new WebSocket(socketUrl(token));
+        socket = new WebSocket(socketUrl());
       } catch {
         schedule();
         return;
@@ -59,7 +59,7 @@ export function useNotificationSocket(token: string | null, onMessage: (message:
       socket.onclose = (event: CloseEvent) => {
         setConnected(false);
         socket = null;
-        // 4401: the token is refused; reconnecting would not help (the API calls sign out).
+        // 4401: the session is refused; reconnecting would not help (the API calls sign out).
         if (!stopped && event.code !== 4401) schedule();
       };
       socket.onerror = () => {
@@ -84,7 +84,7 @@ export function useNotificationSocket(token: string | null, onMessage: (message:
       }
       setConnected(false);
     };
-  }, [token]);
+  }, [signedIn]);
 
   return connected;
 }

@@ -50,7 +50,7 @@ export function mockFetch(handler: Handler, user: unknown = ADMIN) {
 
 /** Render `ui` at `route` (matched by `path`) inside the app's providers, signed in. */
 export function renderPage(ui: ReactElement, { route = "/", path = "*" }: { route?: string; path?: string } = {}) {
-  sessionStorage.setItem("crmflow.token", "test-token");
+  document.cookie = "crmflow_csrf=test-csrf; Path=/"; // signed in: the session cookie is held
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const result = render(
     <QueryClientProvider client={queryClient}>
