@@ -12,7 +12,7 @@ describe("TagEditor", { timeout: 20_000 }, () => {
   it("offers the company's tags, adds one and removes one, saving the whole list", async () => {
     const { calls } = mockFetch(({ method, path, body }) => {
       if (path === "/api/v1/workflows/tags") return json([{ name: "sales", count: 4 }, { name: "q4", count: 1 }]);
-      if (method === "PUT" && path === "/api/v1/workflows/1") return json(workflow(body as object));
+      if (method === "PUT" && path === "/api/v1/workflows/1") return json(workflow(body as Record<string, unknown>));
       return undefined;
     });
     const user = userEvent.setup();
