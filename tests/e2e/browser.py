@@ -25,7 +25,19 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-TOKEN_KEY = "crmflow.token"
+# The browser session the app signs in with (HttpOnly: only the test, never the page, reads it).
+SESSION_COOKIE = "crmflow_session"
+# put_token's mark of which token this tab already exchanged, so a reload keeps its session.
+EXCHANGED_KEY = "crmflow.e2e.exchanged"
+EXCHANGE_JS = """(token, key) => {
+  if (!/^https?:$/.test(location.protocol) || window !== window.top) return;
+  if (sessionStorage.getItem(key) === token) return;
+  const request = new XMLHttpRequest();
+  request.open("POST", "/api/v1/auth/session", false);
+  request.setRequestHeader("Authorization", "Bearer " + token);
+  request.send();
+  if (request.status === 200) sessionStorage.setItem(key, token);
+}"""
 # A page is usable when `#main` shows a heading or a table and nothing in it is still loading: no
 # aria-busy, no rendered `.loading` or `role=status` saying "Loading…" (the shared <Loading>);
 # other status lines ("Refreshing every 3 s", visually hidden live regions) do not count.
@@ -127,14 +139,21 @@ def watched_page(
 
 
 def put_token(page: Page, token: str) -> None:
-    """Store the session token before any page script runs (signed in without the form)."""
-    page.add_init_script(f"window.sessionStorage.setItem({TOKEN_KEY!r}, {json.dumps(token)})")
+    """Sign the page's browser in with `token` before any page script runs (no form).
+
+    As the sign-in form does, the token is exchanged for a session cookie (POST
+    /api/v1/auth/session); a synchronous request in an init script finishes before the app reads
+    its cookies. Once per tab and token: reloads and later navigations keep that session.
+    """
+    page.add_init_script(f"({EXCHANGE_JS})({json.dumps(token)}, {json.dumps(EXCHANGED_KEY)});")
 
 
 def stored_token(page: Page) -> str | None:
-    """Return the token the app keeps in sessionStorage."""
-    value = page.evaluate(f"window.sessionStorage.getItem({TOKEN_KEY!r})")
-    return value if value is None else str(value)
+    """Return the session token the browser holds for the app (None: signed out)."""
+    for cookie in page.context.cookies(page.url):
+        if cookie.get("name") == SESSION_COOKIE:
+            return str(cookie.get("value"))
+    return None
 
 
 def submit_token(page: Page, token: str) -> None:
@@ -153,7 +172,7 @@ def sign_in_with_token(page: Page, server: LiveServer, path: str = "/", token: s
 
 
 def open_signed_in(page: Page, server: LiveServer, path: str) -> None:
-    """Open `path` with the admin's token already in the session."""
+    """Open `path` already signed in with the admin's token."""
     put_token(page, server.token)
     page.goto(server.base_url + path)
 
