@@ -75,6 +75,7 @@ def test_every_trigger_type_with_its_config_fields(client: TestClient, tenant: T
         "options": ["daily", "weekly", "monthly"],
         "default": None,
         "description": scheduled["frequency"]["description"],
+        "widget": None,
     }
     assert scheduled["time"]["default"] == "09:00"
     inactivity = {f["name"]: f for f in triggers["inactivity_delay"]["config_fields"]}
@@ -113,9 +114,20 @@ def test_entities_and_context_fields(client: TestClient, tenant: Tenant) -> None
         "label": "Potential amount",
         "type": "number",
         "options": None,
+        "group": "Organisation",
     }
     for path in ("id", "owner.email", "owner.name", "owner.manager.email", "created_at"):
         assert f"organisation.{path}" in organisation
+    # One entry per value: a person's id is the record's `owner_id` (or the `manager_id`).
+    assert "organisation.owner.id" not in organisation
+    assert "organisation.owner.manager.id" not in organisation
+    assert organisation["organisation.owner_id"]["label"] == "Owner"
+    assert organisation["organisation.owner.manager.email"]["group"] == (
+        "Organisation owner's manager"
+    )
+    for fields in entities.values():
+        labelled = [(f["group"], f["label"]) for f in fields]
+        assert len(labelled) == len(set(labelled)), labelled
     assert organisation["organisation.last_activity_at"]["type"] == "datetime"
     assert organisation["organisation.tags"]["type"] == "list"
     assert organisation["organisation.owner_id"]["type"] == "user"

@@ -41,6 +41,11 @@ class _Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def widget(name: str) -> dict[str, Any]:
+    """Tell editors which picker a config field wants (blueprints/inputs.py WIDGETS names)."""
+    return {"x-widget": name}
+
+
 def _crm_call(func: Any, **kwargs: Any) -> Any:
     """Call a CRM service function, turning its domain errors into step failures."""
     try:
@@ -53,7 +58,7 @@ class CreateTaskConfig(_Config):
     title: Annotated[str, CleanedName] = Field(min_length=1, max_length=500)
     description: str = ""
     due_date: datetime | str | None = None
-    assignee: UserRef | None = "owner"
+    assignee: UserRef | None = Field("owner", json_schema_extra=widget("user"))
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     related_to_trigger: bool = True
 
@@ -211,7 +216,7 @@ class UpdateField(Action):
 
 
 class AssignUserConfig(_Config):
-    user: UserRef
+    user: UserRef = Field(json_schema_extra=widget("user"))
     entity: Entity | None = None
 
 
@@ -275,8 +280,8 @@ class AssignUser(Action):
 
 
 class TagConfig(_Config):
-    tag: Annotated[str, CleanedName] | None = None
-    tags: list[Annotated[str, CleanedName]] | None = None
+    tag: Annotated[str, CleanedName] | None = Field(None, json_schema_extra=widget("tag"))
+    tags: list[Annotated[str, CleanedName]] | None = Field(None, json_schema_extra=widget("tag"))
     entity: Literal["organisation", "deal", "contact"] | None = None
 
     @model_validator(mode="after")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Table, select
 
-from crmflow.actions.builtin import USER_DOC, UserRef, _Config
+from crmflow.actions.builtin import USER_DOC, UserRef, _Config, widget
 from crmflow.common.enums import DeliveryStatus
 from crmflow.common.text import CleanedName
 from crmflow.crm.models import Notification, OutgoingEmail
-from crmflow.crm.schemas import NotificationLevel
+from crmflow.crm.schemas import EMAIL_PATTERN, NotificationLevel
 from crmflow.db.writes import insert_once, insert_row
 from crmflow.engine.deferred import ActionWaiting, DeferredAction
+from crmflow.engine.errors import DefinitionError
 from crmflow.engine.plugins import Action, ActionContext, ActionFailed, ActionNotDone
 from crmflow.engine.recipients import resolve_emails, resolve_user_ids
+from crmflow.engine.templating import has_template
 
 NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
 EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
@@ -25,7 +28,7 @@ EMAIL_WAIT_POLL = timedelta(minutes=10)
 
 
 class SendNotificationConfig(_Config):
-    user: UserRef = "owner"
+    user: UserRef = Field("owner", json_schema_extra=widget("user"))
     level: NotificationLevel = NotificationLevel.INFO
     title: Annotated[str, CleanedName] = Field("", max_length=300)
     message: str = Field(min_length=1)
@@ -103,9 +106,39 @@ NO_SMTP = (
 )
 
 
+_EMAIL = re.compile(EMAIL_PATTERN)
+# The reference kinds engine/recipients.py resolves (`kind:value`).
+RECIPIENT_KINDS = ("user", "title", "role")
+
+
+def recipient_problem(item: Any) -> str | None:
+    """Say why a literal recipient cannot be resolved (None: an address, a user or a template)."""
+    if isinstance(item, bool) or not isinstance(item, int | str):
+        return f"{item!r} is not a recipient"
+    text = str(item).strip()
+    if isinstance(item, int) or not text or has_template(text) or text.isdigit():
+        return None
+    if text.lower() in ("owner", "manager"):
+        return None
+    if ":" in text:
+        kind, _, value = text.partition(":")
+        if kind.strip().lower() not in RECIPIENT_KINDS:
+            return f"{text!r}: unknown kind {kind.strip()!r} (use user:, title: or role:)"
+        return None if value.strip() else f"{text!r}: say which {kind.strip().lower()}"
+    if "@" not in text:
+        return (
+            f"{text!r} is not an email address, a user id, owner, manager, title:…, role:… "
+            "or a template"
+        )
+    for address in text.split(","):
+        if address.strip() and not _EMAIL.match(address.strip()):
+            return f"{address.strip()!r} is not a valid email address"
+    return None
+
+
 class SendEmailConfig(_Config):
-    to: UserRef
-    cc: list[str] = Field(default_factory=list)
+    to: UserRef = Field(json_schema_extra=widget("email"))
+    cc: list[str] = Field(default_factory=list, json_schema_extra=widget("email"))
     subject: str = Field(min_length=1, max_length=998)
     body: str = ""
     html_body: str | None = None
@@ -144,6 +177,19 @@ class SendEmail(DeferredAction):
     }
     side_effects = ("email_sent",)
     latency_class = "medium"
+
+    def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
+        """Refuse a malformed literal address or an unknown reference in `to` and `cc`."""
+        for name in ("to", "cc"):
+            value = config.get(name)
+            items = value if isinstance(value, list) else [] if value is None else [value]
+            for index, item in enumerate(items):
+                problem = recipient_problem(item)
+                if problem:
+                    where = (
+                        f"{path}.{name}[{index}]" if isinstance(value, list) else f"{path}.{name}"
+                    )
+                    raise DefinitionError(f"{name}: {problem}", where)
 
     def execute(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         to = resolve_emails(ctx, config.to)

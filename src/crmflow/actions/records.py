@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from crmflow.actions.builtin import _Config, _crm_call
+from crmflow.actions.builtin import _Config, _crm_call, widget
 from crmflow.catalog.models import ActionCreatedRecord
 from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.text import CleanedName
@@ -83,7 +83,11 @@ class CreateActivityConfig(_Config):
     occurred_at: datetime | str | None = Field(
         None, description="when it happened: ISO 8601 or relative (`-1 hour`); default now"
     )
-    user: UserRef | None = Field("owner", description=f"who did it: {USER_HELP}; null: nobody")
+    user: UserRef | None = Field(
+        "owner",
+        description=f"who did it: {USER_HELP}; null: nobody",
+        json_schema_extra=widget("user"),
+    )
     entity: RecordKind | None = Field(
         None, description="log on this related record instead of the trigger record"
     )
@@ -170,19 +174,31 @@ class CreateDealConfig(_Config):
         min_length=1, max_length=300, description="the deal's title"
     )
     amount: float | None = Field(None, ge=0, description="expected value")
-    stage: str = Field("qualification", min_length=1, max_length=100, description="stage code")
+    stage: str = Field(
+        "qualification",
+        min_length=1,
+        max_length=100,
+        description="stage code",
+        json_schema_extra=widget("stage"),
+    )
     close_date: datetime | str | None = Field(
         None, description="expected close: ISO 8601 or relative (`+30 days`)"
     )
-    owner: UserRef | None = Field("owner", description=f"deal owner: {USER_HELP}; null: nobody")
+    owner: UserRef | None = Field(
+        "owner",
+        description=f"deal owner: {USER_HELP}; null: nobody",
+        json_schema_extra=widget("user"),
+    )
     organisation: LinkRef = Field(
         "trigger",
         description="organisation id; `trigger`: the trigger organisation, the run's related "
         "one or the trigger record's organisation_id; `none`: no organisation",
+        json_schema_extra=widget("record:organisation"),
     )
     contact: LinkRef = Field(
         "trigger",
         description="contact id; `trigger`: the trigger (or related) contact; `none`: no contact",
+        json_schema_extra=widget("record:contact"),
     )
 
 

@@ -150,6 +150,12 @@ def _python_type(python_type: Any) -> FieldType:
     return "json"
 
 
+def widget_of(extra: Any) -> str | None:
+    """Return a field's `x-widget` hint (json_schema_extra), if any."""
+    widget = extra.get("x-widget") if isinstance(extra, dict) else None
+    return widget if isinstance(widget, str) else None
+
+
 def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
     """Describe a trigger config model's fields (canonical names, as stored)."""
     fields = []
@@ -165,6 +171,7 @@ def config_fields(model: type[BaseModel]) -> list[dict[str, Any]]:
                 "options": options,
                 "default": default,
                 "description": info.description or "",
+                "widget": widget_of(info.json_schema_extra),
             }
         )
     return fields
@@ -195,20 +202,39 @@ def _user_columns() -> list[Column[Any]]:
     return [USERS.c[name] for name in USER_FIELDS]
 
 
+def field_label(name: str) -> str:
+    """Label a column for people: `owner_id` reads `Owner`, `close_date` `Close date`."""
+    return humanise(name.removesuffix("_id") if name.endswith("_id") and name != "_id" else name)
+
+
 def _people(kind: str, table: Table) -> list[dict[str, Any]]:
-    """Describe the users a record points to, as loaded with it (owner and their manager...)."""
+    """Describe the users a record points to, as loaded with it (owner and their manager...).
+
+    A person's `id` is left out: it is the record's own `owner_id` (or the person's
+    `manager_id`), listed once where it is stored.
+    """
     fields: list[dict[str, Any]] = []
     for column in table.columns:
         if USERS.name not in {fk.column.table.name for fk in column.foreign_keys}:
             continue
         person = column.key.removesuffix("_id")
-        for prefix in (person, f"{person}.manager"):
+        groups = {
+            person: f"{humanise(kind)} {person.replace('_', ' ')}",
+            f"{person}.manager": f"{humanise(kind)} {person.replace('_', ' ')}'s manager",
+        }
+        for prefix, group in groups.items():
             for user_column in _user_columns():
+                if user_column.key == "id":
+                    continue
                 kind_, options = _column_type("user", user_column)
-                path = f"{kind}.{prefix}.{user_column.key}"
                 fields.append(
-                    {"path": path, "label": humanise(path.split(".", 1)[1]), "type": kind_}
-                    | {"options": options}
+                    {
+                        "path": f"{kind}.{prefix}.{user_column.key}",
+                        "label": field_label(user_column.key),
+                        "type": kind_,
+                        "options": options,
+                        "group": group,
+                    }
                 )
     return fields
 
@@ -224,9 +250,10 @@ def entity_fields(kind: str) -> list[dict[str, Any]]:
         fields.append(
             {
                 "path": f"{kind}.{column.key}",
-                "label": humanise(column.key),
+                "label": field_label(column.key),
                 "type": field_type,
                 "options": options,
+                "group": humanise(kind),
             }
         )
     return fields + _people(kind, table)
@@ -330,6 +357,7 @@ def editor_schema() -> EditorSchema:
                     "label": label,
                     "type": kind,
                     "options": [t.value for t in TriggerType] if name == "type" else None,
+                    "group": "Trigger",
                 }
                 for name, kind, label in TRIGGER_FIELDS
             ],

@@ -342,6 +342,7 @@ class ConfigFieldInfo(BaseModel):
     options: list[str] | None = None
     default: Any = None
     description: str = ""
+    widget: str | None = Field(None, description="the picker to offer (`stage`, `user`...)")
 
 
 class TriggerInfo(BaseModel):
@@ -361,6 +362,7 @@ class ContextFieldInfo(BaseModel):
     label: str
     type: FieldType
     options: list[str] | None = None
+    group: str = Field("", description="the record it belongs to, e.g. `Deal owner's manager`")
 
 
 class OperatorInfo(BaseModel):

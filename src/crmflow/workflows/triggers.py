@@ -62,10 +62,16 @@ class StageChangedConfig(_Config):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     from_stage: str | list[str] | None = Field(
-        None, alias="from", description="previous stage, or a list of stages (any if unset)"
+        None,
+        alias="from",
+        description="previous stage, or a list of stages (any if unset)",
+        json_schema_extra={"x-widget": "stage"},
     )
     to_stage: str | list[str] | None = Field(
-        None, alias="to", description="new stage, or a list of stages (any if unset)"
+        None,
+        alias="to",
+        description="new stage, or a list of stages (any if unset)",
+        json_schema_extra={"x-widget": "stage"},
     )
 
 

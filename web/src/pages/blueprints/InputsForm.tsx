@@ -5,10 +5,12 @@ import { useEffect, useState } from "react";
 import type { FieldError } from "../../api/client";
 import {
   a11y, CheckboxGroup, DurationPicker, RecordPicker, StagePicker, TagPicker, TitlePicker, UserPicker,
-  type PickerProps,
-} from "./InputPickers";
+  type PickerProps as AnyPickerProps,
+} from "../../components/pickers";
 import { inputNamed, withoutLoc } from "./inputValidation";
 import { inputLabel, widgetOf, type InputSpec, type InputsSchema, type InputValues, type Json } from "./types";
+
+type PickerProps = AnyPickerProps<InputSpec>;
 
 /** A number typed as text; "12,5" reads as 12.5, and what is not a number stays text (so the check says so). */
 function parseNumber(text: string): Json | undefined {
