@@ -184,3 +184,18 @@ def test_the_notification_socket_accepts_the_session_cookie(client: TestClient, 
     with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(WS_PATH) as ws:
         receive(ws)
     assert refused.value.code == 4401
+
+
+def test_the_document_declares_the_csrf_refusal_on_writes_only(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "403" in paths["/api/v1/auth/tokens"]["post"]["responses"]
+    assert "403" in paths["/api/v1/auth/tokens/{token_id}"]["delete"]["responses"]
+    assert "403" not in paths["/api/v1/auth/tokens"]["get"]["responses"]
+    schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    assert schemes["APIKeyCookie"] == {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": schemes["APIKeyCookie"]["description"],
+    }
+    assert "X-CSRF-Token" in schemes["APIKeyCookie"]["description"]

@@ -65,8 +65,11 @@ FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 # The shared responses, by status: name in components.responses and description.
 ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "400": ("BadRequest", "The body could not be read (not UTF-8, or the client stopped)"),
-    "401": ("Unauthorized", "Missing, invalid, revoked or expired Bearer token"),
-    "403": ("Forbidden", "Your role may not do this"),
+    "401": ("Unauthorized", "Missing, invalid, revoked or expired Bearer token or session"),
+    "403": (
+        "Forbidden",
+        "Your role may not do this, or a session cookie's write lacks a matching X-CSRF-Token",
+    ),
     "404": ("NotFound", "No such record in your company"),
     "409": ("Conflict", "The request conflicts with the current state or existing data"),
     "413": ("ContentTooLarge", "The body is larger than the server accepts"),
@@ -158,6 +161,8 @@ def _declare_errors(
         statuses.add("401")
     if calls & set(role_checks):
         statuses.add("403")
+    if method in WRITE_METHODS and operation.get("security"):
+        statuses.add("403")  # signed in by the session cookie without CSRF proof (auth/deps.py)
     if "{" in path:
         statuses.add("404")
     if method in WRITE_METHODS and operation.get("security"):
