@@ -94,6 +94,13 @@ def test_users_create_makes_the_company_and_prints_a_working_token(cli_db: str) 
     assert again.exit_code == 0 and again.stdout.strip() != token
 
 
+def test_users_token_refuses_the_browser_sessions_name(cli_db: str) -> None:
+    # Sign-out everywhere revokes "sign-in" tokens: an API token named so would die with them.
+    result = runner.invoke(app, ["users", "token", "--email", "a@b.test", "--name", "Sign-In"])
+    assert result.exit_code == 1
+    assert "reserved for browser sessions" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -210,8 +210,11 @@ def users_token(
 ) -> None:
     """Issue a new API token for an existing user and print it."""
     from crmflow.auth.models import Company, User
-    from crmflow.auth.service import issue_token
+    from crmflow.auth.service import SESSION_TOKEN_NAME, issue_token
 
+    if name.strip().lower() == SESSION_TOKEN_NAME:
+        # Sign-out everywhere revokes tokens by this name: an API token must never carry it.
+        fail(f"--name {SESSION_TOKEN_NAME!r} is reserved for browser sessions")
     prepare()
     with session_scope(get_settings().database_url) as session:
         query = select(User).where(User.email == email.strip().lower())
