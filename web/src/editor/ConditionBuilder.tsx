@@ -12,7 +12,8 @@ import "./editor.css";
 export interface ConditionBuilderProps {
   /** The canonical tree (a bare rule is shown inside an AND group); null or undefined: none. */
   value: Json | undefined;
-  onChange: (value: ConditionGroup | null) => void;
+  /** `removed` names what a destructive edit took out ("Group 2 removed."), for its undo toast. */
+  onChange: (value: ConditionGroup | null, removed?: string) => void;
   fields: FieldInfo[];
   operators: OperatorInfo[];
   /** The legend, e.g. "Conditions" or "Run this step only when". */
@@ -255,7 +256,7 @@ function GroupEditor({
   group: ConditionGroup;
   number: string;
   loc: string;
-  onChange: (group: ConditionGroup | null) => void;
+  onChange: (group: ConditionGroup | null, removed?: string) => void;
   onRemove?: () => void;
   root: boolean;
   legend: string;
@@ -265,9 +266,9 @@ function GroupEditor({
   const firstField = shared.fields[0]?.path ?? "";
   const newRule = (): ConditionRule =>
     ruleForField(shared.fields, shared.operators, { field: "", operator: "==", value: "" }, firstField);
-  const setRules = (rules: ConditionNode[]) => {
-    if (rules.length === 0) onChange(null);
-    else onChange({ ...group, rules });
+  const setRules = (rules: ConditionNode[], removed?: string) => {
+    if (rules.length === 0) onChange(null, removed);
+    else onChange({ ...group, rules }, removed);
   };
   const canAdd = group.operator !== "NOT" || group.rules.length === 0;
   const groupErrors = [...errorsAt(shared.errors, loc), ...errorsAt(shared.errors, `${loc}.rules`), ...errorsAt(shared.errors, `${loc}.operator`)];
@@ -304,8 +305,8 @@ function GroupEditor({
         {group.rules.map((node, i) => {
           const childNumber = number ? `${number}.${i + 1}` : String(i + 1);
           const childLoc = `${loc}.rules[${i}]`;
-          const replace = (next: ConditionNode | null) =>
-            setRules(next === null ? group.rules.filter((_, j) => j !== i) : group.rules.map((r, j) => (j === i ? next : r)));
+          const replace = (next: ConditionNode | null, removed?: string) =>
+            setRules(next === null ? group.rules.filter((_, j) => j !== i) : group.rules.map((r, j) => (j === i ? next : r)), removed);
           return isGroup(node) ? (
             <li key={i} className="cb-nested">
               <GroupEditor
@@ -316,7 +317,7 @@ function GroupEditor({
                 root={false}
                 legend={legend}
                 onChange={replace}
-                onRemove={() => replace(null)}
+                onRemove={() => replace(null, `Group ${childNumber} removed.`)}
               />
             </li>
           ) : (

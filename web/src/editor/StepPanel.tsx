@@ -54,7 +54,8 @@ export function StepPanel({
   const defaultOnError = type === "approval" ? "stop" : "continue";
   const general = [...errorsAt(errors, loc), ...errorsAt(errors, `${loc}.type`)];
   const lanes: Lane[] = Array.isArray(step.branches) ? step.branches : [];
-  const setLane = (i: number, lane: Lane) => onChange({ ...step, branches: lanes.map((l, j) => (j === i ? lane : l)) });
+  const setLane = (i: number, lane: Lane, removed?: string) =>
+    onChange({ ...step, branches: lanes.map((l, j) => (j === i ? lane : l)) }, removed);
 
   return (
     <aside className="step-panel card" aria-labelledby={`${id}-title`}>
@@ -106,7 +107,7 @@ export function StepPanel({
               <ConditionBuilder
                 label={`Branch ${i + 1} condition`}
                 value={lane.when as Json}
-                onChange={(when: ConditionGroup | null) => setLane(i, { ...lane, when: (when ?? undefined) as Json | undefined })}
+                onChange={(when: ConditionGroup | null, removed) => setLane(i, { ...lane, when: (when ?? undefined) as Json | undefined }, removed)}
                 fields={fields}
                 operators={operators}
                 errorPrefix={`${loc}.branches[${i}].when`}
@@ -176,7 +177,7 @@ export function StepPanel({
         <ConditionBuilder
           label={`Run "${label}" only when`}
           value={step.when as Json}
-          onChange={(when) => onChange(withKey(step, "when", when ?? undefined))}
+          onChange={(when, removed) => onChange(withKey(step, "when", when ?? undefined), removed)}
           fields={fields}
           operators={operators}
           errorPrefix={`${loc}.when`}

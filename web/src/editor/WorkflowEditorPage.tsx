@@ -8,9 +8,10 @@ import { ApiError, api, unwrap, type FieldError } from "../api/client";
 import { ErrorMessage, Loading } from "../components/common";
 import { formatDateTime } from "../format";
 import { AddStepDialog } from "./AddStepDialog";
+import { SavedBanner, SaveErrors } from "./SaveStatus";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { BLANK, SECTIONS, sectionOf, toDefinition, type Section } from "./definition";
-import { cleanLoc, errorText, ErrorsFor } from "./errors";
+import { cleanLoc, ErrorsFor } from "./errors";
 import { FlowCanvas } from "./FlowCanvas";
 import { allStepPaths, getList, getStep, insertStep, locToStep, moveStep, removeStep, splitStepPath, updateStep } from "./graph";
 import { JsonView } from "./JsonView";
@@ -142,13 +143,18 @@ export default function WorkflowEditorPage() {
   // Typing in one field is one undo entry per burst.
   const { edit } = editor;
   const set = useCallback((patch: Partial<Definition>) => edit((d) => ({ ...d, ...patch }), `def:${Object.keys(patch).join(",")}`), [edit]);
-  /** A change of the step tree (insert, remove, move): one undo entry, positions following their steps. */
-  const restructure = (actions: Step[], remap: (p: Positions) => Positions, removed?: string) => {
-    const after = editor.restructured(actions, remap);
+  /** An edit of its own undo entry; a destructive one (`removed` says what went) offers Undo in a toast. */
+  const record = (after: EditorState | null, removed?: string) => {
     if (!after) return;
     editor.replace(after);
-    setErrors((list) => list.filter((e) => sectionOf(e.loc) !== "steps"));
     if (removed) toast.show(removed, after);
+  };
+  /** A destructive change of the definition (a branch, a condition group removed): positions are reconciled. */
+  const removal = (patch: Partial<Definition>, removed: string) => record(editor.state && { ...editor.state, def: { ...editor.state.def, ...patch } }, removed);
+  /** A change of the step tree (insert, remove, move): positions follow their steps. */
+  const restructure = (actions: Step[], remap: (p: Positions) => Positions, removed?: string) => {
+    record(editor.restructured(actions, remap), removed);
+    setErrors((list) => list.filter((e) => sectionOf(e.loc) !== "steps"));
   };
   const openAdd = useCallback((listPath: string, index: number, title: string) => setAdding({ listPath, index, title }), []);
   const [focusPanel, setFocusPanel] = useState(false);
@@ -315,40 +321,8 @@ export default function WorkflowEditorPage() {
       </div>
       {draftOffer}
 
-      {saved && (
-        <div className={`save-banner ${saved.warnings.length ? "warn" : ""}`} role="status">
-          <p>
-            {saved.fromBlueprint
-              ? `Created from blueprint “${saved.fromBlueprint.name}” ${saved.fromBlueprint.version} as a draft.`
-              : `Saved as version ${saved.version}.`}{" "}
-            {workflowId && <Link to={`/workflows/${workflowId}`}>View workflow</Link>}
-          </p>
-          {saved.warnings.length > 0 && (
-            <>
-              <p><strong>Loop guard warnings</strong> (the workflow was saved anyway):</p>
-              <ul>{saved.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
-            </>
-          )}
-        </div>
-      )}
-      {saveError !== null && (
-        <div className="error-box" role="alert">
-          <p>
-            The workflow was not saved
-            {errors.length ? `: ${errors.length} ${errors.length === 1 ? "problem" : "problems"}.` : `: ${(saveError as Error).message}`}
-          </p>
-          {errors.length > 0 && (
-            <ul className="error-list">
-              {errors.map((e, i) => (
-                <li key={i}>
-                  <code>{cleanLoc(e.loc)}</code>: {errorText(e)}{" "}
-                  {sectionOf(e.loc) && <button type="button" className="link" onClick={() => goTo(e.loc)}>Show</button>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {saved && <SavedBanner saved={saved} workflowId={workflowId} />}
+      {saveError !== null && <SaveErrors error={saveError} errors={errors} onShow={goTo} />}
 
       <div className="tabs" role="tablist" aria-label="Workflow editor sections">
         {SECTIONS.map((s, i) => {
@@ -379,7 +353,12 @@ export default function WorkflowEditorPage() {
             <p className="hint">
               A run starts only when these hold. Fields: {(editorSchema.trigger_entities[def.trigger_type] ?? []).join(", ") || "none"}, and the trigger.
             </p>
-            <ConditionBuilder label="Conditions" value={def.conditions} onChange={(conditions) => set({ conditions: conditions as unknown as Json })}
+            <ConditionBuilder label="Conditions" value={def.conditions}
+              onChange={(conditions, removed) => {
+                const patch = { conditions: conditions as unknown as Json };
+                if (removed) removal(patch, removed);
+                else set(patch);
+              }}
               fields={fields} operators={operators} errorPrefix="conditions" errors={errors} />
           </div>
         )}
@@ -405,10 +384,9 @@ export default function WorkflowEditorPage() {
                   fields={fields}
                   operators={operators}
                   errors={errors}
-                  onChange={(step, removed) => {
-                    if (!removed) return edit((d) => ({ ...d, actions: updateStep(d.actions, selected, step) }), `step:${selected}`);
-                    restructure(updateStep(def.actions, selected, step), (positions) => positions, removed);
-                  }}
+                  onChange={(step, removed) => (removed
+                    ? removal({ actions: updateStep(def.actions, selected, step) }, removed)
+                    : edit((d) => ({ ...d, actions: updateStep(d.actions, selected, step) }), `step:${selected}`))}
                   onRemove={() => {
                     restructure(removeStep(def.actions, selected), (positions) => positionsAfterRemove(positions, selected), "Step removed.");
                     setSelected(null);

@@ -21,20 +21,20 @@ const workflow = {
   inbound_signature_required: false, graph_layout: null,
 };
 
-function routes() {
+function routes(saved: object = workflow) {
   return mockApi((call) => {
     if (call.path === "/api/v1/workflows/editor-schema") return json(EDITOR_SCHEMA);
     if (call.path === "/api/v1/workflow/action-catalog") return json({ items: CATALOG, total: 2, page: 1, size: 500, pages: 1 });
-    if (call.path === "/api/v1/workflows/7" && call.method === "GET") return json(workflow);
-    if (call.path === "/api/v1/workflows/7" && call.method === "PUT") return json({ ...workflow, ...(call.body as object), version: 4 });
+    if (call.path === "/api/v1/workflows/7" && call.method === "GET") return json(saved);
+    if (call.path === "/api/v1/workflows/7" && call.method === "PUT") return json({ ...saved, ...(call.body as object), version: 4 });
     return undefined;
   });
 }
 const puts = (calls: ReturnType<typeof routes>) => calls.filter((c) => c.method === "PUT").map((c) => c.body as Record<string, unknown>);
 
-async function openEditor() {
+async function openEditor(saved: object = workflow) {
   const user = userEvent.setup();
-  const calls = routes();
+  const calls = routes(saved);
   const view = renderAt(<WorkflowEditorPage />, "/workflows/7/edit", "/workflows/:workflowId/edit");
   await screen.findByRole("heading", { name: 'Edit workflow "Big deals"' });
   return { user, calls, ...view };
@@ -117,6 +117,24 @@ describe("safe editing in the workflow editor", () => {
     await user.click(button("Save workflow"));
     await waitFor(() => expect(puts(calls)).toHaveLength(1));
     expect(puts(calls)[0].actions).toEqual(ACTIONS);
+  });
+
+  it("offers Undo after removing a condition group, restoring the conditions exactly", async () => {
+    const conditions = { operator: "AND", rules: [
+      { field: "organisation.name", operator: "==", value: "Acme" },
+      { operator: "OR", rules: [{ field: "organisation.potential_amount", operator: ">", value: 5 }] },
+    ] };
+    const { user, calls } = await openEditor({ ...workflow, conditions });
+    await user.click(screen.getByRole("tab", { name: /Conditions/ }));
+    await user.click(button("Remove group 2"));
+    expect(screen.queryByRole("button", { name: "Remove group 2" })).toBeNull();
+    const toast = screen.getByText("Group 2 removed.").closest(".undo-toast") as HTMLElement;
+    await user.click(within(toast).getByRole("button", { name: "Undo" }));
+    expect(button("Remove group 2")).toBeInTheDocument();
+    expect(screen.queryByText("Unsaved changes")).toBeNull();
+    await user.click(button("Save workflow"));
+    await waitFor(() => expect(puts(calls)).toHaveLength(1));
+    expect(puts(calls)[0].conditions).toEqual(conditions);
   });
 
   it("hides the toast when something else changes, so its Undo never undoes another edit", async () => {
