@@ -1,3 +1,5 @@
+// Languages first: every component below reads its texts from the catalogues.
+import "./i18n";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
