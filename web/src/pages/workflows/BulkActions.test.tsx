@@ -2,21 +2,11 @@ import "../execution/api-test-shim";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { useLocation } from "react-router-dom";
-import WorkflowsPage from "../WorkflowsPage";
 import { ADMIN, json, mockFetch, renderPage } from "../execution/test-utils";
 import { listItem, page } from "./fixtures";
+import { workflowsPageUi } from "./listTestUi";
 
-function Probe() {
-  const location = useLocation();
-  return <output data-testid="location">{location.pathname + location.search}</output>;
-}
-const ui = (
-  <>
-    <WorkflowsPage />
-    <Probe />
-  </>
-);
+const ui = workflowsPageUi;
 const LIST = "/api/v1/workflows";
 const ROWS = [
   listItem({ id: 1, name: "Lead triage", tags: ["sales", "hot"] }),
