@@ -223,7 +223,7 @@ export default function WorkflowEditorPage() {
         guard.allowNavigation();
         navigate(`/workflows/${result.id}/edit`, { replace: true, state: { saved: info } });
       } else {
-        editor.load(toDefinition(result as unknown as Record<string, unknown>), result.graph_layout?.positions ?? undefined);
+        editor.saved(toDefinition(result as unknown as Record<string, unknown>), result.graph_layout?.positions ?? undefined);
         queryClient.setQueryData(["editor", "workflow", workflowId], result);
         setChangeNote("");
         setSaved(info);

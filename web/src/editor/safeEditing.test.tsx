@@ -98,6 +98,10 @@ describe("safe editing in the workflow editor", () => {
     expect(puts(calls)).toHaveLength(1);
     expect(puts(calls)[0].name).toBe("Big deals v2");
     expect(screen.queryByText("Unsaved changes")).toBeNull();
+    // Undo goes on past a save: back to the old name, now an unsaved change.
+    await user.click(button("Undo"));
+    expect(screen.getByLabelText(/^Name/)).toHaveValue("Big deals");
+    expect(screen.getByText("Unsaved changes")).toBeInTheDocument();
   });
 
   it("offers Undo after removing a step, and the undo restores it exactly", async () => {

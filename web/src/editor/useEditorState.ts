@@ -27,6 +27,11 @@ export function useEditorState() {
     setBaseline(JSON.stringify(loaded));
     history.reset({ def: loaded, placed: resetLayout(saved, loaded.actions) });
   }, [history.reset, resetLayout]);
+  /** Take what the server saved as the saved state, keeping the undo history (undo goes on past a save). */
+  const saved = useCallback((stored: Definition, positions?: Positions) => {
+    setBaseline(JSON.stringify(stored));
+    set({ def: stored, placed: resetLayout(positions, stored.actions) }, { amend: true });
+  }, [set, resetLayout]);
   /** Change the definition; edits with the same `coalesce` key in a burst are one undo entry. */
   const edit = useCallback((change: (d: Definition) => Definition, coalesce?: string) => {
     set((s) => (s ? { ...s, def: change(s.def) } : s), { coalesce });
@@ -38,7 +43,7 @@ export function useEditorState() {
 
   return {
     def, state: value, layout, defDirty, dirty: defDirty || layout.dirty,
-    load, edit, restructured,
+    load, saved, edit, restructured,
     /** Record a whole new state as one undo entry. */
     replace: useCallback((next: EditorState) => set(next), [set]),
     undo: history.undo, redo: history.redo, canUndo: history.canUndo, canRedo: history.canRedo,

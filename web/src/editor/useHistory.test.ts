@@ -64,6 +64,17 @@ describe("useHistory", () => {
     expect([h().value, h().canUndo]).toEqual(["", false]);
   });
 
+  it("amends the current entry without adding one, keeping what can be undone", () => {
+    const { h } = setup();
+    act(() => h().set("b"));
+    act(() => h().set("B", { amend: true }));
+    expect(h().value).toBe("B");
+    act(() => h().undo());
+    expect([h().value, h().canUndo]).toEqual(["a", false]);
+    act(() => h().redo());
+    expect(h().value).toBe("B");
+  });
+
   it("ignores an edit that changes nothing", () => {
     const { h } = setup();
     act(() => h().set((v) => v));

@@ -18,6 +18,8 @@ interface Stack<T> {
 export interface EditOptions {
   /** Merge with the previous edit when it had the same key and came less than COALESCE_MS ago. */
   coalesce?: string;
+  /** Change the current entry instead of adding one (the same edits in another form, e.g. as saved). */
+  amend?: boolean;
 }
 
 export interface History<T> {
@@ -42,7 +44,7 @@ export function useHistory<T>(initial: T, now: () => number = Date.now): History
       if (Object.is(value, s.present)) return s;
       const key = options.coalesce;
       const last = key === undefined ? null : { key, at };
-      if (key !== undefined && s.last?.key === key && at - s.last.at < COALESCE_MS) {
+      if (options.amend || (key !== undefined && s.last?.key === key && at - s.last.at < COALESCE_MS)) {
         return { ...s, present: value, future: [], last };
       }
       return { past: [...s.past, s.present].slice(-HISTORY_LIMIT), present: value, future: [], last };
