@@ -59,7 +59,10 @@ def bulk_action(body: WorkflowBulkRequest, session: DbSession, principal: Writer
 @router.post(
     "/export",
     summary="Export several workflows as one JSON file",
-    responses={200: {"content": {"application/json": {}}}},
+    responses={
+        200: {"content": {"application/json": {}}},
+        404: {"description": "some ids are not workflows of your company (named)"},
+    },
 )
 def export_workflows(
     body: WorkflowExportRequest, session: DbSession, principal: CurrentUser
