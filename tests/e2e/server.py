@@ -72,6 +72,7 @@ def start_server(
     demo: bool = False,
     token: str | None = None,
     env: dict[str, str] | None = None,
+    startup_timeout: float = 60,
 ) -> LiveServer:
     """Start `crmflow serve` with the built UI and wait until /healthz answers."""
     require_built_ui()
@@ -96,7 +97,7 @@ def start_server(
     with log.open("ab") as out:
         process = subprocess.Popen(argv, env=environ, stdout=out, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:

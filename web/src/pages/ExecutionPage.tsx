@@ -212,7 +212,7 @@ export default function ExecutionPage() {
           <DecisionCard decision={data.decision} />
           <section className="card" aria-labelledby="trigger-title">
             <h2 id="trigger-title">Trigger data</h2>
-            <pre className="json">{JSON.stringify(data.trigger_data, null, 2)}</pre>
+            <pre className="json" tabIndex={0} aria-labelledby="trigger-title">{JSON.stringify(data.trigger_data, null, 2)}</pre>
           </section>
         </aside>
       </div>
@@ -249,6 +249,7 @@ function LogsCard({ logs }: { logs: Execution["execution_logs"] }) {
   return (
     <details className="card exec-logs">
       <summary>Execution log ({logs.length} lines)</summary>
+      <div className="table-scroll">
       <table>
         <thead>
           <tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Step</th><th scope="col">Message</th></tr>
@@ -264,6 +265,7 @@ function LogsCard({ logs }: { logs: Execution["execution_logs"] }) {
           ))}
         </tbody>
       </table>
+      </div>
     </details>
   );
 }

@@ -187,7 +187,7 @@ export default function RunsPage() {
       ) : (
         <>
           <div className="wf-table-wrap" aria-busy={list.isFetching && list.isPlaceholderData}>
-            <table className="wf-table">
+            <table className="wf-table stack-table">
               <caption className="visually-hidden">
                 Runs, newest first, page {list.data.page} of {list.data.pages}
               </caption>
@@ -205,38 +205,38 @@ export default function RunsPage() {
               <tbody>
                 {list.data.items.map((ex) => (
                   <tr key={ex.id}>
-                    <td>
+                    <td data-label="Run">
                       <Link to={`/workflows/${ex.workflow_id}/executions/${ex.id}`}>#{ex.id}</Link>
                       <div className="hint">
                         {triggerLabel(ex.trigger_type)}
                         {ex.rerun_of_id ? ` · re-run of #${ex.rerun_of_id}` : ""}
                       </div>
                     </td>
-                    <td>
+                    <td data-label="Workflow">
                       <Link to={`/workflows/${ex.workflow_id}`}>{workflows.name(ex.workflow_id)}</Link>
                       <div className="hint">
                         <Link to={`/workflows/${ex.workflow_id}?tab=versions&version=${ex.version}`}>version {ex.version}</Link>
                       </div>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <StatusBadge status={ex.status} />
                       {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
                       {ex.steps_failed > 0 && <div className="hint">{stepsFailedText(ex.steps_failed)}</div>}
                     </td>
-                    <td>
+                    <td data-label="Record">
                       {ex.trigger_entity_type ? (
                         `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}`
                       ) : (
                         <span className="hint">—</span>
                       )}
                     </td>
-                    <td>
+                    <td data-label="Started">
                       <time dateTime={ex.started_at ?? ex.created_at} title={formatRelative(ex.started_at ?? ex.created_at)}>
                         {formatDateTime(ex.started_at ?? ex.created_at)}
                       </time>
                     </td>
-                    <td className="num">{formatDuration(ex.duration_ms)}</td>
-                    <td className="wf-error-cell" title={ex.error_message ?? undefined}>
+                    <td className="num" data-label="Duration">{formatDuration(ex.duration_ms)}</td>
+                    <td className="wf-error-cell" data-label="Error" title={ex.error_message ?? undefined}>
                       {ex.error_message ?? ""}
                     </td>
                   </tr>

@@ -72,7 +72,7 @@ export default function SecretsPage() {
         </div>
       ) : (
         <>
-          <table className="secrets-table">
+          <table className="secrets-table stack-table">
             <caption className="visually-hidden">Secrets of your company</caption>
             <thead>
               <tr>
@@ -87,12 +87,12 @@ export default function SecretsPage() {
               {items.map((secret) => (
                 <tr key={secret.id}>
                   <th scope="row"><code>{secret.name}</code></th>
-                  <td>{secret.description || <span className="hint">—</span>}</td>
-                  <td>{formatDateTime(secret.updated_at)}</td>
-                  <td>{secret.last_used_at ? formatDateTime(secret.last_used_at) : <span className="hint">never</span>}</td>
+                  <td data-label="Description">{secret.description || <span className="hint">—</span>}</td>
+                  <td data-label="Last updated">{formatDateTime(secret.updated_at)}</td>
+                  <td data-label="Last used by a run">{secret.last_used_at ? formatDateTime(secret.last_used_at) : <span className="hint">never</span>}</td>
                   {isAdmin && (
                     <td className="secrets-actions">
-                      <button type="button" onClick={() => setEditing(secret)} aria-label={`Replace the value of ${secret.name}`}>
+                      <button type="button" onClick={() => setEditing(secret)} aria-label={`Replace value of ${secret.name}`}>
                         Replace value
                       </button>
                       <button type="button" className="danger" onClick={() => setDeleting(secret)} aria-label={`Delete ${secret.name}`}>

@@ -8,7 +8,7 @@ import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, StatusBadge } from "../components/common";
 import { formatDateTime, formatRelative } from "../format";
 import { DefinitionView } from "./workflows/DefinitionView";
-import { ExecutionsTab } from "./workflows/ExecutionsTab";
+import { ExecutionsTab, IDLE_POLL_MS } from "./workflows/ExecutionsTab";
 import { intParam, triggerLabel, type Workflow } from "./workflows/labels";
 import { PublishBlueprintDialog } from "./workflows/PublishBlueprintDialog";
 import { RunNowDialog } from "./workflows/RunNowDialog";
@@ -47,6 +47,9 @@ export default function WorkflowDetailPage() {
     queryKey: ["workflow", workflowId],
     queryFn: () => unwrap(api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } } })),
     enabled: valid,
+    // The header's run count and last run follow new runs as the executions table does (the
+    // table also refreshes it the moment it sees a run change).
+    refetchInterval: IDLE_POLL_MS,
   });
   const actions = useWorkflowActions({ afterDelete: () => navigate("/workflows", { replace: true }) });
   const exporter = useWorkflowExport();
@@ -116,8 +119,9 @@ export default function WorkflowDetailPage() {
         )}
       </div>
       <p className="hint wf-meta">
-        {triggerLabel(wf.trigger_type)} · version {wf.version} · {wf.execution_count.toLocaleString()} runs · last run{" "}
-        {formatRelative(wf.last_executed_at)} · updated {formatDateTime(wf.updated_at)}
+        {/* The count covers finished runs only: one still waiting or running is not in it yet. */}
+        {triggerLabel(wf.trigger_type)} · version {wf.version} · {finishedRunsText(wf.execution_count)} · last finished{" "}
+        {wf.last_executed_at ? formatRelative(wf.last_executed_at) : "never"} · updated {formatDateTime(wf.updated_at)}
       </p>
       {wf.description && <p className="wf-description">{wf.description}</p>}
       <div aria-live="polite">
@@ -167,6 +171,10 @@ export default function WorkflowDetailPage() {
       {canWrite && <PublishBlueprintDialog workflow={wf} open={publishOpen} onClose={() => setPublishOpen(false)} />}
     </section>
   );
+}
+
+function finishedRunsText(count: number): string {
+  return `${count.toLocaleString()} finished ${count === 1 ? "run" : "runs"}`;
 }
 
 function DetailsTab({ wf, canWrite }: { wf: Workflow; canWrite: boolean }) {

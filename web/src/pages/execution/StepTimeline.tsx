@@ -130,11 +130,11 @@ function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record
       <div className="tl-io">
         <div>
           <h5>Input</h5>
-          {record.input ? <pre className="json">{JSON.stringify(record.input, null, 2)}</pre> : <p className="hint">No input.</p>}
+          {record.input ? <pre className="json" tabIndex={0} aria-label="Input">{JSON.stringify(record.input, null, 2)}</pre> : <p className="hint">No input.</p>}
         </div>
         <div>
           <h5>Output</h5>
-          {record.output ? <pre className="json">{JSON.stringify(record.output, null, 2)}</pre> : <p className="hint">No output.</p>}
+          {record.output ? <pre className="json" tabIndex={0} aria-label="Output">{JSON.stringify(record.output, null, 2)}</pre> : <p className="hint">No output.</p>}
         </div>
       </div>
       {attempts.length > 0 && (

@@ -39,7 +39,7 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
       ) : (
         <>
           <div className="wf-table-wrap">
-            <table className="wf-table ops-breaches" aria-label="Open breaches">
+            <table className="wf-table ops-breaches stack-table" aria-label="Open breaches">
               <thead>
                 <tr>
                   <th scope="col">Severity</th>
@@ -54,27 +54,27 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
               <tbody>
                 {rows.map((b) => (
                   <tr key={b.id}>
-                    <td><span className={`badge badge-${b.severity}`}>{b.severity}</span></td>
-                    <td>
+                    <td data-label="Severity"><span className={`badge badge-${b.severity}`}>{b.severity}</span></td>
+                    <td data-label="SLA">
                       {b.sla_name}
                       <div className="hint">
                         <Link to={`/workflows/${b.workflow_id}?tab=slas`}>{b.workflow_name}</Link>
                         {b.step_path && <> · step <code>{b.step_path}</code></>}
                       </div>
                     </td>
-                    <td>
+                    <td data-label="Run">
                       <Link to={`/workflows/${b.workflow_id}/executions/${b.execution_id}`}>#{b.execution_id}</Link>
                       <div className="hint">
                         was <StatusBadge status={b.execution_status} />
                       </div>
                     </td>
-                    <td>{marginText(b)}</td>
-                    <td>
+                    <td data-label="Margin">{marginText(b)}</td>
+                    <td data-label="Detected">
                       <time dateTime={b.detected_at} title={formatDateTime(b.detected_at)}>
                         {formatRelative(b.detected_at)}
                       </time>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className={`badge badge-breach-${b.status}`}>{b.status}</span>
                       {b.acknowledged_at && (
                         <div className="hint" title={formatDateTime(b.acknowledged_at)}>

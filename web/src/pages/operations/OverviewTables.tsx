@@ -15,7 +15,7 @@ export function FailingTable({ rows }: { rows: Overview["top_failing"] }) {
   if (rows.length === 0) return <p className="card wf-empty">No failed runs in this window.</p>;
   return (
     <div className="wf-table-wrap">
-      <table className="wf-table" aria-label="Top failing workflows">
+      <table className="wf-table stack-table" aria-label="Top failing workflows">
         <thead>
           <tr>
             <th scope="col">Workflow</th>
@@ -28,11 +28,11 @@ export function FailingTable({ rows }: { rows: Overview["top_failing"] }) {
         <tbody>
           {rows.map((f) => (
             <tr key={f.workflow_id}>
-              <td><Link to={`/workflows/${f.workflow_id}`}>{f.name}</Link></td>
-              <td className="num">{f.failed.toLocaleString()}</td>
-              <td className="num">{f.partial.toLocaleString()}</td>
-              <td className="num">{f.acted.toLocaleString()}</td>
-              <td className="num">{shareText(f.failure_share)}</td>
+              <td data-label="Workflow"><Link to={`/workflows/${f.workflow_id}`}>{f.name}</Link></td>
+              <td className="num" data-label="Failed">{f.failed.toLocaleString()}</td>
+              <td className="num" data-label="Completed with errors">{f.partial.toLocaleString()}</td>
+              <td className="num" data-label="Runs that acted">{f.acted.toLocaleString()}</td>
+              <td className="num" data-label="Failure share">{shareText(f.failure_share)}</td>
             </tr>
           ))}
         </tbody>
@@ -45,7 +45,7 @@ export function SlowestTable({ rows }: { rows: Overview["slowest"] }) {
   if (rows.length === 0) return <p className="card wf-empty">No timed runs in this window.</p>;
   return (
     <div className="wf-table-wrap">
-      <table className="wf-table" aria-label="Slowest workflows">
+      <table className="wf-table stack-table" aria-label="Slowest workflows">
         <thead>
           <tr>
             <th scope="col">Workflow</th>
@@ -57,10 +57,10 @@ export function SlowestTable({ rows }: { rows: Overview["slowest"] }) {
         <tbody>
           {rows.map((s) => (
             <tr key={s.workflow_id}>
-              <td><Link to={`/workflows/${s.workflow_id}`}>{s.name}</Link></td>
-              <td className="num">{s.runs.toLocaleString()}</td>
-              <td className="num">{seconds(s.p50_seconds)}</td>
-              <td className="num">{seconds(s.p95_seconds)}</td>
+              <td data-label="Workflow"><Link to={`/workflows/${s.workflow_id}`}>{s.name}</Link></td>
+              <td className="num" data-label="Runs">{s.runs.toLocaleString()}</td>
+              <td className="num" data-label="Median (p50)">{seconds(s.p50_seconds)}</td>
+              <td className="num" data-label="p95">{seconds(s.p95_seconds)}</td>
             </tr>
           ))}
         </tbody>
@@ -96,7 +96,7 @@ export function SloTable({ rows }: { rows: Overview["slos"] }) {
   }
   return (
     <div className="wf-table-wrap">
-      <table className="wf-table" aria-label="SLO compliance">
+      <table className="wf-table stack-table" aria-label="SLO compliance">
         <thead>
           <tr>
             <th scope="col">SLA</th>
@@ -110,12 +110,12 @@ export function SloTable({ rows }: { rows: Overview["slos"] }) {
         <tbody>
           {rows.map((s) => (
             <tr key={s.sla_id} className={s.meets_objective === false ? "ops-below" : undefined}>
-              <td>{s.sla_name}</td>
-              <td><Link to={`/workflows/${s.workflow_id}?tab=slas`}>{s.workflow_name}</Link></td>
-              <td className="num ops-compliance"><Compliance value={s.slo_percentage} /></td>
-              <td className="num">{formatSlo(s.slo_target_percentage)}</td>
-              <td><ObjectiveBadge meets={s.meets_objective} /></td>
-              <td className="num">{s.open_breaches.toLocaleString()}</td>
+              <td data-label="SLA">{s.sla_name}</td>
+              <td data-label="Workflow"><Link to={`/workflows/${s.workflow_id}?tab=slas`}>{s.workflow_name}</Link></td>
+              <td className="num ops-compliance" data-label="Compliance"><Compliance value={s.slo_percentage} /></td>
+              <td className="num" data-label="Objective">{formatSlo(s.slo_target_percentage)}</td>
+              <td data-label="Status"><ObjectiveBadge meets={s.meets_objective} /></td>
+              <td className="num" data-label="Open breaches">{s.open_breaches.toLocaleString()}</td>
             </tr>
           ))}
         </tbody>

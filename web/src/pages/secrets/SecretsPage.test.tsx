@@ -75,7 +75,7 @@ describe("SecretsPage", () => {
       return undefined;
     });
     renderPage(<SecretsPage />, { route: "/secrets" });
-    await userEvent.click(await screen.findByRole("button", { name: "Replace the value of BILLING_TOKEN" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Replace value of BILLING_TOKEN" }));
     const dialog = screen.getByRole("dialog", { name: "Replace BILLING_TOKEN" });
     const value = within(dialog).getByLabelText("New value");
     expect(value).toHaveValue("");

@@ -98,7 +98,7 @@ export function SuggestionInbox() {
           </div>
         ) : (
           <>
-            <table className="sg-list" aria-label={`${STATUSES.find((s) => s.key === status)!.label} suggestions`}>
+            <table className="sg-list stack-table" aria-label={`${STATUSES.find((s) => s.key === status)!.label} suggestions`}>
               <thead>
                 <tr>
                   <th>Kind</th>
@@ -111,14 +111,14 @@ export function SuggestionInbox() {
               <tbody>
                 {items.map((s) => (
                   <tr key={s.id}>
-                    <td><KindBadge kind={s.kind} /></td>
-                    <td>
+                    <td data-label="Kind"><KindBadge kind={s.kind} /></td>
+                    <td data-label="Suggestion">
                       <Link to={`/suggestions/${s.id}`}>{s.title}</Link>
                       {s.source === "llm" && <> <SourceBadge /></>}
                     </td>
-                    <td className="num"><ConfidenceValue score={s.confidence_score} /></td>
-                    <td>{frequencyText(s.pattern_frequency)}</td>
-                    <td>
+                    <td className="num" data-label="Confidence"><ConfidenceValue score={s.confidence_score} /></td>
+                    <td data-label="Seen">{frequencyText(s.pattern_frequency)}</td>
+                    <td data-label="Workflow">
                       {s.workflow_id ? <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link> : <span className="hint">a new workflow</span>}
                     </td>
                   </tr>

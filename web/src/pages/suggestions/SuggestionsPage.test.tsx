@@ -154,7 +154,7 @@ describe("a suggestion", () => {
     expect(screen.getByRole("region", { name: "The change" })).toHaveTextContent("The workflow is active: accepting saves a draft copy");
     const step = screen.getByRole("button", { name: 'Step "Manager approval"', hidden: true });
     expect(step.closest(".flow-step")).toHaveClass("flow-step-highlight");
-    expect(step).toHaveTextContent("if deal.discount_percent >= 10");
+    expect(step.closest(".flow-step")).toHaveTextContent("if deal.discount_percent >= 10");
     const backtest = screen.getByRole("region", { name: "Back-test" });
     expect(backtest).toHaveTextContent("Events considered1,200");
     expect(backtest).toHaveTextContent("Compared with what version 1 really did");

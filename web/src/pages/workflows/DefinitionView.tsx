@@ -2,6 +2,7 @@
 // tree, the steps as a nested list, the run policy.
 import { useId, type ReactNode } from "react";
 import { humanize, triggerLabel } from "./labels";
+import { RunPolicyView } from "./runPolicy";
 
 export interface Definition {
   trigger_type?: string;
@@ -209,7 +210,7 @@ export function DefinitionView({ definition }: { definition: Definition }) {
       </section>
       <section aria-labelledby={`${id}-policy`}>
         <h3 id={`${id}-policy`}>Run policy</h3>
-        <ConfigList config={definition.run_policy} empty="Default run policy." />
+        <RunPolicyView policy={definition.run_policy} />
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 // The executions tab: a workflow's runs, filtered by status, paginated on the server, polled
 // every 3 s while a shown run may still change.
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../../components/common";
@@ -46,6 +47,19 @@ export function ExecutionsTab({
 
   const live = list.data?.items.some((e) => IN_FLIGHT.has(e.status));
 
+  // When a poll brings a new run or a run's new status, the page header's run count and last run
+  // are refetched with it, so the two never disagree.
+  const queryClient = useQueryClient();
+  const seen = useRef<string | null>(null);
+  const runs = list.data ? `${list.data.total}:${list.data.items.map((e) => `${e.id}=${e.status}`).join(",")}` : null;
+  useEffect(() => {
+    if (runs === null) return;
+    if (seen.current !== null && seen.current !== runs) {
+      void queryClient.invalidateQueries({ queryKey: ["workflow", workflowId], exact: true });
+    }
+    seen.current = runs;
+  }, [runs, workflowId, queryClient]);
+
   return (
     <div>
       <div className="row wf-filters">
@@ -72,7 +86,7 @@ export function ExecutionsTab({
         </div>
       ) : (
         <>
-          <table className="wf-table">
+          <table className="wf-table stack-table">
             <caption className="visually-hidden">Executions</caption>
             <thead>
               <tr>
@@ -88,7 +102,7 @@ export function ExecutionsTab({
             <tbody>
               {list.data.items.map((ex) => (
                 <tr key={ex.id}>
-                  <td>
+                  <td data-label="Execution">
                     <Link to={`/workflows/${workflowId}/executions/${ex.id}`}>#{ex.id}</Link>
                     {ex.rerun_of_id ? <span className="hint"> (re-run of #{ex.rerun_of_id})</span> : null}{" "}
                     <Link
@@ -99,18 +113,18 @@ export function ExecutionsTab({
                       v{ex.version}
                     </Link>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={ex.status} />
                     {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
                     {ex.steps_failed > 0 && <span className="hint"> {stepsFailedText(ex.steps_failed)}</span>}
                   </td>
-                  <td>
+                  <td data-label="Trigger record">
                     {ex.trigger_entity_type ? `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}` : <span className="hint">—</span>}
                   </td>
-                  <td>{formatDateTime(ex.started_at ?? ex.created_at)}</td>
-                  <td className="num">{formatDuration(ex.duration_ms)}</td>
-                  <td className="num">{ex.actions_executed}</td>
-                  <td className="wf-error-cell" title={ex.error_message ?? undefined}>
+                  <td data-label="Started">{formatDateTime(ex.started_at ?? ex.created_at)}</td>
+                  <td className="num" data-label="Duration">{formatDuration(ex.duration_ms)}</td>
+                  <td className="num" data-label="Actions run">{ex.actions_executed}</td>
+                  <td className="wf-error-cell" data-label="Error" title={ex.error_message ?? undefined}>
                     {ex.error_message ?? ""}
                   </td>
                 </tr>

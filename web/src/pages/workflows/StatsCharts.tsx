@@ -152,7 +152,9 @@ export function DayChart({ title, summary, labels, series, kind, unit = "", yMax
           ))}
         </ul>
       )}
-      <table className="visually-hidden">
+      {/* A table ignores overflow and height: unwrapped, its rows stretched the page below the charts. */}
+      <div className="visually-hidden">
+      <table>
         <caption>{title}, per day</caption>
         <thead>
           <tr>
@@ -169,6 +171,7 @@ export function DayChart({ title, summary, labels, series, kind, unit = "", yMax
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }
