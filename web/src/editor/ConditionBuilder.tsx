@@ -31,6 +31,21 @@ const GROUP_LABELS: Record<ConditionGroup["operator"], string> = {
   NOT: "not this (NOT)",
 };
 
+/** Fields by the record they belong to (the API's `group`, else the path's first part), each
+ * path once, in the order given. */
+export function groupFields(fields: FieldInfo[]): Map<string, FieldInfo[]> {
+  const groups = new Map<string, FieldInfo[]>();
+  const seen = new Set<string>();
+  for (const f of fields) {
+    if (seen.has(f.path)) continue;
+    seen.add(f.path);
+    const first = f.path.split(".")[0];
+    const key = f.group || first.charAt(0).toUpperCase() + first.slice(1);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return groups;
+}
+
 export function fieldType(fields: FieldInfo[], path: string): FieldType | null {
   return (fields.find((f) => f.path === path)?.type as FieldType | undefined) ?? null;
 }
@@ -104,11 +119,7 @@ function RuleEditor({
   const allowed = operatorsFor(operators, type);
   const op = operators.find((o) => o.value === rule.operator);
   const options = fields.find((f) => f.path === rule.field)?.options ?? null;
-  const groups = new Map<string, FieldInfo[]>();
-  for (const f of fields) {
-    const key = f.path.split(".")[0];
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
+  const groups = groupFields(fields);
   const id = `${idBase}-r${number.replace(/\./g, "-")}`;
   const name = `Rule ${number}`;
   const valueErrors = errorsAt(errors, `${loc}.value`);
@@ -204,10 +215,10 @@ function RuleEditor({
           >
             {!known && <option value={rule.field}>{rule.field || "Choose a field…"}</option>}
             {[...groups.entries()].map(([group, items]) => (
-              <optgroup key={group} label={group.charAt(0).toUpperCase() + group.slice(1)}>
+              <optgroup key={group} label={group}>
                 {items.map((f) => (
-                  <option key={f.path} value={f.path}>
-                    {f.label} ({f.path})
+                  <option key={f.path} value={f.path} title={f.path}>
+                    {f.label}
                   </option>
                 ))}
               </optgroup>

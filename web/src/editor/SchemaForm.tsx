@@ -8,6 +8,7 @@ import { sentenceCase } from "../format";
 import { ErrorsFor, errorsUnder } from "./errors";
 import { HeadersInput } from "./HeadersInput";
 import { DraftInput, DraftTextarea, JsonTextarea } from "./inputs";
+import { pickerOf, SchemaWidget } from "./SchemaWidget";
 import type { Json, JsonSchema } from "./types";
 
 export type FieldKind = "text" | "textarea" | "number" | "enum" | "boolean" | "list" | "object" | "map" | "json" | "any";
@@ -205,7 +206,14 @@ function SchemaField({ name, schema: raw, value, required, onChange, id, loc, er
 
   let input;
   const common = { id, "aria-describedby": describedBy, "aria-invalid": invalid || undefined, "aria-required": required || undefined } as const;
-  switch (kind) {
+  // A field with an `x-widget` gets its picker (stages, people, tags, records, recipients).
+  switch (pickerOf(schema, value) ? "widget" : kind) {
+    case "widget":
+      input = (
+        <SchemaWidget id={id} label={label} schema={schema} value={value} onChange={onChange}
+          describedBy={describedBy} invalid={invalid} required={required} />
+      );
+      break;
     case "text":
       input = <DraftInput {...common} value={value} format={show} parse={(t) => scalar(t, raw)} onChange={onChange} />;
       break;

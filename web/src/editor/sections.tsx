@@ -16,8 +16,11 @@ export function triggerSchema(trigger: TriggerInfo | undefined): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const f of trigger?.config_fields ?? []) {
     const base = { title: f.label, description: f.description, default: (f.default ?? undefined) as Json | undefined };
-    properties[f.name] =
-      f.type === "number" ? { ...base, type: "number" }
+    // A stage filter takes one stage or a list of them (workflows/triggers.py StageChangedConfig).
+    properties[f.name] = f.widget === "stage"
+      ? { ...base, anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }], "x-widget": "stage" }
+      : f.widget ? { ...base, type: "string", "x-widget": f.widget }
+      : f.type === "number" ? { ...base, type: "number" }
         : f.type === "boolean" ? { ...base, type: "boolean" }
           : f.type === "enum" ? { ...base, type: "string", enum: f.options ?? [] }
             : f.type === "list" ? { ...base, type: "array", items: { type: "string" } }

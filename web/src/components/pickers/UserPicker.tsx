@@ -1,6 +1,7 @@
 // People pickers: a user reference (the record's owner, the owner's manager, a user by name, a
 // title or a role), a job title and a tag, all offered from the company's choices.
 import { useState } from "react";
+import { CheckboxGroup } from "./StagePicker";
 import { a11y, type Json, type PickerProps } from "./types";
 import { useChoices } from "./useChoices";
 
@@ -102,8 +103,10 @@ export function TitlePicker(props: PickerProps) {
   return <SuggestInput {...props} suggestions={(choices.data?.titles ?? []).map((t) => t.value)} />;
 }
 
-/** A tag name: the company's record tags, or a new one. */
+/** A tag name (the company's record tags, or a new one); several as checkboxes for a list. */
 export function TagPicker(props: PickerProps) {
   const choices = useChoices();
-  return <SuggestInput {...props} suggestions={(choices.data?.tags ?? []).map((t) => t.value)} />;
+  const tags = choices.data?.tags ?? [];
+  if (props.spec.type === "array") return <CheckboxGroup {...props} choices={tags} />;
+  return <SuggestInput {...props} suggestions={tags.map((t) => t.value)} />;
 }
