@@ -41,9 +41,6 @@ export const NOT_YET_TRANSLATED: string[] = [
   "editor/simulation/TestPanel.tsx", // 3
   "notifications/NotificationBell.tsx", // 7
   "pages/ApprovalsPage.tsx", // 4
-  "pages/ExecutionPage.tsx", // 42
-  "pages/OperationsPage.tsx", // 8
-  "pages/RunsPage.tsx", // 28
   "pages/SecretsPage.tsx", // 18
   "pages/WorkflowDetailPage.tsx", // 17
   "pages/WorkflowsPage.tsx", // 26
@@ -54,22 +51,7 @@ export const NOT_YET_TRANSLATED: string[] = [
   "pages/blueprints/CreateWorkflowForm.tsx", // 5
   "pages/blueprints/InputsForm.tsx", // 1
   "pages/blueprints/blueprintTransfer.tsx", // 7
-  "pages/execution/ApprovalInline.tsx", // 6
-  "pages/execution/ExecutionControls.tsx", // 2
-  "pages/execution/StepTimeline.tsx", // 21
-  "pages/operations/BreachDialog.tsx", // 2
-  "pages/operations/BreachList.tsx", // 16
-  "pages/operations/OverviewTables.tsx", // 25
-  "pages/operations/RunsSummary.tsx", // 3
   "pages/secrets/SecretDialog.tsx", // 3
-  "pages/suggestions/ChangeView.tsx", // 15
-  "pages/suggestions/EvidenceView.tsx", // 75
-  "pages/suggestions/GenerateDialog.tsx", // 11
-  "pages/suggestions/GenerationStatus.tsx", // 14
-  "pages/suggestions/SuggestionBadges.tsx", // 2
-  "pages/suggestions/SuggestionDetail.tsx", // 18
-  "pages/suggestions/SuggestionInbox.tsx", // 13
-  "pages/suggestions/SuggestionsPage.tsx", // 2
   "pages/workflows/AlertingSettings.tsx", // 9
   "pages/workflows/BulkBar.tsx", // 11
   "pages/workflows/DefinitionView.tsx", // 14

@@ -1,4 +1,13 @@
 // Every English namespace. A new namespace: its file here and in ../fr, and one line in each index.
 import { common } from "./common";
+import { auth } from "./auth";
+import { approvals } from "./approvals";
+import { secrets } from "./secrets";
+import { notifications } from "./notifications";
+import { execution } from "./execution";
+import { blueprints } from "./blueprints";
+import { suggestions } from "./suggestions";
+import { runs } from "./runs";
+import { operations } from "./operations";
 
-export const en = { common } as const;
+export const en = { common, auth, approvals, secrets, notifications, execution, blueprints, suggestions, runs, operations } as const;

@@ -2,5 +2,14 @@
 import type { Catalog } from "../catalog";
 import type { en } from "../en";
 import { common } from "./common";
+import { auth } from "./auth";
+import { approvals } from "./approvals";
+import { secrets } from "./secrets";
+import { notifications } from "./notifications";
+import { execution } from "./execution";
+import { blueprints } from "./blueprints";
+import { suggestions } from "./suggestions";
+import { runs } from "./runs";
+import { operations } from "./operations";
 
-export const fr: Catalog<typeof en> = { common };
+export const fr: Catalog<typeof en> = { common, auth, approvals, secrets, notifications, execution, blueprints, suggestions, runs, operations };

@@ -3,6 +3,7 @@
 // trigger and steps in words and on the graph; for advice, that nothing changes by itself.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { FlowCanvas } from "../../editor/FlowCanvas";
@@ -17,6 +18,7 @@ type Obj = Record<string, unknown>;
 const noSelect = () => {};
 
 function Outline({ lines }: { lines: StepLine[] }) {
+  const { t } = useTranslation("suggestions");
   return (
     <ol className="sg-steps">
       {lines.map((line) => (
@@ -25,7 +27,7 @@ function Outline({ lines }: { lines: StepLine[] }) {
           {line.lanes.map((lane) => (
             <div key={lane.title} className="sg-lane">
               <span className="hint">{lane.title}</span>
-              {lane.steps.length ? <Outline lines={lane.steps} /> : <p className="hint">nothing</p>}
+              {lane.steps.length ? <Outline lines={lane.steps} /> : <p className="hint">{t("change.nothing")}</p>}
             </div>
           ))}
         </li>
@@ -50,64 +52,65 @@ function DefinitionGraph({ definition, highlights, label }: { definition: Obj; h
 }
 
 function PatchView({ suggestion, change }: { suggestion: Suggestion; change: PatchChange }) {
+  const { t } = useTranslation("suggestions");
   const workflowId = change.workflow_id;
   const workflow = useQuery({
     queryKey: ["workflow", workflowId],
     queryFn: () => unwrap(api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } } })),
   });
   const proposal = useMemo(() => (workflow.data ? proposePatch(workflow.data as unknown as Obj, change) : null), [workflow.data, change]);
-  if (workflow.isPending) return <Loading label="Loading the workflow…" />;
+  if (workflow.isPending) return <Loading label={t("change.loadingWorkflow")} />;
   if (workflow.isError) return <ErrorMessage error={workflow.error} onRetry={() => void workflow.refetch()} />;
   if (!proposal) return null;
   if (!proposal.ok) {
     return suggestion.status === "pending" ? (
       <div className="sg-stale" role="note">
-        <p><strong>The workflow changed since this was mined</strong> ({proposal.reason}): accepting would be refused. Generate suggestions again.</p>
+        <p><strong>{t("change.staleTitle")}</strong>{t("change.stale", { reason: proposal.reason })}</p>
       </div>
     ) : (
-      <p className="hint">The workflow has changed since ({proposal.reason}), so the change can no longer be shown against it.</p>
+      <p className="hint">{t("change.staleDecided", { reason: proposal.reason })}</p>
     );
   }
   const version = workflow.data.version;
   return (
     <>
       <p className="hint">
-        Compared with “{workflow.data.name}” as it is now (version {version}
-        {change.base_version !== version ? `; mined on version ${change.base_version}, the change still applies` : ""}).
-        {suggestion.status === "pending" &&
-          (workflow.data.status === "active"
-            ? " The workflow is active: accepting saves a draft copy with the change, the live workflow is left as it is."
-            : " Accepting saves the change as a new version of the workflow (a draft).")}
+        {t("change.compared", { name: workflow.data.name, version })}
+        {change.base_version !== version ? t("change.minedOn", { version: change.base_version }) : ""}
+        {t("change.comparedEnd")}
+        {suggestion.status === "pending" && (workflow.data.status === "active" ? t("change.activeCopy") : t("change.newVersion"))}
       </p>
-      <DefinitionChanges diff={proposal.diff} label="What the change does" identicalText="No changes: the workflow already does this." />
+      <DefinitionChanges diff={proposal.diff} label={t("change.whatItDoes")} identicalText={t("change.identical")} />
       <DefinitionGraph definition={proposal.after} highlights={proposal.highlights}
-        label="The workflow with the change; the steps it adds, changes or moves are highlighted." />
+        label={t("change.graph")} />
     </>
   );
 }
 
 function NewWorkflowView({ definition }: { definition: Obj }) {
+  const { t } = useTranslation("suggestions");
   const conditions = conditionsText(definition.conditions);
   return (
     <>
-      <p>A new workflow, <strong>“{String(definition.name ?? "")}”</strong>, saved as a draft when you accept.</p>
-      <dl className="sg-figures" aria-label="The new workflow">
-        <div><dt>Trigger</dt><dd>{triggerText(String(definition.trigger_type ?? ""), (definition.trigger_config ?? {}) as Obj)}</dd></div>
-        <div><dt>Conditions</dt><dd>{conditions || "none"}</dd></div>
+      <p><Trans t={t} i18nKey="change.newWorkflow" values={{ name: String(definition.name ?? "") }} components={{ strong: <strong /> }} /></p>
+      <dl className="sg-figures" aria-label={t("change.theNewWorkflow")}>
+        <div><dt>{t("change.trigger")}</dt><dd>{triggerText(String(definition.trigger_type ?? ""), (definition.trigger_config ?? {}) as Obj)}</dd></div>
+        <div><dt>{t("change.conditions")}</dt><dd>{conditions || t("change.none")}</dd></div>
       </dl>
-      <h4>Steps</h4>
+      <h4>{t("change.steps")}</h4>
       <Outline lines={stepOutline(definition.actions)} />
-      <DefinitionGraph definition={definition} label="The proposed workflow." />
+      <DefinitionGraph definition={definition} label={t("change.proposedGraph")} />
     </>
   );
 }
 
 export function ChangeView({ suggestion }: { suggestion: Suggestion }) {
+  const { t } = useTranslation("suggestions");
   const change = changeOf(suggestion);
   if (!change) {
     return (
       <p className="sg-advice">
-        <strong>No automatic change: advice only.</strong> Accepting records that you agree; the change is yours to make in the editor.
+        <strong>{t("change.adviceTitle")}</strong>{t("change.advice")}
       </p>
     );
   }

@@ -1,8 +1,10 @@
 // The modal that takes notes and accepts or rejects a suggestion (writers only). A refusal (409:
 // the workflow changed since mining, or someone decided first) shows the server's message.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
 import { NotesDialog } from "../../components/NotesDialog";
+import i18n from "../../i18n";
 import type { Suggestion } from "./types";
 
 export type SuggestionDecision = "accept" | "reject";
@@ -10,8 +12,8 @@ export type SuggestionDecision = "accept" | "reject";
 /** Why a decision was refused, in words; a 409 is the server's own message. */
 export function decisionErrorText(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 403) return "Only editors and admins can accept or reject suggestions.";
-    if (error.status === 404) return "This suggestion no longer exists.";
+    if (error.status === 403) return i18n.t("decide.forbidden", { ns: "suggestions" });
+    if (error.status === 404) return i18n.t("decide.gone", { ns: "suggestions" });
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
@@ -28,6 +30,7 @@ export function DecideDialog({
   onClose: () => void;
   onDecided: (result: Suggestion, decision: SuggestionDecision) => void;
 }) {
+  const { t } = useTranslation("suggestions");
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: (vars: { decision: SuggestionDecision; notes: string }) => {
@@ -55,26 +58,26 @@ export function DecideDialog({
     },
   });
   const accept = decision !== "reject";
-  const verb = accept ? "Accept" : "Reject";
+  const verb = accept ? t("detail.accept") : t("detail.reject");
   return (
     <NotesDialog
       open={decision !== null}
       className="sg-decide"
-      title={<>{verb} “{suggestion.title}”</>}
+      title={t("decide.title", { verb, title: suggestion.title })}
       intro={
         <p className="hint">
           {!accept
-            ? "The same pattern is not proposed again."
+            ? t("decide.rejectIntro")
             : suggestion.change
-              ? "The change is saved as a draft (a new version, or a draft copy of an active workflow); nothing runs differently until you activate it."
-              : "Advice only: nothing is changed automatically."}
+              ? t("decide.acceptIntro")
+              : t("decide.adviceIntro")}
         </p>
       }
-      notesHint="Optional; kept with the suggestion (why you took it or turned it down)."
+      notesHint={t("decide.notesHint")}
       errorText={mutation.isError ? decisionErrorText(mutation.error) : null}
       pending={mutation.isPending}
       submitLabel={verb}
-      pendingLabel={`${accept ? "Accepting" : "Rejecting"}…`}
+      pendingLabel={accept ? t("decide.accepting") : t("decide.rejecting")}
       danger={!accept}
       onOpen={() => mutation.reset()}
       onSubmit={(notes) => {

@@ -1,8 +1,10 @@
 // What a suggestion was mined from, in words and small tables, one view per kind of miner: counts,
 // the window, the segment, waits in human units, error shapes, and examples linked to their runs.
 import type { ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "../../components/common";
+import i18n from "../../i18n";
 import { formatDuration, formatSeconds } from "../../format";
 import { humanize } from "../workflows/labels";
 import type {
@@ -12,7 +14,8 @@ import type {
 import { num, segmentText, shareText, windowText } from "./wording";
 
 export function RunLink({ workflowId, executionId }: { workflowId: number; executionId: number }) {
-  return <Link to={`/workflows/${workflowId}/executions/${executionId}`}>Run #{executionId}</Link>;
+  const { t } = useTranslation("suggestions");
+  return <Link to={`/workflows/${workflowId}/executions/${executionId}`}>{t("evidence.run", { id: executionId })}</Link>;
 }
 
 function Figures({ items, label }: { items: [string, ReactNode][]; label: string }) {
@@ -28,7 +31,8 @@ function Figures({ items, label }: { items: [string, ReactNode][]; label: string
   );
 }
 
-const stepName = (step: StepRef | undefined) => `“${step?.name || step?.path || "the step"}”`;
+const stepName = (step: StepRef | undefined) =>
+  i18n.t("evidence.quoted", { ns: "suggestions", name: step?.name || step?.path || i18n.t("evidence.theStep", { ns: "suggestions" }) });
 
 /** The record an approval was about: its title or name. */
 function recordName(record: Record<string, unknown> | null | undefined): string {
@@ -38,15 +42,16 @@ function recordName(record: Record<string, unknown> | null | undefined): string 
 
 /** Approval requests quoted as examples: the run, the record, the segment's field, the decision. */
 function ApprovalExamples({ examples, field, label }: { examples: ApprovalExample[]; field?: string; label: string }) {
+  const { t } = useTranslation("suggestions");
   const key = field?.split(".").slice(1).join(".");
   return (
     <table className="sg-table" aria-label={label}>
       <thead>
         <tr>
-          <th>Run</th>
-          <th>Record</th>
+          <th>{t("evidence.columns.run")}</th>
+          <th>{t("evidence.columns.record")}</th>
           {key && <th><code>{field}</code></th>}
-          <th>Decision</th>
+          <th>{t("evidence.columns.decision")}</th>
         </tr>
       </thead>
       <tbody>
@@ -64,6 +69,7 @@ function ApprovalExamples({ examples, field, label }: { examples: ApprovalExampl
 }
 
 function AutoApproval({ e }: { e: AutoApprovalEvidence }) {
+  const { t } = useTranslation("suggestions");
   const inside = e.in_segment ?? {};
   const outside = e.outside_segment ?? {};
   const inTotal = (inside.approved ?? 0) + (inside.rejected ?? 0);
@@ -72,82 +78,92 @@ function AutoApproval({ e }: { e: AutoApprovalEvidence }) {
   return (
     <>
       <p>
-        The approval step {stepName(e.step)} was decided {num(e.requests)} times over {windowText(e.window)}. When{" "}
-        <code className="sg-segment">{segment}</code>, {num(inside.approved)} of {num(inTotal)} requests were approved (
-        {shareText(inside.approved, inTotal)}); for the other requests, {num(outside.approved)} of {num(outTotal)} (
-        {shareText(outside.approved, outTotal)}).
+        <Trans t={t} i18nKey="evidence.autoApproval.summary" components={{ code: <code className="sg-segment" /> }} values={{
+          step: stepName(e.step), requests: num(e.requests), window: windowText(e.window), segment,
+          inApproved: num(inside.approved), inTotal: num(inTotal), inRate: shareText(inside.approved, inTotal),
+          outApproved: num(outside.approved), outTotal: num(outTotal), outRate: shareText(outside.approved, outTotal),
+        }} />
       </p>
-      <table className="sg-table sg-counts" aria-label="Decisions in and outside the segment">
+      <table className="sg-table sg-counts" aria-label={t("evidence.autoApproval.table")}>
         <thead>
-          <tr><th>Requests</th><th className="num">Approved</th><th className="num">Rejected</th><th className="num">Approval rate</th></tr>
+          <tr>
+            <th>{t("evidence.columns.requests")}</th><th className="num">{t("evidence.columns.approved")}</th>
+            <th className="num">{t("evidence.columns.rejected")}</th><th className="num">{t("evidence.columns.approvalRate")}</th>
+          </tr>
         </thead>
         <tbody>
           <tr>
-            <th scope="row">With <code>{segment}</code></th>
+            <th scope="row"><Trans t={t} i18nKey="evidence.autoApproval.with" values={{ segment }} components={{ code: <code /> }} /></th>
             <td className="num">{num(inside.approved)}</td><td className="num">{num(inside.rejected)}</td>
             <td className="num">{shareText(inside.approved, inTotal)}</td>
           </tr>
           <tr>
-            <th scope="row">Other requests</th>
+            <th scope="row">{t("evidence.autoApproval.other")}</th>
             <td className="num">{num(outside.approved)}</td><td className="num">{num(outside.rejected)}</td>
             <td className="num">{shareText(outside.approved, outTotal)}</td>
           </tr>
         </tbody>
       </table>
       {e.median_wait_seconds != null && (
-        <p>Requests in the segment waited {formatSeconds(e.median_wait_seconds)} for a decision (median): the wait an automatic approval saves.</p>
+        <p>{t("evidence.autoApproval.wait", { wait: formatSeconds(e.median_wait_seconds) })}</p>
       )}
-      <h4>Examples: approved with {segment}</h4>
-      {e.examples?.length ? <ApprovalExamples examples={e.examples} field={e.segment?.field} label="Examples" /> : <p className="hint">None recorded.</p>}
-      <h4>Counterexamples: rejected with {segment}</h4>
+      <h4>{t("evidence.autoApproval.examples", { segment })}</h4>
+      {e.examples?.length ? <ApprovalExamples examples={e.examples} field={e.segment?.field} label={t("evidence.examples")} /> : <p className="hint">{t("evidence.noneRecorded")}</p>}
+      <h4>{t("evidence.autoApproval.counterexamples", { segment })}</h4>
       {e.counterexamples?.length ? (
-        <ApprovalExamples examples={e.counterexamples} field={e.segment?.field} label="Counterexamples" />
+        <ApprovalExamples examples={e.counterexamples} field={e.segment?.field} label={t("evidence.counterexamples")} />
       ) : (
-        <p className="hint">None: every request in the segment was approved.</p>
+        <p className="hint">{t("evidence.autoApproval.noCounterexamples")}</p>
       )}
     </>
   );
 }
 
 function ParallelApprovals({ e }: { e: ParallelApprovalsEvidence }) {
+  const { t } = useTranslation("suggestions");
   const [first, second] = e.steps ?? [];
   const saved = e.saved_seconds ?? {};
   return (
     <>
       <p>
-        {stepName(first)} and then {stepName(second)} were both asked in {num(e.runs_with_both)} runs over {windowText(e.window)}, one
-        after the other. Asked at the same time, each run waits only for the slower of the two.
+        {t("evidence.parallel.summary", {
+          first: stepName(first), second: stepName(second), runs: num(e.runs_with_both), window: windowText(e.window),
+        })}
       </p>
-      <Figures label="Figures" items={[
-        ["Runs that asked both", num(e.runs_with_both)],
-        [`${stepName(first)} approved`, `${num(e.first_approved)} of ${num(e.first_decided)} (${shareText(e.first_approved, e.first_decided)})`],
-        ["Wait saved per run (median)", formatSeconds(saved.median)],
-        ["Wait saved (95th percentile)", formatSeconds(saved.p95)],
-        ["Wait saved in all", formatSeconds(saved.total)],
+      <Figures label={t("evidence.figures")} items={[
+        [t("evidence.parallel.runsWithBoth"), num(e.runs_with_both)],
+        [t("evidence.parallel.approved", { step: stepName(first) }),
+          t("evidence.parallel.ofRate", { part: num(e.first_approved), total: num(e.first_decided), rate: shareText(e.first_approved, e.first_decided) })],
+        [t("evidence.parallel.savedMedian"), formatSeconds(saved.median)],
+        [t("evidence.parallel.savedP95"), formatSeconds(saved.p95)],
+        [t("evidence.parallel.savedTotal"), formatSeconds(saved.total)],
       ]} />
-      <h4>Examples</h4>
-      {e.examples?.length ? <ApprovalExamples examples={e.examples} label="Examples" /> : <p className="hint">None recorded.</p>}
+      <h4>{t("evidence.examples")}</h4>
+      {e.examples?.length ? <ApprovalExamples examples={e.examples} label={t("evidence.examples")} /> : <p className="hint">{t("evidence.noneRecorded")}</p>}
     </>
   );
 }
 
 function ErrorHandling({ e }: { e: ErrorHandlingEvidence }) {
+  const { t } = useTranslation("suggestions");
   const type = e.step?.type ? ` (${humanize(e.step.type)})` : "";
   return (
     <>
       <p>
-        {stepName(e.step)}{type} failed in {num(e.failed)} of {num(e.runs)} runs ({shareText(e.failed, e.runs)}) over{" "}
-        {windowText(e.window)}. {num(e.transient)} of the {num(e.errors_sampled ?? e.failed)} failures looked into were passing
-        errors (time-outs, refused connections, 429 or 5xx answers) that a retry can get past.
+        {t("evidence.errors.summary", {
+          step: stepName(e.step), type, failed: num(e.failed), runs: num(e.runs), rate: shareText(e.failed, e.runs),
+          window: windowText(e.window), transient: num(e.transient), sampled: num(e.errors_sampled ?? e.failed),
+        })}
       </p>
       {e.most_common_error && (
         <p>
-          Most common error: <code className="sg-error">{e.most_common_error.shape}</code> ({num(e.most_common_error.count)} times).
+          <Trans t={t} i18nKey="evidence.errors.mostCommon" components={{ code: <code className="sg-error" /> }}
+            values={{ shape: e.most_common_error.shape, times: num(e.most_common_error.count) }} />
         </p>
       )}
       {!!e.errors?.length && (
-        <table className="sg-table" aria-label="Errors by shape">
-          <thead><tr><th>Error (numbers and quoted values blanked)</th><th className="num">Times</th></tr></thead>
+        <table className="sg-table" aria-label={t("evidence.errors.byShape")}>
+          <thead><tr><th>{t("evidence.columns.errorShape")}</th><th className="num">{t("evidence.columns.times")}</th></tr></thead>
           <tbody>
             {e.errors.map((err) => (
               <tr key={err.shape}><td><code className="sg-error">{err.shape}</code></td><td className="num">{num(err.count)}</td></tr>
@@ -155,10 +171,10 @@ function ErrorHandling({ e }: { e: ErrorHandlingEvidence }) {
           </tbody>
         </table>
       )}
-      <h4>Examples</h4>
+      <h4>{t("evidence.examples")}</h4>
       {e.examples?.length ? (
-        <table className="sg-table" aria-label="Examples">
-          <thead><tr><th>Run</th><th>Error</th></tr></thead>
+        <table className="sg-table" aria-label={t("evidence.examples")}>
+          <thead><tr><th>{t("evidence.columns.run")}</th><th>{t("evidence.columns.error")}</th></tr></thead>
           <tbody>
             {e.examples.map((ex) => (
               <tr key={ex.execution_id}>
@@ -168,30 +184,33 @@ function ErrorHandling({ e }: { e: ErrorHandlingEvidence }) {
             ))}
           </tbody>
         </table>
-      ) : <p className="hint">None recorded.</p>}
+      ) : <p className="hint">{t("evidence.noneRecorded")}</p>}
     </>
   );
 }
 
 function Performance({ e }: { e: PerformanceEvidence }) {
+  const { t } = useTranslation("suggestions");
   if (e.wait_seconds) {
     const waits = e.wait_seconds;
     return (
       <>
         <p>
-          Requests of {stepName(e.step)} waited {formatSeconds(waits.p50)} for a decision (median) over {num(e.decisions)} decisions
-          in {windowText(e.window)}; {num(e.over_a_day)} of them ({shareText(e.over_a_day, e.decisions)}) waited more than a day.
+          {t("evidence.performance.waitSummary", {
+            step: stepName(e.step), median: formatSeconds(waits.p50), decisions: num(e.decisions), window: windowText(e.window),
+            overADay: num(e.over_a_day), rate: shareText(e.over_a_day, e.decisions),
+          })}
         </p>
-        <Figures label="Waits" items={[
-          ["Median wait", formatSeconds(waits.p50)],
-          ["95th percentile", formatSeconds(waits.p95)],
-          ["Longest", formatSeconds(waits.max)],
-          ["Waited over a day", `${num(e.over_a_day)} of ${num(e.decisions)}`],
+        <Figures label={t("evidence.performance.waits")} items={[
+          [t("evidence.performance.medianWait"), formatSeconds(waits.p50)],
+          [t("evidence.performance.p95"), formatSeconds(waits.p95)],
+          [t("evidence.performance.longest"), formatSeconds(waits.max)],
+          [t("evidence.performance.overADay"), t("evidence.performance.of", { part: num(e.over_a_day), total: num(e.decisions) })],
         ]} />
-        <h4>The longest waits</h4>
+        <h4>{t("evidence.performance.longestWaits")}</h4>
         {e.examples?.length ? (
-          <table className="sg-table" aria-label="Examples">
-            <thead><tr><th>Run</th><th className="num">Wait</th></tr></thead>
+          <table className="sg-table" aria-label={t("evidence.examples")}>
+            <thead><tr><th>{t("evidence.columns.run")}</th><th className="num">{t("evidence.columns.wait")}</th></tr></thead>
             <tbody>
               {e.examples.map((ex) => (
                 <tr key={ex.execution_id}>
@@ -201,54 +220,61 @@ function Performance({ e }: { e: PerformanceEvidence }) {
               ))}
             </tbody>
           </table>
-        ) : <p className="hint">None recorded.</p>}
+        ) : <p className="hint">{t("evidence.noneRecorded")}</p>}
       </>
     );
   }
   return (
     <>
       <p>
-        {stepName(e.step)} took {formatDuration(e.p95_ms)} at the 95th percentile over {num(e.runs)} runs in {windowText(e.window)},
-        against {formatDuration(e.peers_p95_ms)} usually for the {num(e.peers)} other steps of its type.
+        {t("evidence.performance.durationSummary", {
+          step: stepName(e.step), p95: formatDuration(e.p95_ms), runs: num(e.runs), window: windowText(e.window),
+          peersP95: formatDuration(e.peers_p95_ms), peers: num(e.peers),
+        })}
       </p>
-      <Figures label="Durations" items={[
-        ["Median (p50)", formatDuration(e.p50_ms)],
-        ["95th percentile", formatDuration(e.p95_ms)],
-        ["Its peers' usual p95", formatDuration(e.peers_p95_ms)],
-        ["Runs slower than that", `${num(e.slower_than_peers)} of ${num(e.runs)}`],
+      <Figures label={t("evidence.performance.durations")} items={[
+        [t("evidence.performance.median"), formatDuration(e.p50_ms)],
+        [t("evidence.performance.p95"), formatDuration(e.p95_ms)],
+        [t("evidence.performance.peersP95"), formatDuration(e.peers_p95_ms)],
+        [t("evidence.performance.slower"), t("evidence.performance.of", { part: num(e.slower_than_peers), total: num(e.runs) })],
       ]} />
     </>
   );
 }
 
 function ManualWork({ e }: { e: ManualWorkEvidence }) {
-  const event = e.event ? `${humanize(e.event.type).toLowerCase()}${e.event.reached ? ` to ${e.event.reached}` : ""}` : "the same event";
+  const { t } = useTranslation("suggestions");
+  const type = e.event ? humanize(e.event.type).toLowerCase() : "";
+  const event = !e.event
+    ? t("evidence.manual.sameEvent")
+    : e.event.reached ? t("evidence.manual.eventTo", { event: type, stage: e.event.reached }) : type;
   return (
     <>
       <p>
-        People created the task “{e.title_template}” by hand {num(e.tasks)} times within a day after a “{event}” event (
-        {num(e.event?.count)} such events over {windowText(e.window)}).
+        {t("evidence.manual.summary", {
+          title: e.title_template ?? "", tasks: num(e.tasks), event, events: num(e.event?.count), window: windowText(e.window),
+        })}
       </p>
-      <Figures label="Figures" items={[
-        [`Events: ${event}`, num(e.event?.count)],
-        ["Tasks typed by hand after one", num(e.tasks)],
-        ["Usual due date", e.median_due_days ? `${num(e.median_due_days)} days later` : "none"],
+      <Figures label={t("evidence.figures")} items={[
+        [t("evidence.manual.events", { event }), num(e.event?.count)],
+        [t("evidence.manual.tasks"), num(e.tasks)],
+        [t("evidence.manual.due"), e.median_due_days ? t("evidence.manual.daysLater", { days: num(e.median_due_days) }) : t("evidence.manual.none")],
       ]} />
-      <h4>Examples</h4>
+      <h4>{t("evidence.examples")}</h4>
       {e.examples?.length ? (
-        <table className="sg-table" aria-label="Examples">
-          <thead><tr><th>Task</th><th>Title</th><th>Record</th></tr></thead>
+        <table className="sg-table" aria-label={t("evidence.examples")}>
+          <thead><tr><th>{t("evidence.columns.task")}</th><th>{t("evidence.columns.title")}</th><th>{t("evidence.columns.record")}</th></tr></thead>
           <tbody>
             {e.examples.map((ex) => (
               <tr key={ex.task_id}>
                 <td>#{ex.task_id}</td>
                 <td>{ex.title}</td>
-                <td>{ex.record_id ? `${e.record_type ?? "record"} #${ex.record_id}` : "—"}</td>
+                <td>{ex.record_id ? `${e.record_type ?? t("evidence.manual.record")} #${ex.record_id}` : "—"}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      ) : <p className="hint">None recorded.</p>}
+      ) : <p className="hint">{t("evidence.noneRecorded")}</p>}
     </>
   );
 }

@@ -2,8 +2,10 @@
 // language model rewrites the texts) that starts a generation job; its progress shows on the page.
 import { useMutation } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { useModalDialog } from "../../components/useModalDialog";
+import i18n from "../../i18n";
 import type { SuggestionJob } from "./types";
 
 interface Form {
@@ -23,9 +25,9 @@ const DEFAULTS: Omit<Form, "language"> = { days: "30", minOccurrences: "10", use
 export function generateFormErrors(form: Form): Partial<Record<"days" | "minOccurrences", string>> {
   const errors: Partial<Record<"days" | "minOccurrences", string>> = {};
   const days = Number(form.days);
-  if (!/^\d+$/.test(form.days.trim()) || days < 1 || days > 365) errors.days = "A whole number of days from 1 to 365.";
+  if (!/^\d+$/.test(form.days.trim()) || days < 1 || days > 365) errors.days = i18n.t("generate.daysError", { ns: "suggestions" });
   const min = Number(form.minOccurrences);
-  if (!/^\d+$/.test(form.minOccurrences.trim()) || min < 3 || min > 100000) errors.minOccurrences = "A whole number, 3 or more.";
+  if (!/^\d+$/.test(form.minOccurrences.trim()) || min < 3 || min > 100000) errors.minOccurrences = i18n.t("generate.minOccurrencesError", { ns: "suggestions" });
   return errors;
 }
 
@@ -34,6 +36,7 @@ export function GenerateDialog({ open, onClose, onStarted }: {
   onClose: () => void;
   onStarted: (job: SuggestionJob) => void;
 }) {
+  const { t } = useTranslation(["suggestions", "common"]);
   const id = useId();
   const firstRef = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState<Form>(() => ({ ...DEFAULTS, language: defaultLanguage() }));
@@ -66,40 +69,38 @@ export function GenerateDialog({ open, onClose, onStarted }: {
         e.preventDefault();
         submit();
       }}>
-        <h2 id={`${id}-title`}>Generate suggestions</h2>
-        <p className="hint">Mines the recorded runs, approvals and tasks for patterns, and back-tests each change it proposes.</p>
+        <h2 id={`${id}-title`}>{t("generate.title")}</h2>
+        <p className="hint">{t("generate.intro")}</p>
         <div className="field">
-          <label htmlFor={`${id}-days`}><span className="field-label">Days of history</span></label>
+          <label htmlFor={`${id}-days`}><span className="field-label">{t("generate.days")}</span></label>
           <input id={`${id}-days`} ref={firstRef} type="number" inputMode="numeric" min={1} max={365} value={form.days}
             onChange={(e) => setForm({ ...form, days: e.target.value })} aria-invalid={!!errors.days}
             aria-describedby={errors.days ? `${id}-days-error` : undefined} />
           {errors.days && <p className="field-error" id={`${id}-days-error`}>{errors.days}</p>}
         </div>
         <div className="field">
-          <label htmlFor={`${id}-min`}><span className="field-label">Minimum occurrences</span></label>
+          <label htmlFor={`${id}-min`}><span className="field-label">{t("generate.minOccurrences")}</span></label>
           <input id={`${id}-min`} type="number" inputMode="numeric" min={3} value={form.minOccurrences}
             onChange={(e) => setForm({ ...form, minOccurrences: e.target.value })} aria-invalid={!!errors.minOccurrences}
             aria-describedby={`${id}-min-hint${errors.minOccurrences ? ` ${id}-min-error` : ""}`} />
-          <span className="hint" id={`${id}-min-hint`}>How often a pattern must have been seen to be suggested.</span>
+          <span className="hint" id={`${id}-min-hint`}>{t("generate.minOccurrencesHint")}</span>
           {errors.minOccurrences && <p className="field-error" id={`${id}-min-error`}>{errors.minOccurrences}</p>}
         </div>
         <div className="field checkbox">
           <label>
             <input type="checkbox" checked={form.useLlm} onChange={(e) => setForm({ ...form, useLlm: e.target.checked })}
               aria-describedby={`${id}-llm-hint`} />{" "}
-            Use AI to rewrite the texts
+            {t("generate.useLlm")}
           </label>
-          <span className="hint" id={`${id}-llm-hint`}>
-            When a language model is configured; the figures always come from the history.
-          </span>
+          <span className="hint" id={`${id}-llm-hint`}>{t("generate.useLlmHint")}</span>
         </div>
         {form.useLlm && (
           <div className="field">
-            <label htmlFor={`${id}-language`}><span className="field-label">Language of the rewritten texts</span></label>
+            <label htmlFor={`${id}-language`}><span className="field-label">{t("generate.language")}</span></label>
             <select id={`${id}-language`} value={form.language}
               onChange={(e) => setForm({ ...form, language: e.target.value === "fr" ? "fr" : "en" })}>
-              <option value="en">English</option>
-              <option value="fr">Français</option>
+              <option value="en">{t("language.en", { ns: "common" })}</option>
+              <option value="fr">{t("language.fr", { ns: "common" })}</option>
             </select>
           </div>
         )}
@@ -107,9 +108,9 @@ export function GenerateDialog({ open, onClose, onStarted }: {
           <div className="error-box" role="alert">{mutation.error.message}</div>
         )}
         <div className="dialog-actions">
-          <button type="button" onClick={onClose} disabled={mutation.isPending}>Cancel</button>
+          <button type="button" onClick={onClose} disabled={mutation.isPending}>{t("actions.cancel", { ns: "common" })}</button>
           <button type="submit" className="primary" disabled={mutation.isPending}>
-            {mutation.isPending ? "Starting…" : "Generate"}
+            {mutation.isPending ? t("generate.starting") : t("generate.submit")}
           </button>
         </div>
       </form>

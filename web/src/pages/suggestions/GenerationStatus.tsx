@@ -2,8 +2,10 @@
 // found ("3 new, 2 refreshed, 1 discarded", the discarded ones' reasons on demand) or why it failed.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
+import i18n from "../../i18n";
 import { kindLabel, type SuggestionJob } from "./types";
 
 export const JOB_POLL_MS = 1000;
@@ -30,6 +32,7 @@ interface Discarded {
 }
 
 export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismiss: () => void }) {
+  const { t } = useTranslation("suggestions");
   const queryClient = useQueryClient();
   const job = useQuery({
     queryKey: ["suggestion-job", jobId],
@@ -47,7 +50,7 @@ export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismis
     return (
       <div className="sg-job">
         <ErrorMessage error={job.error} />
-        <button type="button" onClick={onDismiss}>Dismiss</button>
+        <button type="button" onClick={onDismiss}>{t("job.dismiss")}</button>
       </div>
     );
   }
@@ -57,10 +60,10 @@ export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismis
     return (
       <div className="sg-job" role="status" aria-live="polite">
         <p>
-          <strong>Generating suggestions…</strong> <span className="hint">{data?.stage || "queued"}</span>
+          <strong>{t("job.generating")}</strong> <span className="hint">{data?.stage || t("job.queued")}</span>
         </p>
         <div className="row">
-          <progress max={100} value={progress} aria-label="Generation progress">{progress} %</progress>
+          <progress max={100} value={progress} aria-label={t("job.progress")}>{progress} %</progress>
           <span>{progress} %</span>
         </div>
       </div>
@@ -69,8 +72,8 @@ export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismis
   if (data.status === "failed") {
     return (
       <div className="sg-job" role="alert">
-        <p className="error">Generation failed: {data.error ?? "no reason given"}.</p>
-        <button type="button" onClick={onDismiss}>Dismiss</button>
+        <p className="error">{t("job.failed", { reason: data.error ?? t("job.noReason") })}</p>
+        <button type="button" onClick={onDismiss}>{t("job.dismiss")}</button>
       </div>
     );
   }
@@ -78,23 +81,28 @@ export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismis
   return (
     <div className="sg-job sg-job-done">
       <p role="status">
-        <strong>Done:</strong> {data.created_count} new, {data.refreshed_count} refreshed, {discarded.length} discarded.
-        {data.duration_ms != null && <span className="hint"> ({(data.duration_ms / 1000).toFixed(1)} s over {data.days} days)</span>}
+        <strong>{t("job.done")}</strong>{" "}
+        {t("job.counts", { created: data.created_count, refreshed: data.refreshed_count, discarded: discarded.length })}
+        {data.duration_ms != null && (
+          <span className="hint">
+            {t("job.took", { seconds: (data.duration_ms / 1000).toLocaleString(i18n.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), days: data.days })}
+          </span>
+        )}
       </p>
       {discarded.length > 0 && (
         <details>
-          <summary>Why {discarded.length === 1 ? "one was" : `${discarded.length} were`} discarded</summary>
+          <summary>{t("job.why", { count: discarded.length })}</summary>
           <ul className="sg-discarded">
             {discarded.map((d, i) => (
               <li key={i}>
-                <strong>{d.title ?? "A pattern"}</strong>
-                {d.kind && <span className="hint"> ({kindLabel(d.kind)})</span>}: {d.reason ?? "no reason given"}
+                <strong>{d.title ?? t("job.aPattern")}</strong>
+                {d.kind && <span className="hint"> ({kindLabel(d.kind)})</span>}: {d.reason ?? t("job.noReason")}
               </li>
             ))}
           </ul>
         </details>
       )}
-      <button type="button" onClick={onDismiss}>Dismiss</button>
+      <button type="button" onClick={onDismiss}>{t("job.dismiss")}</button>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // The small marks a suggestion carries in the inbox and on its page: its kind, who wrote its words,
 // and its confidence with what that number means.
+import { useTranslation } from "react-i18next";
 import { kindLabel } from "./types";
 import { confidenceText, confidenceTooltip } from "./wording";
 
@@ -9,9 +10,10 @@ export function KindBadge({ kind }: { kind: string }) {
 
 /** The words were rewritten by a language model (the figures always come from the history). */
 export function SourceBadge() {
+  const { t } = useTranslation("suggestions");
   return (
-    <span className="badge sg-ai" title="A language model rewrote the title and description from the mined figures">
-      rewritten by AI
+    <span className="badge sg-ai" title={t("badges.aiTitle")}>
+      {t("badges.ai")}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 // (diff and graph), the back-test of that change, and Accept / Reject with notes for writers.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
@@ -27,37 +28,39 @@ export function draftLink(s: Pick<Suggestion, "applied_workflow_id" | "applied_v
 
 /** What became of a decided suggestion, with a link to what accepting it created. */
 function Outcome({ s, workflowName, me }: { s: Suggestion; workflowName: (id: number) => string; me: number | undefined }) {
+  const { t } = useTranslation("suggestions");
   if (s.status === "pending") return null;
-  const who = s.decided_by && s.decided_by === me ? " by you" : "";
-  const when = s.decided_at ? ` on ${formatDateTime(s.decided_at)}` : "";
-  const notes = s.notes ? <p className="sg-notes">Notes: {s.notes}</p> : null;
+  const who = s.decided_by && s.decided_by === me ? t("outcome.byYou") : "";
+  const when = s.decided_at ? t("outcome.on", { when: formatDateTime(s.decided_at) }) : "";
+  const notes = s.notes ? <p className="sg-notes">{t("outcome.notes", { notes: s.notes })}</p> : null;
   if (s.status === "rejected") {
     return (
       <div className="sg-outcome sg-outcome-rejected">
-        <p>Rejected{who}{when}. The same pattern is not proposed again.</p>
+        <p>{t("outcome.rejected", { who, when })}</p>
         {notes}
       </div>
     );
   }
   const applied = s.applied_workflow_id;
   const copy = applied !== null && applied !== s.workflow_id;
+  const name = applied ? workflowName(applied) : "";
   const what = !applied
-    ? "Advice only: nothing was changed automatically."
+    ? t("outcome.adviceOnly")
     : s.status === "implemented"
-      ? `Implemented: “${workflowName(applied)}” with this change is active.`
+      ? t("outcome.implemented", { name })
       : !s.workflow_id
-        ? `The change was saved as a new draft workflow, “${workflowName(applied)}”.`
+        ? t("outcome.newDraft", { name })
         : copy
-          ? `The workflow is active, so the change was saved as a draft copy, “${workflowName(applied)}”.`
-          : `The change was saved as version ${s.applied_version} of “${workflowName(applied)}”.`;
+          ? t("outcome.draftCopy", { name })
+          : t("outcome.version", { version: s.applied_version ?? "", name });
   return (
     <div className="sg-outcome">
       <p>
-        Accepted{who}{when}. {what}{" "}
+        {t("outcome.accepted", { who, when })} {what}{" "}
         {applied !== null && (
           <>
-            <Link to={draftLink(s)}>{s.status === "implemented" ? "Open the workflow" : "Open the draft"}</Link>
-            {s.status === "accepted" && <> · <Link to={`/workflows/${applied}/edit`}>Edit it</Link></>}
+            <Link to={draftLink(s)}>{s.status === "implemented" ? t("outcome.openWorkflow") : t("outcome.openDraft")}</Link>
+            {s.status === "accepted" && <> · <Link to={`/workflows/${applied}/edit`}>{t("outcome.edit")}</Link></>}
           </>
         )}
       </p>
@@ -67,6 +70,7 @@ function Outcome({ s, workflowName, me }: { s: Suggestion; workflowName: (id: nu
 }
 
 export function SuggestionDetail({ id }: { id: number }) {
+  const { t } = useTranslation("suggestions");
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const names = useWorkflowNames();
@@ -77,11 +81,11 @@ export function SuggestionDetail({ id }: { id: number }) {
     queryFn: () =>
       unwrap(api.GET("/api/v1/workflow/workflow-suggestions/{suggestion_id}/", { params: { path: { suggestion_id: id } } })),
   });
-  if (query.isPending) return <Loading label="Loading the suggestion…" />;
+  if (query.isPending) return <Loading label={t("detail.loading")} />;
   if (query.isError) {
     return (
       <>
-        <p><Link to="/suggestions">← Suggestions</Link></p>
+        <p><Link to="/suggestions">{t("detail.back")}</Link></p>
         <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />
       </>
     );
@@ -89,23 +93,23 @@ export function SuggestionDetail({ id }: { id: number }) {
   const s = query.data;
   return (
     <article className="sg-detail" aria-labelledby="sg-detail-title">
-      <p className="sg-back"><Link to={`/suggestions?status=${s.status}`}>← Suggestions</Link></p>
+      <p className="sg-back"><Link to={`/suggestions?status=${s.status}`}>{t("detail.back")}</Link></p>
       <h1 id="sg-detail-title">{s.title}</h1>
       <div className="row sg-meta">
         <KindBadge kind={s.kind} />
         <StatusBadge status={s.status} />
-        <span>Confidence <ConfidenceValue score={s.confidence_score} /></span>
+        <span>{t("detail.confidence")} <ConfidenceValue score={s.confidence_score} /></span>
         <span>{frequencyText(s.pattern_frequency)}</span>
         {s.source === "llm" && <SourceBadge />}
         <span>
-          {s.workflow_id ? <>Workflow <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link></> : "A new workflow"}
+          {s.workflow_id ? <>{t("detail.workflow")} <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link></> : t("detail.newWorkflow")}
         </span>
-        <span className="hint">Mined {formatDateTime(s.updated_at)}</span>
+        <span className="hint">{t("detail.mined", { when: formatDateTime(s.updated_at) })}</span>
       </div>
       <p className="sg-description">{s.description}</p>
       {s.source === "llm" && (
         <details className="sg-mined">
-          <summary>The miners' own words</summary>
+          <summary>{t("detail.minersWords")}</summary>
           <p><strong>{s.mined_title}</strong></p>
           <p>{s.mined_description}</p>
         </details>
@@ -114,28 +118,28 @@ export function SuggestionDetail({ id }: { id: number }) {
       <Outcome s={s} workflowName={names.name} me={user?.id} />
       {canWrite && s.status === "pending" && (
         <div className="row sg-actions">
-          <button type="button" className="primary" onClick={() => setDeciding("accept")}>Accept</button>
-          <button type="button" onClick={() => setDeciding("reject")}>Reject</button>
+          <button type="button" className="primary" onClick={() => setDeciding("accept")}>{t("detail.accept")}</button>
+          <button type="button" onClick={() => setDeciding("reject")}>{t("detail.reject")}</button>
         </div>
       )}
 
       <section aria-labelledby="sg-evidence-title">
-        <h2 id="sg-evidence-title">Evidence</h2>
+        <h2 id="sg-evidence-title">{t("detail.evidence")}</h2>
         <EvidenceView suggestion={s} />
       </section>
       <section aria-labelledby="sg-change-title">
-        <h2 id="sg-change-title">The change</h2>
+        <h2 id="sg-change-title">{t("detail.change")}</h2>
         <ChangeView suggestion={s} />
       </section>
       <section aria-labelledby="sg-backtest-title">
-        <h2 id="sg-backtest-title">Back-test</h2>
+        <h2 id="sg-backtest-title">{t("detail.backtest")}</h2>
         {s.backtest ? (
           <>
-            <p className="hint">The changed workflow replayed over the recorded events of the window (a dry run: nothing was done).</p>
+            <p className="hint">{t("detail.backtestIntro")}</p>
             <BacktestReport report={s.backtest as Backtest} labelOfPath={stepPosition} />
           </>
         ) : (
-          <p className="hint">Not back-tested: there is no change to replay.</p>
+          <p className="hint">{t("detail.noBacktest")}</p>
         )}
       </section>
 
@@ -145,7 +149,7 @@ export function SuggestionDetail({ id }: { id: number }) {
         onClose={() => setDeciding(null)}
         onDecided={(result, decision) => {
           setDeciding(null);
-          setAnnouncement(decision === "accept" ? `Accepted “${result.title}”.` : `Rejected “${result.title}”.`);
+          setAnnouncement(decision === "accept" ? t("detail.accepted", { title: result.title }) : t("detail.rejected", { title: result.title }));
         }}
       />
     </article>

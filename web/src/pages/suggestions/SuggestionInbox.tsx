@@ -2,6 +2,7 @@
 // writers start a generation from here and follow its progress.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
@@ -12,18 +13,19 @@ import { useWorkflowNames } from "../workflows/useWorkflowNames";
 import { GenerateDialog } from "./GenerateDialog";
 import { GenerationStatus, storedJobId, storeJobId } from "./GenerationStatus";
 import { ConfidenceValue, KindBadge, SourceBadge } from "./SuggestionBadges";
-import { KINDS, STATUSES, type SuggestionKind, type SuggestionStatus } from "./types";
+import { KINDS, kindLabel, STATUSES, statusLabel, type SuggestionKind, type SuggestionStatus } from "./types";
 import { frequencyText } from "./wording";
 
 const PAGE_SIZE = 20;
 
 export function SuggestionInbox() {
+  const { t } = useTranslation("suggestions");
   const id = useId();
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const [params, setParams] = useSearchParams();
-  const status = (STATUSES.find((s) => s.key === params.get("status"))?.key ?? "pending") as SuggestionStatus;
-  const kind = (KINDS.find((k) => k.key === params.get("kind"))?.key ?? "") as SuggestionKind | "";
+  const status = (STATUSES.find((s) => s === params.get("status")) ?? "pending") as SuggestionStatus;
+  const kind = (KINDS.find((k) => k === params.get("kind")) ?? "") as SuggestionKind | "";
   const page = intParam(params.get("page"), 1);
   const names = useWorkflowNames();
   const [generating, setGenerating] = useState(false);
@@ -55,71 +57,68 @@ export function SuggestionInbox() {
     setJobId(next);
   };
   const items = list.data?.items ?? [];
-  const statusLabel = STATUSES.find((s) => s.key === status)!.label.toLowerCase();
+  const tabs = STATUSES.map((key) => ({ key, label: statusLabel(key) }));
 
   return (
     <section className="sg-page" aria-labelledby={`${id}-title`}>
       <div className="row sg-head">
-        <h1 id={`${id}-title`}>Suggestions</h1>
+        <h1 id={`${id}-title`}>{t("title")}</h1>
         <span className="spacer" />
         {canWrite && (
           <button type="button" className="primary" onClick={() => setGenerating(true)}>
-            Generate suggestions
+            {t("inbox.generate")}
           </button>
         )}
       </div>
-      <p className="hint">
-        Patterns mined from the recorded runs, approvals and tasks, most confident first, each with its evidence and a
-        back-test of the change it proposes. Accepting one saves its change as a draft: nothing goes live until you activate it.
-      </p>
+      <p className="hint">{t("inbox.intro")}</p>
       {jobId !== null && <GenerationStatus key={jobId} jobId={jobId} onDismiss={() => follow(null)} />}
 
-      <Tabs tabs={STATUSES} selected={status} onSelect={(key) => update({ status: key === "pending" ? "" : key })} label="Suggestions by status" />
+      <Tabs tabs={tabs} selected={status} onSelect={(key) => update({ status: key === "pending" ? "" : key })} label={t("inbox.byStatus")} />
       <div role="tabpanel" id={panelId(status)} aria-labelledby={tabId(status)} className="sg-panel">
         <div className="row sg-filters">
-          <label htmlFor={`${id}-kind`}>Kind</label>
+          <label htmlFor={`${id}-kind`}>{t("inbox.kind")}</label>
           <select id={`${id}-kind`} value={kind} onChange={(e) => update({ kind: e.target.value })}>
-            <option value="">All kinds</option>
-            {KINDS.map((k) => <option key={k.key} value={k.key}>{k.label}</option>)}
+            <option value="">{t("inbox.allKinds")}</option>
+            {KINDS.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
           </select>
         </div>
         {list.isPending ? (
-          <Loading label="Loading suggestions…" />
+          <Loading label={t("inbox.loading")} />
         ) : list.isError ? (
           <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
         ) : items.length === 0 ? (
           <div className="card empty-state">
-            <p><strong>No {statusLabel} suggestions{kind ? " of this kind" : ""}.</strong></p>
+            <p><strong>{kind ? t(`inbox.emptyOfKind.${status}`) : t(`inbox.empty.${status}`)}</strong></p>
             {status === "pending" && !kind && (
               <p className="hint">
-                {canWrite ? "Generate suggestions to mine the history for patterns." : "An editor can generate suggestions from the history."}
+                {canWrite ? t("inbox.emptyWriter") : t("inbox.emptyViewer")}
               </p>
             )}
           </div>
         ) : (
           <>
-            <table className="sg-list stack-table" aria-label={`${STATUSES.find((s) => s.key === status)!.label} suggestions`}>
+            <table className="sg-list stack-table" aria-label={t(`inbox.table.${status}`)}>
               <thead>
                 <tr>
-                  <th>Kind</th>
-                  <th>Suggestion</th>
-                  <th className="num">Confidence</th>
-                  <th>Seen</th>
-                  <th>Workflow</th>
+                  <th>{t("inbox.columns.kind")}</th>
+                  <th>{t("inbox.columns.suggestion")}</th>
+                  <th className="num">{t("inbox.columns.confidence")}</th>
+                  <th>{t("inbox.columns.seen")}</th>
+                  <th>{t("inbox.columns.workflow")}</th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((s) => (
                   <tr key={s.id}>
-                    <td data-label="Kind"><KindBadge kind={s.kind} /></td>
-                    <td data-label="Suggestion">
+                    <td data-label={t("inbox.columns.kind")}><KindBadge kind={s.kind} /></td>
+                    <td data-label={t("inbox.columns.suggestion")}>
                       <Link to={`/suggestions/${s.id}`}>{s.title}</Link>
                       {s.source === "llm" && <> <SourceBadge /></>}
                     </td>
-                    <td className="num" data-label="Confidence"><ConfidenceValue score={s.confidence_score} /></td>
-                    <td data-label="Seen">{frequencyText(s.pattern_frequency)}</td>
-                    <td data-label="Workflow">
-                      {s.workflow_id ? <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link> : <span className="hint">a new workflow</span>}
+                    <td className="num" data-label={t("inbox.columns.confidence")}><ConfidenceValue score={s.confidence_score} /></td>
+                    <td data-label={t("inbox.columns.seen")}>{frequencyText(s.pattern_frequency)}</td>
+                    <td data-label={t("inbox.columns.workflow")}>
+                      {s.workflow_id ? <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link> : <span className="hint">{t("inbox.newWorkflow")}</span>}
                     </td>
                   </tr>
                 ))}

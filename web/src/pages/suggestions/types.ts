@@ -1,6 +1,7 @@
 // The suggestions API's types (generated schemas) and the shapes of what they leave open: the
 // evidence each miner records, the change and the back-test (src/crmflow/suggestions/miners/).
 import type { Schemas } from "../../api/client";
+import i18n from "../../i18n";
 import type { PatchOperation } from "./jsonPatch";
 
 export type Suggestion = Schemas["SuggestionOut"];
@@ -8,23 +9,18 @@ export type SuggestionJob = Schemas["JobOut"];
 export type SuggestionStatus = "pending" | "accepted" | "rejected" | "implemented";
 export type SuggestionKind = "auto_approval" | "parallel_approvals" | "performance" | "error_handling" | "manual_work";
 
-export const STATUSES: { key: SuggestionStatus; label: string }[] = [
-  { key: "pending", label: "Pending" },
-  { key: "accepted", label: "Accepted" },
-  { key: "rejected", label: "Rejected" },
-  { key: "implemented", label: "Implemented" },
-];
+export const STATUSES: SuggestionStatus[] = ["pending", "accepted", "rejected", "implemented"];
 
-export const KINDS: { key: SuggestionKind; label: string }[] = [
-  { key: "auto_approval", label: "Auto-approval" },
-  { key: "parallel_approvals", label: "Parallel approvals" },
-  { key: "performance", label: "Performance" },
-  { key: "error_handling", label: "Error handling" },
-  { key: "manual_work", label: "Manual work" },
-];
+export const KINDS: SuggestionKind[] = ["auto_approval", "parallel_approvals", "performance", "error_handling", "manual_work"];
 
+/** A status in the interface's language: "Pending". */
+export function statusLabel(status: SuggestionStatus): string {
+  return i18n.t(`status.${status}`, { ns: "suggestions" });
+}
+
+/** A miner's kind in the interface's language; an unknown kind with spaces for underscores. */
 export function kindLabel(kind: string): string {
-  return KINDS.find((k) => k.key === kind)?.label ?? kind.replace(/_/g, " ");
+  return (KINDS as string[]).includes(kind) ? i18n.t(`kind.${kind as SuggestionKind}`, { ns: "suggestions" }) : kind.replace(/_/g, " ");
 }
 
 /** The patch a suggestion proposes on an existing workflow. */
