@@ -211,7 +211,8 @@ describe("Test panel", () => {
     const user = await openTestTab();
     await user.click(screen.getByRole("radio", { name: "Use an existing record" }));
     await user.type(screen.getByLabelText("Find a organisation by name"), "Acm");
-    await user.click(await screen.findByRole("button", { name: 'Use organisation "Acme" (#12)' }));
+    // The search waits 250 ms after the last key, then asks the API: allow a busy machine time.
+    await user.click(await screen.findByRole("button", { name: 'Use organisation "Acme" (#12)' }, { timeout: 5_000 }));
     expect(screen.getByText(/Testing with organisation/)).toHaveTextContent("Acme #12");
     await user.click(screen.getByRole("button", { name: "Run test" }));
     await screen.findByRole("region", { name: "Test result" });
