@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { findRecords, type RecordOption } from "./records";
 import { a11y, type PickerProps } from "./types";
+import "./pickers.css";
 
 export type RecordKind = "organisation" | "contact" | "deal";
 async function recordById(kind: RecordKind, id: number): Promise<RecordOption> {
@@ -49,7 +50,7 @@ export function RecordPicker(props: PickerProps & { kind: RecordKind; extras?: {
   }
   const searchId = `${props.id}-search`;
   return (
-    <span className="bp-record">
+    <span className="bp-record picker-search">
       <label className="visually-hidden" htmlFor={searchId}>{`Search ${kind}s for ${props.label}`}</label>
       <input id={searchId} type="search" value={search} placeholder={`Search ${kind}s…`} onChange={(e) => setSearch(e.target.value)} />
       <select {...a11y(props)} value={extra?.value ?? selectedId ?? ""} onChange={(e) => {

@@ -2,6 +2,7 @@
 // list-valued filter; plus checkboxes for any list of choices.
 import { useState } from "react";
 import { a11y, type PickerProps } from "./types";
+import "./pickers.css";
 import { useChoices } from "./useChoices";
 
 interface Choice { value: string; label: string }

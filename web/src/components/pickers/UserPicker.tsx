@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { CheckboxGroup } from "./StagePicker";
 import { a11y, type Json, type PickerProps } from "./types";
+import "./pickers.css";
 import { useChoices } from "./useChoices";
 
 interface Option { value: string; label: string }
