@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from crmflow.auth.service import create_user
+from crmflow.crm import choices
 from crmflow.crm.choices import PIPELINE_STAGES
 from tests.conftest import Tenant
 from tests.crm.factories import create, deal, organisation
@@ -80,6 +81,21 @@ def test_a_second_company_sees_only_its_own(
     assert body["organisation_categories"] == [] and body["tags"] == []
     assert all(not u["email"].endswith("@acme.test") for u in body["users"])
     assert len(body["users"]) == 5
+
+
+def test_lists_stop_at_their_bound_and_say_so(
+    client: TestClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b", "c"):
+        create(client, tenant.headers(), "tag", name=name)
+    monkeypatch.setattr(choices, "MAX_TAGS", 2)
+    monkeypatch.setattr(choices, "MAX_USERS", 4)
+
+    body = _choices(client, tenant.headers())
+
+    assert [t["value"] for t in body["tags"]] == ["a", "b"]
+    assert len(body["users"]) == 4
+    assert body["truncated"] == ["users", "tags"]
 
 
 def test_choices_need_a_signed_in_user(client: TestClient) -> None:
