@@ -15,6 +15,7 @@ from crmflow.auth.models import User
 from crmflow.auth.service import Principal, create_user
 from crmflow.auth.sign_in_help import DEMO_PASSWORD
 from crmflow.common.enums import WorkflowStatus
+from crmflow.crm.choices import PIPELINE_STAGES
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Tag
 from crmflow.crm.records import snapshot
 from crmflow.db.base import utcnow
@@ -23,7 +24,7 @@ from crmflow.events.models import Event
 from crmflow.workflows.service import set_status
 from crmflow.workflows.templates import BUILTIN_TEMPLATES, create_from_template
 
-STAGES = ["qualification", "proposition", "negotiation", "signed", "lost"]
+STAGES = list(PIPELINE_STAGES)
 CATEGORIES = ["institutional", "corporate", "sme", "startup", "public"]
 NAMES = [
     "Alforis Finance",
