@@ -1,5 +1,6 @@
 // Routes of the app; every page but sign-in needs a session.
 import { Suspense, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { createBrowserRouter, matchRoutes, Navigate, Route, RouterProvider, Routes } from "react-router-dom";
 import { SignInPage } from "./auth/SignInPage";
 import { useSession } from "./auth/session";
@@ -55,11 +56,16 @@ function SignedInRoutes() {
           {PAGES.filter(({ path }) => path !== "/").map(({ path, Page }) => (
             <Route key={path} path={path} element={<Page />} />
           ))}
-          <Route path="*" element={<p role="alert">This page does not exist.</p>} />
+          <Route path="*" element={<PageMissing />} />
         </Route>
       </Routes>
     </Suspense>
   );
+}
+
+function PageMissing() {
+  const { t } = useTranslation();
+  return <p role="alert">{t("errors.pageMissing")}</p>;
 }
 
 function Root() {

@@ -1,14 +1,19 @@
 // Formatting of dates, durations and rates for display.
+import i18n from "./i18n";
 
-/** A date-time in the browser's locale, or an em dash when missing. */
-export function formatDateTime(value: string | null | undefined): string {
+/** A date-time in `language` (default: the browser's locale), or an em dash when missing. */
+export function formatDateTime(value: string | null | undefined, language?: string): string {
   if (!value) return "—";
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString(language);
 }
 
-/** "3 minutes ago" style relative time. */
-export function formatRelative(value: string | null | undefined, now: Date = new Date()): string {
+/**
+ * "3 minutes ago" style relative time; given a `language` ("fr": "il y a 3 minutes"), in that
+ * language. Without one, English words (what every caller got before languages existed).
+ */
+export function formatRelative(value: string | null | undefined, now: Date = new Date(), language?: string): string {
+  if (language) return formatRelativeIn(language, value, now);
   if (!value) return "never";
   const seconds = Math.round((now.getTime() - new Date(value).getTime()) / 1000);
   const units: [number, string][] = [
@@ -23,6 +28,22 @@ export function formatRelative(value: string | null | undefined, now: Date = new
     }
   }
   return "just now";
+}
+
+function formatRelativeIn(language: string, value: string | null | undefined, now: Date): string {
+  const t = i18n.getFixedT(language);
+  if (!value) return t("states.never");
+  const seconds = Math.round((now.getTime() - new Date(value).getTime()) / 1000);
+  const words = new Intl.RelativeTimeFormat(language, { numeric: "always" });
+  const units: [number, Intl.RelativeTimeFormatUnit][] = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, unit] of units) {
+    if (Math.abs(seconds) >= size) return words.format(-Math.round(seconds / size), unit);
+  }
+  return t("states.justNow");
 }
 
 /** A duration given in milliseconds: "850 ms", "2.4 s", "3 min 5 s". */

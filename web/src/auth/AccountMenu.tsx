@@ -1,11 +1,13 @@
 // The top bar's account controls: "Sign out" for this browser, and behind the user's name the
 // account panel with "Sign out everywhere" (every browser and tab the user is signed in on).
 import { useEffect, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSession } from "./session";
 import "./account.css";
 
 export function AccountMenu() {
   const { user, signOut, signOutEverywhere } = useSession();
+  const { t } = useTranslation("auth");
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -43,7 +45,7 @@ export function AccountMenu() {
           ref={buttonRef}
           type="button"
           className="account-button"
-          aria-label={`Account: ${name}`}
+          aria-label={t("account.button", { name })}
           aria-expanded={open}
           aria-controls={panelId}
           title={user?.email}
@@ -52,21 +54,21 @@ export function AccountMenu() {
           <span className="account-name">{name}</span> <span aria-hidden="true">▾</span>
         </button>
         {open && (
-          <div id={panelId} className="account-panel card" role="group" aria-label="Account">
+          <div id={panelId} className="account-panel card" role="group" aria-label={t("account.panel")}>
             <p>
               <strong>{user?.name}</strong>
               <br />
               <span className="hint">{user?.email}</span>
             </p>
             <button type="button" disabled={busy} onClick={() => run(signOutEverywhere)}>
-              Sign out everywhere
+              {t("actions.signOutEverywhere", { ns: "common" })}
             </button>
-            <p className="hint">Ends your sessions in every browser and tab. Your API tokens keep working.</p>
+            <p className="hint">{t("account.everywhereHint")}</p>
           </div>
         )}
       </div>
       <button type="button" disabled={busy} onClick={() => run(signOut)}>
-        Sign out
+        {t("actions.signOut", { ns: "common" })}
       </button>
     </>
   );

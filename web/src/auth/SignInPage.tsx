@@ -1,7 +1,9 @@
 // Sign in with email and password, or with an API token; a demo server says which accounts exist.
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { api, ApiError, unwrap, type Schemas } from "../api/client";
+import { LanguageSelect } from "../i18n/LanguageSelect";
 import { useSession } from "./session";
 import "./signin.css";
 
@@ -10,6 +12,7 @@ type SignInHelp = Schemas["SignInHelp"];
 
 export function SignInPage() {
   const { signIn } = useSession();
+  const { t } = useTranslation("auth");
   const [mode, setMode] = useState<Mode>("password");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -42,7 +45,7 @@ export function SignInPage() {
         const out = await api.POST("/api/v1/auth/session", {
           headers: { Authorization: `Bearer ${token.trim()}` },
         });
-        if (!out.response.ok || !out.data) throw new ApiError(out.response.status, "this token is not valid");
+        if (!out.response.ok || !out.data) throw new ApiError(out.response.status, t("signIn.badToken"));
         signIn(out.data.user);
       }
     } catch (err) {
@@ -55,22 +58,25 @@ export function SignInPage() {
   return (
     <main className="signin">
       <div className="signin-stack">
+        <div className="signin-language">
+          <LanguageSelect signedIn={false} />
+        </div>
         <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
-          <h1 id="signin-title">Sign in to crmflow</h1>
-          <div className="segmented" role="radiogroup" aria-label="Sign-in method">
+          <h1 id="signin-title">{t("signIn.title")}</h1>
+          <div className="segmented" role="radiogroup" aria-label={t("signIn.method")}>
             <label>
               <input type="radio" name="mode" checked={mode === "password"} onChange={() => choose("password")} />
-              Email and password
+              {t("signIn.password")}
             </label>
             <label>
               <input type="radio" name="mode" checked={mode === "token"} onChange={() => choose("token")} />
-              API token
+              {t("signIn.token")}
             </label>
           </div>
           {mode === "password" ? (
             <>
               <label className="field">
-                <span>Email</span>
+                <span>{t("signIn.email")}</span>
                 <input
                   type="email"
                   autoComplete="username"
@@ -80,7 +86,7 @@ export function SignInPage() {
                 />
               </label>
               <label className="field">
-                <span>Password</span>
+                <span>{t("signIn.passwordField")}</span>
                 <input
                   type="password"
                   autoComplete="current-password"
@@ -92,7 +98,7 @@ export function SignInPage() {
             </>
           ) : (
             <label className="field">
-              <span>API token</span>
+              <span>{t("signIn.token")}</span>
               <input
                 type="password"
                 autoComplete="off"
@@ -108,9 +114,9 @@ export function SignInPage() {
             </p>
           )}
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
+            {busy ? t("signIn.submitting") : t("signIn.submit")}
           </button>
-          <p className="hint">You stay signed in on this browser, in every tab, until you sign out.</p>
+          <p className="hint">{t("signIn.stay")}</p>
         </form>
         {help.data?.demo && (
           <DemoHelp
@@ -141,15 +147,15 @@ function DemoHelp({
   onUser: (email: string) => void;
   onToken: (token: string) => void;
 }) {
+  const { t } = useTranslation("auth");
   const admin = help.admin;
   return (
     <section className="card signin-help" aria-labelledby="demo-help-title">
-      <h2 id="demo-help-title">Demo accounts</h2>
+      <h2 id="demo-help-title">{t("demo.title")}</h2>
       {help.users.length > 0 && help.password && (
         <>
           <p>
-            This server runs the demo. Every demo user&apos;s password is <code>{help.password}</code>; choose one
-            to fill in the form:
+            <Trans t={t} i18nKey="demo.users" values={{ password: help.password }} components={{ code: <code /> }} />
           </p>
           <ul className="demo-users">
             {help.users.map((user) => (
@@ -157,9 +163,7 @@ function DemoHelp({
                 <button type="button" className="link" onClick={() => onUser(user.email)}>
                   {user.email}
                 </button>{" "}
-                <span className="hint">
-                  {user.name}, {user.role}
-                </span>
+                <span className="hint">{t("demo.user", { name: user.name, role: user.role })}</span>
               </li>
             ))}
           </ul>
@@ -167,16 +171,16 @@ function DemoHelp({
       )}
       {admin && (
         <p>
-          Administrator <strong>{admin.email}</strong>:{" "}
+          <Trans t={t} i18nKey="demo.admin" values={{ email: admin.email }} components={{ strong: <strong /> }} />{" "}
           {admin.token ? (
             <>
-              sign in with the API token <code>{admin.token}</code> (CRMFLOW_ADMIN_TOKEN){" "}
+              <Trans t={t} i18nKey="demo.adminToken" values={{ token: admin.token }} components={{ code: <code /> }} />{" "}
               <button type="button" className="link" onClick={() => onToken(admin.token ?? "")}>
-                Use the admin token
+                {t("demo.useAdminToken")}
               </button>
             </>
           ) : (
-            <>its API token was printed once in the server&apos;s log when the database was created.</>
+            t("demo.adminTokenLogged")
           )}
         </p>
       )}

@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { api, forgetSession, hasSession, unwrap, type Schemas } from "../api/client";
+import { setLanguage } from "../i18n";
 
 export type User = Schemas["UserOut"];
 
@@ -57,6 +58,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
   const signOut = useCallback(() => endWith("/api/v1/auth/sign-out"), [endWith]);
   const signOutEverywhere = useCallback(() => endWith("/api/v1/auth/sign-out-everywhere"), [endWith]);
+
+  // The user's saved language follows them to every browser; none saved keeps this browser's.
+  const locale = signedIn ? me.data?.locale : undefined;
+  useEffect(() => {
+    if (locale) setLanguage(locale);
+  }, [locale]);
 
   useEffect(() => {
     window.addEventListener("crmflow:signed-out", ended);

@@ -1,8 +1,10 @@
 // The frame of every signed-in page: navigation, the notification bell and the user menu.
-// On narrow screens the navigation folds behind a "Menu" button; the bell and account stay in the bar.
+// On narrow screens the navigation folds behind a "Menu" button; the bell and sign-out stay in the bar.
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation } from "react-router-dom";
 import { AccountMenu } from "../auth/AccountMenu";
+import { LanguageSelect } from "../i18n/LanguageSelect";
 import { NotificationBell } from "../notifications/NotificationBell";
 import { PageErrorBoundary } from "./PageErrorBoundary";
 
@@ -10,6 +12,7 @@ const NAV_ID = "main-nav";
 
 export function Layout() {
   const { pathname } = useLocation();
+  const { t } = useTranslation();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
 
@@ -29,7 +32,7 @@ export function Layout() {
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("nav.skipToContent")}
       </a>
       <header className="topbar">
         <button
@@ -40,23 +43,27 @@ export function Layout() {
           aria-controls={NAV_ID}
           onClick={() => setMenuOpen((open) => !open)}
         >
-          <span aria-hidden="true">☰</span> Menu
+          <span aria-hidden="true">☰</span> {t("nav.menu")}
         </button>
         <NavLink to="/workflows" className="brand">
-          crmflow
+          {t("appName")}
         </NavLink>
-        <nav id={NAV_ID} aria-label="Main" className={menuOpen ? "open" : undefined}>
-          <NavLink to="/workflows">Workflows</NavLink>
-          <NavLink to="/blueprints">Blueprints</NavLink>
-          <NavLink to="/runs">All runs</NavLink>
-          <NavLink to="/operations">Operations</NavLink>
-          <NavLink to="/approvals">Approvals</NavLink>
-          <NavLink to="/suggestions">Suggestions</NavLink>
-          <NavLink to="/secrets">Secrets</NavLink>
+        <nav id={NAV_ID} aria-label={t("nav.main")} className={menuOpen ? "open" : undefined}>
+          <NavLink to="/workflows">{t("nav.workflows")}</NavLink>
+          <NavLink to="/blueprints">{t("nav.blueprints")}</NavLink>
+          <NavLink to="/runs">{t("nav.allRuns")}</NavLink>
+          <NavLink to="/operations">{t("nav.operations")}</NavLink>
+          <NavLink to="/approvals">{t("nav.approvals")}</NavLink>
+          <NavLink to="/suggestions">{t("nav.suggestions")}</NavLink>
+          <NavLink to="/secrets">{t("nav.secrets")}</NavLink>
         </nav>
         <div className="topbar-right">
           <NotificationBell />
           <AccountMenu />
+        </div>
+        {/* Last in the bar on wide screens; on phones it shows with the opened menu (language.css). */}
+        <div className="topbar-language">
+          <LanguageSelect signedIn />
         </div>
       </header>
       <main id="main" className="content" tabIndex={-1}>

@@ -1,6 +1,7 @@
 // The modal every "decide with notes" action shares (accept or reject a suggestion, acknowledge
 // or resolve a breach): optional notes, the server's refusal in words, Cancel while not sending.
 import { useId, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useModalDialog } from "./useModalDialog";
 
 export function NotesDialog({
@@ -34,6 +35,7 @@ export function NotesDialog({
   onSubmit: (notes: string) => void;
   onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const titleId = useId();
   const notesId = useId();
   const notesRef = useRef<HTMLTextAreaElement>(null);
@@ -63,7 +65,7 @@ export function NotesDialog({
         {intro}
         <div className="field">
           <label htmlFor={notesId}>
-            <span className="field-label">Notes</span>
+            <span className="field-label">{t("notes.label")}</span>
           </label>
           <textarea id={notesId} ref={notesRef} rows={4} maxLength={5000} value={notes}
             onChange={(e) => setNotes(e.target.value)} aria-describedby={`${notesId}-hint`} />
@@ -76,7 +78,7 @@ export function NotesDialog({
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose} disabled={pending}>
-            {errorText !== null ? "Close" : "Cancel"}
+            {errorText !== null ? t("actions.close") : t("actions.cancel")}
           </button>
           <button type="submit" className={danger ? "danger" : "primary"} disabled={pending}>
             {pending ? pendingLabel : submitLabel}

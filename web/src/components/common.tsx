@@ -1,19 +1,24 @@
 // Small shared pieces: loading and error states, status badges, pager, confirmation dialog.
 import { type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import i18n from "../i18n";
+import { common as english } from "../i18n/en/common";
 import { useModalDialog } from "./useModalDialog";
 
 /** A loading state that screen readers announce. */
-export function Loading({ label = "Loading…" }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      {label}
+      {label ?? t("states.loading")}
     </p>
   );
 }
 
 /** An error state with the API's message (and a retry button when given one). */
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
   const message =
     error instanceof ApiError || error instanceof Error ? error.message : String(error);
   return (
@@ -21,24 +26,29 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
       <p>{message}</p>
       {onRetry && (
         <button type="button" onClick={onRetry}>
-          Retry
+          {t("actions.retry")}
         </button>
       )}
     </div>
   );
 }
 
-/** Statuses whose name alone would mislead: `partial` must not read as a success. */
-const STATUS_TEXT: Record<string, string> = { partial: "completed with errors" };
-
-/** A status as the UI writes it, lower case: "success", "completed with errors". */
+/**
+ * A status as the UI writes it in the current language, lower case: "success", "completed with
+ * errors" (`partial` must not read as a success). A status no catalogue knows shows as it is.
+ */
 export function statusText(status: string): string {
   const key = status.toLowerCase();
-  return STATUS_TEXT[key] ?? key;
+  return isKnownStatus(key) ? i18n.t(`status.${key}`) : key;
+}
+
+function isKnownStatus(key: string): key is keyof typeof english.status {
+  return Object.hasOwn(english.status, key);
 }
 
 /** A coloured badge for a workflow, execution, step or approval status. */
 export function StatusBadge({ status }: { status: string }) {
+  useTranslation(); // re-renders the badge when the language changes
   return <span className={`badge badge-${status.toLowerCase()}`}>{statusText(status)}</span>;
 }
 
@@ -54,16 +64,18 @@ export function Pager({
   total: number;
   onPage: (page: number) => void;
 }) {
+  const { t, i18n: { language } } = useTranslation();
+  const number = (n: number) => n.toLocaleString(language);
   return (
-    <nav className="pager" aria-label="Pagination">
+    <nav className="pager" aria-label={t("pager.label")}>
       <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Previous
+        {t("actions.previous")}
       </button>
       <span aria-live="polite">
-        Page {pages === 0 ? 0 : page} of {pages} · {total} in all
+        {t("pager.position", { page: number(pages === 0 ? 0 : page), pages: number(pages), total: number(total) })}
       </span>
       <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        Next
+        {t("actions.next")}
       </button>
     </nav>
   );
@@ -74,7 +86,7 @@ export function ConfirmDialog({
   open,
   title,
   children,
-  confirmLabel = "Confirm",
+  confirmLabel,
   danger = false,
   onConfirm,
   onCancel,
@@ -88,6 +100,7 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const ref = useModalDialog(open);
+  const { t } = useTranslation();
   return (
     <dialog
       ref={ref}
@@ -102,10 +115,10 @@ export function ConfirmDialog({
       {children}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t("actions.cancel")}
         </button>
         <button type="button" className={danger ? "danger" : "primary"} onClick={onConfirm}>
-          {confirmLabel}
+          {confirmLabel ?? t("actions.confirm")}
         </button>
       </div>
     </dialog>

@@ -3,6 +3,7 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api/client";
 import { followBrowser, LANGUAGES, setLanguage, type Language } from "./index";
+import "./language.css";
 
 /** A select of the languages; `signedIn` also saves the choice on the server (every device). */
 export function LanguageSelect({ signedIn }: { signedIn: boolean }) {

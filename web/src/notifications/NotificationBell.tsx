@@ -2,9 +2,11 @@
 // recent notifications to read and mark read.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
+import i18n from "../i18n";
 import { ErrorMessage, Loading } from "../components/common";
 import { formatDateTime, formatRelative } from "../format";
 import { useNotificationSocket, type LiveMessage, type Notification } from "./useNotificationSocket";
@@ -34,11 +36,12 @@ export function appPath(link: string | null | undefined): string | null {
 }
 
 export function bellLabel(count: number): string {
-  return count === 0 ? "Notifications, none unread" : `Notifications, ${count} unread`;
+  return count === 0 ? i18n.t("notifications:bell.none") : i18n.t("notifications:bell.unread", { count });
 }
 
 export function NotificationBell() {
   const { signedIn } = useSession();
+  const { t, i18n: { language } } = useTranslation("notifications");
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
@@ -65,7 +68,7 @@ export function NotificationBell() {
             ? { ...prev, items: [n, ...prev.items.filter((x) => x.id !== n.id)].slice(0, LIST_SIZE), total: prev.total + 1 }
             : prev,
         );
-        setAnnouncement(`New notification: ${n.title}`);
+        setAnnouncement(i18n.t("notifications:announce.new", { title: n.title }));
       }
     },
     [queryClient],
@@ -114,7 +117,7 @@ export function NotificationBell() {
         prev ? { ...prev, items: prev.items.map((x) => (x.read_at ? x : { ...x, read_at: now })) } : prev,
       );
       queryClient.setQueryData(COUNT_KEY, { count: 0 });
-      setAnnouncement("All notifications marked read.");
+      setAnnouncement(t("announce.allRead"));
     },
   });
 
@@ -173,7 +176,7 @@ export function NotificationBell() {
         aria-expanded={open}
         aria-controls={panelId}
         aria-haspopup="dialog"
-        title={connected ? "Notifications (live)" : "Notifications"}
+        title={connected ? t("bell.live") : t("title")}
         onClick={() => (open ? close(false) : setOpen(true))}
       >
         <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
@@ -201,32 +204,32 @@ export function NotificationBell() {
         {open && (
           <>
             <div className="bell-panel-head">
-              <h2 id={titleId}>Notifications</h2>
-              <span className={`bell-live ${connected ? "on" : ""}`}>{connected ? "live" : "updates every 30 s"}</span>
+              <h2 id={titleId}>{t("title")}</h2>
+              <span className={`bell-live ${connected ? "on" : ""}`}>{connected ? t("panel.live") : t("panel.polled")}</span>
               <span className="spacer" />
               <button type="button" className="link" disabled={unread === 0 || markAll.isPending} onClick={() => markAll.mutate()}>
-                Mark all read
+                {t("panel.markAll")}
               </button>
-              <button type="button" className="bell-close" aria-label="Close notifications" onClick={() => close(true)}>
+              <button type="button" className="bell-close" aria-label={t("panel.close")} onClick={() => close(true)}>
                 ×
               </button>
             </div>
             {markAll.isError && <ErrorMessage error={markAll.error} />}
             {markRead.isError && <ErrorMessage error={markRead.error} />}
             {list.isPending ? (
-              <Loading label="Loading notifications…" />
+              <Loading label={t("panel.loading")} />
             ) : list.isError ? (
               <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
             ) : items.length === 0 ? (
-              <p className="bell-empty">You have no notifications.</p>
+              <p className="bell-empty">{t("panel.empty")}</p>
             ) : (
-              <ul className="bell-list" aria-label="Recent notifications">
+              <ul className="bell-list" aria-label={t("panel.recent")}>
                 {items.map((n) => (
                   <li key={n.id} className={`bell-item level-${n.level}${n.read_at ? "" : " unread"}`}>
-                    <span className={`bell-level level-${n.level}`}>{n.level}</span>
+                    <span className={`bell-level level-${n.level}`}>{t(`level.${n.level}`)}</span>
                     <div className="bell-item-body">
                       <p className="bell-title">
-                        {!n.read_at && <span className="visually-hidden">Unread: </span>}
+                        {!n.read_at && <span className="visually-hidden">{t("panel.unread")}</span>}
                         {appPath(n.link) ? (
                           <a
                             href={appPath(n.link)!}
@@ -242,16 +245,16 @@ export function NotificationBell() {
                         )}
                       </p>
                       {n.message && n.message !== n.title && <p className="bell-message">{n.message}</p>}
-                      <p className="bell-time" title={formatDateTime(n.created_at)}>
-                        {formatRelative(n.created_at)}
+                      <p className="bell-time" title={formatDateTime(n.created_at, language)}>
+                        {formatRelative(n.created_at, new Date(), language)}
                       </p>
                     </div>
                     {!n.read_at && (
                       <button
                         type="button"
                         className="bell-read"
-                        aria-label={`Mark “${n.title}” read`}
-                        title="Mark read"
+                        aria-label={t("panel.markOneRead", { title: n.title })}
+                        title={t("panel.markRead")}
                         disabled={markRead.isPending && markRead.variables === n.id}
                         onClick={() => markRead.mutate(n.id)}
                       >

@@ -1,10 +1,11 @@
 // The signed-in user's approval requests: what each is about, who decided, approve / reject.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
-import { ErrorMessage, Loading, Pager } from "../components/common";
+import { ErrorMessage, Loading, Pager, statusText } from "../components/common";
 import { ApprovalCard } from "./approvals/ApprovalCard";
 import { DecisionDialog, type Decision } from "./approvals/DecisionDialog";
 import "./execution/execution.css";
@@ -13,18 +14,21 @@ import "./approvals/approvals.css";
 type Item = Schemas["ApprovalListItem"];
 type Status = "pending" | "approved" | "rejected" | "cancelled";
 
-const VIEWS: { value: string; label: string; mine: boolean; status?: Status; admin?: boolean }[] = [
-  { value: "mine", label: "Waiting for me", mine: true, status: "pending" },
-  { value: "mine-approved", label: "Mine: approved", mine: true, status: "approved" },
-  { value: "mine-rejected", label: "Mine: rejected", mine: true, status: "rejected" },
-  { value: "mine-all", label: "Mine: all", mine: true },
-  { value: "all-pending", label: "Everyone's: pending", mine: false, status: "pending", admin: true },
-  { value: "all", label: "Everyone's: all", mine: false, admin: true },
+type ViewLabel = "mine" | "mineApproved" | "mineRejected" | "mineAll" | "allPending" | "all";
+
+const VIEWS: { value: string; label: ViewLabel; mine: boolean; status?: Status; admin?: boolean }[] = [
+  { value: "mine", label: "mine", mine: true, status: "pending" },
+  { value: "mine-approved", label: "mineApproved", mine: true, status: "approved" },
+  { value: "mine-rejected", label: "mineRejected", mine: true, status: "rejected" },
+  { value: "mine-all", label: "mineAll", mine: true },
+  { value: "all-pending", label: "allPending", mine: false, status: "pending", admin: true },
+  { value: "all", label: "all", mine: false, admin: true },
 ];
 const PAGE_SIZE = 20;
 
 export default function ApprovalsPage() {
   const { user } = useSession();
+  const { t } = useTranslation("approvals");
   const isAdmin = user?.role === "admin";
   const [params, setParams] = useSearchParams();
   const views = VIEWS.filter((v) => !v.admin || isAdmin);
@@ -71,17 +75,17 @@ export default function ApprovalsPage() {
     <div className="approvals-page">
       <div className="approvals-top">
         <div>
-          <h1>Approvals</h1>
-          <p className="hint">Requests from workflow approval steps. Your decision wakes the waiting execution.</p>
+          <h1>{t("title")}</h1>
+          <p className="hint">{t("intro")}</p>
         </div>
         <span className="spacer" />
         <div className="field inline-field">
           <label htmlFor={selectId}>
-            <span className="field-label">Show</span>
+            <span className="field-label">{t("show")}</span>
           </label>
           <select id={selectId} value={view.value} onChange={(e) => update({ view: e.target.value, page: null })}>
             {views.map((v) => (
-              <option key={v.value} value={v.value}>{v.label}</option>
+              <option key={v.value} value={v.value}>{t(`views.${v.label}`)}</option>
             ))}
           </select>
         </div>
@@ -91,7 +95,7 @@ export default function ApprovalsPage() {
 
       {focusId !== null && focused.isError && <ErrorMessage error={focused.error} onRetry={() => void focused.refetch()} />}
       {focusedItem && (
-        <section aria-label="Request from your notification" className="approvals-focused">
+        <section aria-label={t("focused")} className="approvals-focused">
           <ApprovalCard
             item={{ ...focusedItem, approvers_count: focusedItem.approvers.filter((a) => a.active).length }}
             highlighted
@@ -101,17 +105,17 @@ export default function ApprovalsPage() {
       )}
 
       {list.isPending ? (
-        <Loading label="Loading approvals…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
         <div className="card empty-state">
-          <p><strong>{view.value === "mine" ? "Nothing waits for your approval." : "No approval requests here."}</strong></p>
-          <p className="hint">{view.value === "mine" ? "When a workflow asks you to approve something, it shows up here and in your notifications." : "Try another filter."}</p>
+          <p><strong>{view.value === "mine" ? t("empty.mine") : t("empty.other")}</strong></p>
+          <p className="hint">{view.value === "mine" ? t("empty.mineHint") : t("empty.otherHint")}</p>
         </div>
       ) : (
         <>
-          <ul className="approval-list" aria-label={view.label}>
+          <ul className="approval-list" aria-label={t(`views.${view.label}`)}>
             {items.map((item) => (
               <li key={item.id}>
                 <ApprovalCard
@@ -134,7 +138,8 @@ export default function ApprovalsPage() {
         onClose={() => setDeciding(null)}
         onDecided={(result, decision) => {
           setDeciding(null);
-          setAnnouncement(`You ${decision === "approve" ? "approved" : "rejected"} “${result.name}”: it is now ${result.status}.`);
+          const values = { name: result.name, status: statusText(result.status) };
+          setAnnouncement(decision === "approve" ? t("announce.approved", values) : t("announce.rejected", values));
         }}
       />
     </div>

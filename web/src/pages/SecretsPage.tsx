@@ -2,12 +2,13 @@
 // delete. A value goes to the server and never comes back: the value field is never filled in.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { ConfirmDialog, ErrorMessage, Loading, Pager } from "../components/common";
 import { formatDateTime } from "../format";
-import { SecretDialog } from "./secrets/SecretDialog";
+import { SecretDialog, usage } from "./secrets/SecretDialog";
 import "./secrets/secrets.css";
 
 type Secret = Schemas["SecretOut"];
@@ -16,6 +17,7 @@ const PAGE_SIZE = 50;
 
 export default function SecretsPage() {
   const { user } = useSession();
+  const { t, i18n: { language } } = useTranslation(["secrets", "common"]);
   const isAdmin = user?.role === "admin";
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
@@ -33,7 +35,7 @@ export default function SecretsPage() {
     mutationFn: (name: string) => unwrap(api.DELETE("/api/v1/secrets/{name}", { params: { path: { name } } })),
     onSuccess: (_data, name) => {
       setDeleting(null);
-      setAnnouncement(`Secret ${name} deleted. Steps that use it now fail until it is added again.`);
+      setAnnouncement(t("announce.deleted", { name }));
       void queryClient.invalidateQueries({ queryKey: ["secrets"] });
     },
   });
@@ -43,60 +45,60 @@ export default function SecretsPage() {
     <div className="secrets-page">
       <div className="secrets-top">
         <div>
-          <h1>Secrets</h1>
+          <h1>{t("title")}</h1>
           <p className="hint">
-            API tokens and passwords that webhook steps send, written as <code>{"{{ secrets.NAME }}"}</code> in a
-            header, the URL or the body. Values are encrypted and never shown again, to anyone; step records show
-            them as <code>********</code>.
+            <Trans t={t} i18nKey="intro" values={{ usage: usage("NAME") }} components={{ code: <code /> }} />
           </p>
         </div>
         <span className="spacer" />
         {isAdmin && (
           <button type="button" className="primary" onClick={() => setEditing("new")}>
-            Add a secret
+            {t("add")}
           </button>
         )}
       </div>
-      {!isAdmin && <p className="hint">Only admins can add, replace or delete secrets.</p>}
+      {!isAdmin && <p className="hint">{t("adminsOnly")}</p>}
       <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
       {announcement && <p className="secrets-notice" aria-hidden="true">{announcement}</p>}
 
       {list.isPending ? (
-        <Loading label="Loading secrets…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
         <div className="card empty-state">
-          <p><strong>No secrets yet.</strong></p>
-          <p className="hint">{isAdmin ? "Add one, then use it in a webhook step as {{ secrets.NAME }}." : "Ask an admin to add the credentials your webhooks need."}</p>
+          <p><strong>{t("empty")}</strong></p>
+          <p className="hint">{isAdmin ? t("emptyAdmin", { usage: usage("NAME") }) : t("emptyOther")}</p>
         </div>
       ) : (
         <>
           <table className="secrets-table stack-table">
-            <caption className="visually-hidden">Secrets of your company</caption>
+            <caption className="visually-hidden">{t("table.caption")}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Last updated</th>
-                <th scope="col">Last used by a run</th>
-                {isAdmin && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                <th scope="col">{t("table.name")}</th>
+                <th scope="col">{t("table.description")}</th>
+                <th scope="col">{t("table.updated")}</th>
+                <th scope="col">{t("table.used")}</th>
+                {isAdmin && <th scope="col"><span className="visually-hidden">{t("table.actions")}</span></th>}
               </tr>
             </thead>
             <tbody>
               {items.map((secret) => (
                 <tr key={secret.id}>
                   <th scope="row"><code>{secret.name}</code></th>
-                  <td data-label="Description">{secret.description || <span className="hint">—</span>}</td>
-                  <td data-label="Last updated">{formatDateTime(secret.updated_at)}</td>
-                  <td data-label="Last used by a run">{secret.last_used_at ? formatDateTime(secret.last_used_at) : <span className="hint">never</span>}</td>
+                  <td data-label={t("table.description")}>{secret.description || <span className="hint">—</span>}</td>
+                  <td data-label={t("table.updated")}>{formatDateTime(secret.updated_at, language)}</td>
+                  <td data-label={t("table.used")}>
+                    {secret.last_used_at ? formatDateTime(secret.last_used_at, language) : <span className="hint">{t("common:states.never")}</span>}
+                  </td>
                   {isAdmin && (
                     <td className="secrets-actions">
-                      <button type="button" onClick={() => setEditing(secret)} aria-label={`Replace value of ${secret.name}`}>
-                        Replace value
+                      <button type="button" onClick={() => setEditing(secret)} aria-label={t("table.replaceOf", { name: secret.name })}>
+                        {t("table.replace")}
                       </button>
-                      <button type="button" className="danger" onClick={() => setDeleting(secret)} aria-label={`Delete ${secret.name}`}>
-                        Delete
+                      <button type="button" className="danger" onClick={() => setDeleting(secret)} aria-label={t("table.deleteOf", { name: secret.name })}>
+                        {t("common:actions.delete")}
                       </button>
                     </td>
                   )}
@@ -116,13 +118,13 @@ export default function SecretsPage() {
         onClose={() => setEditing(null)}
         onSaved={(saved, created) => {
           setEditing(null);
-          setAnnouncement(created ? `Secret ${saved.name} added.` : `Secret ${saved.name} updated.`);
+          setAnnouncement(t(created ? "announce.added" : "announce.updated", { name: saved.name }));
         }}
       />
       <ConfirmDialog
         open={deleting !== null}
-        title={`Delete the secret ${deleting?.name ?? ""}?`}
-        confirmLabel={remove.isPending ? "Deleting…" : "Delete"}
+        title={t("delete.title", { name: deleting?.name ?? "" })}
+        confirmLabel={remove.isPending ? t("common:actions.deleting") : t("common:actions.delete")}
         danger
         onConfirm={() => deleting && remove.mutate(deleting.name)}
         onCancel={() => {
@@ -130,7 +132,9 @@ export default function SecretsPage() {
           remove.reset();
         }}
       >
-        <p>Steps that use <code>{`{{ secrets.${deleting?.name ?? ""} }}`}</code> will fail until a secret with this name is added again. The value cannot be recovered.</p>
+        <p>
+          <Trans t={t} i18nKey="delete.body" values={{ usage: usage(deleting?.name ?? "") }} components={{ code: <code /> }} />
+        </p>
         {remove.isError && <ErrorMessage error={remove.error} />}
       </ConfirmDialog>
     </div>

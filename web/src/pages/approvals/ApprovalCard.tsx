@@ -1,12 +1,13 @@
 // One approval request as a card: what it is about, who decides, who decided, and the actions.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { ErrorMessage, StatusBadge } from "../../components/common";
 import { formatDateTime, formatRelative, sentenceCase } from "../../format";
-import { modeLabel } from "../execution/ApprovalInline";
+import i18n from "../../i18n";
 import type { Decision } from "./DecisionDialog";
 
 type Item = Schemas["ApprovalListItem"];
@@ -14,20 +15,21 @@ type Item = Schemas["ApprovalListItem"];
 const HIDDEN_FIELDS = new Set(["id", "owner_id", "created_at", "updated_at", "company_id"]);
 const KEY_ORDER = ["name", "title", "amount", "potential_amount", "discount", "pipeline_stage", "stage", "status", "category", "email"];
 
-function formatValue(key: string, value: unknown): string {
+/** A record's value as people read it, in `language` (numbers, dates, yes / no). */
+function formatValue(key: string, value: unknown, language: string): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "number") {
     return /amount|price|value|revenue/.test(key)
-      ? value.toLocaleString(undefined, { maximumFractionDigits: 2 })
+      ? value.toLocaleString(language, { maximumFractionDigits: 2 })
       : String(value);
   }
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "string" && /_at$|_date$/.test(key)) return formatDateTime(value);
+  if (typeof value === "boolean") return i18n.t(value ? "states.yes" : "states.no", { lng: language });
+  if (typeof value === "string" && /_at$|_date$/.test(key)) return formatDateTime(value, language);
   return String(value);
 }
 
-
 function RecordFields({ record }: { record: Record<string, unknown> }) {
+  const { t, i18n: { language } } = useTranslation("approvals");
   const keys = Object.keys(record).filter((k) => !HIDDEN_FIELDS.has(k));
   const main = KEY_ORDER.filter((k) => keys.includes(k)).slice(0, 5);
   const rest = keys.filter((k) => !main.includes(k));
@@ -37,18 +39,18 @@ function RecordFields({ record }: { record: Record<string, unknown> }) {
         {main.map((k) => (
           <div key={k} className="kv-pair">
             <dt>{sentenceCase(k)}</dt>
-            <dd>{formatValue(k, record[k])}</dd>
+            <dd>{formatValue(k, record[k], language)}</dd>
           </div>
         ))}
       </dl>
       {rest.length > 0 && (
         <details className="record-more">
-          <summary>All fields ({rest.length} more)</summary>
+          <summary>{t("card.allFields", { count: rest.length })}</summary>
           <dl className="kv">
             {rest.map((k) => (
               <div key={k} className="kv-pair">
                 <dt>{sentenceCase(k)}</dt>
-                <dd>{formatValue(k, record[k])}</dd>
+                <dd>{formatValue(k, record[k], language)}</dd>
               </div>
             ))}
           </dl>
@@ -56,6 +58,25 @@ function RecordFields({ record }: { record: Record<string, unknown> }) {
       )}
     </>
   );
+}
+
+/** How the approvers decide: "all must approve", "quorum of 2", "any one approver". */
+function modeText(mode: string, quorum: number): string {
+  if (mode === "all") return i18n.t("approvals:mode.all");
+  if (mode === "quorum") return i18n.t("approvals:mode.quorum", { quorum });
+  return i18n.t("approvals:mode.any");
+}
+
+/** What happens when the deadline passes; an action no catalogue knows shows as it is. */
+function timeoutText(action: string): string {
+  return action === "approve" || action === "reject" || action === "escalate" ? i18n.t(`approvals:onTimeout.${action}`) : action;
+}
+
+/** "You approved this request." (a decision is recorded as approved or rejected). */
+function youDecided(decision: string): string {
+  if (decision === "approved") return i18n.t("approvals:card.youApproved");
+  if (decision === "rejected") return i18n.t("approvals:card.youRejected");
+  return decision;
 }
 
 export function ApprovalCard({
@@ -67,6 +88,7 @@ export function ApprovalCard({
   highlighted?: boolean;
   onDecide: (item: Item, decision: Decision) => void;
 }) {
+  const { t, i18n: { language } } = useTranslation("approvals");
   const titleId = useId();
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -95,12 +117,14 @@ export function ApprovalCard({
   const pending = item.status === "pending";
   const canDecide = pending && !myDecision && (me !== undefined || isAdmin || !d);
   const overdue = item.expires_at && new Date(item.expires_at).getTime() < Date.now();
+  const when = (value: string | null | undefined) => formatDateTime(value, language);
+  const ago = (value: string) => formatRelative(value, new Date(), language);
 
   return (
     <article ref={ref} className={`card approval-card${highlighted ? " highlighted" : ""}`} aria-labelledby={titleId}>
       <header className="approval-head">
         <div>
-          <p className="approval-workflow">{item.workflow_name || `Workflow #${item.workflow_id}`}</p>
+          <p className="approval-workflow">{item.workflow_name || t("card.workflow", { id: item.workflow_id })}</p>
           <h2 id={titleId}>{item.name}</h2>
         </div>
         <StatusBadge status={item.status} />
@@ -108,27 +132,27 @@ export function ApprovalCard({
 
       <dl className="approval-facts">
         <div>
-          <dt>Step</dt>
+          <dt>{t("card.step")}</dt>
           <dd>
             {stepName ? <span title={item.step_path}>{stepName}</span> : <code>{item.step_path}</code>}
           </dd>
         </div>
-        <div><dt>Requested</dt><dd title={formatDateTime(item.created_at)}>{formatRelative(item.created_at)}</dd></div>
+        <div><dt>{t("card.requested")}</dt><dd title={when(item.created_at)}>{ago(item.created_at)}</dd></div>
         {pending ? (
           <div>
-            <dt>Deadline</dt>
-            <dd className={overdue ? "overdue" : undefined} title={formatDateTime(item.expires_at)}>
-              {item.expires_at ? formatRelative(item.expires_at) : "none"}
-              {d?.on_timeout && item.expires_at ? ` (then ${d.on_timeout})` : ""}
+            <dt>{t("card.deadline")}</dt>
+            <dd className={overdue ? "overdue" : undefined} title={when(item.expires_at)}>
+              {item.expires_at ? ago(item.expires_at) : t("card.noDeadline")}
+              {d?.on_timeout && item.expires_at ? t("card.then", { action: timeoutText(d.on_timeout) }) : ""}
             </dd>
           </div>
         ) : (
           <div>
-            <dt>{item.status === "cancelled" ? "Closed" : "Decided"}</dt>
-            <dd title={formatDateTime(item.decided_at)}>{item.decided_at ? formatRelative(item.decided_at) : "—"}</dd>
+            <dt>{item.status === "cancelled" ? t("card.closed") : t("card.decided")}</dt>
+            <dd title={when(item.decided_at)}>{item.decided_at ? ago(item.decided_at) : "—"}</dd>
           </div>
         )}
-        <div><dt>Mode</dt><dd>{modeLabel(item.mode, item.quorum)} · {item.approvers_count} approver{item.approvers_count === 1 ? "" : "s"}</dd></div>
+        <div><dt>{t("card.mode")}</dt><dd>{modeText(item.mode, item.quorum)} · {t("card.approvers", { count: item.approvers_count })}</dd></div>
       </dl>
 
       {detail.isError && <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />}
@@ -136,20 +160,18 @@ export function ApprovalCard({
         <>
           {d.message && <p className="approval-message">{d.message}</p>}
           {context.entity_type && (
-            <section className="approval-record" aria-label="Record">
-              <h3>
-                {sentenceCase(context.entity_type)} #{context.entity_id}
-              </h3>
+            <section className="approval-record" aria-label={t("card.record")}>
+              <h3>{t("card.recordTitle", { type: sentenceCase(context.entity_type), id: context.entity_id ?? "" })}</h3>
               {context.record && <RecordFields record={context.record} />}
             </section>
           )}
-          <section className="approval-people" aria-label="Approvers and decisions">
-            <h3>Approvers</h3>
+          <section className="approval-people" aria-label={t("card.people")}>
+            <h3>{t("card.approversTitle")}</h3>
             <ul className="approvers">
               {d.approvers.map((a) => (
                 <li key={`${a.user_id}-${a.round}`} className={a.active ? "" : "inactive"}>
-                  <span>{a.name || a.email}{a.user_id === user?.id ? " (you)" : ""}</span>{" "}
-                  {a.decided ? <StatusBadge status={a.decided} /> : <span className="hint">{!a.active ? "replaced by escalation" : pending ? "not yet" : "did not decide"}</span>}
+                  <span>{a.name || a.email}{a.user_id === user?.id ? t("card.you") : ""}</span>{" "}
+                  {a.decided ? <StatusBadge status={a.decided} /> : <span className="hint">{!a.active ? t("card.replaced") : pending ? t("card.notYet") : t("card.didNotDecide")}</span>}
                 </li>
               ))}
             </ul>
@@ -157,9 +179,9 @@ export function ApprovalCard({
               <ul className="decisions">
                 {d.decisions.map((x, i) => (
                   <li key={i}>
-                    <StatusBadge status={x.decision} /> <strong>{x.user_id === null ? "System" : x.name || x.email}</strong>
-                    {x.override && <span className="badge badge-override">admin override</span>}{" "}
-                    <span className="hint">{formatDateTime(x.decided_at)}</span>
+                    <StatusBadge status={x.decision} /> <strong>{x.user_id === null ? t("card.system") : x.name || x.email}</strong>
+                    {x.override && <span className="badge badge-override">{t("card.override")}</span>}{" "}
+                    <span className="hint">{when(x.decided_at)}</span>
                     {x.comment && <q className="decision-comment">{x.comment}</q>}
                   </li>
                 ))}
@@ -172,18 +194,18 @@ export function ApprovalCard({
 
       <footer className="approval-actions">
         <Link to={`/workflows/${item.workflow_id}/executions/${item.execution_id}`}>
-          View execution #{item.execution_id}
+          {t("card.viewExecution", { id: item.execution_id })}
         </Link>
         <span className="spacer" />
-        {myDecision && <span className="hint">You {myDecision.decision} this request.</span>}
+        {myDecision && <span className="hint">{youDecided(myDecision.decision)}</span>}
         {canDecide && (
           <>
-            {isAdmin && d && !me && <span className="hint">As admin: recorded as an override</span>}
+            {isAdmin && d && !me && <span className="hint">{t("card.asAdmin")}</span>}
             <button type="button" className="danger" onClick={() => onDecide(item, "reject")} aria-describedby={titleId}>
-              Reject
+              {t("card.reject")}
             </button>
             <button type="button" className="primary" onClick={() => onDecide(item, "approve")} aria-describedby={titleId}>
-              Approve
+              {t("card.approve")}
             </button>
           </>
         )}

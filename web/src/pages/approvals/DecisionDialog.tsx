@@ -1,17 +1,20 @@
 // The modal that takes an approver's comment and posts the approve / reject decision.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap, type Schemas } from "../../api/client";
 import { useModalDialog } from "../../components/useModalDialog";
+import i18n from "../../i18n";
 
 export type Decision = "approve" | "reject";
 
 /** A readable message for a refused decision (409: already decided, 403: not an approver). */
 export function decisionErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 409) return `This request can no longer be decided: ${error.message}.`;
-    if (error.status === 403) return `You are not an approver of this request: ${error.message}.`;
-    if (error.status === 404) return "This request no longer exists.";
+    const t = i18n.getFixedT(null, "approvals");
+    if (error.status === 409) return t("errors.decided", { message: error.message });
+    if (error.status === 403) return t("errors.notApprover", { message: error.message });
+    if (error.status === 404) return t("errors.gone");
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
@@ -28,6 +31,7 @@ export function DecisionDialog({
   onClose: () => void;
   onDecided: (result: Schemas["ApprovalDetail"], decision: Decision) => void;
 }) {
+  const { t } = useTranslation(["approvals", "common"]);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const titleId = useId();
   const commentId = useId();
@@ -62,8 +66,7 @@ export function DecisionDialog({
     textareaRef.current?.focus();
   });
 
-
-  const verb = decision === "reject" ? "Reject" : "Approve";
+  const rejecting = decision === "reject";
   return (
     <dialog
       ref={ref}
@@ -82,11 +85,11 @@ export function DecisionDialog({
         }}
       >
         <h2 id={titleId}>
-          {verb} “{approval.name}”
+          {rejecting ? t("dialog.rejectTitle", { name: approval.name }) : t("dialog.approveTitle", { name: approval.name })}
         </h2>
         <div className="field">
           <label htmlFor={commentId}>
-            <span className="field-label">Comment</span>
+            <span className="field-label">{t("dialog.comment")}</span>
           </label>
           <textarea
             id={commentId}
@@ -98,7 +101,7 @@ export function DecisionDialog({
             aria-describedby={`${commentId}-hint`}
           />
           <span id={`${commentId}-hint`} className="hint">
-            Optional; kept in the audit trail and shown to the other approvers.
+            {t("dialog.commentHint")}
           </span>
         </div>
         {mutation.isError && (
@@ -108,14 +111,16 @@ export function DecisionDialog({
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose} disabled={mutation.isPending}>
-            {mutation.isError ? "Close" : "Cancel"}
+            {mutation.isError ? t("common:actions.close") : t("common:actions.cancel")}
           </button>
           <button
             type="submit"
-            className={decision === "reject" ? "danger" : "primary"}
+            className={rejecting ? "danger" : "primary"}
             disabled={mutation.isPending}
           >
-            {mutation.isPending ? `${verb === "Approve" ? "Approving" : "Rejecting"}…` : verb}
+            {mutation.isPending
+              ? t(rejecting ? "dialog.rejecting" : "dialog.approving")
+              : t(rejecting ? "card.reject" : "card.approve")}
           </button>
         </div>
       </form>

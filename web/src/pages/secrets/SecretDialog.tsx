@@ -2,12 +2,18 @@
 // password input that starts empty every time: the server never sends a value back.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap, type Schemas } from "../../api/client";
 import { useModalDialog } from "../../components/useModalDialog";
 
 type Secret = Schemas["SecretOut"];
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** How a step writes a secret: "{{ secrets.NAME }}" (never translated: the engine reads it). */
+export function usage(name: string): string {
+  return `{{ secrets.${name} }}`;
+}
 
 export function SecretDialog({
   secret,
@@ -21,6 +27,7 @@ export function SecretDialog({
   onClose: () => void;
   onSaved: (saved: Secret, created: boolean) => void;
 }) {
+  const { t } = useTranslation(["secrets", "common"]);
   const titleId = useId();
   const nameId = useId();
   const valueId = useId();
@@ -57,7 +64,7 @@ export function SecretDialog({
   });
 
   const nameProblem = creating && name.trim() !== "" && !NAME_PATTERN.test(name.trim())
-    ? "A letter, then letters, digits or _ (64 at most)."
+    ? t("dialog.namePattern")
     : null;
   const fieldError = (field: string) =>
     save.error instanceof ApiError ? save.error.fieldErrors.find((e) => e.loc === field)?.msg : undefined;
@@ -78,10 +85,10 @@ export function SecretDialog({
           if (canSave) save.mutate();
         }}
       >
-        <h2 id={titleId}>{creating ? "Add a secret" : `Replace ${secret.name}`}</h2>
+        <h2 id={titleId}>{creating ? t("add") : t("dialog.replaceTitle", { name: secret.name })}</h2>
         {creating && (
           <div className="field">
-            <label htmlFor={nameId}><span className="field-label">Name</span></label>
+            <label htmlFor={nameId}><span className="field-label">{t("dialog.name")}</span></label>
             <input
               id={nameId}
               ref={firstRef}
@@ -94,12 +101,14 @@ export function SecretDialog({
               onChange={(e) => setName(e.target.value)}
             />
             <span id={`${nameId}-hint`} className="hint">
-              {nameProblem ?? fieldError("name") ?? `Steps use it as {{ secrets.${NAME_PATTERN.test(name.trim()) ? name.trim() : "NAME"} }}.`}
+              {nameProblem ??
+                fieldError("name") ??
+                t("dialog.nameUse", { usage: usage(NAME_PATTERN.test(name.trim()) ? name.trim() : "NAME") })}
             </span>
           </div>
         )}
         <div className="field">
-          <label htmlFor={valueId}><span className="field-label">{creating ? "Value" : "New value"}</span></label>
+          <label htmlFor={valueId}><span className="field-label">{creating ? t("dialog.value") : t("dialog.newValue")}</span></label>
           <input
             id={valueId}
             ref={creating ? undefined : firstRef}
@@ -114,12 +123,12 @@ export function SecretDialog({
           <span id={`${valueId}-hint`} className="hint">
             {fieldError("value") ??
               (creating
-                ? "Stored encrypted; nobody can read it back, admins included."
-                : "The current value is never shown. Leave empty to keep it and change only the description.")}
+                ? t("dialog.valueHint")
+                : t("dialog.newValueHint"))}
           </span>
         </div>
         <div className="field">
-          <label htmlFor={descriptionId}><span className="field-label">Description</span></label>
+          <label htmlFor={descriptionId}><span className="field-label">{t("dialog.description")}</span></label>
           <input
             id={descriptionId}
             value={description}
@@ -131,9 +140,9 @@ export function SecretDialog({
           <div className="error-box" role="alert">{save.error.message}</div>
         )}
         <div className="dialog-actions">
-          <button type="button" onClick={onClose} disabled={save.isPending}>Cancel</button>
+          <button type="button" onClick={onClose} disabled={save.isPending}>{t("common:actions.cancel")}</button>
           <button type="submit" className="primary" disabled={!canSave || save.isPending}>
-            {save.isPending ? "Saving…" : creating ? "Add" : "Save"}
+            {save.isPending ? t("common:actions.saving") : creating ? t("dialog.add") : t("common:actions.save")}
           </button>
         </div>
       </form>
