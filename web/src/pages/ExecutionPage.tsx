@@ -1,14 +1,17 @@
 // One execution: its trigger, why it ran, a live timeline of its steps and its approvals.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
+import i18n from "../i18n";
 import { ExecutionControls } from "./execution/ExecutionControls";
 import { StepTimeline, initiallyExpanded, useExpanded, type ApprovalInfo } from "./execution/StepTimeline";
 import { buildStepTree, flatten } from "./execution/tree";
+import { recordTypeLabel } from "./runs/filters";
 import { IN_FLIGHT, stepsFailedText } from "./workflows/labels";
 import "./execution/execution.css";
 
@@ -21,6 +24,7 @@ export default function ExecutionPage() {
   const params = useParams();
   const workflowId = Number(params.workflowId);
   const executionId = Number(params.executionId);
+  const { t } = useTranslation(["execution", "common"]);
   const { user } = useSession();
   const canControl = user?.role === "admin" || user?.role === "editor";
 
@@ -98,23 +102,23 @@ export default function ExecutionPage() {
   useEffect(() => {
     if (!status) return;
     if (lastStatus.current && lastStatus.current !== status) {
-      setAnnouncement(`Execution #${executionId} is now ${statusText(status)}.`);
+      setAnnouncement(t("nowStatus", { id: executionId, status: statusText(status) }));
     }
     lastStatus.current = status;
-  }, [status, executionId]);
+  }, [status, executionId, t]);
 
-  const workflowName = workflow.data?.name ?? `Workflow #${workflowId}`;
+  const workflowName = workflow.data?.name ?? t("workflowFallback", { id: workflowId });
   const breadcrumb = (
-    <nav aria-label="Breadcrumb" className="breadcrumb">
+    <nav aria-label={t("breadcrumb")} className="breadcrumb">
       <ol>
-        <li><Link to="/workflows">Workflows</Link></li>
+        <li><Link to="/workflows">{t("nav.workflows", { ns: "common" })}</Link></li>
         <li><Link to={`/workflows/${workflowId}?tab=executions`}>{workflowName}</Link></li>
-        <li aria-current="page">Execution #{executionId}</li>
+        <li aria-current="page">{t("title", { id: executionId })}</li>
       </ol>
     </nav>
   );
 
-  if (execution.isPending) return (<>{breadcrumb}<Loading label="Loading the execution…" /></>);
+  if (execution.isPending) return (<>{breadcrumb}<Loading label={t("loading")} /></>);
   if (execution.isError)
     return (<>{breadcrumb}<ErrorMessage error={execution.error} onRetry={() => void execution.refetch()} /></>);
 
@@ -127,15 +131,15 @@ export default function ExecutionPage() {
       <header className="exec-header">
         <div>
           <h1>
-            Execution #{data.id} <StatusBadge status={data.status} />
+            {t("title", { id: data.id })} <StatusBadge status={data.status} />
           </h1>
           <p className="hint">
             {workflowName} ·{" "}
-            <Link to={`/workflows/${workflowId}?tab=versions&version=${data.version}`} title="What this version changed">
-              version {data.version}
+            <Link to={`/workflows/${workflowId}?tab=versions&version=${data.version}`} title={t("versionTitle")}>
+              {t("version", { version: data.version })}
             </Link>{" "}
             · {data.trigger_type.replace(/_/g, " ")}
-            {running && <> · <span className="live-dot">live</span></>}
+            {running && <> · <span className="live-dot">{t("live")}</span></>}
           </p>
         </div>
         <span className="spacer" />
@@ -143,20 +147,31 @@ export default function ExecutionPage() {
       </header>
 
       {data.steps_failed > 0 && (
-        <div className="exec-banner exec-banner-partial" role="note" aria-label="Failed steps">
-          <strong>{stepsFailedText(data.steps_failed)}</strong>; the run went on (their <code>on_error</code> is{" "}
-          <code>continue</code>).
+        <div className="exec-banner exec-banner-partial" role="note" aria-label={t("banner.failedSteps")}>
+          <Trans
+            t={t}
+            i18nKey="banner.partial"
+            values={{ failed: stepsFailedText(data.steps_failed) }}
+            components={{ strong: <strong />, code: <code /> }}
+          />
         </div>
       )}
       {data.status === "waiting" && (
         <div className="exec-banner exec-banner-waiting">
-          Waiting for <strong>{data.waiting_for ?? "its turn"}</strong>
-          {data.resume_at ? <> · resumes {formatRelative(data.resume_at)} ({formatDateTime(data.resume_at)})</> : " · until someone decides"}
+          <Trans
+            t={t}
+            i18nKey="banner.waitingFor"
+            values={{ what: data.waiting_for ?? t("banner.itsTurn") }}
+            components={{ strong: <strong /> }}
+          />
+          {data.resume_at
+            ? t("banner.resumes", { when: formatRelative(data.resume_at, undefined, i18n.language), at: formatDateTime(data.resume_at, i18n.language) })
+            : t("banner.untilDecided")}
         </div>
       )}
       {data.error_message && (
-        <div className={`exec-banner ${data.status === "cancelled" ? "exec-banner-muted" : "exec-banner-error"}`} role="note" aria-label="Execution error">
-          <strong>{data.status === "cancelled" ? "Cancelled:" : data.status === "failed" ? "Error:" : "Note:"}</strong>{" "}
+        <div className={`exec-banner ${data.status === "cancelled" ? "exec-banner-muted" : "exec-banner-error"}`} role="note" aria-label={t("banner.error")}>
+          <strong>{t(data.status === "cancelled" ? "banner.cancelled" : data.status === "failed" ? "banner.failed" : "banner.note")}</strong>{" "}
           {data.error_message}
         </div>
       )}
@@ -164,54 +179,58 @@ export default function ExecutionPage() {
       <div className="exec-grid">
         <section className={`card exec-timeline${running ? "" : " exec-finished"}`} aria-labelledby="steps-title">
           <div className="row">
-            <h2 id="steps-title">Steps <span className="hint">({data.steps.length} recorded)</span></h2>
+            <h2 id="steps-title">{t("steps.title")} <span className="hint">{t("steps.recorded", { count: data.steps.length })}</span></h2>
             <span className="spacer" />
             {all.length > 0 && (
               <>
-                <button type="button" className="link" onClick={() => setExpanded(new Set(all.map((n) => n.path)))}>Expand all</button>
-                <button type="button" className="link" onClick={() => setExpanded(new Set())}>Collapse all</button>
+                <button type="button" className="link" onClick={() => setExpanded(new Set(all.map((n) => n.path)))}>{t("steps.expandAll")}</button>
+                <button type="button" className="link" onClick={() => setExpanded(new Set())}>{t("steps.collapseAll")}</button>
               </>
             )}
           </div>
           {tree.length === 0 ? (
-            <p className="hint">No step has run{data.status === "skipped" ? ": the conditions did not match." : " yet."}</p>
+            <p className="hint">{t(data.status === "skipped" ? "steps.noneSkipped" : "steps.noneYet")}</p>
           ) : (
-            <StepTimeline nodes={tree} approvals={approvals} expanded={expanded} onToggle={toggle} label="Step timeline" />
+            <StepTimeline nodes={tree} approvals={approvals} expanded={expanded} onToggle={toggle} label={t("steps.timeline")} />
           )}
           {approvalsList.isError && <ErrorMessage error={approvalsList.error} onRetry={() => void approvalsList.refetch()} />}
         </section>
 
         <aside className="exec-side">
           <section className="card" aria-labelledby="summary-title">
-            <h2 id="summary-title">Summary</h2>
+            <h2 id="summary-title">{t("summary.title")}</h2>
             <dl className="kv">
-              <dt>Trigger</dt>
+              <dt>{t("summary.trigger")}</dt>
               <dd>{data.trigger_type}</dd>
-              <dt>Record</dt>
-              <dd>{data.trigger_entity_type ? `${data.trigger_entity_type} #${data.trigger_entity_id}` : "—"}</dd>
-              <dt>Started</dt>
-              <dd>{formatDateTime(data.started_at)}</dd>
-              <dt>Completed</dt>
-              <dd>{formatDateTime(data.completed_at)}</dd>
-              <dt>Duration</dt>
+              <dt>{t("summary.record")}</dt>
+              <dd>
+                {data.trigger_entity_type
+                  ? t("summary.recordValue", { type: recordTypeLabel(data.trigger_entity_type), id: data.trigger_entity_id ?? "?" })
+                  : "—"}
+              </dd>
+              <dt>{t("summary.started")}</dt>
+              <dd>{formatDateTime(data.started_at, i18n.language)}</dd>
+              <dt>{t("summary.completed")}</dt>
+              <dd>{formatDateTime(data.completed_at, i18n.language)}</dd>
+              <dt>{t("summary.duration")}</dt>
               <dd>{formatDuration(data.duration_ms)}</dd>
-              <dt>Actions run</dt>
+              <dt>{t("summary.actionsRun")}</dt>
               <dd>{data.actions_executed}</dd>
-              {data.steps_failed > 0 && (<><dt>Steps failed</dt><dd>{data.steps_failed}</dd></>)}
-              <dt>Worker attempts</dt>
+              {data.steps_failed > 0 && (<><dt>{t("summary.stepsFailed")}</dt><dd>{data.steps_failed}</dd></>)}
+              <dt>{t("summary.attempts")}</dt>
               <dd>{data.attempt}</dd>
-              {data.causation_depth > 0 && (<><dt>Causation depth</dt><dd>{data.causation_depth}</dd></>)}
+              {data.causation_depth > 0 && (<><dt>{t("summary.causationDepth")}</dt><dd>{data.causation_depth}</dd></>)}
               {data.rerun_of_id !== null && data.rerun_of_id !== undefined && (
                 <>
-                  <dt>Re-run of</dt>
-                  <dd><Link to={`/workflows/${workflowId}/executions/${data.rerun_of_id}`}>execution #{data.rerun_of_id}</Link></dd>
+                  <dt>{t("summary.rerunOf")}</dt>
+                  <dd><Link to={`/workflows/${workflowId}/executions/${data.rerun_of_id}`}>{t("summary.executionLink", { id: data.rerun_of_id })}</Link></dd>
                 </>
               )}
             </dl>
           </section>
           <DecisionCard decision={data.decision} />
           <section className="card" aria-labelledby="trigger-title">
-            <h2 id="trigger-title">Trigger data</h2>
+            <h2 id="trigger-title">{t("summary.triggerData")}</h2>
             <pre className="json" tabIndex={0} aria-labelledby="trigger-title">{JSON.stringify(data.trigger_data, null, 2)}</pre>
           </section>
         </aside>
@@ -223,20 +242,21 @@ export default function ExecutionPage() {
 }
 
 function DecisionCard({ decision }: { decision: Execution["decision"] }) {
+  const { t } = useTranslation("execution");
   if (!decision) return null;
   const d = decision as { result?: boolean; rule?: unknown; actual?: unknown; explanation?: string };
   return (
     <section className="card" aria-labelledby="decision-title">
-      <h2 id="decision-title">Conditions</h2>
+      <h2 id="decision-title">{t("decision.title")}</h2>
       <p>
-        <span className={`badge ${d.result ? "badge-success" : "badge-skipped"}`}>{d.result ? "matched" : "not matched"}</span>{" "}
+        <span className={`badge ${d.result ? "badge-success" : "badge-skipped"}`}>{t(d.result ? "decision.matched" : "decision.notMatched")}</span>{" "}
         {d.explanation}
       </p>
       {d.rule != null && (
         <dl className="kv">
-          <dt>Deciding rule</dt>
+          <dt>{t("decision.rule")}</dt>
           <dd><code>{JSON.stringify(d.rule)}</code></dd>
-          <dt>Actual value</dt>
+          <dt>{t("decision.actual")}</dt>
           <dd><code>{JSON.stringify(d.actual)}</code></dd>
         </dl>
       )}
@@ -245,19 +265,25 @@ function DecisionCard({ decision }: { decision: Execution["decision"] }) {
 }
 
 function LogsCard({ logs }: { logs: Execution["execution_logs"] }) {
+  const { t } = useTranslation("execution");
   if (!logs.length) return null;
   return (
     <details className="card exec-logs">
-      <summary>Execution log ({logs.length} lines)</summary>
+      <summary>{t("log.title", { count: logs.length })}</summary>
       <div className="table-scroll">
       <table>
         <thead>
-          <tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Step</th><th scope="col">Message</th></tr>
+          <tr>
+            <th scope="col">{t("log.time")}</th>
+            <th scope="col">{t("log.level")}</th>
+            <th scope="col">{t("log.step")}</th>
+            <th scope="col">{t("log.message")}</th>
+          </tr>
         </thead>
         <tbody>
           {logs.map((line, i) => (
             <tr key={i} className={`log-${String(line.level)}`}>
-              <td>{formatDateTime(line.timestamp as string)}</td>
+              <td>{formatDateTime(line.timestamp as string, i18n.language)}</td>
               <td>{String(line.level ?? "")}</td>
               <td><code>{String(line.step ?? "")}</code></td>
               <td>{String(line.message ?? "")}</td>

@@ -2,6 +2,7 @@
 // the URL): runs per day by status, totals, runs in flight, the top failing and slowest
 // workflows, each active SLA against its objective, and the breaches nobody has resolved.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
@@ -14,6 +15,7 @@ import "./workflows/workflows.css";
 import "./operations/operations.css";
 
 export default function OperationsPage() {
+  const { t } = useTranslation("operations");
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const [params, setParams] = useSearchParams();
@@ -28,7 +30,7 @@ export default function OperationsPage() {
   });
 
   let content;
-  if (overview.isPending) content = <Loading label="Loading the overview…" />;
+  if (overview.isPending) content = <Loading label={t("loading")} />;
   else if (overview.isError) content = <ErrorMessage error={overview.error} onRetry={() => void overview.refetch()} />;
   else {
     const o = overview.data;
@@ -38,17 +40,17 @@ export default function OperationsPage() {
         <RunsPerDayChart overview={o} />
         <div className="ops-grid">
           <section aria-labelledby="ops-failing">
-            <h2 id="ops-failing">Top failing workflows</h2>
+            <h2 id="ops-failing">{t("failing.title")}</h2>
             <FailingTable rows={o.top_failing} />
           </section>
           <section aria-labelledby="ops-slowest">
-            <h2 id="ops-slowest">Slowest workflows</h2>
+            <h2 id="ops-slowest">{t("slowest.title")}</h2>
             <SlowestTable rows={o.slowest} />
           </section>
         </div>
         <section aria-labelledby="ops-slos">
-          <h2 id="ops-slos">SLO compliance</h2>
-          <p className="hint">Each active SLA over its own SLO window: the share of runs that met its target.</p>
+          <h2 id="ops-slos">{t("slos.title")}</h2>
+          <p className="hint">{t("slos.hint")}</p>
           <SloTable rows={o.slos} />
         </section>
       </div>
@@ -58,10 +60,10 @@ export default function OperationsPage() {
   return (
     <section className="ops-page" aria-labelledby="ops-title">
       <div className="row wf-head">
-        <h1 id="ops-title">Operations</h1>
+        <h1 id="ops-title">{t("title")}</h1>
         <span className="spacer" />
         <div className="field wf-inline-field">
-          <label htmlFor="ops-window">Window</label>
+          <label htmlFor="ops-window">{t("window.label")}</label>
           <select
             id="ops-window"
             value={days}
@@ -80,8 +82,8 @@ export default function OperationsPage() {
       </div>
       {content}
       <section aria-labelledby="ops-breaches">
-        <h2 id="ops-breaches">Open breaches</h2>
-        <p className="hint">Open and acknowledged breaches, newest first; a resolved one leaves the list.</p>
+        <h2 id="ops-breaches">{t("breaches.title")}</h2>
+        <p className="hint">{t("breaches.hint")}</p>
         <BreachList canWrite={canWrite} />
       </section>
     </section>

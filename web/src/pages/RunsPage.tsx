@@ -2,13 +2,15 @@
 // workflow, date range and record, all kept in the query string.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, unwrap } from "../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
-import { apiQuery, isFiltered, readFilters, RECORD_TYPES } from "./runs/filters";
+import i18n from "../i18n";
+import { apiQuery, isFiltered, readFilters, RECORD_TYPES, recordTypeLabel } from "./runs/filters";
 import { IDLE_POLL_MS, POLL_MS } from "./workflows/ExecutionsTab";
-import { EXECUTION_STATUSES, humanize, IN_FLIGHT, statusLabel, stepsFailedText, triggerLabel } from "./workflows/labels";
+import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel, stepsFailedText, triggerLabel } from "./workflows/labels";
 import { useWorkflowNames } from "./workflows/useWorkflowNames";
 import "./workflows/workflows.css";
 import "./operations/operations.css";
@@ -16,6 +18,7 @@ import "./operations/operations.css";
 const PAGE_SIZE = 25;
 
 export default function RunsPage() {
+  const { t } = useTranslation("runs");
   const id = useId();
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
@@ -64,12 +67,12 @@ export default function RunsPage() {
   return (
     <section className="runs-page" aria-labelledby="runs-title">
       <div className="row wf-head">
-        <h1 id="runs-title">All runs</h1>
+        <h1 id="runs-title">{t("title")}</h1>
       </div>
       <form
         className="row wf-filters runs-filters"
         role="search"
-        aria-label="Filter runs"
+        aria-label={t("filters.label")}
         onSubmit={(e) => e.preventDefault()}
       >
         <button
@@ -78,12 +81,12 @@ export default function RunsPage() {
           aria-pressed={failedOnly}
           onClick={() => update({ status: failedOnly ? "" : "failed" })}
         >
-          Failed
+          {t("filters.failed")}
         </button>
         <div className="field">
-          <label htmlFor={`${id}-status`}>Status</label>
+          <label htmlFor={`${id}-status`}>{t("filters.status")}</label>
           <select id={`${id}-status`} value={filters.status} onChange={(e) => update({ status: e.target.value })}>
-            <option value="">All statuses</option>
+            <option value="">{t("filters.allStatuses")}</option>
             {EXECUTION_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {statusLabel(s)}
@@ -92,9 +95,9 @@ export default function RunsPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-workflow`}>Workflow</label>
+          <label htmlFor={`${id}-workflow`}>{t("filters.workflow")}</label>
           <select id={`${id}-workflow`} value={filters.workflowId ?? ""} onChange={(e) => update({ workflow_id: e.target.value })}>
-            <option value="">All workflows</option>
+            <option value="">{t("filters.allWorkflows")}</option>
             {/* A workflow named in the URL but not in the list (deleted, or past the first 500). */}
             {filters.workflowId && !workflows.items.some((w) => w.id === filters.workflowId) && (
               <option value={filters.workflowId}>{workflows.name(filters.workflowId)}</option>
@@ -107,7 +110,7 @@ export default function RunsPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-since`}>From</label>
+          <label htmlFor={`${id}-since`}>{t("filters.since")}</label>
           <input
             id={`${id}-since`}
             type="date"
@@ -117,7 +120,7 @@ export default function RunsPage() {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-until`}>To (included)</label>
+          <label htmlFor={`${id}-until`}>{t("filters.until")}</label>
           <input
             id={`${id}-until`}
             type="date"
@@ -128,18 +131,18 @@ export default function RunsPage() {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-type`}>Record type</label>
+          <label htmlFor={`${id}-type`}>{t("filters.recordType")}</label>
           <select id={`${id}-type`} value={filters.recordType} onChange={(e) => update({ record_type: e.target.value })}>
-            <option value="">Any record</option>
-            {RECORD_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {humanize(t)}
+            <option value="">{t("filters.anyRecord")}</option>
+            {RECORD_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {recordTypeLabel(type)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-record`}>Record ID</label>
+          <label htmlFor={`${id}-record`}>{t("filters.recordId")}</label>
           <input
             id={`${id}-record`}
             type="number"
@@ -158,30 +161,30 @@ export default function RunsPage() {
               setParams({});
             }}
           >
-            Clear filters
+            {t("filters.clear")}
           </button>
         )}
       </form>
-      {badRange && <p className="field-error" role="alert">The end date is before the start date: no run can match.</p>}
+      {badRange && <p className="field-error" role="alert">{t("filters.badRange")}</p>}
       {workflows.truncated && (
-        <p className="hint">More than {workflows.items.length} workflows: some are shown by their number.</p>
+        <p className="hint">{t("filters.truncated", { count: workflows.items.length })}</p>
       )}
 
       {list.isPending ? (
-        <Loading label="Loading runs…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <div className="card wf-empty">
           {filters.page > 1 ? (
             <p>
-              There is nothing on page {filters.page}.{" "}
+              {t("emptyPage", { page: filters.page })}{" "}
               <button type="button" className="link" onClick={() => update({ page: "" })}>
-                Go to the first page
+                {t("firstPage")}
               </button>
             </p>
           ) : (
-            <p>{filtered ? "No run matches these filters." : "No workflow has run yet."}</p>
+            <p>{t(filtered ? "noMatch" : "noRuns")}</p>
           )}
         </div>
       ) : (
@@ -189,54 +192,54 @@ export default function RunsPage() {
           <div className="wf-table-wrap" aria-busy={list.isFetching && list.isPlaceholderData}>
             <table className="wf-table stack-table">
               <caption className="visually-hidden">
-                Runs, newest first, page {list.data.page} of {list.data.pages}
+                {t("caption", { page: list.data.page, pages: list.data.pages })}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Workflow</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Record</th>
-                  <th scope="col">Started</th>
-                  <th scope="col" className="num">Duration</th>
-                  <th scope="col">Error</th>
+                  <th scope="col">{t("columns.run")}</th>
+                  <th scope="col">{t("columns.workflow")}</th>
+                  <th scope="col">{t("columns.status")}</th>
+                  <th scope="col">{t("columns.record")}</th>
+                  <th scope="col">{t("columns.started")}</th>
+                  <th scope="col" className="num">{t("columns.duration")}</th>
+                  <th scope="col">{t("columns.error")}</th>
                 </tr>
               </thead>
               <tbody>
                 {list.data.items.map((ex) => (
                   <tr key={ex.id}>
-                    <td data-label="Run">
+                    <td data-label={t("columns.run")}>
                       <Link to={`/workflows/${ex.workflow_id}/executions/${ex.id}`}>#{ex.id}</Link>
                       <div className="hint">
                         {triggerLabel(ex.trigger_type)}
-                        {ex.rerun_of_id ? ` · re-run of #${ex.rerun_of_id}` : ""}
+                        {ex.rerun_of_id ? t("rerunOf", { id: ex.rerun_of_id }) : ""}
                       </div>
                     </td>
-                    <td data-label="Workflow">
+                    <td data-label={t("columns.workflow")}>
                       <Link to={`/workflows/${ex.workflow_id}`}>{workflows.name(ex.workflow_id)}</Link>
                       <div className="hint">
-                        <Link to={`/workflows/${ex.workflow_id}?tab=versions&version=${ex.version}`}>version {ex.version}</Link>
+                        <Link to={`/workflows/${ex.workflow_id}?tab=versions&version=${ex.version}`}>{t("version", { version: ex.version })}</Link>
                       </div>
                     </td>
-                    <td data-label="Status">
+                    <td data-label={t("columns.status")}>
                       <StatusBadge status={ex.status} />
                       {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
                       {ex.steps_failed > 0 && <div className="hint">{stepsFailedText(ex.steps_failed)}</div>}
                     </td>
-                    <td data-label="Record">
+                    <td data-label={t("columns.record")}>
                       {ex.trigger_entity_type ? (
-                        `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}`
+                        t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id ?? "?" })
                       ) : (
                         <span className="hint">—</span>
                       )}
                     </td>
-                    <td data-label="Started">
-                      <time dateTime={ex.started_at ?? ex.created_at} title={formatRelative(ex.started_at ?? ex.created_at)}>
-                        {formatDateTime(ex.started_at ?? ex.created_at)}
+                    <td data-label={t("columns.started")}>
+                      <time dateTime={ex.started_at ?? ex.created_at} title={formatRelative(ex.started_at ?? ex.created_at, undefined, i18n.language)}>
+                        {formatDateTime(ex.started_at ?? ex.created_at, i18n.language)}
                       </time>
                     </td>
-                    <td className="num" data-label="Duration">{formatDuration(ex.duration_ms)}</td>
-                    <td className="wf-error-cell" data-label="Error" title={ex.error_message ?? undefined}>
+                    <td className="num" data-label={t("columns.duration")}>{formatDuration(ex.duration_ms)}</td>
+                    <td className="wf-error-cell" data-label={t("columns.error")} title={ex.error_message ?? undefined}>
                       {ex.error_message ?? ""}
                     </td>
                   </tr>

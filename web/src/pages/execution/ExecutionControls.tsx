@@ -1,6 +1,7 @@
 // Cancel / Retry / Rerun buttons of an execution (editors and admins only).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ConfirmDialog, ErrorMessage } from "../../components/common";
@@ -10,6 +11,7 @@ type Execution = Schemas["WorkflowExecutionResponse"];
 
 
 export function ExecutionControls({ execution }: { execution: Execution }) {
+  const { t } = useTranslation("execution");
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
@@ -45,25 +47,25 @@ export function ExecutionControls({ execution }: { execution: Execution }) {
       <div className="row">
         {active && (
           <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>
-            Cancel execution
+            {t("controls.cancel")}
           </button>
         )}
         {execution.status === "failed" && (
           <button type="button" className="primary" disabled={busy} onClick={() => retry.mutate()}>
-            {retry.isPending ? "Retrying…" : "Retry"}
+            {t(retry.isPending ? "controls.retrying" : "controls.retry")}
           </button>
         )}
         {!active && (
           <button type="button" disabled={busy} onClick={() => rerun.mutate()}>
-            {rerun.isPending ? "Starting…" : "Rerun"}
+            {t(rerun.isPending ? "controls.starting" : "controls.rerun")}
           </button>
         )}
       </div>
       {error && <ErrorMessage error={error} />}
       <ConfirmDialog
         open={confirming}
-        title={`Cancel execution #${id}?`}
-        confirmLabel="Yes, cancel execution"
+        title={t("controls.confirmTitle", { id })}
+        confirmLabel={t("controls.confirm")}
         danger
         onCancel={() => setConfirming(false)}
         onConfirm={() => {
@@ -71,7 +73,7 @@ export function ExecutionControls({ execution }: { execution: Execution }) {
           cancel.mutate();
         }}
       >
-        <p>Its later steps never run and its open approval requests are closed. What earlier steps did stays done.</p>
+        <p>{t("controls.confirmText")}</p>
       </ConfirmDialog>
     </div>
   );

@@ -78,7 +78,8 @@ describe("ExecutionPage", () => {
     });
     renderPage(<ExecutionPage />, ROUTE);
 
-    const timeline = await screen.findByRole("list", { name: "Step timeline" });
+    // The first render of the file pays for loading the page and its languages: 5 s on a busy machine.
+    const timeline = await screen.findByRole("list", { name: "Step timeline" }, { timeout: 5000 });
     expect(screen.getByRole("link", { name: "Discount approval" })).toHaveAttribute("href", "/workflows/4?tab=executions");
     // The version the run ran opens on the workflow's versions tab.
     expect(screen.getByRole("link", { name: "version 1" })).toHaveAttribute("href", "/workflows/4?tab=versions&version=1");

@@ -1,8 +1,11 @@
 // The vertical timeline of an execution's steps, nested by path, each expandable.
+import type { TFunction } from "i18next";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
 import { StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
+import i18n from "../../i18n";
 import { ApprovalInline } from "./ApprovalInline";
 import type { Lane, StepNode, StepRecord } from "./tree";
 
@@ -26,19 +29,21 @@ export function StepTimeline({ nodes, approvals, expanded, onToggle, label }: Ti
   );
 }
 
-function laneLabel(node: StepNode, lane: Lane): string {
-  if (lane.kind === "else") return (node.record?.output as { taken?: unknown } | null)?.taken === "else" ? "Else (taken)" : "Else";
-  if (lane.kind === "on_reject") return "On reject";
+function laneLabel(t: TFunction<"execution">, node: StepNode, lane: Lane): string {
+  if (lane.kind === "else") {
+    return t((node.record?.output as { taken?: unknown } | null)?.taken === "else" ? "lane.elseTaken" : "lane.else");
+  }
+  if (lane.kind === "on_reject") return t("lane.onReject");
   const i = lane.index ?? 0;
   const record = node.record;
   if (record?.type === "branch") {
     const taken = (record.output as { taken?: unknown } | null)?.taken;
-    return `Branch ${i + 1}${taken === i ? " (taken)" : ""}`;
+    return t(taken === i ? "lane.branchTaken" : "lane.branch", { n: i + 1 });
   }
   const branches = (record?.output as { branches?: { index: number; name?: string | null }[] } | null)
     ?.branches;
   const name = branches?.find((b) => b.index === i)?.name;
-  return name ? `Path ${i + 1}: ${name}` : `Path ${i + 1}`;
+  return name ? t("lane.namedPath", { n: i + 1, name }) : t("lane.path", { n: i + 1 });
 }
 
 function attemptsOf(record: StepRecord): Record<string, unknown>[] {
@@ -46,13 +51,14 @@ function attemptsOf(record: StepRecord): Record<string, unknown>[] {
 }
 
 function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & SharedProps) {
+  const { t } = useTranslation("execution");
   const detailId = useId();
   const record = node.record;
   const status = record?.status ?? "running";
   const open = expanded.has(node.path);
   const approval = approvals.get(node.path);
   const attempts = record ? attemptsOf(record) : [];
-  const title = record?.name || (record ? record.type.replace(/_/g, " ") : "In progress");
+  const title = record?.name || (record ? record.type.replace(/_/g, " ") : t("step.inProgress"));
   return (
     <li className={`tl-item tl-${status}`} data-path={node.path}>
       <span className="tl-dot" aria-hidden="true" />
@@ -71,30 +77,30 @@ function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & 
           {record && <span className="tl-type">{record.type}</span>}
           <StatusBadge status={record ? status : "running"} />
           {record && record.attempt > 1 && (
-            <span className="tl-attempt">attempt {record.attempt}</span>
+            <span className="tl-attempt">{t("step.attempt", { attempt: record.attempt })}</span>
           )}
           <span className="tl-meta">
-            {record ? formatDuration(record.duration_ms) : "waiting for its paths"}
+            {record ? formatDuration(record.duration_ms) : t("step.waitingPaths")}
           </span>
         </button>
         {record?.message && !open && <p className="tl-summary">{record.message}</p>}
         {record?.error && !open && (
           <p className="tl-summary tl-error-line">
-            <span className="visually-hidden">Error: </span>
+            <span className="visually-hidden">{t("step.errorPrefix")}</span>
             {record.error}
           </p>
         )}
         {approval && <ApprovalInline approval={approval} />}
         <div id={detailId} className="tl-detail" hidden={!open}>
           {open && (record ? <StepDetail record={record} attempts={attempts} /> : (
-            <p className="hint">This step has no record yet: it is written when all its paths have ended.</p>
+            <p className="hint">{t("step.noRecord")}</p>
           ))}
         </div>
         {node.lanes.length > 0 && (
           <div className="tl-lanes">
             {node.lanes.map((lane) => (
-              <section className={`tl-lane tl-lane-${lane.kind}`} key={lane.key} aria-label={`${title}: ${laneLabel(node, lane)}`}>
-                <h4 className="tl-lane-title">{laneLabel(node, lane)}</h4>
+              <section className={`tl-lane tl-lane-${lane.kind}`} key={lane.key} aria-label={t("lane.region", { step: title, lane: laneLabel(t, node, lane) })}>
+                <h4 className="tl-lane-title">{laneLabel(t, node, lane)}</h4>
                 <StepTimeline nodes={lane.steps} approvals={approvals} expanded={expanded} onToggle={onToggle} />
               </section>
             ))}
@@ -106,47 +112,48 @@ function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & 
 }
 
 function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record<string, unknown>[] }) {
+  const { t } = useTranslation("execution");
   return (
     <div className="tl-detail-inner">
       <dl className="kv">
-        <dt>Path</dt>
+        <dt>{t("step.path")}</dt>
         <dd><code>{record.path}</code></dd>
-        {record.step_id && (<><dt>Id</dt><dd><code>{record.step_id}</code></dd></>)}
-        <dt>Started</dt>
-        <dd>{formatDateTime(record.started_at)}</dd>
-        <dt>Finished</dt>
-        <dd>{formatDateTime(record.finished_at)}</dd>
-        <dt>Duration</dt>
+        {record.step_id && (<><dt>{t("step.id")}</dt><dd><code>{record.step_id}</code></dd></>)}
+        <dt>{t("step.started")}</dt>
+        <dd>{formatDateTime(record.started_at, i18n.language)}</dd>
+        <dt>{t("step.finished")}</dt>
+        <dd>{formatDateTime(record.finished_at, i18n.language)}</dd>
+        <dt>{t("step.duration")}</dt>
         <dd>{formatDuration(record.duration_ms)}</dd>
       </dl>
       {record.message && (
-        <p className="tl-message"><strong>Message:</strong> {record.message}</p>
+        <p className="tl-message"><strong>{t("step.message")}</strong> {record.message}</p>
       )}
       {record.error && (
-        <div className="tl-error" role="note" aria-label="Step error">
-          <strong>{record.status === "pending" ? "Last attempt failed:" : "Error:"}</strong> {record.error}
+        <div className="tl-error" role="note" aria-label={t("step.stepError")}>
+          <strong>{t(record.status === "pending" ? "step.lastAttemptFailed" : "step.error")}</strong> {record.error}
         </div>
       )}
       <div className="tl-io">
         <div>
-          <h5>Input</h5>
-          {record.input ? <pre className="json" tabIndex={0} aria-label="Input">{JSON.stringify(record.input, null, 2)}</pre> : <p className="hint">No input.</p>}
+          <h5>{t("step.input")}</h5>
+          {record.input ? <pre className="json" tabIndex={0} aria-label={t("step.input")}>{JSON.stringify(record.input, null, 2)}</pre> : <p className="hint">{t("step.noInput")}</p>}
         </div>
         <div>
-          <h5>Output</h5>
-          {record.output ? <pre className="json" tabIndex={0} aria-label="Output">{JSON.stringify(record.output, null, 2)}</pre> : <p className="hint">No output.</p>}
+          <h5>{t("step.output")}</h5>
+          {record.output ? <pre className="json" tabIndex={0} aria-label={t("step.output")}>{JSON.stringify(record.output, null, 2)}</pre> : <p className="hint">{t("step.noOutput")}</p>}
         </div>
       </div>
       {attempts.length > 0 && (
         <table className="attempts">
-          <caption>Attempts of {record.name || record.type}</caption>
+          <caption>{t("step.attemptsOf", { name: record.name || record.type })}</caption>
           <thead>
             <tr>
-              <th scope="col">#</th>
-              <th scope="col">Status</th>
-              <th scope="col">Error</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
+              <th scope="col">{t("step.number")}</th>
+              <th scope="col">{t("step.status")}</th>
+              <th scope="col">{t("step.errorColumn")}</th>
+              <th scope="col">{t("step.started")}</th>
+              <th scope="col">{t("step.duration")}</th>
             </tr>
           </thead>
           <tbody>
@@ -155,7 +162,7 @@ function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record
                 <td>{String(a.attempt ?? i + 1)}</td>
                 <td><StatusBadge status={String(a.status ?? "unknown")} /></td>
                 <td className="attempt-error">{a.error ? String(a.error) : "—"}</td>
-                <td>{formatDateTime(a.started_at as string | null)}</td>
+                <td>{formatDateTime(a.started_at as string | null, i18n.language)}</td>
                 <td>{formatDuration(typeof a.duration_ms === "number" ? a.duration_ms : null)}</td>
               </tr>
             ))}

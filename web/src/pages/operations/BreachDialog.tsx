@@ -1,6 +1,8 @@
 // The modal that acknowledges (someone is on it) or resolves an SLA breach, with notes.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap } from "../../api/client";
+import i18n from "../../i18n";
 import { NotesDialog } from "../../components/NotesDialog";
 import { marginText, type Breach } from "./labels";
 
@@ -8,12 +10,11 @@ export type BreachAction = "acknowledge" | "resolve";
 
 function refusal(error: unknown, action: BreachAction): string {
   if (error instanceof ApiError) {
+    const t = i18n.getFixedT(null, "operations");
     if (error.status === 409) {
-      return action === "acknowledge"
-        ? `This breach was already acknowledged or resolved: ${error.message}.`
-        : `This breach was already resolved: ${error.message}.`;
+      return t(action === "acknowledge" ? "dialog.alreadyHandled" : "dialog.alreadyResolved", { reason: error.message });
     }
-    if (error.status === 404) return "This breach no longer exists (its SLA may have been deleted).";
+    if (error.status === 404) return t("dialog.gone");
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
@@ -32,6 +33,7 @@ export function BreachDialog({
   onClose: () => void;
   onDone: (breach: Breach, action: BreachAction) => void;
 }) {
+  const { t } = useTranslation("operations");
   const queryClient = useQueryClient();
   const open = breach !== null && action !== null;
 
@@ -53,28 +55,24 @@ export function BreachDialog({
     // Someone else may have acted on it: show the list as it is now.
     onError: () => void queryClient.invalidateQueries({ queryKey: ["sla-breaches"] }),
   });
-  const verb = action === "resolve" ? "Resolve" : "Acknowledge";
+  const resolving = action === "resolve";
   return (
     <NotesDialog
       open={open}
       className="ops-breach-dialog"
-      title={<>{verb} the breach of “{slaName}”</>}
+      title={t(resolving ? "dialog.resolveTitle" : "dialog.acknowledgeTitle", { sla: slaName })}
       intro={
         breach && (
-          <p className="hint">
-            Run #{breach.execution_id}: {marginText(breach)}.
-          </p>
+          <p className="hint">{t("dialog.intro", { run: breach.execution_id, margin: marginText(breach) })}</p>
         )
       }
       notesHint={
-        action === "resolve"
-          ? "Optional: what was done. A resolved breach leaves the list."
-          : "Optional: who is on it and what is known so far."
+        t(resolving ? "dialog.resolveHint" : "dialog.acknowledgeHint")
       }
       errorText={mutation.isError && action ? refusal(mutation.error, action) : null}
       pending={mutation.isPending}
-      submitLabel={verb}
-      pendingLabel={`${verb === "Resolve" ? "Resolving" : "Acknowledging"}…`}
+      submitLabel={t(resolving ? "breaches.resolve" : "breaches.acknowledge")}
+      pendingLabel={t(resolving ? "dialog.resolving" : "dialog.acknowledging")}
       onOpen={() => mutation.reset()}
       onSubmit={(notes) => {
         if (breach && action) mutation.mutate({ id: breach.id, action, notes });

@@ -1,12 +1,14 @@
 // The breaches nobody has resolved yet (open, then acknowledged), with Acknowledge and Resolve.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading, StatusBadge } from "../../components/common";
 import { formatDateTime, formatRelative } from "../../format";
+import i18n from "../../i18n";
 import { BreachDialog, type BreachAction } from "./BreachDialog";
-import { marginText, type Breach } from "./labels";
+import { breachStatusText, marginText, severityText, type Breach } from "./labels";
 
 const LIST_SIZE = 100;
 
@@ -21,12 +23,13 @@ function useUnresolvedBreaches() {
 }
 
 export function BreachList({ canWrite }: { canWrite: boolean }) {
+  const { t } = useTranslation("operations");
   const breaches = useUnresolvedBreaches();
   const [target, setTarget] = useState<{ breach: Breach; action: BreachAction } | null>(null);
   const [notice, setNotice] = useState("");
 
   let body;
-  if (breaches.isPending) body = <Loading label="Loading breaches…" />;
+  if (breaches.isPending) body = <Loading label={t("breaches.loading")} />;
   else if (breaches.isError) {
     body = <ErrorMessage error={breaches.error} onRetry={() => void breaches.refetch()} />;
   } else {
@@ -35,50 +38,50 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
     const more = breaches.data.total - rows.length;
     body =
       rows.length === 0 ? (
-        <p className="card wf-empty">No open breaches.</p>
+        <p className="card wf-empty">{t("breaches.empty")}</p>
       ) : (
         <>
           <div className="wf-table-wrap">
-            <table className="wf-table ops-breaches stack-table" aria-label="Open breaches">
+            <table className="wf-table ops-breaches stack-table" aria-label={t("breaches.title")}>
               <thead>
                 <tr>
-                  <th scope="col">Severity</th>
-                  <th scope="col">SLA</th>
-                  <th scope="col">Run</th>
-                  <th scope="col">Margin</th>
-                  <th scope="col">Detected</th>
-                  <th scope="col">Status</th>
-                  {canWrite && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                  <th scope="col">{t("breaches.severity")}</th>
+                  <th scope="col">{t("breaches.sla")}</th>
+                  <th scope="col">{t("breaches.run")}</th>
+                  <th scope="col">{t("breaches.margin")}</th>
+                  <th scope="col">{t("breaches.detected")}</th>
+                  <th scope="col">{t("breaches.status")}</th>
+                  {canWrite && <th scope="col"><span className="visually-hidden">{t("breaches.actions")}</span></th>}
                 </tr>
               </thead>
               <tbody>
                 {rows.map((b) => (
                   <tr key={b.id}>
-                    <td data-label="Severity"><span className={`badge badge-${b.severity}`}>{b.severity}</span></td>
-                    <td data-label="SLA">
+                    <td data-label={t("breaches.severity")}><span className={`badge badge-${b.severity}`}>{severityText(b.severity)}</span></td>
+                    <td data-label={t("breaches.sla")}>
                       {b.sla_name}
                       <div className="hint">
                         <Link to={`/workflows/${b.workflow_id}?tab=slas`}>{b.workflow_name}</Link>
-                        {b.step_path && <> · step <code>{b.step_path}</code></>}
+                        {b.step_path && <>{t("breaches.step")}<code>{b.step_path}</code></>}
                       </div>
                     </td>
-                    <td data-label="Run">
+                    <td data-label={t("breaches.run")}>
                       <Link to={`/workflows/${b.workflow_id}/executions/${b.execution_id}`}>#{b.execution_id}</Link>
                       <div className="hint">
-                        was <StatusBadge status={b.execution_status} />
+                        {t("breaches.was")}<StatusBadge status={b.execution_status} />
                       </div>
                     </td>
-                    <td data-label="Margin">{marginText(b)}</td>
-                    <td data-label="Detected">
-                      <time dateTime={b.detected_at} title={formatDateTime(b.detected_at)}>
-                        {formatRelative(b.detected_at)}
+                    <td data-label={t("breaches.margin")}>{marginText(b)}</td>
+                    <td data-label={t("breaches.detected")}>
+                      <time dateTime={b.detected_at} title={formatDateTime(b.detected_at, i18n.language)}>
+                        {formatRelative(b.detected_at, undefined, i18n.language)}
                       </time>
                     </td>
-                    <td data-label="Status">
-                      <span className={`badge badge-breach-${b.status}`}>{b.status}</span>
+                    <td data-label={t("breaches.status")}>
+                      <span className={`badge badge-breach-${b.status}`}>{breachStatusText(b.status)}</span>
                       {b.acknowledged_at && (
-                        <div className="hint" title={formatDateTime(b.acknowledged_at)}>
-                          {formatRelative(b.acknowledged_at)}
+                        <div className="hint" title={formatDateTime(b.acknowledged_at, i18n.language)}>
+                          {formatRelative(b.acknowledged_at, undefined, i18n.language)}
                         </div>
                       )}
                       {b.notes && <div className="ops-notes">{b.notes}</div>}
@@ -89,18 +92,18 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
                           {b.status === "open" && (
                             <button
                               type="button"
-                              aria-label={`Acknowledge the ${b.severity} breach of ${b.sla_name} on run #${b.execution_id}`}
+                              aria-label={t("breaches.acknowledgeLabel", { severity: severityText(b.severity), sla: b.sla_name, run: b.execution_id })}
                               onClick={() => setTarget({ breach: b, action: "acknowledge" })}
                             >
-                              Acknowledge
+                              {t("breaches.acknowledge")}
                             </button>
                           )}
                           <button
                             type="button"
-                            aria-label={`Resolve the ${b.severity} breach of ${b.sla_name} on run #${b.execution_id}`}
+                            aria-label={t("breaches.resolveLabel", { severity: severityText(b.severity), sla: b.sla_name, run: b.execution_id })}
                             onClick={() => setTarget({ breach: b, action: "resolve" })}
                           >
-                            Resolve
+                            {t("breaches.resolve")}
                           </button>
                         </div>
                       </td>
@@ -110,7 +113,7 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
               </tbody>
             </table>
           </div>
-          {more > 0 && <p className="hint">The {rows.length} newest are shown; {more} more are not.</p>}
+          {more > 0 && <p className="hint">{t("breaches.more", { shown: rows.length, more })}</p>}
         </>
       );
   }
@@ -127,7 +130,7 @@ export function BreachList({ canWrite }: { canWrite: boolean }) {
           onClose={() => setTarget(null)}
           onDone={(b, action) => {
             setTarget(null);
-            setNotice(`Breach on run #${b.execution_id} ${action === "acknowledge" ? "acknowledged" : "resolved"}.`);
+            setNotice(t(action === "acknowledge" ? "breaches.acknowledged" : "breaches.resolved", { run: b.execution_id }));
           }}
         />
       )}

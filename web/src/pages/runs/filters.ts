@@ -1,9 +1,18 @@
 // The all-runs page's filters: read from the query string, turned into the API's query.
 import type { Schemas } from "../../api/client";
+import i18n from "../../i18n";
 import { EXECUTION_STATUSES, intParam } from "../workflows/labels";
 
 /** The records a run can be triggered on (crm/records.py). */
-export const RECORD_TYPES = ["organisation", "contact", "deal", "task", "activity"];
+export const RECORD_TYPES = ["organisation", "contact", "deal", "task", "activity"] as const;
+type RecordType = (typeof RECORD_TYPES)[number];
+
+/** A record type in words, in the current language ("deal" -> "Deal"); an unknown one as it is. */
+export function recordTypeLabel(type: string): string {
+  return (RECORD_TYPES as readonly string[]).includes(type)
+    ? i18n.t(`recordTypes.${type as RecordType}`, { ns: "runs" })
+    : type;
+}
 
 export interface RunFilters {
   status: string;
@@ -29,7 +38,7 @@ export function readFilters(params: URLSearchParams): RunFilters {
     workflowId: intParam(params.get("workflow_id"), 0) || null,
     since: date("since"),
     until: date("until"),
-    recordType: RECORD_TYPES.includes(recordType) ? recordType : "",
+    recordType: (RECORD_TYPES as readonly string[]).includes(recordType) ? recordType : "",
     recordId: intParam(params.get("record_id"), 0) || null,
     page: intParam(params.get("page"), 1),
   };

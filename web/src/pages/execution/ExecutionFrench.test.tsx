@@ -1,0 +1,88 @@
+// One execution's page in French: header, timeline, lanes, attempts, approval and controls.
+import "./api-test-shim";
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import ExecutionPage from "../ExecutionPage";
+import { inFrench } from "../../test/inFrench";
+import { json, mockFetch, renderPage } from "./test-utils";
+
+const ROUTE = { route: "/workflows/4/executions/20", path: "/workflows/:workflowId/executions/:executionId" };
+
+inFrench();
+
+const step = (over: Record<string, unknown>) => ({
+  id: 1, path: "actions/0", position: 1, step_id: null, name: "Step", type: "create_task",
+  status: "success", attempt: 1, attempts: null, input: null, output: null, error: null,
+  message: null, idempotency_key: "k", started_at: "2026-12-05T10:00:00Z",
+  finished_at: "2026-12-05T10:00:01Z", duration_ms: 12, ...over,
+});
+const execution = {
+  id: 20, workflow_id: 4, version: 1, status: "partial", trigger_type: "manual",
+  trigger_entity_type: "deal", trigger_entity_id: 1, event_id: null,
+  started_at: "2026-12-05T10:00:00Z", completed_at: "2026-12-05T10:06:00Z", duration_ms: 360000,
+  error_message: null, actions_executed: 3, steps_failed: 1, created_at: "2026-12-05T10:00:00Z",
+  waiting_for: null, rerun_of_id: null, trigger_data: {},
+  decision: { result: true, rule: null, actual: null, explanation: "" },
+  causation_depth: 0, attempt: 1, resume_at: null, execution_logs: [],
+  steps: [
+    step({ id: 1, path: "actions/0", name: "Qualify" }),
+    step({ id: 2, path: "actions/1/branches/0/actions/0", position: 2, name: "Notify owner", type: "send_notification" }),
+    step({
+      id: 3, path: "actions/1/branches/1/actions/0", position: 3, name: "Email CFO", type: "send_email",
+      status: "failed", attempt: 2, error: "no recipient",
+      attempts: [{ attempt: 1, status: "failed", error: "refused", started_at: "2026-12-05T10:00:00Z", duration_ms: 0.7 }],
+    }),
+    step({
+      id: 4, path: "actions/1", position: 4, name: "Fan out", type: "parallel",
+      output: { branches: [{ index: 0, name: "notify" }, { index: 1, name: "finance" }] },
+    }),
+    step({ id: 5, path: "actions/2", position: 5, name: "Manager Approval", type: "approval", output: { approval_id: 7 } }),
+  ],
+};
+
+describe("the execution page in French", () => {
+  it("reads in French, with the approval and the failed step's attempts", async () => {
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") {
+        return json(execution);
+      }
+      if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Remise" });
+      if (path === "/api/v1/approvals") {
+        return json({
+          items: [{
+            id: 7, execution_id: 20, workflow_id: 4, workflow_name: "Remise", step_path: "actions/2", name: "Valider Acme",
+            status: "approved", mode: "quorum", quorum: 2, expires_at: null, decided_at: "2026-12-05T10:05:00Z",
+            outcome_reason: "", created_at: "2026-12-05T10:00:02Z", approvers_count: 2,
+          }],
+          total: 1, page: 1, size: 100, pages: 1,
+        });
+      }
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+
+    const timeline = await screen.findByRole("list", { name: "Chronologie des étapes" }, { timeout: 5000 });
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Exécution n° 20");
+    expect(screen.getByRole("navigation", { name: "Fil d'Ariane" })).toBeInTheDocument();
+    expect(screen.getByRole("note", { name: "Étapes en échec" })).toHaveTextContent("l'exécution a continué (leur on_error vaut continue)");
+    expect(screen.getByRole("heading", { name: "Étapes (5 enregistrées)" })).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Fan out : Chemin 2 : finance" })).toBeInTheDocument();
+    // The failed step opens by itself: its error and attempts in French.
+    await waitFor(() => expect(screen.getByRole("note", { name: "Erreur de l'étape" })).toBeInTheDocument());
+    const attempts = screen.getByRole("table", { name: "Tentatives de Email CFO" });
+    expect(within(attempts).getByRole("columnheader", { name: "Statut" })).toBeInTheDocument();
+    expect(within(timeline).getAllByText("Durée").length).toBeGreaterThan(0);
+    // The summary and the conditions.
+    expect(screen.getByRole("heading", { name: "Résumé" })).toBeInTheDocument();
+    expect(screen.getByText("Déclencheur")).toBeInTheDocument();
+    expect(screen.getByText("Affaire n° 1", { exact: false })).toBeInTheDocument();
+    expect(screen.getByText("remplies")).toBeInTheDocument();
+    // The approval at its step.
+    const approval = await screen.findByRole("region", { name: "Approbation : Valider Acme" });
+    expect(approval).toHaveTextContent("Approbation « Valider Acme »");
+    expect(approval).toHaveTextContent("quorum de 2");
+    // Finished: Relancer, no cancel.
+    expect(screen.getByRole("button", { name: "Relancer" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Annuler l'exécution" })).toBeNull();
+  });
+});
