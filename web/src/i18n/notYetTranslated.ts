@@ -34,11 +34,6 @@ export const NOT_YET_TRANSLATED: string[] = [
   "editor/simulation/TestPanel.tsx", // 3
   "pages/WorkflowDetailPage.tsx", // 17
   "pages/WorkflowsPage.tsx", // 26
-  "pages/blueprints/BlueprintDetail.tsx", // 10
-  "pages/blueprints/BlueprintsPage.tsx", // 14
-  "pages/blueprints/CreateWorkflowForm.tsx", // 5
-  "pages/blueprints/InputsForm.tsx", // 1
-  "pages/blueprints/blueprintTransfer.tsx", // 7
   "pages/workflows/AlertingSettings.tsx", // 9
   "pages/workflows/BulkBar.tsx", // 11
   "pages/workflows/DefinitionView.tsx", // 14

@@ -1,6 +1,7 @@
 // One blueprint version in full: what it is, its versions, its trigger and steps in words, a
 // preview of its graph, and the form that creates a workflow from it; Export and Delete.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ConfirmDialog, ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime } from "../../format";
 import { useBlueprint, useBlueprintDelete, useBlueprintVersions } from "./blueprintApi";
@@ -11,6 +12,7 @@ import { GraphPreview } from "./GraphPreview";
 import { graphOf, inputsOf, versionsOf, type Blueprint } from "./types";
 
 function Outline({ lines }: { lines: StepLine[] }) {
+  const { t } = useTranslation("blueprints");
   return (
     <ol className="bp-steps">
       {lines.map((line) => (
@@ -19,7 +21,7 @@ function Outline({ lines }: { lines: StepLine[] }) {
           {line.lanes.map((lane) => (
             <div key={lane.title} className="bp-lane">
               <span className="hint">{lane.title}</span>
-              {lane.steps.length ? <Outline lines={lane.steps} /> : <p className="hint">nothing</p>}
+              {lane.steps.length ? <Outline lines={lane.steps} /> : <p className="hint">{t("detail.nothing")}</p>}
             </div>
           ))}
         </li>
@@ -29,15 +31,16 @@ function Outline({ lines }: { lines: StepLine[] }) {
 }
 
 function VersionPicker({ blueprint, onSelect }: { blueprint: Blueprint; onSelect: (id: number) => void }) {
+  const { t } = useTranslation("blueprints");
   const versions = useBlueprintVersions(blueprint);
   if (versionsOf(blueprint).length < 2) return <span className="badge bp-version">v{blueprint.version}</span>;
   return (
     <label className="row tight">
-      <span>Version</span>
+      <span>{t("detail.version")}</span>
       <select value={blueprint.id} disabled={!versions.data}
         onChange={(e) => onSelect(Number(e.target.value))}>
         {(versions.data ?? [{ id: blueprint.id, version: blueprint.version }]).map((v, i) => (
-          <option key={v.id} value={v.id}>{v.version}{i === 0 ? " (newest)" : ""}</option>
+          <option key={v.id} value={v.id}>{i === 0 ? t("detail.newest", { version: v.version }) : v.version}</option>
         ))}
       </select>
     </label>
@@ -50,35 +53,37 @@ export function BlueprintDetail({ id, canWrite, onSelect, onDeleted }: {
   onSelect: (id: number) => void;
   onDeleted: (blueprint: Blueprint) => void;
 }) {
+  const { t } = useTranslation("blueprints");
   const query = useBlueprint(id);
   const exporter = useBlueprintExport();
   const [confirming, setConfirming] = useState(false);
   const remove = useBlueprintDelete(onDeleted);
 
-  if (query.isPending) return <Loading label="Loading the blueprint…" />;
+  if (query.isPending) return <Loading label={t("detail.loading")} />;
   if (query.isError) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   const bp = query.data;
   const inputs = inputsOf(bp);
   const outline = stepOutline(bp.process_steps, inputs);
   const conditions = conditionsText(bp.conditions, inputs);
-  const verb = bp.builtin ? "Archive" : "Delete";
+  const verb = bp.builtin ? t("detail.archive") : t("detail.delete");
 
   return (
     <article className="card bp-detail" aria-labelledby="bp-detail-title">
       <header className="row bp-detail-head">
         <h2 id="bp-detail-title">{bp.name}</h2>
-        {bp.builtin && <span className="badge bp-builtin">built-in</span>}
+        {bp.builtin && <span className="badge bp-builtin">{t("card.builtin")}</span>}
         <span className="spacer" />
         <VersionPicker blueprint={bp} onSelect={onSelect} />
       </header>
       <p className="hint">
-        Type {bp.template_type.replace(/_/g, " ")}{bp.author ? ` · by ${bp.author}` : ""} · updated {formatDateTime(bp.updated_at)}
+        {t("detail.type", { type: bp.template_type.replace(/_/g, " ") })}{bp.author ? t("detail.by", { author: bp.author }) : ""}
+        {t("detail.updated", { when: formatDateTime(bp.updated_at) })}
       </p>
       {bp.description && <p className="bp-description">{bp.description}</p>}
 
       <div className="row bp-detail-actions">
         <button type="button" onClick={() => exporter.start(bp)} disabled={exporter.busy}>
-          {exporter.busy ? "Exporting…" : "Export"}
+          {exporter.busy ? t("detail.exporting") : t("detail.export")}
         </button>
         {canWrite && (
           <button type="button" className="danger-outline" onClick={() => { remove.reset(); setConfirming(true); }} disabled={remove.isPending}>
@@ -92,12 +97,12 @@ export function BlueprintDetail({ id, canWrite, onSelect, onDeleted }: {
 
       <div className="bp-detail-body">
         <section aria-labelledby="bp-how-title" className="bp-how">
-          <h3 id="bp-how-title">What it does</h3>
-          <p><strong>{triggerText(bp.trigger_type, bp.trigger_config, inputs)}</strong>{conditions ? `, if ${conditions}` : ""}:</p>
-          {outline.length ? <Outline lines={outline} /> : <p className="hint">No steps.</p>}
-          <p className="hint">{countSteps(outline)} step{countSteps(outline) === 1 ? "" : "s"} in all.</p>
+          <h3 id="bp-how-title">{t("detail.whatItDoes")}</h3>
+          <p><strong>{triggerText(bp.trigger_type, bp.trigger_config, inputs)}</strong>{conditions ? t("detail.ifConditions", { conditions }) : ""}:</p>
+          {outline.length ? <Outline lines={outline} /> : <p className="hint">{t("detail.noSteps")}</p>}
+          <p className="hint">{t("detail.stepsInAll", { count: countSteps(outline) })}</p>
         </section>
-        <section aria-label="Graph preview" className="bp-preview">
+        <section aria-label={t("detail.graphPreview")} className="bp-preview">
           <GraphPreview graph={graphOf(bp)} steps={bp.process_steps} />
         </section>
       </div>
@@ -107,7 +112,7 @@ export function BlueprintDetail({ id, canWrite, onSelect, onDeleted }: {
 
       <ConfirmDialog
         open={confirming}
-        title={`${verb} “${bp.name}” ${bp.version}?`}
+        title={t("detail.confirm", { verb, name: bp.name, version: bp.version })}
         confirmLabel={verb}
         danger
         onCancel={() => setConfirming(false)}
@@ -115,8 +120,8 @@ export function BlueprintDetail({ id, canWrite, onSelect, onDeleted }: {
       >
         <p>
           {bp.builtin
-            ? "Built-in blueprints cannot be deleted: this one is archived, hidden from the catalog and not installed again. Importing its file brings it back."
-            : "This version is removed from the catalog. Workflows already created from it are not changed."}
+            ? t("detail.archiveText")
+            : t("detail.deleteText")}
         </p>
       </ConfirmDialog>
     </article>

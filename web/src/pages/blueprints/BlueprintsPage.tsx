@@ -1,6 +1,7 @@
 // /blueprints: the catalog of blueprints (ready-made workflows with typed inputs), searchable and
 // filtered by type, beside the one opened. Search, type, page and the open one live in the URL.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { useSession } from "../../auth/session";
 import { ErrorMessage, Loading, Pager } from "../../components/common";
@@ -13,6 +14,7 @@ import { inputsOf, versionsOf, type Blueprint } from "./types";
 import "./blueprints.css";
 
 function BlueprintCard({ blueprint: bp, selected, href }: { blueprint: Blueprint; selected: boolean; href: string }) {
+  const { t } = useTranslation("blueprints");
   const inputs = inputsOf(bp);
   const count = Object.keys(inputs.properties).length;
   return (
@@ -21,25 +23,26 @@ function BlueprintCard({ blueprint: bp, selected, href }: { blueprint: Blueprint
         <h2 className="bp-card-title">
           <Link to={href} aria-current={selected ? "true" : undefined}>{bp.name}</Link>
         </h2>
-        <span className="badge bp-version" title={versionsOf(bp).length > 1 ? `${versionsOf(bp).length} versions installed` : undefined}>
+        <span className="badge bp-version" title={versionsOf(bp).length > 1 ? t("card.versionsInstalled", { count: versionsOf(bp).length }) : undefined}>
           v{bp.version}
         </span>
-        {bp.builtin && <span className="badge bp-builtin">built-in</span>}
+        {bp.builtin && <span className="badge bp-builtin">{t("card.builtin")}</span>}
       </div>
       <p className="hint">
         {bp.template_type.replace(/_/g, " ")}{bp.author ? ` · ${bp.author}` : ""}
-        {versionsOf(bp).length > 1 ? ` · ${versionsOf(bp).length} versions` : ""}
+        {versionsOf(bp).length > 1 ? t("card.versions", { count: versionsOf(bp).length }) : ""}
       </p>
       {bp.description && <p className="bp-card-description">{bp.description}</p>}
       <p className="bp-card-facts">
         <span>{triggerText(bp.trigger_type, bp.trigger_config, inputs)}</span>
-        <span className="hint"> · {count === 0 ? "no inputs" : count === 1 ? "1 input" : `${count} inputs`}</span>
+        <span className="hint"> · {count === 0 ? t("card.noInputs") : t("card.inputs", { count })}</span>
       </p>
     </li>
   );
 }
 
 export default function BlueprintsPage() {
+  const { t } = useTranslation("blueprints");
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const [params, setParams] = useSearchParams();
@@ -81,7 +84,7 @@ export default function BlueprintsPage() {
   // The open version's name marks its card, whichever version is open.
   const open = useBlueprint(openId);
   const importer = useBlueprintImport((bp) => {
-    setNotice(`Imported “${bp.name}” version ${bp.version}.`);
+    setNotice(t("imported", { name: bp.name, version: bp.version }));
     update({ id: String(bp.id), search: "", type: "" });
   });
   const filtered = !!(search || type);
@@ -89,40 +92,38 @@ export default function BlueprintsPage() {
   return (
     <section className="bp-page" aria-labelledby="bp-title">
       <div className="row bp-head">
-        <h1 id="bp-title">Blueprints</h1>
+        <h1 id="bp-title">{t("title")}</h1>
         <span className="spacer" />
         {canWrite && (
           <>
             <button type="button" onClick={() => { setNotice(null); importer.pick(); }} disabled={importer.busy}>
-              {importer.busy ? "Importing…" : "Import blueprint"}
+              {importer.busy ? t("importing") : t("import")}
             </button>
             {importer.fileInput}
           </>
         )}
       </div>
-      <p className="hint bp-intro">
-        Ready-made workflows with a few inputs to fill in. Creating a workflow from one makes a draft you can still edit.
-      </p>
+      <p className="hint bp-intro">{t("intro")}</p>
 
-      <form className="row bp-filters" role="search" aria-label="Filter blueprints" onSubmit={(e) => {
+      <form className="row bp-filters" role="search" aria-label={t("filters")} onSubmit={(e) => {
         e.preventDefault();
         update({ search: text.trim() });
       }}>
         <label className="field bp-search">
-          <span>Search</span>
-          <input type="search" value={text} placeholder="Name, description or type…" onChange={(e) => setText(e.target.value)} />
+          <span>{t("search")}</span>
+          <input type="search" value={text} placeholder={t("searchPlaceholder")} onChange={(e) => setText(e.target.value)} />
         </label>
         <label className="field">
-          <span>Type</span>
+          <span>{t("type")}</span>
           <select value={type} onChange={(e) => update({ type: e.target.value })}>
-            <option value="">All types</option>
-            {[...new Set([...(types.data ?? []), ...(type ? [type] : [])])].map((t) => (
-              <option key={t} value={t}>{t.replace(/_/g, " ")}</option>
+            <option value="">{t("allTypes")}</option>
+            {[...new Set([...(types.data ?? []), ...(type ? [type] : [])])].map((each) => (
+              <option key={each} value={each}>{each.replace(/_/g, " ")}</option>
             ))}
           </select>
         </label>
         {filtered && (
-          <button type="button" onClick={() => { setText(""); update({ search: "", type: "" }); }}>Clear filters</button>
+          <button type="button" onClick={() => { setText(""); update({ search: "", type: "" }); }}>{t("clearFilters")}</button>
         )}
       </form>
 
@@ -132,22 +133,22 @@ export default function BlueprintsPage() {
       <div className={`bp-layout${openId ? " with-detail" : ""}`}>
         <div className="bp-catalog" aria-busy={list.isFetching && !list.isPending}>
           {list.isPending ? (
-            <Loading label="Loading blueprints…" />
+            <Loading label={t("loading")} />
           ) : list.isError ? (
             <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
           ) : list.data.items.length === 0 ? (
             <div className="card">
               {page > 1 ? (
-                <p>There is nothing on page {page}. <button type="button" className="link" onClick={() => update({ page: "" }, { resetPage: false })}>Go to the first page</button></p>
+                <p>{t("emptyPage", { page })} <button type="button" className="link" onClick={() => update({ page: "" }, { resetPage: false })}>{t("firstPage")}</button></p>
               ) : filtered ? (
-                <p>No blueprint matches these filters.</p>
+                <p>{t("noMatch")}</p>
               ) : (
-                <p>No blueprints yet.{canWrite ? " Import one from a file." : ""}</p>
+                <p>{canWrite ? t("noneWriter") : t("none")}</p>
               )}
             </div>
           ) : (
             <>
-              <ul className="bp-cards" aria-label="Blueprints">
+              <ul className="bp-cards" aria-label={t("title")}>
                 {list.data.items.map((bp) => (
                   <BlueprintCard key={bp.id} blueprint={bp} selected={bp.id === openId || bp.name === open.data?.name} href={hrefFor(bp.id)} />
                 ))}
@@ -167,7 +168,7 @@ export default function BlueprintsPage() {
               canWrite={canWrite}
               onSelect={(id) => update({ id: String(id) }, { resetPage: false })}
               onDeleted={(bp) => {
-                setNotice(bp.builtin ? `“${bp.name}” ${bp.version} was archived.` : `“${bp.name}” ${bp.version} was deleted.`);
+                setNotice(t(bp.builtin ? "archived" : "deleted", { name: bp.name, version: bp.version }));
                 update({ id: "" }, { resetPage: false });
               }}
             />

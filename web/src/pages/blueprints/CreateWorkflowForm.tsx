@@ -3,6 +3,7 @@
 // success the new draft opens in the editor.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, unwrap, type FieldError } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
@@ -12,6 +13,7 @@ import { initialValues, inputNamed, inputsToSend, validateInputs, withoutLoc } f
 import { inputsOf, widgetOf, type Blueprint, type InputValues } from "./types";
 
 export function CreateWorkflowForm({ blueprint, canWrite }: { blueprint: Blueprint; canWrite: boolean }) {
+  const { t } = useTranslation("blueprints");
   const schema = inputsOf(blueprint);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -68,10 +70,10 @@ export function CreateWorkflowForm({ blueprint, canWrite }: { blueprint: Bluepri
   return (
     <form ref={formRef} className="bp-create" aria-labelledby="bp-create-title" noValidate
       onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      <h3 id="bp-create-title">{count ? `Inputs (${count})` : "Inputs"}</h3>
-      {!canWrite && <p className="hint">Viewers can read the inputs; editors and admins create workflows from blueprints.</p>}
+      <h3 id="bp-create-title">{count ? t("create.inputsCount", { count }) : t("create.inputs")}</h3>
+      {!canWrite && <p className="hint">{t("create.viewers")}</p>}
       <fieldset disabled={!canWrite || create.isPending} className="bp-fieldset">
-        <legend className="visually-hidden">Inputs of {blueprint.name}</legend>
+        <legend className="visually-hidden">{t("create.inputsOf", { name: blueprint.name })}</legend>
         <InputsForm schema={schema} values={values} errors={errors} idPrefix={`bp-${blueprint.id}`}
           onChange={(next) => {
             setValues(next);
@@ -80,13 +82,13 @@ export function CreateWorkflowForm({ blueprint, canWrite }: { blueprint: Bluepri
           }} />
         {canWrite && (
           <div className="field">
-            <label htmlFor={`bp-${blueprint.id}-workflow-name`}><span>Workflow name</span></label>
+            <label htmlFor={`bp-${blueprint.id}-workflow-name`}><span>{t("create.workflowName")}</span></label>
             <input id={`bp-${blueprint.id}-workflow-name`} value={name} placeholder={blueprint.name} maxLength={200}
               aria-invalid={!!nameError || undefined} aria-describedby={nameError ? "bp-name-error" : "bp-name-hint"}
               onChange={(e) => setName(e.target.value)} />
             {nameError
               ? <p className="field-error" id="bp-name-error" role="alert">{nameError}</p>
-              : <p className="hint" id="bp-name-hint">Empty: the blueprint's name. The workflow is created as a draft.</p>}
+              : <p className="hint" id="bp-name-hint">{t("create.nameHint")}</p>}
           </div>
         )}
       </fieldset>
@@ -94,9 +96,9 @@ export function CreateWorkflowForm({ blueprint, canWrite }: { blueprint: Bluepri
       {canWrite && (
         <div className="row">
           <button type="submit" className="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create workflow"}
+            {create.isPending ? t("create.creating") : t("create.submit")}
           </button>
-          {errors.length > 0 && <span className="field-error" role="status">Fix the fields marked above.</span>}
+          {errors.length > 0 && <span className="field-error" role="status">{t("create.fixFields")}</span>}
         </div>
       )}
     </form>

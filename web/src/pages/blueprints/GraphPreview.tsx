@@ -2,6 +2,7 @@
 // (the editor's coordinates, 240 × 72 boxes) and its edges, scaled to fit. Plain SVG: the
 // catalog should not load the graph editor's library to show a thumbnail.
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import { stepAt, stepTypeText } from "./describe";
 import type { GraphNode, GraphSpec } from "./types";
 
@@ -23,6 +24,7 @@ function nodeClass(type: string): string {
 }
 
 export function GraphPreview({ graph, steps }: { graph: GraphSpec; steps: unknown }) {
+  const { t } = useTranslation("blueprints");
   const markerId = `bp-arrow-${useId().replace(/:/g, "")}`;
   if (graph.nodes.length === 0) return null;
   const xs = graph.nodes.map((n) => n.x);
@@ -37,14 +39,14 @@ export function GraphPreview({ graph, steps }: { graph: GraphSpec; steps: unknow
   const width = Math.max(...xs) + NODE_W + PAD - minX + (bends ? NODE_W * 0.75 - NODE_W / 2 + 8 : 0);
   const height = Math.max(...ys) + NODE_H + PAD - minY;
   const label = (id: string, type: string) => {
-    if (id === "trigger") return "Trigger";
+    if (id === "trigger") return t("graph.trigger");
     const step = stepAt(steps, id);
     const name = step && typeof step.name === "string" && step.name ? step.name : "";
     return name || stepTypeText(type);
   };
   return (
     <svg className="bp-graph" viewBox={`${minX} ${minY} ${width} ${height}`} width={width * SCALE} role="img"
-      aria-label={`Graph preview: the trigger and ${graph.nodes.length - 1} step${graph.nodes.length === 2 ? "" : "s"}`}>
+      aria-label={t("graph.label", { count: graph.nodes.length - 1 })}>
       <defs>
         <marker id={markerId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" className="bp-arrow" />
@@ -69,7 +71,7 @@ export function GraphPreview({ graph, steps }: { graph: GraphSpec; steps: unknow
         const text = label(node.id, node.type);
         return (
           <g key={node.id} className={nodeClass(node.type)}>
-            <title>{node.id === "trigger" ? "Trigger" : `${stepTypeText(node.type)}: ${text}`}</title>
+            <title>{node.id === "trigger" ? t("graph.trigger") : `${stepTypeText(node.type)}: ${text}`}</title>
             <rect x={node.x} y={node.y} width={NODE_W} height={NODE_H} rx={10} />
             <text x={node.x + NODE_W / 2} y={node.y + (node.id === "trigger" ? 44 : 30)} textAnchor="middle" className="bp-node-name">{clip(text)}</text>
             {node.id !== "trigger" && (

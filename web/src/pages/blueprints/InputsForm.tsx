@@ -2,7 +2,9 @@
 // its type), each with its label, hint and the error located at `inputs.NAME` (the browser's
 // check or the API's 422).
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { FieldError } from "../../api/client";
+import i18n from "../../i18n";
 import {
   a11y, CheckboxGroup, DurationPicker, RecordPicker, StagePicker, TagPicker, TitlePicker, UserPicker,
   type PickerProps as AnyPickerProps,
@@ -51,11 +53,12 @@ function ListInput(props: PickerProps) {
 }
 
 function SelectInput(props: PickerProps) {
+  const { t } = useTranslation("blueprints");
   const options = props.spec.enum ?? [];
   const text = props.value === undefined || props.value === null ? "" : JSON.stringify(props.value);
   return (
     <select {...a11y(props)} value={text} onChange={(e) => props.onChange(e.target.value === "" ? undefined : (JSON.parse(e.target.value) as Json))}>
-      <option value="">{props.required ? "Choose…" : "Not set"}</option>
+      <option value="">{props.required ? t("inputs.choose") : t("inputs.notSet")}</option>
       {options.map((o) => <option key={JSON.stringify(o)} value={JSON.stringify(o)}>{String(o)}</option>)}
     </select>
   );
@@ -111,18 +114,19 @@ function WidgetInput(props: PickerProps) {
 
 /** The hint under an input: required, its description, its bounds, what a list wants. */
 function hintOf(spec: InputSpec, required: boolean): string {
+  const t = i18n.getFixedT(null, "blueprints");
   const widget = widgetOf(spec);
   const bounds =
-    spec.minimum !== undefined && spec.maximum !== undefined ? `from ${spec.minimum} to ${spec.maximum}`
-      : spec.minimum !== undefined ? `at least ${spec.minimum}`
-        : spec.maximum !== undefined ? `at most ${spec.maximum}` : "";
-  const list = spec.type === "array" && !["select", "stage"].includes(widget) ? "separate values with commas" : "";
+    spec.minimum !== undefined && spec.maximum !== undefined ? t("inputs.fromTo", { min: spec.minimum, max: spec.maximum })
+      : spec.minimum !== undefined ? t("inputs.atLeast", { min: spec.minimum })
+        : spec.maximum !== undefined ? t("inputs.atMost", { max: spec.maximum }) : "";
+  const list = spec.type === "array" && !["select", "stage"].includes(widget) ? t("inputs.commas") : "";
   const widgetHint: Partial<Record<string, string>> = {
-    user: "the record's owner, the owner's manager or a user",
-    title: "a job title users carry, e.g. director",
-    duration: spec.default && String(spec.default).startsWith("+") ? "counted from when the step runs" : "",
+    user: t("inputs.userHint"),
+    title: t("inputs.titleHint"),
+    duration: spec.default && String(spec.default).startsWith("+") ? t("inputs.durationHint") : "",
   };
-  return [required ? "Required" : "", spec.description ?? "", bounds, list, widgetHint[widget] ?? ""].filter(Boolean).join(" · ");
+  return [required ? t("inputs.required") : "", spec.description ?? "", bounds, list, widgetHint[widget] ?? ""].filter(Boolean).join(" · ");
 }
 
 function InputField({ name, spec, value, required, onChange, idPrefix, error }: {
@@ -163,8 +167,9 @@ export function InputsForm({ schema, values, onChange, errors = [], idPrefix = "
   errors?: FieldError[];
   idPrefix?: string;
 }) {
+  const { t } = useTranslation("blueprints");
   const names = Object.keys(schema.properties);
-  if (names.length === 0) return <p className="hint">This blueprint asks for no inputs.</p>;
+  if (names.length === 0) return <p className="hint">{t("inputs.none")}</p>;
   const required = new Set(schema.required);
   const errorOf = (name: string) => errors.filter((e) => inputNamed(e.loc) === name).map(withoutLoc).join(" ") || undefined;
   return (

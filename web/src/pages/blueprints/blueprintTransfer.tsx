@@ -3,9 +3,13 @@
 // this installation lacks, the inputs a new version breaks) so it can be shown as a list.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, ApiError, toApiError, type Schemas } from "../../api/client";
+import i18n from "../../i18n";
 import { filenameFromDisposition, saveBlob } from "../workflows/workflowTransfer";
 import type { Blueprint } from "./types";
+
+const t = i18n.getFixedT(null, "blueprints");
 
 /** Why a file was not imported: the API's messages and the details it gave. */
 export interface ImportRefusal {
@@ -27,7 +31,7 @@ export function refusalFrom(file: string, status: number, body: unknown): Import
     if (Array.isArray(info.missing_actions)) refusal.missingActions.push(...info.missing_actions.map(String));
     if (Array.isArray(info.breaking_changes)) refusal.breakingChanges.push(...info.breaking_changes.map(String));
   }
-  if (refusal.messages.length === 0) refusal.messages.push(`the server answered ${status}`);
+  if (refusal.messages.length === 0) refusal.messages.push(t("transfer.answered", { status }));
   return refusal;
 }
 
@@ -43,7 +47,7 @@ export function useBlueprintExport() {
           parseAs: "blob",
         })
         .catch((err: Error) => {
-          throw new ApiError(0, `network error: ${err.message}`);
+          throw new ApiError(0, t("transfer.networkError", { reason: err.message }));
         });
       if (!result.response.ok || !result.data) throw toApiError(result.response.status, result.error);
       const filename = filenameFromDisposition(result.response.headers.get("Content-Disposition")) ?? `blueprint-${blueprint.id}.blueprint.json`;
@@ -51,7 +55,7 @@ export function useBlueprintExport() {
       return filename;
     },
     onMutate: () => setNotice(null),
-    onSuccess: (filename) => setNotice(`Exported as ${filename}.`),
+    onSuccess: (filename) => setNotice(t("transfer.exported", { file: filename })),
   });
   return { start: download.mutate, busy: download.isPending, error: download.error, notice, reset: download.reset };
 }
@@ -73,7 +77,7 @@ export function useBlueprintImport(onImported: (blueprint: Blueprint) => void) {
         if (!result.response.ok || !result.data) return refusalFrom(file, result.response.status, result.error);
         return result.data;
       } catch (err) {
-        return refusalFrom(file, 0, `network error: ${(err as Error).message}`);
+        return refusalFrom(file, 0, t("transfer.networkError", { reason: (err as Error).message }));
       }
     },
     onSuccess: (answer) => {
@@ -92,18 +96,18 @@ export function useBlueprintImport(onImported: (blueprint: Blueprint) => void) {
     try {
       document = JSON.parse(await file.text());
     } catch (err) {
-      setRefusal({ file: file.name, messages: [`it is not a JSON file (${(err as Error).message})`], missingActions: [], breakingChanges: [] });
+      setRefusal({ file: file.name, messages: [t("transfer.notJson", { reason: (err as Error).message })], missingActions: [], breakingChanges: [] });
       return;
     }
     if (typeof document !== "object" || document === null || Array.isArray(document)) {
-      setRefusal({ file: file.name, messages: ["it is JSON but not a blueprint (expected an object with a name, a version and steps)"], missingActions: [], breakingChanges: [] });
+      setRefusal({ file: file.name, messages: [t("transfer.notBlueprint")], missingActions: [], breakingChanges: [] });
       return;
     }
     upload.mutate({ file: file.name, document });
   };
 
   const fileInput = (
-    <input ref={inputRef} type="file" accept=".json,application/json" hidden aria-label="Blueprint file to import"
+    <input ref={inputRef} type="file" accept=".json,application/json" hidden aria-label={t("transfer.fileLabel")}
       onChange={(e) => {
         const file = e.target.files?.[0];
         // Cleared so that picking the same file again imports it again.
@@ -122,23 +126,24 @@ export function useBlueprintImport(onImported: (blueprint: Blueprint) => void) {
 
 /** Why an import was refused, with the missing actions and the breaking changes as lists. */
 export function ImportRefusalMessage({ refusal, onClose }: { refusal: ImportRefusal; onClose: () => void }) {
+  const { t } = useTranslation("blueprints");
   return (
     <div className="error-box bp-refusal" role="alert">
-      <p><strong>“{refusal.file}” was not imported:</strong></p>
+      <p><strong>{t("transfer.notImported", { file: refusal.file })}</strong></p>
       <ul>{refusal.messages.map((m, i) => <li key={i}>{m}</li>)}</ul>
       {refusal.missingActions.length > 0 && (
         <>
-          <p>This installation has no action of these types (install the plugin or create the custom action first):</p>
-          <ul aria-label="Missing actions">{refusal.missingActions.map((a) => <li key={a}><code>{a}</code></li>)}</ul>
+          <p>{t("transfer.missingActions")}</p>
+          <ul aria-label={t("transfer.missingActionsList")}>{refusal.missingActions.map((a) => <li key={a}><code>{a}</code></li>)}</ul>
         </>
       )}
       {refusal.breakingChanges.length > 0 && (
         <>
-          <p>It changes inputs in ways that break the installed version, so it needs a new major version:</p>
-          <ul aria-label="Breaking changes">{refusal.breakingChanges.map((c) => <li key={c}>{c}</li>)}</ul>
+          <p>{t("transfer.breaking")}</p>
+          <ul aria-label={t("transfer.breakingList")}>{refusal.breakingChanges.map((c) => <li key={c}>{c}</li>)}</ul>
         </>
       )}
-      <button type="button" onClick={onClose}>Dismiss</button>
+      <button type="button" onClick={onClose}>{t("transfer.dismiss")}</button>
     </div>
   );
 }

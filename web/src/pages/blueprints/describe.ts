@@ -2,6 +2,7 @@
 // (type and name, nested lanes), and the labels of its graph's nodes. `{{ inputs.NAME }}` reads
 // as the input's title in brackets, since the value is only known once the form is filled in.
 import { conditionText } from "../../editor/summaries";
+import i18n from "../../i18n";
 import { humanize } from "../workflows/labels";
 import { inputLabel, type InputsSchema } from "./types";
 
@@ -10,23 +11,34 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 
 const PLACEHOLDER = /\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}/g;
 
+const t = i18n.getFixedT(null, "blueprints");
+
 // Control steps read better in words than as their type.
-const STEP_TYPES: Record<string, string> = {
-  branch: "Branch",
-  parallel: "Parallel paths",
-  delay: "Delay",
-  approval: "Approval",
-  stop: "Stop",
-};
+const STEP_TYPES = ["branch", "parallel", "delay", "approval", "stop"] as const;
+type ControlStep = (typeof STEP_TYPES)[number];
+const ENTITIES = ["deal", "organisation", "contact", "record"] as const;
+type Entity = (typeof ENTITIES)[number];
+const SIMPLE_TRIGGERS = [
+  "organisation_created", "organisation_updated", "deal_created", "deal_updated", "task_completed", "activity_logged",
+  "webhook_received", "manual",
+] as const;
+type SimpleTrigger = (typeof SIMPLE_TRIGGERS)[number];
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 
 /** A step type in words: `send_email` → "Send email". */
 export function stepTypeText(type: string): string {
-  return STEP_TYPES[type] ?? humanize(type);
+  return isOneOf<ControlStep>(STEP_TYPES, type) ? t(`describe.stepTypes.${type}`) : humanize(type);
+}
+
+/** "a deal", "an organisation"; an unknown entity with its article. */
+function entityText(entity: string): string {
+  if (isOneOf<Entity>(ENTITIES, entity)) return t(`describe.trigger.entities.${entity}`);
+  return /^[aeiou]/i.test(entity) ? t("describe.trigger.anEntityVowel", { entity }) : t("describe.trigger.anEntity", { entity });
 }
 
 /** A value with its `{{ inputs.X }}` placeholders named after the inputs: "[Étape gagnée]". */
 export function withInputNames(value: unknown, inputs?: InputsSchema): string {
-  const text = Array.isArray(value) ? value.map(String).join(" or ") : value == null ? "" : String(value);
+  const text = Array.isArray(value) ? value.map(String).join(t("describe.or")) : value == null ? "" : String(value);
   return text.replace(PLACEHOLDER, (_, name: string) => {
     const spec = inputs?.properties[name];
     return `[${spec ? inputLabel(name, spec) : name}]`;
@@ -37,35 +49,24 @@ export function withInputNames(value: unknown, inputs?: InputsSchema): string {
 export function triggerText(type: string, config: Obj | null | undefined, inputs?: InputsSchema): string {
   const c = config ?? {};
   const say = (v: unknown) => withInputNames(v, inputs);
+  if (isOneOf<SimpleTrigger>(SIMPLE_TRIGGERS, type)) return t(`describe.trigger.${type}`);
   switch (type) {
-    case "organisation_created":
-      return "When an organisation is created";
-    case "organisation_updated":
-      return "When an organisation is updated";
-    case "deal_created":
-      return "When a deal is created";
-    case "deal_updated":
-      return "When a deal is updated";
     case "deal_stage_changed": {
       const from = say(c.from_stage ?? c.from);
       const to = say(c.to_stage ?? c.to);
-      return `When a deal moves${from ? ` from ${from}` : ""}${to ? ` to ${to}` : " to another stage"}`;
+      return t("describe.trigger.dealMoves", {
+        from: from ? t("describe.trigger.fromStage", { stage: from }) : "",
+        to: to ? t("describe.trigger.toStage", { stage: to }) : t("describe.trigger.toAnotherStage"),
+      });
     }
-    case "task_completed":
-      return "When a task is completed";
-    case "activity_logged":
-      return "When an activity is logged";
     case "inactivity_delay": {
-      const entity = say(c.entity_type) || "record";
-      const days = say(c.days ?? 30);
-      return `When ${/^[aeiou]/i.test(entity) ? "an" : "a"} ${entity} has had no activity for ${days} days`;
+      const entity = entityText(say(c.entity_type) || "record");
+      return t("describe.trigger.inactivity", { entity, days: say(c.days ?? 30) });
     }
     case "scheduled":
-      return c.cron ? `On a schedule (cron ${say(c.cron)})` : `On a schedule (${say(c.frequency) || "daily"})`;
-    case "webhook_received":
-      return "When a webhook is received";
-    case "manual":
-      return "When started by hand";
+      return c.cron
+        ? t("describe.trigger.cron", { cron: say(c.cron) })
+        : t("describe.trigger.frequency", { frequency: say(c.frequency) || t("describe.trigger.daily") });
     default:
       return humanize(type);
   }
@@ -80,10 +81,10 @@ export interface StepLine {
 }
 
 function laneTitle(key: string, index: number, lane: unknown, inputs?: InputsSchema): string {
-  if (key === "else") return "Otherwise";
-  if (key === "on_reject") return "If rejected";
-  const name = isObj(lane) && typeof lane.name === "string" && lane.name ? lane.name : `Path ${index + 1}`;
-  return isObj(lane) && lane.when !== undefined ? `${name}: if ${conditionsText(lane.when, inputs)}` : name;
+  if (key === "else") return t("describe.otherwise");
+  if (key === "on_reject") return t("describe.ifRejected");
+  const name = isObj(lane) && typeof lane.name === "string" && lane.name ? lane.name : t("describe.path", { number: index + 1 });
+  return isObj(lane) && lane.when !== undefined ? t("describe.laneIf", { name, conditions: conditionsText(lane.when, inputs) }) : name;
 }
 
 /** A condition tree in one line, inputs named: `deal.amount > "[Seuil]"`; "" when none. */
@@ -108,7 +109,7 @@ export function stepOutline(steps: unknown, inputs?: InputsSchema, at = "actions
       if (Array.isArray(step[key])) lanes.push({ title: laneTitle(key, 0, null), steps: stepOutline(step[key], inputs, `${path}/${key}`) });
     }
     const typeText = stepTypeText(type);
-    const guard = step.when !== undefined ? ` (if ${conditionsText(step.when, inputs)})` : "";
+    const guard = step.when !== undefined ? t("describe.guard", { conditions: conditionsText(step.when, inputs) }) : "";
     const text = name && name !== typeText ? `${typeText} — ${withInputNames(name, inputs)}` : typeText;
     return { path, type, text: text + guard, lanes };
   });

@@ -2,10 +2,13 @@
 // applies (JSON Schema: type, required, enum, bounds, lengths, pattern, items), so most mistakes
 // show next to their field at once; the API's own 422 (`loc: inputs.NAME`) is mapped the same way.
 import type { FieldError } from "../../api/client";
+import i18n from "../../i18n";
 import type { InputSpec, InputsSchema, InputValues, Json } from "./types";
 
 const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// The problems are said in the interface's language.
+const t = i18n.getFixedT(null, "blueprints");
 
 /** The values a form starts with: each input's default (copied, so editing never changes it). */
 export function initialValues(schema: InputsSchema): InputValues {
@@ -30,15 +33,15 @@ const isMissing = (value: Json | undefined) => value === undefined || value === 
 function typeProblem(value: Json, type: string | undefined): string | null {
   switch (type) {
     case "string":
-      return typeof value === "string" ? null : "Must be text.";
+      return typeof value === "string" ? null : t("problems.text");
     case "number":
-      return typeof value === "number" && Number.isFinite(value) ? null : "Must be a number.";
+      return typeof value === "number" && Number.isFinite(value) ? null : t("problems.number");
     case "integer":
-      return typeof value === "number" && Number.isInteger(value) ? null : "Must be a whole number.";
+      return typeof value === "number" && Number.isInteger(value) ? null : t("problems.integer");
     case "boolean":
-      return typeof value === "boolean" ? null : "Must be yes or no.";
+      return typeof value === "boolean" ? null : t("problems.boolean");
     case "array":
-      return Array.isArray(value) ? null : "Must be a list.";
+      return Array.isArray(value) ? null : t("problems.list");
     default:
       return null;
   }
@@ -60,43 +63,43 @@ function scalarProblem(value: Json, spec: Omit<InputSpec, "type"> & { type?: str
   const typed = typeProblem(value, spec.type);
   if (typed) return typed;
   if (spec.enum && !spec.enum.some((option) => same(option, value))) {
-    return `Must be one of: ${spec.enum.map(String).join(", ")}.`;
+    return t("problems.oneOf", { options: spec.enum.map(String).join(", ") });
   }
   if (typeof value === "number") {
-    if (spec.minimum !== undefined && value < spec.minimum) return `Must be at least ${spec.minimum}.`;
-    if (spec.maximum !== undefined && value > spec.maximum) return `Must be at most ${spec.maximum}.`;
-    if (spec.exclusiveMinimum !== undefined && value <= spec.exclusiveMinimum) return `Must be more than ${spec.exclusiveMinimum}.`;
-    if (spec.exclusiveMaximum !== undefined && value >= spec.exclusiveMaximum) return `Must be less than ${spec.exclusiveMaximum}.`;
+    if (spec.minimum !== undefined && value < spec.minimum) return t("problems.atLeast", { limit: spec.minimum });
+    if (spec.maximum !== undefined && value > spec.maximum) return t("problems.atMost", { limit: spec.maximum });
+    if (spec.exclusiveMinimum !== undefined && value <= spec.exclusiveMinimum) return t("problems.moreThan", { limit: spec.exclusiveMinimum });
+    if (spec.exclusiveMaximum !== undefined && value >= spec.exclusiveMaximum) return t("problems.lessThan", { limit: spec.exclusiveMaximum });
   }
   if (typeof value === "string") {
     const length = [...value].length; // JSON Schema counts characters, not UTF-16 units
     if (spec.minLength !== undefined && length < spec.minLength) {
-      return spec.minLength === 1 ? "Must not be empty." : `Must be at least ${spec.minLength} characters.`;
+      return spec.minLength === 1 ? t("problems.notEmpty") : t("problems.minLength", { limit: spec.minLength });
     }
-    if (spec.maxLength !== undefined && length > spec.maxLength) return `Must be at most ${spec.maxLength} characters.`;
-    if (spec.pattern && !matches(spec.pattern, value)) return `Does not have the expected form (${spec.pattern}).`;
-    if (TEMPLATE_SYNTAX.test(value)) return "Templates ({{ … }}) are not allowed here; edit the workflow after creating it instead.";
+    if (spec.maxLength !== undefined && length > spec.maxLength) return t("problems.maxLength", { limit: spec.maxLength });
+    if (spec.pattern && !matches(spec.pattern, value)) return t("problems.pattern", { pattern: spec.pattern });
+    if (TEMPLATE_SYNTAX.test(value)) return t("problems.template", { braces: "{{ … }}" });
   }
   return null;
 }
 
 /** What is wrong with an input's value, or null; `required` says whether it must be given. */
 export function inputProblem(spec: InputSpec, value: Json | undefined, required: boolean, widget?: string): string | null {
-  if (isMissing(value)) return required && spec.default === undefined ? "Required." : null;
+  if (isMissing(value)) return required && spec.default === undefined ? t("problems.required") : null;
   const problem = scalarProblem(value as Json, spec);
   if (problem) return problem;
   if (Array.isArray(value)) {
     if (spec.minItems !== undefined && value.length < spec.minItems) {
-      return spec.minItems === 1 ? "Choose at least one." : `Choose at least ${spec.minItems}.`;
+      return spec.minItems === 1 ? t("problems.chooseOne") : t("problems.chooseAtLeast", { limit: spec.minItems });
     }
-    if (spec.maxItems !== undefined && value.length > spec.maxItems) return `Choose at most ${spec.maxItems}.`;
+    if (spec.maxItems !== undefined && value.length > spec.maxItems) return t("problems.chooseAtMost", { limit: spec.maxItems });
     for (const item of value) {
       const itemProblem = scalarProblem(item, spec.items ?? {});
-      if (itemProblem) return `“${String(item)}”: ${itemProblem}`;
+      if (itemProblem) return t("problems.item", { item: String(item), problem: itemProblem });
     }
   }
   if ((widget === "email" || spec.format === "email") && typeof value === "string" && !EMAIL.test(value)) {
-    return "Must be an email address.";
+    return t("problems.email");
   }
   return null;
 }

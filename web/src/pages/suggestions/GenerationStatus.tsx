@@ -5,7 +5,6 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
-import i18n from "../../i18n";
 import { kindLabel, type SuggestionJob } from "./types";
 
 export const JOB_POLL_MS = 1000;
@@ -32,7 +31,7 @@ interface Discarded {
 }
 
 export function GenerationStatus({ jobId, onDismiss }: { jobId: number; onDismiss: () => void }) {
-  const { t } = useTranslation("suggestions");
+  const { t, i18n } = useTranslation("suggestions");
   const queryClient = useQueryClient();
   const job = useQuery({
     queryKey: ["suggestion-job", jobId],

@@ -28,10 +28,10 @@ export function draftLink(s: Pick<Suggestion, "applied_workflow_id" | "applied_v
 
 /** What became of a decided suggestion, with a link to what accepting it created. */
 function Outcome({ s, workflowName, me }: { s: Suggestion; workflowName: (id: number) => string; me: number | undefined }) {
-  const { t } = useTranslation("suggestions");
+  const { t, i18n } = useTranslation("suggestions");
   if (s.status === "pending") return null;
   const who = s.decided_by && s.decided_by === me ? t("outcome.byYou") : "";
-  const when = s.decided_at ? t("outcome.on", { when: formatDateTime(s.decided_at) }) : "";
+  const when = s.decided_at ? t("outcome.on", { when: formatDateTime(s.decided_at, i18n.language) }) : "";
   const notes = s.notes ? <p className="sg-notes">{t("outcome.notes", { notes: s.notes })}</p> : null;
   if (s.status === "rejected") {
     return (
@@ -70,7 +70,7 @@ function Outcome({ s, workflowName, me }: { s: Suggestion; workflowName: (id: nu
 }
 
 export function SuggestionDetail({ id }: { id: number }) {
-  const { t } = useTranslation("suggestions");
+  const { t, i18n } = useTranslation("suggestions");
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const names = useWorkflowNames();
@@ -104,7 +104,7 @@ export function SuggestionDetail({ id }: { id: number }) {
         <span>
           {s.workflow_id ? <>{t("detail.workflow")} <Link to={`/workflows/${s.workflow_id}`}>{names.name(s.workflow_id)}</Link></> : t("detail.newWorkflow")}
         </span>
-        <span className="hint">{t("detail.mined", { when: formatDateTime(s.updated_at) })}</span>
+        <span className="hint">{t("detail.mined", { when: formatDateTime(s.updated_at, i18n.language) })}</span>
       </div>
       <p className="sg-description">{s.description}</p>
       {s.source === "llm" && (

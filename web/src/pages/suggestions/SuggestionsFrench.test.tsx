@@ -1,30 +1,20 @@
 // The suggestions pages in French: the inbox and a suggestion's evidence read in French, with no
 // text missing from the catalogue.
 import "../execution/api-test-shim";
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { stubLayout } from "../../editor/test-utils";
-import i18n from "../../i18n";
+import { inFrench } from "../../test/inFrench";
 import { json, mockFetch, renderPage } from "../execution/test-utils";
 import { EvidenceView } from "./EvidenceView";
 import { autoApproval, failingWebhook, manualWork, page, workflowList } from "./fixtures";
 import SuggestionsPage from "./SuggestionsPage";
 
-let errors: ReturnType<typeof vi.spyOn>;
-beforeEach(async () => {
+inFrench();
+beforeEach(() => {
   stubLayout();
   sessionStorage.clear();
-  errors = vi.spyOn(console, "error");
-  await i18n.changeLanguage("fr");
-});
-afterEach(async () => {
-  cleanup();
-  await i18n.changeLanguage("en");
-  vi.unstubAllGlobals();
-  // A missing text is logged as "missing translation: ns:key".
-  expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => m.includes("missing translation"))).toEqual([]);
-  errors.mockRestore();
 });
 
 describe("suggestions in French", () => {
