@@ -72,6 +72,8 @@ export const common = {
     failed: "failed",
     skipped: "skipped",
     rejected: "rejected",
+    accepted: "accepted",
+    implemented: "implemented",
     cancelled: "cancelled",
     approved: "approved",
     expired: "expired",

@@ -74,6 +74,8 @@ export const common: Catalog<typeof en> = {
     failed: "échec",
     skipped: "ignoré",
     rejected: "rejeté",
+    accepted: "accepté",
+    implemented: "mis en œuvre",
     cancelled: "annulé",
     approved: "approuvé",
     expired: "expiré",

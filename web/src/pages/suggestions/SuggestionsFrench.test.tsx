@@ -47,4 +47,18 @@ describe("suggestions in French", () => {
     render(<MemoryRouter><EvidenceView suggestion={manualWork} /></MemoryRouter>);
     expect(screen.getByText("Échéance habituelle")).toBeInTheDocument();
   });
+
+  it("a decided suggestion: its status, outcome and sections", async () => {
+    const accepted = { ...autoApproval, status: "accepted", decided_by: 2, decided_at: "2026-12-06T09:00:00Z", applied_workflow_id: 40, applied_version: 1 };
+    mockFetch(({ path }) => {
+      if (path === `/api/v1/workflow/workflow-suggestions/${accepted.id}/`) return json(accepted);
+      if (path === "/api/v1/workflows") return json(workflowList);
+      return undefined;
+    });
+    renderPage(<SuggestionsPage />, { route: `/suggestions/${accepted.id}`, path: "/suggestions/:suggestionId" });
+    expect(await screen.findByRole("heading", { level: 2, name: "Preuves" })).toBeInTheDocument();
+    expect(screen.getByText("accepté")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Test rétrospectif" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Ouvrir le brouillon" })).toBeInTheDocument();
+  });
 });
