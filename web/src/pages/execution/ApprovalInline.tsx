@@ -1,7 +1,7 @@
 // An approval request shown at its step of the timeline: mode, approvers, who decided what.
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { StatusBadge } from "../../components/common";
+import { StatusBadge, statusText } from "../../components/common";
 import { formatDateTime } from "../../format";
 import i18n from "../../i18n";
 import type { ApprovalInfo } from "./StepTimeline";
@@ -40,7 +40,7 @@ export function ApprovalInline({ approval }: { approval: ApprovalInfo }) {
               {i > 0 && ", "}
               {a.name || a.email}
               {a.decided
-                ? t("approval.decided", { decision: a.decided })
+                ? t("approval.decided", { decision: statusText(a.decided) })
                 : t(!a.active ? "approval.replaced" : approval.status === "pending" ? "approval.notYet" : "approval.didNotDecide")}
             </span>
           ))}
