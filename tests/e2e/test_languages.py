@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -25,6 +26,12 @@ def nav_link(page: Page, nav: str, link: str) -> Locator:
     return page.get_by_role("navigation", name=nav).get_by_role("link", name=link)
 
 
+def choose_language(page: Page, account: str, label: str, language: str) -> None:
+    """Open the account panel (its button named `account` in the current language) and pick."""
+    page.get_by_role("button", name=re.compile(f"^{account}")).click()
+    page.get_by_label(label).select_option(language)
+
+
 @pytest.fixture()
 def admin_locale_reset(server: LiveServer) -> Iterator[None]:
     """The server is shared by the package's tests: leave the admin following the browser again."""
@@ -37,7 +44,7 @@ def test_french_chosen_in_the_header_is_saved_on_the_user(page: Page, server: Li
     sign_in_with_token(page, server, path="/approvals")
     expect(nav_link(page, "Main", "Approvals")).to_be_visible()
 
-    page.get_by_label("Language").select_option("fr")
+    choose_language(page, "Account: ", "Language", "fr")
     expect(nav_link(page, "Principale", "Approbations")).to_be_visible()
     expect(nav_link(page, "Principale", "Toutes les exécutions")).to_be_visible()
     expect(page.get_by_role("heading", name="Approbations", level=1)).to_be_visible()
@@ -53,7 +60,7 @@ def test_french_chosen_in_the_header_is_saved_on_the_user(page: Page, server: Li
     expect(nav_link(page, "Principale", "Approbations")).to_be_visible()
     expect(page.get_by_role("heading", name="Approbations", level=1)).to_be_visible()
 
-    page.get_by_label("Langue").select_option("en")
+    choose_language(page, "Compte : ", "Langue", "en")
     expect(nav_link(page, "Main", "Approvals")).to_be_visible()
     expect(page.get_by_role("heading", name="Approvals", level=1)).to_be_visible()
     wait_for_saved_locale(server, "en")
@@ -63,12 +70,9 @@ def test_french_chosen_in_the_header_is_saved_on_the_user(page: Page, server: Li
 def test_the_language_select_is_reachable_on_a_phone(page: Page, server: LiveServer) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in_with_token(page, server, path="/approvals")
-    select = page.get_by_label("Language")
-    expect(select).to_be_hidden()  # folded with the navigation
-    page.get_by_role("button", name="Menu").click()
-    expect(select).to_be_visible()
-    select.select_option("fr")
-    expect(nav_link(page, "Principale", "Approbations")).to_be_visible()
+    choose_language(page, "Account: ", "Language", "fr")
+    expect(page.get_by_role("button", name="Se déconnecter partout")).to_be_visible()
+    expect(page.get_by_role("heading", name="Approbations", level=1)).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     wait_for_saved_locale(server, "fr")

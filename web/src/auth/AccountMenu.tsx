@@ -1,7 +1,9 @@
 // The top bar's account controls: "Sign out" for this browser, and behind the user's name the
-// account panel with "Sign out everywhere" (every browser and tab the user is signed in on).
+// account panel with the interface language and "Sign out everywhere" (every browser and tab the
+// user is signed in on). The language sits in the panel so the bar keeps its width, phones included.
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { LanguageSelect } from "../i18n/LanguageSelect";
 import { useSession } from "./session";
 import "./account.css";
 
@@ -60,6 +62,7 @@ export function AccountMenu() {
               <br />
               <span className="hint">{user?.email}</span>
             </p>
+            <LanguageSelect signedIn />
             <button type="button" disabled={busy} onClick={() => run(signOutEverywhere)}>
               {t("actions.signOutEverywhere", { ns: "common" })}
             </button>

@@ -4,7 +4,6 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation } from "react-router-dom";
 import { AccountMenu } from "../auth/AccountMenu";
-import { LanguageSelect } from "../i18n/LanguageSelect";
 import { NotificationBell } from "../notifications/NotificationBell";
 import { PageErrorBoundary } from "./PageErrorBoundary";
 
@@ -60,10 +59,6 @@ export function Layout() {
         <div className="topbar-right">
           <NotificationBell />
           <AccountMenu />
-        </div>
-        {/* Last in the bar on wide screens; on phones it shows with the opened menu (language.css). */}
-        <div className="topbar-language">
-          <LanguageSelect signedIn />
         </div>
       </header>
       <main id="main" className="content" tabIndex={-1}>

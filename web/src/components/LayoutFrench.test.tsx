@@ -1,5 +1,5 @@
-// The shell in French: the user's saved language switches it, the select switches it back (and
-// saves the choice); the sign-in page offers the select too.
+// The shell in French: the user's saved language switches it, the select in the account panel
+// switches it back (and saves the choice); the sign-in page offers the select too.
 import "../pages/execution/api-test-shim";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
@@ -29,12 +29,13 @@ describe("the shell in French", () => {
     }, { ...ADMIN, locale: "fr" });
     renderPage(<Layout />, { route: "/approvals" });
 
-    expect(await screen.findByRole("link", { name: "Approbations" })).toBeInTheDocument();
+    expect(await screen.findByRole("link", { name: "Approbations" }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Toutes les exécutions" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Se déconnecter" })).toBeInTheDocument();
     expect(await screen.findByRole("button", { name: "Notifications, 2 non lues" })).toBeInTheDocument();
     expect(document.documentElement.lang).toBe("fr");
 
+    await userEvent.click(screen.getByRole("button", { name: "Compte : Admin" }));
     await userEvent.selectOptions(screen.getByLabelText("Langue"), "en");
     expect(await screen.findByRole("link", { name: "Approvals" })).toBeInTheDocument();
     await waitFor(() => expect(calls.find((c) => c.path === "/api/v1/users/me/preferences")?.body).toEqual({ locale: "en" }));
