@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from crmflow.common.enums import ExecutionStatus
+
 LANGUAGES: Final = ("en", "fr")
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -76,20 +78,28 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "alert.level.ticket": {"en": "ticket", "fr": "à traiter"},
     "severity.warning": {"en": "warning", "fr": "d'avertissement"},
     "severity.critical": {"en": "critical", "fr": "critique"},
-    "status.pending": {"en": "pending", "fr": "en attente de départ"},
-    "status.running": {"en": "running", "fr": "en cours"},
-    "status.waiting": {"en": "waiting", "fr": "en attente"},
-    "status.success": {"en": "success", "fr": "réussie"},
-    "status.partial": {"en": "partial", "fr": "partielle"},
-    "status.failed": {"en": "failed", "fr": "échouée"},
-    "status.skipped": {"en": "skipped", "fr": "ignorée"},
-    "status.rejected": {"en": "rejected", "fr": "refusée"},
-    "status.cancelled": {"en": "cancelled", "fr": "annulée"},
     "span.minutes": {"en": "{n} min", "fr": "{n} min"},
     "span.hours": {"en": "{n} h", "fr": "{n} h"},
     "span.day": {"en": "1 day", "fr": "1 jour"},
     "span.days": {"en": "{n} days", "fr": "{n} jours"},
 }
+
+
+# Execution statuses in French; English shows the status itself.
+_STATUS_FR: Final = {
+    ExecutionStatus.PENDING: "en attente de départ",
+    ExecutionStatus.RUNNING: "en cours",
+    ExecutionStatus.WAITING: "en attente",
+    ExecutionStatus.SUCCESS: "réussie",
+    ExecutionStatus.PARTIAL: "partielle",
+    ExecutionStatus.FAILED: "échouée",
+    ExecutionStatus.SKIPPED: "ignorée",
+    ExecutionStatus.REJECTED: "refusée",
+    ExecutionStatus.CANCELLED: "annulée",
+}
+MESSAGES.update(
+    {f"status.{status.value}": {"en": status.value, "fr": fr} for status, fr in _STATUS_FR.items()}
+)
 
 
 def language_of(value: str | None) -> str:
