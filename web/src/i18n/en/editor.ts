@@ -1,0 +1,2 @@
+// English texts of the editor namespace.
+export const editor = {} as const;

@@ -1,0 +1,2 @@
+// English texts of the errors namespace.
+export const errors = {} as const;

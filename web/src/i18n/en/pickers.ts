@@ -1,0 +1,2 @@
+// English texts of the pickers namespace.
+export const pickers = {} as const;

@@ -1,0 +1,2 @@
+// English texts of the simulation namespace.
+export const simulation = {} as const;

@@ -1,0 +1,2 @@
+// English texts of the values namespace.
+export const values = {} as const;

@@ -1,0 +1,2 @@
+// English texts of the variables namespace.
+export const variables = {} as const;

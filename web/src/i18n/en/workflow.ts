@@ -1,0 +1,2 @@
+// English texts of the workflow namespace.
+export const workflow = {} as const;

@@ -1,0 +1,2 @@
+// English texts of the workflows namespace.
+export const workflows = {} as const;
