@@ -133,7 +133,7 @@ def _only_problem(response: Any) -> dict[str, Any]:
     assert response.status_code == 422, response.text
     problems = response.json()["detail"]
     assert len(problems) == 1, problems
-    assert set(problems[0]) == {"loc", "msg", "type"}
+    assert set(problems[0]) == {"loc", "msg", "type", "ctx"}
     return dict(problems[0])
 
 
@@ -141,6 +141,7 @@ def test_a_path_id_beyond_64_bits_is_a_422_naming_it(client: TestClient, tenant:
     response = client.get(f"/api/v1/workflows/{BEYOND_64_BITS}", headers=tenant.headers())
     problem = _only_problem(response)
     assert problem["loc"] == "path.workflow_id" and problem["type"] == "less_than_equal"
+    assert problem["ctx"] == {"le": BEYOND_64_BITS - 1}
     # The largest id is well-formed: not there, so a 404.
     largest = client.get(f"/api/v1/workflows/{BEYOND_64_BITS - 1}", headers=tenant.headers())
     assert largest.status_code == 404

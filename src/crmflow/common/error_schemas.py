@@ -39,6 +39,12 @@ class ErrorItem(BaseModel):
         examples=["value_error"],
     )
     info: Any = Field(None, description="extra data some problems carry")
+    ctx: dict[str, Any] | None = Field(
+        None,
+        description="request validation: the limits behind the problem, as in Pydantic "
+        "(`min_length`, `le`, `expected`...), so a client can phrase it",
+        examples=[{"min_length": 1}],
+    )
 
 
 class ErrorInfo(BaseModel):

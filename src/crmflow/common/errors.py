@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 from typing import Any
 
@@ -86,6 +87,24 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
     return "".join(parts)
 
 
+def _ctx(ctx: Any) -> dict[str, Any]:
+    """A validation error's context with JSON-safe primitives only (a UI phrases it from these).
+
+    Exceptions (a value error's cause) are dropped, their text is in `msg`; dates and decimals
+    become strings; non-finite floats are not JSON.
+    """
+    out: dict[str, Any] = {}
+    for key, value in (ctx or {}).items() if isinstance(ctx, dict) else ():
+        if isinstance(value, BaseException):
+            continue
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if (isinstance(value, bool | int | float | str) and finite) or value is None:
+            out[str(key)] = value
+        else:
+            out[str(key)] = str(value)
+    return out
+
+
 def database_unavailable(reason: str) -> JSONResponse:
     """The 503 answer while the database cannot serve: a reason, never a trace or a URL."""
     return JSONResponse(
@@ -110,6 +129,7 @@ def install_error_handlers(app: FastAPI) -> None:
             if loc[:1] == ["body"]:  # the request body is the root; a field may be named body
                 loc = loc[1:]
             msg = err.get("msg")
+            ctx = _ctx(err.get("ctx"))
             if err.get("type") == "json_invalid":
                 # Its loc is (body, character offset): an offset is not a JSON path.
                 loc = []
@@ -119,6 +139,7 @@ def install_error_handlers(app: FastAPI) -> None:
                     "loc": _loc(loc),
                     "msg": f"{_loc(loc) or 'body'}: {msg}",
                     "type": err.get("type"),
+                    "ctx": ctx,
                 }
             )
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
