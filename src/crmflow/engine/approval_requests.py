@@ -76,9 +76,9 @@ def _context(run: Run) -> dict[str, Any]:
 def texts(run: Run, step: ApprovalStep, language: str) -> tuple[str, str]:
     """The request's title and message, rendered (a default message, in the company's
     language, names the record)."""
-    title = render(step.config.title, run.data, "config.title") or step.name
+    title = render(step.config.title, run.data, "config.title", language=language) or step.name
     title = str(title or say(language, "approval.title"))
-    message = str(render(step.config.message, run.data, "config.message") or "")
+    message = str(render(step.config.message, run.data, "config.message", language=language) or "")
     if not message:
         kind = run.row["trigger_entity_type"]
         entity = run.data.get(kind) if kind else None

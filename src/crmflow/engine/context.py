@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select
 
+from crmflow.auth.company import company_language
 from crmflow.auth.models import User
 from crmflow.crm.models import Activity, Contact, Deal, Organisation, Task
 from crmflow.db.fast_reads import row_by_id
@@ -58,6 +59,13 @@ class ContextLoader:
         self.secret_key = secret_key
         self._users: dict[int, dict[str, Any]] = {}
         self._titled: dict[tuple[int, str], list[int]] = {}
+        self._languages: dict[int, str] = {}
+
+    def language(self, company_id: int) -> str:
+        """The company's language (numbers in templates follow it), looked up once per batch."""
+        if company_id not in self._languages:
+            self._languages[company_id] = company_language(self.conn, company_id)
+        return self._languages[company_id]
 
     def titled(self, company_id: int, title: str) -> list[int]:
         """Active users of the company with this title, looked up once per batch."""

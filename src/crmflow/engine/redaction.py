@@ -35,14 +35,16 @@ def action_secret_fields(action: Any) -> frozenset[str]:
 NO_SHIELD = Redactor()
 
 
-def render_config(config: Any, data: dict[str, Any], names: frozenset[str]) -> Any:
-    """Render a step config, letting it read only the secrets it names literally."""
+def render_config(
+    config: Any, data: dict[str, Any], names: frozenset[str], language: str = "en"
+) -> Any:
+    """Render a step config (numbers in `language`), reading only the secrets it names."""
     if not names:
-        return render(config, data, "config")
+        return render(config, data, "config", language=language)
     view = data.get("secrets")
     unlock(view, names)
     try:
-        return render(config, data, "config")
+        return render(config, data, "config", language=language)
     finally:
         unlock(view, ())
 

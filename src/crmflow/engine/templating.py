@@ -16,6 +16,8 @@ Rules callers rely on:
   operators, loop iterations and output).
 - `now` is the context's `now` if given, else the current aware UTC datetime. Extra filters:
   `currency`, `date`, `days_since`.
+- Floats and Decimals printed into text follow `language` (82000.0 -> "82,000", fr
+  "82\u202f000"); a lone expression keeps its native value, so conditions and JSON stay raw.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ from crmflow.common.dates import coerce_datetime
 from crmflow.engine import template_limits
 from crmflow.engine.errors import DefinitionError, TemplateRenderError
 from crmflow.engine.template_estimates import check_constant_sizes
-from crmflow.engine.template_filters import filter_currency, filter_date, filter_days_since
+from crmflow.engine.template_filters import (
+    filter_currency,
+    filter_date,
+    filter_days_since,
+    format_number,
+    number_language,
+)
 from crmflow.engine.template_guards import (
     LimitedFormatter,
     bounded_json_dumps,
@@ -247,7 +255,9 @@ _SCALARS = frozenset({str, int, float, bool, Decimal, datetime, date})
 
 
 def _finalize(value: Any) -> Any:
-    """Print None as "" and refuse a value whose printed form would exceed MAX_OUTPUT."""
+    """Print None as "", numbers in the language, and refuse a value over MAX_OUTPUT."""
+    if type(value) is float or type(value) is Decimal:
+        return format_number(value)
     if type(value) in _SCALARS:
         return value
     if value is None:
@@ -344,10 +354,11 @@ def _plain(value: Any) -> Any:
 
 
 class _Renderer:
-    __slots__ = ("_budget", "_context", "_variables")
+    __slots__ = ("_budget", "_context", "_language", "_variables")
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    def __init__(self, context: Mapping[str, Any], language: str) -> None:
         self._context = context
+        self._language = language
         self._variables: dict[str, Any] | None = None
         self._budget: Budget | None = None
 
@@ -378,26 +389,8 @@ class _Renderer:
             self._budget = Budget()
         token = template_limits.activate(self._budget)
         try:
-            expression = _single_expression(source)
-            if expression is not None:
-                try:
-                    compiled = _compile_expression(expression)
-                except TemplateSyntaxError:
-                    pass  # not a lone expression after all (e.g. `{{ a }} x {{ b }}`)
-                else:
-                    return _native(compiled(self.variables()))
-            template = _compile_template(source)
-            produced = 0
-            chunks: list[str] = []
-            for chunk in template.generate(self.variables()):
-                produced += len(chunk)
-                if produced > MAX_OUTPUT:
-                    check_size(produced, "output")
-                chunks.append(chunk)
-                if not len(chunks) & 63:  # the template's own operations check it too
-                    check_deadline()
-            charge(produced)
-            return "".join(chunks)
+            with number_language(self._language):
+                return self._rendered(source)
         except TemplateSyntaxError as exc:
             raise TemplateRenderError(_syntax_message(exc), path) from exc
         except LimitError as exc:
@@ -411,10 +404,34 @@ class _Renderer:
         finally:
             template_limits.deactivate(token)
 
+    def _rendered(self, source: str) -> Any:
+        expression = _single_expression(source)
+        if expression is not None:
+            try:
+                compiled = _compile_expression(expression)
+            except TemplateSyntaxError:
+                pass  # not a lone expression after all (e.g. `{{ a }} x {{ b }}`)
+            else:
+                return _native(compiled(self.variables()))
+        template = _compile_template(source)
+        produced = 0
+        chunks: list[str] = []
+        for chunk in template.generate(self.variables()):
+            produced += len(chunk)
+            if produced > MAX_OUTPUT:
+                check_size(produced, "output")
+            chunks.append(chunk)
+            if not len(chunks) & 63:  # the template's own operations check it too
+                check_deadline()
+        charge(produced)
+        return "".join(chunks)
 
-def render(value: Any, context: Mapping[str, Any], path: str = "config") -> Any:
+
+def render(
+    value: Any, context: Mapping[str, Any], path: str = "config", *, language: str = "en"
+) -> Any:
     """Render every template string in `value` (recursively through dicts and lists)."""
-    return _Renderer(context).render(value, path)
+    return _Renderer(context, language).render(value, path)
 
 
 def _syntax_message(exc: TemplateSyntaxError) -> str:

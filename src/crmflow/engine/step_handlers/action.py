@@ -78,7 +78,8 @@ def handle(
         if pending is not None and "waiting" in waiting and isinstance(action, DeferredAction):
             shield = shield_on_resume(run.data, compiled.secret_names)
             return attempt.done(shield.data(action.resume(ctx, waiting)))
-        value = render_config(step.config, run.data, compiled.secret_names)
+        language = env.loader.language(int(run.row["company_id"]))
+        value = render_config(step.config, run.data, compiled.secret_names, language)
         real = value if isinstance(value, dict) else {}
         shield = shield_for(run.data, real)
         attempt.rendered = recorded_input(action, real, shield)
