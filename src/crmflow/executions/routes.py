@@ -12,8 +12,8 @@ from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
 from crmflow.common.ids import Id
-from crmflow.common.pagination import Page, Paging, page_of
-from crmflow.executions import control, service
+from crmflow.common.pagination import Page, Paging, make_page, paginate
+from crmflow.executions import control, names, service
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
 
@@ -23,8 +23,15 @@ router = APIRouter(prefix="/executions", tags=["executions"])
 def execution_detail(session: Session, execution: WorkflowExecution) -> dict[str, Any]:
     """Build the full execution body: fields, logs and steps."""
     steps = service.execution_steps(session, execution_id=execution.id)
+    refs = names.references_in(
+        [execution.trigger_data, *(s.input for s in steps), *(s.output for s in steps)]
+    )
+    refs.update(names.trigger_reference(execution))
+    known = names.resolve_names(session, company_id=execution.company_id, references=refs)
     body = WorkflowExecutionListItem.model_validate(execution).model_dump()
     body.update(
+        record_label=names.record_label(known, execution),
+        references=known,
         trigger_data=execution.trigger_data or {},
         decision=execution.decision,
         causation_depth=execution.causation_depth,
@@ -64,7 +71,15 @@ def list_executions(
         since=since,
         until=until,
     )
-    return page_of(session, query, params)
+    rows, total = paginate(session, query, params)
+    labels = names.record_labels(session, company_id=principal.company_id, executions=rows)
+    items = [
+        WorkflowExecutionListItem.model_validate(row).model_copy(
+            update={"record_label": labels[row.id]}
+        )
+        for row in rows
+    ]
+    return make_page(items, total, params)
 
 
 @router.get(

@@ -71,6 +71,9 @@ class WorkflowExecutionListItem(BaseModel):
     waiting_for: str | None = None
     # The execution this one re-runs (POST /executions/{id}/rerun).
     rerun_of_id: int | None = None
+    record_label: str | None = Field(
+        None, description="the name of the record the run was triggered on, when it exists"
+    )
 
 
 class WorkflowExecutionResponse(WorkflowExecutionListItem):
@@ -83,3 +86,8 @@ class WorkflowExecutionResponse(WorkflowExecutionListItem):
     resume_at: datetime | None
     execution_logs: list[dict[str, Any]]
     steps: list[ExecutionStepResponse]
+    references: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="names of the records and users the trigger data and steps refer to by id: "
+        "kind (`organisation`, `contact`, `deal`, `task`, `activity`, `user`) -> id -> name",
+    )
