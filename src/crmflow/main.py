@@ -53,6 +53,7 @@ ROUTER_MODULES = [
     "crmflow.approvals.routes",
     "crmflow.catalog.routes",
     "crmflow.simulation.routes",
+    "crmflow.simulation.preview_routes",
     "crmflow.sla.routes",
     "crmflow.blueprints.routes",
     "crmflow.suggestions.routes",

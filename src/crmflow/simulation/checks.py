@@ -39,7 +39,7 @@ def _step_path(path: str) -> str:
     return out
 
 
-def _variables(source: str) -> list[str]:
+def template_variables(source: str) -> list[str]:
     """The dotted variables a template reads (`organisation.name`), outermost chains only."""
     if "{{" not in source and "{%" not in source:
         return []
@@ -91,7 +91,7 @@ def _template_issues(
     issues = []
     for step_path, step in steps:
         for path, text in string_leaves(step.get("config") or {}, f"{step_path}.config"):
-            for variable in _variables(text):
+            for variable in template_variables(text):
                 root = variable.split(".", 1)[0]
                 if root in _RUNTIME_ROOTS or _resolve(data, variable) not in (None, ""):
                     continue

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crmflow.common.enums import LowerStrEnum
+from crmflow.common.enums import LowerStrEnum, TriggerType
+from crmflow.common.ids import Id
 
 # An input or a trigger of a simulation: bounded like any other request body part.
 MAX_INPUT_KEYS = 200
@@ -222,3 +223,50 @@ class SimulationOut(BaseModel):
     created_by: int | None
     created_at: datetime
     finished_at: datetime | None
+
+
+# A template typed in a step field: the editor previews one field at a time.
+MAX_TEMPLATE = 10_000
+# The records a run can be about (engine.context.MODELS; a test keeps them equal).
+PreviewRecordType = Literal["organisation", "contact", "deal", "task", "activity"]
+
+
+class TemplatePreviewCreate(BaseModel):
+    """A template to render on a sample record: the given one, the latest, or a built-in one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: str = Field(max_length=MAX_TEMPLATE, description="the text, with `{{ }}` variables")
+    trigger_type: TriggerType | None = Field(
+        default=None, description="the workflow's trigger: decides the record type"
+    )
+    record_type: PreviewRecordType | None = Field(
+        default=None, description="the record type, when there is no trigger (or to override it)"
+    )
+    record_id: Id | None = Field(
+        default=None, description="a record of the company; else its most recent one"
+    )
+
+
+class TemplatePreviewError(BaseModel):
+    """Why the template did not render (syntax, sandbox, limit), against `template`."""
+
+    path: str
+    message: str
+
+
+class TemplatePreviewOut(BaseModel):
+    """The rendered text (or value, for a field that is one `{{ expression }}`)."""
+
+    rendered: Any = Field(
+        description="text, or the native value of a lone expression; null on error"
+    )
+    truncated: bool = Field(description="the text was cut to its first 20,000 characters")
+    record_type: str | None
+    record_id: int | None = Field(description="the record rendered on; null for a built-in sample")
+    sample: bool = Field(
+        description="rendered on a built-in sample: the company has no such record"
+    )
+    language: str = Field(description="the company's language, which printed numbers follow")
+    variables_used: list[str]
+    errors: list[TemplatePreviewError]
