@@ -2,12 +2,14 @@
 // Filters, sort and page live in the query string so a view can be shared or reloaded.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
 import { formatDateTime, formatPercent, formatRelative } from "../format";
-import { intParam, SUCCESS_RATE_DEFINITION, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
+import { workflows as english } from "../i18n/en/workflows";
+import { intParam, statusLabel, TRIGGER_TYPES, triggerLabel, WORKFLOW_STATUSES } from "./workflows/labels";
 import { BulkBar, BulkOutcomeView, type BulkOutcome } from "./workflows/BulkBar";
 import { TagChips, useWorkflowTags } from "./workflows/tags";
 import { useWorkflowActions, WorkflowActionButtons } from "./workflows/useWorkflowActions";
@@ -15,13 +17,17 @@ import { useWorkflowImport } from "./workflows/workflowTransfer";
 import "./workflows/workflows.css";
 
 const PAGE_SIZE = 20;
-const SORTABLE: { key: string; label: string }[] = [
-  { key: "name", label: "Name" },
-  { key: "execution_count", label: "Executions" },
-  { key: "last_executed_at", label: "Last run" },
-];
+const SORTABLE = {
+  name: "columns.name",
+  execution_count: "columns.executions",
+  last_executed_at: "columns.lastRun",
+} as const;
 
 export default function WorkflowsPage() {
+  const { t, i18n } = useTranslation(["workflows", "common"]);
+  // A trigger type this interface does not know shows as the API names it, humanized.
+  const triggerName = (type: string) =>
+    Object.hasOwn(english.triggers, type) ? t(`triggers.${type as keyof typeof english.triggers}`) : triggerLabel(type);
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const [params, setParams] = useSearchParams();
@@ -113,72 +119,69 @@ export default function WorkflowsPage() {
       </th>
     );
   };
-  const header = (key: string) => {
-    const entry = SORTABLE.find((s) => s.key === key)!;
-    return sortHeader(entry.key, entry.label);
-  };
+  const header = (key: keyof typeof SORTABLE) => sortHeader(key, t(SORTABLE[key]));
 
   return (
     <section className="wf-page" aria-labelledby="wf-title">
       <div className="row wf-head">
-        <h1 id="wf-title">Workflows</h1>
+        <h1 id="wf-title">{t("title")}</h1>
         <span className="spacer" />
         {canWrite && (
           <>
             <button type="button" onClick={importer.pick} disabled={importer.busy}>
-              {importer.busy ? "Importing…" : "Import"}
+              {importer.busy ? t("importing") : t("import")}
             </button>
             {importer.fileInput}
             <Link className="button-link primary" to="/workflows/new">
-              New workflow
+              {t("newWorkflow")}
             </Link>
           </>
         )}
       </div>
 
-      <form className="row wf-filters" role="search" aria-label="Filter workflows" onSubmit={(e) => {
+      <form className="row wf-filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => {
         e.preventDefault();
         update({ q: search.trim() });
       }}>
         <label className="field">
-          <span>Status</span>
+          <span>{t("filters.status")}</span>
           <select value={status} onChange={(e) => update({ status: e.target.value })}>
-            <option value="">All statuses</option>
+            <option value="">{t("filters.allStatuses")}</option>
             {WORKFLOW_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {triggerLabel(s)}
+                {statusLabel(s)}
               </option>
             ))}
           </select>
         </label>
         <label className="field">
-          <span>Trigger</span>
+          <span>{t("filters.trigger")}</span>
           <select value={trigger} onChange={(e) => update({ trigger_type: e.target.value })}>
-            <option value="">All triggers</option>
-            {TRIGGER_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {triggerLabel(t)}
+            <option value="">{t("filters.allTriggers")}</option>
+            {TRIGGER_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {triggerName(type)}
               </option>
             ))}
           </select>
         </label>
         <label className="field">
-          <span>Tag</span>
+          <span>{t("filters.tag")}</span>
           <select value={tag} onChange={(e) => update({ tag: e.target.value })}>
-            <option value="">All tags</option>
-            {tagOptions.map((t) => (
-              <option key={t.name} value={t.name}>
-                {t.name} ({t.count})
+            <option value="">{t("filters.allTags")}</option>
+            {tagOptions.map((option) => (
+              <option key={option.name} value={option.name}>
+                {t("filters.tagOption", { name: option.name, count: option.count })}
               </option>
             ))}
           </select>
         </label>
         <label className="field wf-search">
-          <span>Search</span>
+          <span>{t("filters.search")}</span>
           <input
             type="search"
             value={search}
-            placeholder="Name contains…"
+            placeholder={t("filters.searchPlaceholder")}
             onChange={(e) => setSearch(e.target.value)}
           />
         </label>
@@ -187,7 +190,7 @@ export default function WorkflowsPage() {
             setSearch("");
             setParams(sort ? { sort } : {});
           }}>
-            Clear filters
+            {t("filters.clear")}
           </button>
         )}
       </form>
@@ -211,24 +214,24 @@ export default function WorkflowsPage() {
       {!!importer.error && <ErrorMessage error={importer.error} />}
 
       {list.isPending ? (
-        <Loading label="Loading workflows…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <div className="card wf-empty">
           {page > 1 ? (
             <p>
-              There is nothing on page {page}.{" "}
+              {t("emptyPage", { page })}{" "}
               <button type="button" className="link" onClick={() => update({ page: "" }, false)}>
-                Go to the first page
+                {t("firstPage")}
               </button>
             </p>
           ) : filtered ? (
-            <p>No workflow matches these filters.</p>
+            <p>{t("noMatch")}</p>
           ) : (
             <p>
-              No workflows yet.{" "}
-              {canWrite && <Link to="/workflows/new">Create your first workflow</Link>}
+              {t("noWorkflows")}{" "}
+              {canWrite && <Link to="/workflows/new">{t("createFirst")}</Link>}
             </p>
           )}
         </div>
@@ -236,14 +239,14 @@ export default function WorkflowsPage() {
         <>
           <div className="wf-table-wrap" aria-busy={list.isFetching}>
             <table className="wf-table stack-table">
-              <caption className="visually-hidden">Workflows, page {list.data.page} of {list.data.pages}</caption>
+              <caption className="visually-hidden">{t("caption", { page: list.data.page, pages: list.data.pages })}</caption>
               <thead>
                 <tr>
                   {canWrite && (
                     <th scope="col" className="wf-select">
                       <input
                         type="checkbox"
-                        aria-label="Select all on this page"
+                        aria-label={t("selectAll")}
                         checked={allSelected}
                         ref={(box) => {
                           if (box) box.indeterminate = !allSelected && rows.some((wf) => selected.has(wf.id));
@@ -253,12 +256,12 @@ export default function WorkflowsPage() {
                     </th>
                   )}
                   {header("name")}
-                  <th scope="col">Status</th>
-                  <th scope="col">Trigger</th>
+                  <th scope="col">{t("columns.status")}</th>
+                  <th scope="col">{t("columns.trigger")}</th>
                   {header("execution_count")}
-                  <th scope="col" title={`Success rate: ${SUCCESS_RATE_DEFINITION} (—: no run acted)`}>Success rate</th>
+                  <th scope="col" title={t("successRateDefinition")}>{t("columns.successRate")}</th>
                   {header("last_executed_at")}
-                  {canWrite && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                  {canWrite && <th scope="col"><span className="visually-hidden">{t("columns.actions")}</span></th>}
                 </tr>
               </thead>
               <tbody>
@@ -268,28 +271,28 @@ export default function WorkflowsPage() {
                       <td className="wf-select">
                         <input
                           type="checkbox"
-                          aria-label={`Select ${wf.name}`}
+                          aria-label={t("select", { name: wf.name })}
                           checked={selected.has(wf.id)}
                           onChange={() => toggle(wf.id, wf.name)}
                         />
                       </td>
                     )}
-                    <td data-label="Name">
+                    <td data-label={t("columns.name")}>
                       <Link to={`/workflows/${wf.id}`}>{wf.name}</Link>
-                      {wf.is_template && <span className="badge wf-template">template</span>}
+                      {wf.is_template && <span className="badge wf-template">{t("template")}</span>}
                       <TagChips tags={wf.tags ?? []} />
                     </td>
-                    <td data-label="Status"><StatusBadge status={wf.status} /></td>
-                    <td data-label="Trigger">{triggerLabel(wf.trigger_type)}</td>
-                    <td className="num" data-label="Executions">{wf.execution_count.toLocaleString()}</td>
-                    <td className="num" data-label="Success rate">{formatPercent(wf.success_rate ?? null)}</td>
-                    <td data-label="Last run">
+                    <td data-label={t("columns.status")}><StatusBadge status={wf.status} /></td>
+                    <td data-label={t("columns.trigger")}>{triggerName(wf.trigger_type)}</td>
+                    <td className="num" data-label={t("columns.executions")}>{wf.execution_count.toLocaleString(i18n.language)}</td>
+                    <td className="num" data-label={t("columns.successRate")}>{formatPercent(wf.success_rate ?? null)}</td>
+                    <td data-label={t("columns.lastRun")}>
                       {wf.last_executed_at ? (
-                        <time dateTime={wf.last_executed_at} title={formatDateTime(wf.last_executed_at)}>
-                          {formatRelative(wf.last_executed_at)}
+                        <time dateTime={wf.last_executed_at} title={formatDateTime(wf.last_executed_at, i18n.language)}>
+                          {formatRelative(wf.last_executed_at, undefined, i18n.language)}
                         </time>
                       ) : (
-                        <span className="hint">never</span>
+                        <span className="hint">{t("common:states.never")}</span>
                       )}
                     </td>
                     {canWrite && (

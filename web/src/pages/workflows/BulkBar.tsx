@@ -2,8 +2,10 @@
 // result per id) or one export file holding them all (POST /workflows/export).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, ApiError, toApiError, unwrap, type Schemas } from "../../api/client";
 import { ConfirmDialog, ErrorMessage } from "../../components/common";
+import i18n from "../../i18n";
 import { MAX_TAG_LENGTH, TAGS_KEY, TagSuggestions } from "./tags";
 import { filenameFromDisposition, saveBlob } from "./workflowTransfer";
 
@@ -15,36 +17,25 @@ export interface BulkOutcome {
   failures: { id: number; name?: string | null; error?: string | null }[];
 }
 
-const plural = (n: number) => (n === 1 ? "1 workflow" : `${n} workflows`);
-
-/** "Deactivated 2 workflows." / "Tagged 3 workflows “hot”." */
+/** "Deactivated 2 workflows." / "Tagged 3 workflows “hot”." (in the interface's language) */
 export function outcomeText(action: BulkAction, succeeded: number, tag?: string): string {
-  const what = plural(succeeded);
-  switch (action) {
-    case "activate":
-      return `Activated ${what}.`;
-    case "deactivate":
-      return `Deactivated ${what}.`;
-    case "delete":
-      return `Deleted ${what}.`;
-    case "add_tag":
-      return `Tagged ${what} “${tag}”.`;
-    case "remove_tag":
-      return `Removed the tag “${tag}” from ${what}.`;
-  }
+  return i18n.t(`workflows:bulk.done.${action}`, { count: succeeded, tag: tag ?? "" });
 }
 
 export function BulkOutcomeView({ outcome }: { outcome: BulkOutcome }) {
+  const { t } = useTranslation("workflows");
   return (
     <div className="wf-bulk-outcome">
       <p className="hint">{outcome.text}</p>
       {outcome.failures.length > 0 && (
         <>
-          <p className="wf-bulk-failed">{outcome.failures.length} could not be changed:</p>
+          <p className="wf-bulk-failed">{t("bulk.failed", { count: outcome.failures.length })}</p>
           <ul className="wf-bulk-failures">
             {outcome.failures.map((f) => (
               <li key={f.id}>
-                <strong>{f.name ?? `Workflow #${f.id}`}</strong>: {f.error}
+                <strong>{f.name ?? t("bulk.unnamed", { id: f.id })}</strong>
+                {t("bulk.separator")}
+                {f.error}
               </li>
             ))}
           </ul>
@@ -64,6 +55,7 @@ export function BulkBar({
   onDone: (outcome: BulkOutcome, clear: boolean) => void;
   onClear: () => void;
 }) {
+  const { t } = useTranslation("workflows");
   const queryClient = useQueryClient();
   const listId = useId();
   const [tagMode, setTagMode] = useState<"add_tag" | "remove_tag" | null>(null);
@@ -102,36 +94,41 @@ export function BulkBar({
       saveBlob(result.data, filename);
       return filename;
     },
-    onSuccess: (filename) => onDone({ text: `Exported ${plural(count)} as ${filename}.`, failures: [] }, false),
+    onSuccess: (filename) => onDone({ text: t("bulk.exported", { count, filename }), failures: [] }, false),
   });
 
   const busy = run.isPending || exporter.isPending;
+  // The first five names, then how many more.
+  const deleteNames = () => {
+    const names = [...selected.values()].slice(0, 5).join(", ");
+    return count > 5 ? t("bulk.andMore", { names, count: count - 5 }) : names;
+  };
   const act = (action: BulkAction, withTag?: string) => run.mutate({ ids, action, ...(withTag ? { tag: withTag } : {}) });
 
   return (
-    <div className="wf-bulk" role="region" aria-label="Bulk actions">
+    <div className="wf-bulk" role="region" aria-label={t("bulk.label")}>
       <div className="row wf-bulk-bar">
-        <strong aria-live="polite">{count} selected</strong>
+        <strong aria-live="polite">{t("bulk.selected", { count })}</strong>
         <button type="button" disabled={busy} onClick={() => act("activate")}>
-          Activate
+          {t("bulk.activate")}
         </button>
         <button type="button" disabled={busy} onClick={() => act("deactivate")}>
-          Deactivate
+          {t("bulk.deactivate")}
         </button>
         <button type="button" disabled={busy} aria-pressed={tagMode === "add_tag"} onClick={() => setTagMode(tagMode === "add_tag" ? null : "add_tag")}>
-          Add tag
+          {t("bulk.addTag")}
         </button>
         <button type="button" disabled={busy} aria-pressed={tagMode === "remove_tag"} onClick={() => setTagMode(tagMode === "remove_tag" ? null : "remove_tag")}>
-          Remove tag
+          {t("bulk.removeTag")}
         </button>
         <button type="button" disabled={busy} onClick={() => exporter.mutate()}>
-          Export
+          {t("bulk.export")}
         </button>
         <button type="button" className="danger-outline" disabled={busy} onClick={() => setConfirmDelete(true)}>
-          Delete
+          {t("bulk.delete")}
         </button>
         <button type="button" className="link" onClick={onClear}>
-          Clear selection
+          {t("bulk.clearSelection")}
         </button>
       </div>
       {tagMode && (
@@ -143,12 +140,12 @@ export function BulkBar({
           }}
         >
           <label className="field">
-            <span>{tagMode === "add_tag" ? "Tag to add" : "Tag to remove"}</span>
+            <span>{tagMode === "add_tag" ? t("bulk.tagToAdd") : t("bulk.tagToRemove")}</span>
             <input list={listId} value={tag} maxLength={MAX_TAG_LENGTH} autoFocus onChange={(e) => setTag(e.target.value)} />
           </label>
           <TagSuggestions id={listId} />
           <button type="submit" className="primary" disabled={busy || !tag.trim()}>
-            {tagMode === "add_tag" ? `Add to ${plural(count)}` : `Remove from ${plural(count)}`}
+            {tagMode === "add_tag" ? t("bulk.addTo", { count }) : t("bulk.removeFrom", { count })}
           </button>
         </form>
       )}
@@ -157,8 +154,8 @@ export function BulkBar({
       {confirmDelete && (
       <ConfirmDialog
         open
-        title={`Delete ${plural(count)}?`}
-        confirmLabel={`Delete ${plural(count)}`}
+        title={t("bulk.deleteTitle", { count })}
+        confirmLabel={t("bulk.deleteConfirm", { count })}
         danger
         onConfirm={() => {
           setConfirmDelete(false);
@@ -166,10 +163,7 @@ export function BulkBar({
         }}
         onCancel={() => setConfirmDelete(false)}
       >
-        <p>
-          {[...selected.values()].slice(0, 5).join(", ")}
-          {count > 5 ? ` and ${count - 5} more` : ""} will be removed with their history. This cannot be undone.
-        </p>
+        <p>{t("bulk.deleteText", { count, names: deleteNames() })}</p>
       </ConfirmDialog>
       )}
     </div>

@@ -5,6 +5,7 @@
 // are shown under the field they name, any other on top.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, ApiError, unwrap, type FieldError } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
@@ -15,7 +16,7 @@ import { inputsOf, versionsOf, type Blueprint } from "../blueprints/types";
 /** The common blueprint types (the API takes any lower-case word). */
 export const BLUEPRINT_TYPES = [
   "general", "approval", "alert", "follow_up", "onboarding", "handoff", "nurture", "renewal", "escalation",
-];
+] as const;
 const FIELDS = ["name", "version", "template_type", "description"] as const;
 type Field = (typeof FIELDS)[number];
 type Problems = Partial<Record<Field | "", string>>;
@@ -77,6 +78,7 @@ export function PublishBlueprintDialog({
   open: boolean;
   onClose: () => void;
 }) {
+  const { t } = useTranslation(["workflows", "common"]);
   const id = useId();
   const queryClient = useQueryClient();
   const nameRef = useRef<HTMLInputElement>(null);
@@ -128,9 +130,9 @@ export function PublishBlueprintDialog({
 
   const submit = () => {
     const found: Problems = {};
-    if (!name.trim()) found.name = "A name is needed.";
+    if (!name.trim()) found.name = t("publish.nameNeeded");
     if (!parseVersion(shownVersion)) {
-      found.version = `“${shownVersion.trim()}” is not a semantic version: MAJOR.MINOR.PATCH, e.g. 1.0.0 or 2.1.0-rc.1.`;
+      found.version = t("publish.notSemver", { version: shownVersion.trim() });
     }
     setProblems(found);
     if (Object.keys(found).length === 0) publish.mutate();
@@ -144,9 +146,12 @@ export function PublishBlueprintDialog({
   };
 
   const versionHint = suggestion.newest
-    ? `“${lookup}” is in the catalog, newest version ${suggestion.newest}: ${suggestion.version} is suggested` +
-      (suggestion.major ? " (a new major version: that one has inputs, this one has none)." : ".")
-    : "Semantic Versioning: MAJOR.MINOR.PATCH, e.g. 1.0.0 or 2.1.0-rc.1.";
+    ? t(suggestion.major ? "publish.inCatalogMajor" : "publish.inCatalog", {
+        name: lookup,
+        newest: suggestion.newest,
+        version: suggestion.version,
+      })
+    : t("publish.semverHint");
 
   /** A field's label, control and hint, or its problem in place of the hint. */
   const field = (key: Field, label: string, hint: string, control: (props: { id: string; "aria-invalid"?: true; "aria-describedby": string }) => ReactNode) => {
@@ -175,18 +180,18 @@ export function PublishBlueprintDialog({
         if (!publish.isPending) onClose();
       }}
     >
-      <h2 id={`${id}-title`}>Publish as blueprint</h2>
+      <h2 id={`${id}-title`}>{t("publish.title")}</h2>
       {publish.isSuccess ? (
         <div aria-live="polite">
           <p role="status">
-            Published “{publish.data.name}” {publish.data.version} as a blueprint.
+            {t("publish.published", { name: publish.data.name, version: publish.data.version })}
           </p>
           <p>
-            <Link to={`/blueprints?id=${publish.data.id}`}>Open in the catalog</Link>
+            <Link to={`/blueprints?id=${publish.data.id}`}>{t("publish.openInCatalog")}</Link>
           </p>
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
-              Close
+              {t("common:actions.close")}
             </button>
           </div>
         </div>
@@ -198,40 +203,37 @@ export function PublishBlueprintDialog({
             submit();
           }}
         >
-          <p className="hint">
-            The workflow's current trigger, conditions, steps and arranged graph become a blueprint version others
-            can create workflows from. It asks no inputs: export it from the catalog to add some.
-          </p>
+          <p className="hint">{t("publish.intro")}</p>
           {(problems[""] || (publish.isError && !placed)) && (
             <ErrorMessage error={problems[""] ? new Error(problems[""]) : publish.error} />
           )}
-          {field("name", "Name", "The versions of a blueprint share its name.", (props) => (
+          {field("name", t("publish.name"), t("publish.nameHint"), (props) => (
             <input {...props} ref={nameRef} type="text" value={name} maxLength={200}
               onChange={(e) => change("name", () => setName(e.target.value))} />
           ))}
-          {field("version", "Version", existing.isFetching && version === null ? "Looking for this name in the catalog…" : versionHint, (props) => (
+          {field("version", t("publish.version"), existing.isFetching && version === null ? t("publish.lookingUp") : versionHint, (props) => (
             <input {...props} type="text" value={shownVersion} maxLength={100} spellCheck={false}
               onChange={(e) => change("version", () => setVersion(e.target.value))} />
           ))}
-          {field("template_type", "Type", "Groups the blueprint in the catalog's type filter.", (props) => (
+          {field("template_type", t("publish.type"), t("publish.typeHint"), (props) => (
             <select {...props} value={type} onChange={(e) => change("template_type", () => setType(e.target.value))}>
-              {BLUEPRINT_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t.replace(/_/g, " ")}
+              {BLUEPRINT_TYPES.map((blueprintType) => (
+                <option key={blueprintType} value={blueprintType}>
+                  {t(`publish.types.${blueprintType}`)}
                 </option>
               ))}
             </select>
           ))}
-          {field("description", "Description", "Shown on the blueprint's card.", (props) => (
+          {field("description", t("publish.description"), t("publish.descriptionHint"), (props) => (
             <textarea {...props} rows={3} value={description}
               onChange={(e) => change("description", () => setDescription(e.target.value))} />
           ))}
           <div className="dialog-actions">
             <button type="button" onClick={onClose} disabled={publish.isPending}>
-              Cancel
+              {t("common:actions.cancel")}
             </button>
             <button type="submit" className="primary" disabled={publish.isPending}>
-              {publish.isPending ? "Publishing…" : "Publish"}
+              {publish.isPending ? t("publish.publishing") : t("publish.publish")}
             </button>
           </div>
         </form>

@@ -3,9 +3,10 @@
 // an explicit "Run anyway". A workflow that is not active can be tested instead (nothing done).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
-import { ErrorMessage, StatusBadge } from "../../components/common";
+import { ErrorMessage, StatusBadge, statusText } from "../../components/common";
 import { useModalDialog } from "../../components/useModalDialog";
 import { simulate } from "../../editor/simulation/api";
 import { RecordPicker } from "../../editor/simulation/RecordPicker";
@@ -15,7 +16,8 @@ import type { SimulationOut } from "../../editor/simulation/types";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
 
-const ENTITY_TYPES = ["organisation", "deal", "task", "activity", "contact"];
+const ENTITY_TYPES = ["organisation", "deal", "task", "activity", "contact"] as const;
+type EntityType = (typeof ENTITY_TYPES)[number];
 
 export function RunNowDialog({
   workflowId,
@@ -29,9 +31,10 @@ export function RunNowDialog({
   open: boolean;
   onClose: () => void;
 }) {
+  const { t } = useTranslation(["workflows", "common"]);
   const id = useId();
   const queryClient = useQueryClient();
-  const [entityType, setEntityType] = useState("");
+  const [entityType, setEntityType] = useState<EntityType | "">("");
   const [entityId, setEntityId] = useState("");
   // The record found by name (its id fills "Record ID"), shown by its name.
   const [picked, setPicked] = useState<{ id: number; label: string } | null>(null);
@@ -79,11 +82,11 @@ export function RunNowDialog({
   const validate = (): boolean => {
     setProblem(null);
     if ((entityType === "") !== (entityId === "")) {
-      setProblem("Give both the record type and its ID, or neither.");
+      setProblem(t("runNow.bothOrNeither"));
       return false;
     }
     if (entityId && !(Number.isInteger(Number(entityId)) && Number(entityId) > 0)) {
-      setProblem("The record ID must be a positive whole number.");
+      setProblem(t("runNow.positiveId"));
       return false;
     }
     return true;
@@ -107,7 +110,7 @@ export function RunNowDialog({
       }
     } catch (err) {
       // The check is advice: a run is not held back because it could not be made.
-      setCheckNote(`The record could not be checked against the trigger first (${(err as Error).message}).`);
+      setCheckNote(t("runNow.checkFailed", { message: (err as Error).message }));
     } finally {
       setChecking(false);
     }
@@ -142,38 +145,40 @@ export function RunNowDialog({
         onClose();
       }}
     >
-      <h2 id={`${id}-title`}>Run workflow now</h2>
+      <h2 id={`${id}-title`}>{t("runNow.title")}</h2>
       {result ? (
         <div aria-live="polite">
           <p>
-            Execution #{result.id} started: <StatusBadge status={result.status} />
+            {t("runNow.started", { id: result.id })} <StatusBadge status={result.status} />
           </p>
           {result.error_message && <p className="error">{result.error_message}</p>}
           {checkNote && <p className="hint">{checkNote}</p>}
           <p>
-            <Link to={`/workflows/${workflowId}/executions/${result.id}`}>View execution #{result.id}</Link>
+            <Link to={`/workflows/${workflowId}/executions/${result.id}`}>{t("runNow.viewExecution", { id: result.id })}</Link>
           </p>
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
-              Close
+              {t("common:actions.close")}
             </button>
           </div>
         </div>
       ) : tested ? (
         <div aria-live="polite">
           <p className="hint">
-            What a run {entityType ? `on ${entityType} #${entityId}` : "on nothing"} would do (nothing was done):
+            {entityType
+              ? t("runNow.testedOn", { type: t(`runNow.recordWords.${entityType}`), id: entityId })
+              : t("runNow.testedOnNothing")}
           </p>
           <SimulationSummary sim={tested} />
           <p>
-            <Link to={`/workflows/${workflowId}/edit?section=test`}>Open the Test panel in the editor</Link>
+            <Link to={`/workflows/${workflowId}/edit?section=test`}>{t("runNow.openTestPanel")}</Link>
           </p>
           <div className="dialog-actions">
             <button type="button" onClick={() => setTested(null)}>
-              Back
+              {t("runNow.back")}
             </button>
             <button type="button" onClick={onClose}>
-              Close
+              {t("common:actions.close")}
             </button>
           </div>
         </div>
@@ -185,39 +190,35 @@ export function RunNowDialog({
           }}
         >
           {draft && (
-            <div className="wf-warnings" role="note" aria-label="Not active">
+            <div className="wf-warnings" role="note" aria-label={t("runNow.notActiveLabel")}>
               <p>
-                This workflow is {status}: its trigger does not start it. <strong>Test it instead</strong> to see what a
-                run would do without doing anything.
+                <Trans t={t} i18nKey="runNow.notActive" values={{ status: statusText(status) }} components={{ strong: <strong /> }} />
               </p>
             </div>
           )}
-          <p className="hint">
-            Optionally run it on one CRM record (find it by name, or type its ID); leave both empty to run on
-            nothing.
-          </p>
+          <p className="hint">{t("runNow.intro")}</p>
           <div className="row">
             <label className="field">
-              <span>Record type</span>
+              <span>{t("runNow.recordType")}</span>
               <select
                 value={entityType}
                 onChange={(e) =>
                   changeRecord(() => {
-                    setEntityType(e.target.value);
+                    setEntityType(e.target.value as EntityType | "");
                     setPicked(null);
                   })
                 }
               >
-                <option value="">None</option>
-                {ENTITY_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
+                <option value="">{t("runNow.noRecord")}</option>
+                {ENTITY_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {t(`runNow.recordTypes.${type}`)}
                   </option>
                 ))}
               </select>
             </label>
             <label className="field">
-              <span>Record ID</span>
+              <span>{t("runNow.recordId")}</span>
               <input
                 type="number"
                 min={1}
@@ -252,31 +253,34 @@ export function RunNowDialog({
             </p>
           )}
           {mismatch && (
-            <div className="wf-warnings" role="alert" aria-label="Trigger mismatch">
+            <div className="wf-warnings" role="alert" aria-label={t("runNow.mismatchLabel")}>
               <p>
-                This {entityType} does not match the trigger: {mismatch.explanation}
+                {t("runNow.mismatch", {
+                  type: entityType ? t(`runNow.recordWords.${entityType}`) : "",
+                  explanation: mismatch.explanation,
+                })}
               </p>
-              <p>Run it anyway only if that is what you want.</p>
+              <p>{t("runNow.runAnywayHint")}</p>
             </div>
           )}
           {run.isError && <ErrorMessage error={run.error} />}
           {!!testError && <ErrorMessage error={testError} />}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>
-              Cancel
+              {t("common:actions.cancel")}
             </button>
             {draft && (
               <button type="button" onClick={() => void testInstead()} disabled={testing}>
-                {testing ? "Testing…" : "Test instead"}
+                {testing ? t("runNow.testing") : t("runNow.testInstead")}
               </button>
             )}
             {mismatch ? (
               <button type="button" className="danger" onClick={() => run.mutate()} disabled={run.isPending}>
-                {run.isPending ? "Running…" : "Run anyway"}
+                {run.isPending ? t("runNow.running") : t("runNow.runAnyway")}
               </button>
             ) : (
               <button type="submit" className="primary" disabled={run.isPending || checking}>
-                {checking ? "Checking…" : run.isPending ? "Running…" : "Run"}
+                {checking ? t("runNow.checking") : run.isPending ? t("runNow.running") : t("runNow.run")}
               </button>
             )}
           </div>

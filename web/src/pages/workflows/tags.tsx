@@ -2,6 +2,7 @@
 // Tags are metadata like the name: saving them makes no new version of the workflow.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage } from "../../components/common";
 
@@ -32,9 +33,10 @@ export function TagSuggestions({ id }: { id: string }) {
 }
 
 export function TagChips({ tags }: { tags: string[] }) {
+  const { t } = useTranslation("workflows");
   if (tags.length === 0) return null;
   return (
-    <ul className="wf-tags" aria-label="Tags">
+    <ul className="wf-tags" aria-label={t("tags.label")}>
       {tags.map((tag) => (
         <li key={tag} className="wf-tag">
           {tag}
@@ -46,6 +48,7 @@ export function TagChips({ tags }: { tags: string[] }) {
 
 /** The detail page's tags: chips with a remove button each, and an input offering existing tags. */
 export function TagEditor({ workflowId, tags, canWrite }: { workflowId: number; tags: string[]; canWrite: boolean }) {
+  const { t } = useTranslation("workflows");
   const queryClient = useQueryClient();
   const listId = useId();
   const [draft, setDraft] = useState("");
@@ -70,9 +73,9 @@ export function TagEditor({ workflowId, tags, canWrite }: { workflowId: number; 
   };
   return (
     <div className="card wf-tag-editor">
-      <h3>Tags</h3>
-      {tags.length === 0 && <p className="hint">No tags.</p>}
-      <ul className="wf-tags" aria-label="Tags">
+      <h3>{t("tags.title")}</h3>
+      {tags.length === 0 && <p className="hint">{t("tags.none")}</p>}
+      <ul className="wf-tags" aria-label={t("tags.label")}>
         {tags.map((tag) => (
           <li key={tag} className="wf-tag">
             {tag}
@@ -80,9 +83,9 @@ export function TagEditor({ workflowId, tags, canWrite }: { workflowId: number; 
               <button
                 type="button"
                 className="wf-tag-remove"
-                aria-label={`Remove tag ${tag}`}
+                aria-label={t("tags.remove", { tag })}
                 disabled={save.isPending}
-                onClick={() => save.mutate(tags.filter((t) => t !== tag))}
+                onClick={() => save.mutate(tags.filter((other) => other !== tag))}
               >
                 ×
               </button>
@@ -99,16 +102,16 @@ export function TagEditor({ workflowId, tags, canWrite }: { workflowId: number; 
           }}
         >
           <label className="field">
-            <span>New tag</span>
+            <span>{t("tags.newTag")}</span>
             <input list={listId} value={draft} maxLength={MAX_TAG_LENGTH} onChange={(e) => setDraft(e.target.value)} />
           </label>
           <TagSuggestions id={listId} />
           <button type="submit" disabled={save.isPending || !draft.trim()}>
-            Add tag
+            {t("tags.add")}
           </button>
         </form>
       )}
-      {canWrite && tags.length >= MAX_TAGS && <p className="hint">A workflow holds at most {MAX_TAGS} tags.</p>}
+      {canWrite && tags.length >= MAX_TAGS && <p className="hint">{t("tags.atMost", { count: MAX_TAGS })}</p>}
       {!!save.error && <ErrorMessage error={save.error} />}
     </div>
   );

@@ -2,6 +2,7 @@
 // where it matters, shared by the list's rows and the detail page's header.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { ConfirmDialog } from "../../components/common";
@@ -19,6 +20,7 @@ type Pending = { kind: "activate" | "deactivate" | "delete"; target: ActionTarge
  * request is running. `afterDelete` runs once a deletion succeeded (e.g. leave the detail page).
  */
 export function useWorkflowActions({ afterDelete }: { afterDelete?: () => void } = {}) {
+  const { t } = useTranslation("workflows");
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [pending, setPending] = useState<Pending>(null);
@@ -54,7 +56,7 @@ export function useWorkflowActions({ afterDelete }: { afterDelete?: () => void }
         }),
       ),
     onSuccess: (wf, { target, status }) => {
-      setNotice(`“${target.name}” is now ${status}.`);
+      setNotice(t(status === "active" ? "actions.nowActive" : "actions.nowInactive", { name: target.name }));
       refresh(wf.id);
     },
     onError: setError,
@@ -68,7 +70,7 @@ export function useWorkflowActions({ afterDelete }: { afterDelete?: () => void }
         }),
       ),
     onSuccess: (_data, target) => {
-      setNotice(`“${target.name}” was deleted.`);
+      setNotice(t("actions.deleted", { name: target.name }));
       queryClient.removeQueries({ queryKey: ["workflow", target.id] });
       void queryClient.invalidateQueries({ queryKey: ["workflows"] });
       afterDelete?.();
@@ -95,28 +97,16 @@ export function useWorkflowActions({ afterDelete }: { afterDelete?: () => void }
   let dialog: ReactNode = null;
   if (pending) {
     const { kind, target } = pending;
-    const title =
-      kind === "delete"
-        ? `Delete “${target.name}”?`
-        : kind === "activate"
-          ? `Activate “${target.name}”?`
-          : `Deactivate “${target.name}”?`;
-    const text =
-      kind === "delete"
-        ? "The workflow and its history will be removed. This cannot be undone."
-        : kind === "activate"
-          ? "It will start running on matching CRM events."
-          : "It will stop running on new events; runs in progress go on.";
     dialog = (
       <ConfirmDialog
         open
-        title={title}
-        confirmLabel={kind === "delete" ? "Delete" : kind === "activate" ? "Activate" : "Deactivate"}
+        title={t(`actions.${kind}Title`, { name: target.name })}
+        confirmLabel={t(`actions.${kind}`)}
         danger={kind !== "activate"}
         onConfirm={confirm}
         onCancel={() => setPending(null)}
       >
-        <p>{text}</p>
+        <p>{t(`actions.${kind}Text`)}</p>
       </ConfirmDialog>
     );
   }
@@ -124,6 +114,8 @@ export function useWorkflowActions({ afterDelete }: { afterDelete?: () => void }
   const busy = duplicate.isPending || setStatus.isPending || remove.isPending;
   return { start, dialog, error, notice, busy, clearError: () => setError(null) };
 }
+
+type Verb = "edit" | "duplicate" | "activate" | "deactivate" | "delete";
 
 /** The list-row / header buttons for one workflow; renders nothing mutating for viewers. */
 export function WorkflowActionButtons({
@@ -140,22 +132,24 @@ export function WorkflowActionButtons({
   /** Put the workflow's name in each accessible name (list rows: "Edit Lead triage"). */
   withNames?: boolean;
 }) {
+  const { t } = useTranslation("workflows");
   if (!canWrite) return null;
-  const label = (verb: string) => (withNames ? `${verb} ${target.name}` : undefined);
-  const toggle = target.status === "active" ? "Deactivate" : "Activate";
+  // List rows name the workflow in each button's accessible name.
+  const label = (verb: Verb) => (withNames ? t(`actions.${verb}Named`, { name: target.name }) : undefined);
+  const toggle: Verb = target.status === "active" ? "deactivate" : "activate";
   return (
-    <div className="wf-actions" role="group" aria-label={withNames ? `Actions for ${target.name}` : "Workflow actions"}>
-      <Link className="button-link" to={`/workflows/${target.id}/edit`} aria-label={label("Edit")}>
-        Edit
+    <div className="wf-actions" role="group" aria-label={withNames ? t("actions.groupFor", { name: target.name }) : t("actions.group")}>
+      <Link className="button-link" to={`/workflows/${target.id}/edit`} aria-label={label("edit")}>
+        {t("actions.edit")}
       </Link>
-      <button type="button" aria-label={label("Duplicate")} disabled={busy} onClick={() => start("duplicate", target)}>
-        Duplicate
+      <button type="button" aria-label={label("duplicate")} disabled={busy} onClick={() => start("duplicate", target)}>
+        {t("actions.duplicate")}
       </button>
       <button type="button" aria-label={label(toggle)} disabled={busy} onClick={() => start("toggle", target)}>
-        {toggle}
+        {t(`actions.${toggle}`)}
       </button>
-      <button type="button" className="danger-outline" aria-label={label("Delete")} disabled={busy} onClick={() => start("delete", target)}>
-        Delete
+      <button type="button" className="danger-outline" aria-label={label("delete")} disabled={busy} onClick={() => start("delete", target)}>
+        {t("actions.delete")}
       </button>
     </div>
   );

@@ -2,8 +2,10 @@
 // file back as drafts (GET /workflows/{id}/export, POST /workflows/import).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, toApiError, unwrap } from "../../api/client";
+import i18n from "../../i18n";
 
 /** Where a workflow page shows what happened before it was opened (an import). */
 export interface WorkflowPageState {
@@ -41,6 +43,7 @@ export function saveBlob(blob: Blob, filename: string): void {
 
 /** Download a workflow's export file; `notice` names the file once saved. */
 export function useWorkflowExport() {
+  const { t } = useTranslation("workflows");
   const [notice, setNotice] = useState<string | null>(null);
   const download = useMutation({
     mutationFn: async (workflowId: number) => {
@@ -61,7 +64,7 @@ export function useWorkflowExport() {
       return filename;
     },
     onMutate: () => setNotice(null),
-    onSuccess: (filename) => setNotice(`Exported as ${filename}.`),
+    onSuccess: (filename) => setNotice(t("transfer.exportedAs", { filename })),
   });
   return {
     start: (workflowId: number) => download.mutate(workflowId),
@@ -71,9 +74,9 @@ export function useWorkflowExport() {
   };
 }
 
-/** "Imported 1 workflow as a draft." / "Imported 3 workflows as drafts." */
+/** "Imported 1 workflow as a draft." / "Imported 3 workflows as drafts." (in the interface's language) */
 export function importedText(count: number): string {
-  return count === 1 ? "Imported 1 workflow as a draft." : `Imported ${count} workflows as drafts.`;
+  return i18n.t("workflows:transfer.imported", { count });
 }
 
 /**
@@ -81,6 +84,7 @@ export function importedText(count: number): string {
  * JSON before anything is sent; one imported workflow is opened, several refresh the list.
  */
 export function useWorkflowImport() {
+  const { t } = useTranslation("workflows");
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -98,7 +102,7 @@ export function useWorkflowImport() {
       } else setNotice(text);
     },
     onError: (err) =>
-      setError(err instanceof ApiError ? new ApiError(err.status, `Nothing was imported: ${err.message}`, err.fieldErrors) : err),
+      setError(err instanceof ApiError ? new ApiError(err.status, t("transfer.nothingImported", { message: err.message }), err.fieldErrors) : err),
   });
 
   const readFile = async (file: File) => {
@@ -108,14 +112,14 @@ export function useWorkflowImport() {
     try {
       text = await file.text();
     } catch (err) {
-      setError(new Error(`“${file.name}” could not be read (${(err as Error).message}). Nothing was imported.`));
+      setError(new Error(t("transfer.unreadable", { file: file.name, message: (err as Error).message })));
       return;
     }
     let document: unknown;
     try {
       document = JSON.parse(text);
     } catch (err) {
-      setError(new Error(`“${file.name}” is not a JSON file (${(err as Error).message}). Nothing was imported.`));
+      setError(new Error(t("transfer.notJson", { file: file.name, message: (err as Error).message })));
       return;
     }
     upload.mutate(document);
@@ -127,7 +131,7 @@ export function useWorkflowImport() {
       type="file"
       accept=".json,application/json"
       hidden
-      aria-label="Workflow file to import"
+      aria-label={t("transfer.fileLabel")}
       onChange={(e) => {
         const file = e.target.files?.[0];
         // Cleared so that picking the same file again (after fixing it) imports it again.
