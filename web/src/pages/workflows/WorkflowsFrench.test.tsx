@@ -1,4 +1,4 @@
-// The workflow list in French: heading, filters, columns, triggers, row actions and the bulk bar.
+// The workflow list in French (heading, filters, columns, triggers, row actions, bulk bar) and "Run now".
 import "../execution/api-test-shim";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -7,6 +7,7 @@ import { inFrench } from "../../test/inFrench";
 import { json, mockFetch, renderPage } from "../execution/test-utils";
 import { listItem, page } from "./fixtures";
 import { workflowsPageUi } from "./listTestUi";
+import { RunNowDialog } from "./RunNowDialog";
 
 inFrench();
 
@@ -47,5 +48,20 @@ describe("the workflow list in French", { timeout: 20_000 }, () => {
     await user.click(within(bar).getByRole("button", { name: "Supprimer" }));
     const dialog = screen.getByRole("dialog", { name: "Supprimer 2 workflows ?" });
     expect(dialog).toHaveTextContent("Lead triage, Relance seront supprimés avec leur historique.");
+  });
+
+  it("offers a draft workflow's run in French", () => {
+    mockFetch(() => undefined);
+    renderPage(<RunNowDialog workflowId={1} status="draft" open onClose={() => {}} />);
+    const dialog = screen.getByRole("dialog", { name: "Exécuter le workflow maintenant" });
+    expect(within(dialog).getByRole("note", { name: "Inactif" })).toHaveTextContent(
+      "Ce workflow est à l'état brouillon : son déclencheur ne le démarre pas. Testez-le plutôt",
+    );
+    expect(within(dialog).getByText("Testez-le plutôt", { selector: "strong" })).toBeInTheDocument();
+    expect(within(within(dialog).getByLabelText("Type d'enregistrement")).getByRole("option", { name: "Affaire" })).toHaveValue("deal");
+    expect(within(dialog).getByLabelText("ID de l'enregistrement")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Tester plutôt" })).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Exécuter" })).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Annuler" })).toBeInTheDocument();
   });
 });
