@@ -7,7 +7,7 @@ import type { workflows as en } from "../en/workflows";
 export const workflows: Catalog<typeof en> = {
   title: "Workflows",
   import: "Importer",
-  importing: "Import…",
+  importing: "Import en cours…",
   newWorkflow: "Nouveau workflow",
   filters: {
     label: "Filtrer les workflows",
@@ -196,7 +196,7 @@ export const workflows: Catalog<typeof en> = {
     testing: "Test en cours…",
     runAnyway: "Exécuter quand même",
     run: "Exécuter",
-    running: "Exécution…",
+    running: "Exécution en cours…",
     checking: "Vérification…",
   },
   publish: {
@@ -231,6 +231,6 @@ export const workflows: Catalog<typeof en> = {
     description: "Description",
     descriptionHint: "Affichée sur la fiche du modèle.",
     publish: "Publier",
-    publishing: "Publication…",
+    publishing: "Publication en cours…",
   },
 };
