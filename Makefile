@@ -53,11 +53,13 @@ lint:
 typecheck:
 	$(BIN)/mypy src
 
-# Independent tests run on both cores (pytest-xdist, a file per worker at a time); the tests marked
-# `serial` (real time, processes, the browser: see tests/conftest.py) run after them, alone.
+# Independent tests run on both cores (pytest-xdist, a file per worker at a time); then the browser
+# tests, two at a time (a server and a Chromium per worker); then the tests marked `serial` (real
+# time, real processes: see tests/conftest.py), alone.
 # Exit status 5 ("no tests collected") is fine: PYTEST_ARGS may pick tests of one kind only.
 XDIST ?= -n 2 --dist loadfile
-PARALLEL_THEN_SERIAL = { $(BIN)/pytest -q $(XDIST) -m "not serial" $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } && \
+PARALLEL_THEN_SERIAL = { $(BIN)/pytest -q $(XDIST) -m "not serial and not browser" $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } && \
+	{ $(BIN)/pytest -q $(XDIST) -m browser $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; } && \
 	{ $(BIN)/pytest -q -m serial $(1) $(PYTEST_ARGS) || [ $$? -eq 5 ]; }
 
 unit:

@@ -37,16 +37,21 @@ def _recreate_postgres_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-# Tests that wait on real time, real processes or a browser: `make unit` runs them alone, after
-# the rest has run on both cores, so a busy neighbour never eats their time budgets.
-SERIAL_DIRS = ("tests/integration/", "tests/e2e/", "tests/runtime/", "tests/live/")
+# Tests that wait on real time or real processes: `make unit` runs them alone, after the rest has
+# run on both cores, so a busy neighbour never eats their time budgets.
+SERIAL_DIRS = ("tests/integration/", "tests/runtime/", "tests/live/")
+# Browser tests: each xdist worker gets its own server and Chromium (package-scoped fixtures), so
+# they run two at a time, but in a phase of their own, away from the CPU-bound unit tests.
+BROWSER_DIRS = ("tests/e2e/",)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests under SERIAL_DIRS `serial`."""
+    """Mark the tests under SERIAL_DIRS `serial` and those under BROWSER_DIRS `browser`."""
     for item in items:
         if item.nodeid.startswith(SERIAL_DIRS):
             item.add_marker(pytest.mark.serial)
+        elif item.nodeid.startswith(BROWSER_DIRS):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,9 @@ from tests.e2e.server import ROOT, LiveServer, start_server
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-# The UI is English only today; the language is in the file name so a second one slots in.
-LANG = "en"
+# The interface's languages; a page is opened in one by setting this browser's choice first.
+LANGUAGES = ("en", "fr")
+LANGUAGE_KEY = "crmflow.language"
 
 # Every main page: its name (used in screenshot names) and path; {w} is a workflow that has runs,
 # {x} one of its runs.
@@ -66,14 +67,18 @@ def start_demo(workdir: Path) -> Demo:
     return Demo(server, int(execution["workflow_id"]), int(execution["id"]))
 
 
-def open_page(page: Page, demo: Demo, name: str) -> None:
-    """Open the page called `name` signed in as the admin and wait until it shows its content."""
+def open_page(page: Page, demo: Demo, name: str, lang: str = "en") -> None:
+    """Open the page called `name` in `lang`, signed in as the admin, and wait for its content."""
+    # This browser's choice decides while the admin has no saved language (the demo's has none).
+    page.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {lang!r});")
     open_signed_in(page, demo.server, demo.path(name))
     wait_until_ready(page, timeout_ms=20_000)
     page.wait_for_load_state("networkidle")
+    shown = page.evaluate("document.documentElement.lang")
+    assert shown == lang, f"{demo.path(name)} is in {shown!r}, not {lang!r}"
 
 
-def screenshot(page: Page, name: str, width: int, lang: str = LANG) -> Path:
+def screenshot(page: Page, name: str, width: int, lang: str) -> Path:
     """Save a full-page screenshot as test-artifacts/screenshots/<name>-<lang>-<width>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{lang}-{width}.png"

@@ -1,4 +1,5 @@
-"""axe-core on every main page (demo data) and sign-in: no serious or critical violation."""
+"""axe-core on every main page (demo data) and sign-in, in English and in French, on a desktop and
+a phone: no serious or critical violation."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.main_pages import PAGES, Demo, open_page, start_demo
+from tests.e2e.browser import ConsoleWatch, watched_page
+from tests.e2e.main_pages import LANGUAGES, PAGES, PHONE, Demo, open_page, start_demo
 from tests.e2e.server import ROOT
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,14 +58,21 @@ def report(violations: list[dict[str, Any]]) -> str:
     )
 
 
+DESKTOP_1280 = {"width": 1280, "height": 900}
+WIDTHS = {"1280": DESKTOP_1280, "390": PHONE}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_main_page_has_no_serious_accessibility_violation(
-    page: Page, demo: Demo, name: str
+    browser: Browser, console: ConsoleWatch, demo: Demo, name: str, lang: str, width: str
 ) -> None:
-    with_axe(page)
-    open_page(page, demo, name)
-    violations = blocking_violations(page)
-    assert violations == [], f"{demo.path(name)}:\n{report(violations)}"
+    with watched_page(browser, console, WIDTHS[width]) as page:
+        with_axe(page)
+        open_page(page, demo, name, lang)
+        violations = blocking_violations(page)
+    assert violations == [], f"{demo.path(name)} ({lang}, {width} px):\n{report(violations)}"
 
 
 def test_sign_in_page_has_no_serious_accessibility_violation(page: Page, demo: Demo) -> None:

@@ -1,4 +1,5 @@
-"""The main pages on a 390 px phone and at 1366 px, on demo data, screenshotted at both widths.
+"""The main pages on a 390 px phone and at 1366 px, on demo data, in English and in French,
+screenshotted at both widths in both languages.
 
 At 390 px: no sideways scroll, the navigation behind a Menu button, header actions within reach,
 tables as cards, the step panel as a bottom sheet; at 1366 px the desktop layout is unchanged.
@@ -13,7 +14,17 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.browser import ConsoleWatch, watched_page
-from tests.e2e.main_pages import DESKTOP, PAGES, PHONE, Demo, open_page, screenshot, start_demo
+from tests.e2e.main_pages import (
+    DESKTOP,
+    LANGUAGE_KEY,
+    LANGUAGES,
+    PAGES,
+    PHONE,
+    Demo,
+    open_page,
+    screenshot,
+    start_demo,
+)
 
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The elements wider than the window, named, for a failure message that says what to fix.
@@ -25,6 +36,9 @@ WIDE_JS = """() => {
     .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${
       Math.round(el.getBoundingClientRect().right)}`);
 }"""
+# What the checks look for, named as each language names it.
+SIGN_OUT = {"en": "Sign out", "fr": "Se déconnecter"}
+MAIN_NAV = {"en": "Main", "fr": "Principale"}
 
 
 @pytest.fixture(scope="module")
@@ -64,24 +78,29 @@ def assert_within_window(page: Page, element: Locator, what: str) -> None:
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (what, box)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_fits_a_phone(phone: Page, demo: Demo, name: str) -> None:
-    open_page(phone, demo, name)
+def test_page_fits_a_phone(phone: Page, demo: Demo, name: str, lang: str) -> None:
+    open_page(phone, demo, name, lang)
     expect(phone.locator("#main").get_by_role("heading", level=1).first).to_be_visible()
-    screenshot(phone, name, PHONE["width"])
-    assert_no_sideways_scroll(phone, demo.path(name))
+    screenshot(phone, name, PHONE["width"], lang)
+    assert_no_sideways_scroll(phone, f"{demo.path(name)} ({lang})")
     # The bell and sign-out stay in the bar, inside the window.
-    assert_within_window(phone, phone.get_by_role("button", name="Sign out"), "Sign out")
+    sign_out = phone.get_by_role("button", name=SIGN_OUT[lang])
+    assert_within_window(phone, sign_out, SIGN_OUT[lang])
     bell = phone.get_by_role("button", name=re.compile("^Notifications"))
     assert_within_window(phone, bell, "the bell")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_at_1366_keeps_the_desktop_layout(desktop: Page, demo: Demo, name: str) -> None:
-    open_page(desktop, demo, name)
-    screenshot(desktop, name, DESKTOP["width"])
-    assert_no_sideways_scroll(desktop, demo.path(name))
-    nav = desktop.get_by_role("navigation", name="Main")
+def test_page_at_1366_keeps_the_desktop_layout(
+    desktop: Page, demo: Demo, name: str, lang: str
+) -> None:
+    open_page(desktop, demo, name, lang)
+    screenshot(desktop, name, DESKTOP["width"], lang)
+    assert_no_sideways_scroll(desktop, f"{demo.path(name)} ({lang})")
+    nav = desktop.get_by_role("navigation", name=MAIN_NAV[lang])
     expect(nav.get_by_role("link", name="Workflows")).to_be_visible()
     expect(desktop.get_by_role("button", name="Menu")).to_be_hidden()
     for table in desktop.locator("#main table.stack-table").all():
@@ -89,14 +108,22 @@ def test_page_at_1366_keeps_the_desktop_layout(desktop: Page, demo: Demo, name: 
         expect(table.locator("thead th").first).to_be_visible()
 
 
-def test_sign_in_page_fits_both_widths(browser: Browser, console: ConsoleWatch, demo: Demo) -> None:
+SIGN_IN = {"en": ("Sign in to crmflow", "Sign in"), "fr": ("Connexion à crmflow", "Se connecter")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sign_in_page_fits_both_widths(
+    browser: Browser, console: ConsoleWatch, demo: Demo, lang: str
+) -> None:
+    heading, submit = SIGN_IN[lang]
     for viewport in (PHONE, DESKTOP):
         with watched_page(browser, console, viewport) as page:
+            page.add_init_script(f"localStorage.setItem({LANGUAGE_KEY!r}, {lang!r});")
             page.goto(demo.server.base_url + "/")
-            expect(page.get_by_role("heading", name="Sign in to crmflow")).to_be_visible()
-            screenshot(page, "sign-in", viewport["width"])
-            assert_no_sideways_scroll(page, f"sign-in at {viewport['width']} px")
-            assert_within_window(page, page.get_by_role("button", name="Sign in"), "Sign in")
+            expect(page.get_by_role("heading", name=heading)).to_be_visible()
+            screenshot(page, "sign-in", viewport["width"], lang)
+            assert_no_sideways_scroll(page, f"sign-in at {viewport['width']} px ({lang})")
+            assert_within_window(page, page.get_by_role("button", name=submit, exact=True), submit)
 
 
 def test_menu_button_opens_the_navigation_and_escape_closes_it(phone: Page, demo: Demo) -> None:
@@ -111,7 +138,7 @@ def test_menu_button_opens_the_navigation_and_escape_closes_it(phone: Page, demo
     expect(menu).to_have_attribute("aria-expanded", "true")
     for link in ("Workflows", "Blueprints", "All runs", "Operations", "Approvals", "Secrets"):
         assert_within_window(phone, nav.get_by_role("link", name=link), link)
-    screenshot(phone, "menu-open", PHONE["width"])
+    screenshot(phone, "menu-open", PHONE["width"], "en")
     phone.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(nav.get_by_role("link", name="Operations")).to_be_hidden()
@@ -161,7 +188,7 @@ def test_step_panel_opens_as_a_bottom_sheet(phone: Page, demo: Demo) -> None:
     assert box["x"] == 0 and box["width"] == PHONE["width"], box
     assert box["height"] <= PHONE["height"] * 0.6 + 1, box  # the canvas stays in sight above it
     assert_within_window(phone, close, "Close step panel")
-    screenshot(phone, "workflow-editor-step", PHONE["width"])
+    screenshot(phone, "workflow-editor-step", PHONE["width"], "en")
     assert_no_sideways_scroll(phone, "the editor with the step panel open")
     close.click()
     expect(sheet).to_have_count(0)

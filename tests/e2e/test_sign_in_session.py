@@ -27,7 +27,8 @@ SIGN_IN = "Sign in to crmflow"
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`crmflow serve --demo`: demo data, and the sign-in page's help switched on."""
-    live = start_server(tmp_path_factory.mktemp("sign-in-demo"), demo=True)
+    # Loading the demo takes a minute or more on a busy machine (as in main_pages.start_demo).
+    live = start_server(tmp_path_factory.mktemp("sign-in-demo"), demo=True, startup_timeout=240)
     yield live
     live.stop()
 
