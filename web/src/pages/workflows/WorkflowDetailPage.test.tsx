@@ -161,7 +161,7 @@ describe("WorkflowDetailPage", () => {
     renderPage(ui, at("?tab=statistics"));
     const summary = await screen.findByRole("list", { name: "Summary" }).catch(() => screen.findByLabelText("Summary"));
     expect(within(summary).getByText("Total runs").nextSibling).toHaveTextContent("124");
-    expect(within(summary).getByText("Success rate").nextSibling).toHaveTextContent("85.5 %");
+    expect(within(summary).getByText("Success rate").nextSibling).toHaveTextContent("85.5%");
     expect(within(summary).getByText("Completed with errors").nextSibling).toHaveTextContent("4");
     expect(within(summary).getByText("Failed").nextSibling).toHaveTextContent("12");
     expect(within(summary).getByText("p95").nextSibling).toHaveTextContent("1.5 s");

@@ -26,7 +26,7 @@ describe("WorkflowsPage", { timeout: 20_000 }, () => {
     expect(link).toHaveAttribute("href", "/workflows/1");
     const row = link.closest("tr")!;
     expect(within(row).getByText("Deal stage changed")).toBeInTheDocument();
-    expect(within(row).getByText("87.5 %")).toBeInTheDocument();
+    expect(within(row).getByText("87.5%")).toBeInTheDocument();
     expect(within(row).getByText("42")).toBeInTheDocument();
     expect(within(row).getByText("5 minutes ago")).toBeInTheDocument();
     expect(within(row).getByRole("link", { name: "Edit Lead triage" })).toHaveAttribute("href", "/workflows/1/edit");
