@@ -1,6 +1,8 @@
 // The typed API client (generated from openapi.json). Signing in sets an HttpOnly session cookie
 // the browser sends by itself; the page only reads the CSRF cookie, to echo it on writes.
 import createClient, { type Middleware } from "openapi-fetch";
+import i18n, { supported } from "../i18n";
+import { phrase } from "./problems";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -33,7 +35,12 @@ export function forgetSession(): void {
 /** One problem the API reported, with the JSON path it names (e.g. `actions[2].config.to`). */
 export interface FieldError {
   loc: string;
+  /** What a person reads, in the interface's language (the API's own message when none fits). */
   msg: string;
+  /** The API's own message, precise, for a "details" affordance. */
+  detail?: string;
+  /** The API's error type (`missing`, `string_too_short`, `value_error`...), when it gave one. */
+  type?: string;
 }
 
 /** An API answer that is not 2xx: its status, a readable message and any field errors. */
@@ -53,17 +60,27 @@ export function toApiError(status: number, body: unknown): ApiError {
   const detail = (body as { detail?: unknown } | undefined)?.detail ?? body;
   if (typeof detail === "string") return new ApiError(status, detail);
   const items = Array.isArray(detail) ? detail : detail ? [detail] : [];
-  const fieldErrors: FieldError[] = items.map((item) => {
-    const entry = item as { loc?: unknown; msg?: unknown };
+  const worded = items.map((item) => {
+    const entry = item as { loc?: unknown; msg?: unknown; type?: unknown; ctx?: unknown };
     const loc = Array.isArray(entry.loc) ? entry.loc.join(".") : String(entry.loc ?? "");
-    return { loc, msg: String(entry.msg ?? JSON.stringify(item)) };
+    const detail = String(entry.msg ?? JSON.stringify(item));
+    const type = typeof entry.type === "string" ? entry.type : undefined;
+    const ctx = entry.ctx && typeof entry.ctx === "object" ? (entry.ctx as Record<string, unknown>) : undefined;
+    const people = phrase({ loc, msg: detail, type, ctx });
+    const error: FieldError = { loc, msg: people ?? detail, detail, ...(type ? { type } : {}) };
+    // The summary names the field: the API's own message does; a catalogue text is prefixed.
+    const summary = people === null || type === "value_error" || type === "assertion_error" || !loc ? detail : `${loc}: ${people}`;
+    return { error, summary };
   });
-  const message = fieldErrors.map((e) => e.msg).join("; ") || `request failed (${status})`;
+  const fieldErrors = worded.map((w) => w.error);
+  const message = worded.map((w) => w.summary).join("; ") || `request failed (${status})`;
   return new ApiError(status, message, fieldErrors);
 }
 
 const auth: Middleware = {
   onRequest({ request }) {
+    // Texts the API writes for people (the editor's labels, the action catalog) follow the UI.
+    request.headers.set("Accept-Language", supported(i18n.language) ?? "en");
     const csrf = UNSAFE_METHODS.has(request.method) ? readCookie(CSRF_COOKIE) : null;
     if (csrf && !request.headers.has(CSRF_HEADER)) request.headers.set(CSRF_HEADER, csrf);
     return request;

@@ -1,2 +1,39 @@
-// English texts of the errors namespace.
-export const errors = {} as const;
+// English texts of the errors namespace: what a person reads when the API refuses a value
+// (api/problems.ts picks one from the Pydantic error type; limits come from its ctx).
+export const errors = {
+  field: {
+    missing: "Required.",
+    empty: "Cannot be empty.",
+    stringTooShort_one: "Enter at least {{count}} character.",
+    stringTooShort_many: "Enter at least {{count}} characters.",
+    stringTooShort_other: "Enter at least {{count}} characters.",
+    stringTooLong_one: "Use at most {{count}} character.",
+    stringTooLong_many: "Use at most {{count}} characters.",
+    stringTooLong_other: "Use at most {{count}} characters.",
+    tooShort_one: "Give at least {{count}} item.",
+    tooShort_many: "Give at least {{count}} items.",
+    tooShort_other: "Give at least {{count}} items.",
+    tooLong_one: "Give at most {{count}} item.",
+    tooLong_many: "Give at most {{count}} items.",
+    tooLong_other: "Give at most {{count}} items.",
+    integer: "Enter a whole number.",
+    number: "Enter a number.",
+    greaterThan: "Must be more than {{limit}}.",
+    greaterThanEqual: "Must be {{limit}} or more.",
+    lessThan: "Must be less than {{limit}}.",
+    lessThanEqual: "Must be {{limit}} or less.",
+    date: "Enter a valid date, such as 2026-03-31.",
+    datetime: "Enter a valid date and time, such as 2026-03-31T09:30.",
+    time: "Enter a valid time, such as 09:30.",
+    choice: "Choose one of: {{expected}}.",
+    url: "Enter a web address, such as https://example.com.",
+    email: "Enter an email address, such as name@example.com.",
+    pattern: "This is not in the expected format.",
+    json: "The data sent is not valid JSON.",
+    extra: "This field is not expected here.",
+    boolean: "Choose yes or no.",
+    text: "Enter text.",
+    list: "Give a list.",
+    object: "Give a set of named values (a JSON object).",
+  },
+} as const;

@@ -1,5 +1,41 @@
-// Textes français de l'espace de noms errors.
+// Textes français de l'espace de noms errors : ce qu'une personne lit quand l'API refuse une valeur.
 import type { Catalog } from "../catalog";
 import type { errors as en } from "../en/errors";
 
-export const errors: Catalog<typeof en> = {};
+export const errors: Catalog<typeof en> = {
+  field: {
+    missing: "Obligatoire.",
+    empty: "Ne peut pas être vide.",
+    stringTooShort_one: "Saisissez au moins {{count}} caractère.",
+    stringTooShort_many: "Saisissez au moins {{count}} caractères.",
+    stringTooShort_other: "Saisissez au moins {{count}} caractères.",
+    stringTooLong_one: "Utilisez au plus {{count}} caractère.",
+    stringTooLong_many: "Utilisez au plus {{count}} caractères.",
+    stringTooLong_other: "Utilisez au plus {{count}} caractères.",
+    tooShort_one: "Indiquez au moins {{count}} élément.",
+    tooShort_many: "Indiquez au moins {{count}} éléments.",
+    tooShort_other: "Indiquez au moins {{count}} éléments.",
+    tooLong_one: "Indiquez au plus {{count}} élément.",
+    tooLong_many: "Indiquez au plus {{count}} éléments.",
+    tooLong_other: "Indiquez au plus {{count}} éléments.",
+    integer: "Saisissez un nombre entier.",
+    number: "Saisissez un nombre.",
+    greaterThan: "Doit être supérieur à {{limit}}.",
+    greaterThanEqual: "Doit être supérieur ou égal à {{limit}}.",
+    lessThan: "Doit être inférieur à {{limit}}.",
+    lessThanEqual: "Doit être inférieur ou égal à {{limit}}.",
+    date: "Saisissez une date valide, par exemple 2026-03-31.",
+    datetime: "Saisissez une date et une heure valides, par exemple 2026-03-31T09:30.",
+    time: "Saisissez une heure valide, par exemple 09:30.",
+    choice: "Choisissez parmi : {{expected}}.",
+    url: "Saisissez une adresse web, par exemple https://example.com.",
+    email: "Saisissez une adresse e-mail, par exemple nom@exemple.fr.",
+    pattern: "Le format n'est pas celui attendu.",
+    json: "Les données envoyées ne sont pas du JSON valide.",
+    extra: "Ce champ n'est pas attendu ici.",
+    boolean: "Choisissez oui ou non.",
+    text: "Saisissez du texte.",
+    list: "Indiquez une liste.",
+    object: "Indiquez un ensemble de valeurs nommées (un objet JSON).",
+  },
+};
