@@ -1,50 +1,55 @@
 // Whom the run would ask, level by level: the approvers as written, who they resolve to, the
 // mode (everyone, anyone, a quorum), the timeout and what happens then.
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import type { ApprovalLevel, ApproverUser } from "./types";
 
-function modeText(level: ApprovalLevel): string {
+function modeText(t: TFunction<"simulation">, level: ApprovalLevel): string {
   switch (level.mode) {
-    case "all": return "everyone must approve";
-    case "any": return "anyone can approve";
-    case "quorum": return `${level.quorum ?? "?"} of them must approve`;
+    case "all": return t("approvals.all");
+    case "any": return t("approvals.any");
+    case "quorum": return t("approvals.quorum", { quorum: level.quorum ?? "?" });
     default: return level.quorum ? `${level.mode} (${level.quorum})` : level.mode;
   }
 }
 
-const ON_TIMEOUT: Record<string, string> = {
-  escalate: "escalated", approve: "approved automatically", reject: "rejected",
-};
+function onTimeoutText(t: TFunction<"simulation">, action: string): string {
+  return action === "escalate" || action === "approve" || action === "reject" ? t(`approvals.onTimeout.${action}`) : action;
+}
 
-function userText(user: ApproverUser): string {
+function userText(t: TFunction<"simulation">, user: ApproverUser): string {
   const name = typeof user.name === "string" && user.name ? user.name : null;
   const email = typeof user.email === "string" ? user.email : null;
   if (name && email) return `${name} <${email}>`;
-  return name ?? email ?? (user.id !== undefined ? `user #${user.id}` : "someone");
+  return name ?? email ?? (user.id !== undefined ? t("approvals.user", { id: String(user.id) })
+ : t("approvals.someone"));
 }
 
 export function ApprovalChain({ levels }: { levels: ApprovalLevel[] }) {
+  const { t } = useTranslation("simulation");
   if (levels.length === 0) return null;
   return (
-    <ol className="sim-approvals" aria-label="Approval chain">
+    <ol className="sim-approvals" aria-label={t("approvals.label")}>
       {levels.map((level, i) => (
         <li key={`${level.path}-${i}`} className="sim-approval">
           <p className="sim-approval-head">
-            <strong>Level {i + 1}{level.name ? `: ${level.name}` : ""}</strong>{" "}
-            <span className="hint">({modeText(level)})</span>
+            <strong>{level.name ? t("approvals.levelNamed", { n: i + 1, name: level.name }) : t("approvals.level", { n: i + 1 })}</strong>{" "}
+            <span className="hint">({modeText(t, level)})</span>
           </p>
           {level.users.length > 0 ? (
             <ul className="sim-approvers">
-              {level.users.map((u, j) => <li key={j}>{userText(u)}</li>)}
+              {level.users.map((u, j) => <li key={j}>{userText(t, u)}</li>)}
             </ul>
           ) : (
-            !level.error && <p className="hint">Nobody resolved.</p>
+            !level.error && <p className="hint">{t("approvals.nobody")}</p>
           )}
           <p className="hint">
-            Asked: {level.approvers.join(", ") || "—"}
+            {t("approvals.asked", { approvers: level.approvers.join(", ") || "—" })}
             {" · "}
             {level.timeout
-              ? `Timeout ${level.timeout}, then ${ON_TIMEOUT[level.on_timeout] ?? level.on_timeout}`
-              : "No timeout"}
+              ? t("approvals.timeout", { timeout: level.timeout, then: onTimeoutText(t, level.on_timeout) })
+              : t("approvals.noTimeout")}
+
           </p>
           {level.error && <p className="error">{level.error}</p>}
         </li>

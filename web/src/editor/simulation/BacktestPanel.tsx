@@ -1,6 +1,7 @@
 // The back-test: replay the company's recorded events of the last N days through the workflow
 // (or the draft), with a progress bar while it runs, then its report.
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../../components/common";
 import { BacktestReport } from "./BacktestReport";
 import { IssueList } from "./IssueList";
@@ -15,6 +16,7 @@ export function BacktestPanel({ backtest, subject, labelOfPath, onGoTo }: {
   labelOfPath: (path: string) => string;
   onGoTo?: (path: string) => void;
 }) {
+  const { t } = useTranslation("simulation");
   const id = useId();
   const sim = backtest.sim;
   const inFlight = !!sim && (sim.status === "queued" || sim.status === "running");
@@ -22,24 +24,24 @@ export function BacktestPanel({ backtest, subject, labelOfPath, onGoTo }: {
   const progress = Math.max(0, Math.min(100, sim?.progress ?? 0));
   return (
     <div className="sim-backtest">
-      <p className="hint">Replays the company's recorded events through {subject} without running anything.</p>
+      <p className="hint">{t("backtest.intro", { subject })}</p>
       <form className="row" onSubmit={(e) => { e.preventDefault(); if (validDays) void backtest.start(); }}>
         <label className="field wf-inline-field" htmlFor={`${id}-days`}>
-          <span>Days of history</span>
+          <span>{t("backtest.days")}</span>
           <input id={`${id}-days`} type="number" min={1} max={365} value={Number.isNaN(backtest.days) ? "" : backtest.days}
             aria-invalid={!validDays || undefined} onChange={(e) => backtest.setDays(e.target.valueAsNumber)} />
         </label>
         <button type="submit" className="primary" disabled={!validDays || backtest.starting || inFlight}>
-          {inFlight ? "Back-test running…" : "Start back-test"}
+          {inFlight ? t("backtest.running") : t("backtest.start")}
         </button>
       </form>
-      {!validDays && <p className="field-error">Between 1 and 365 days.</p>}
+      {!validDays && <p className="field-error">{t("backtest.daysRange")}</p>}
       {!!backtest.startError && <ErrorMessage error={backtest.startError} />}
       {!!backtest.pollError && <ErrorMessage error={backtest.pollError} />}
       {sim && inFlight && (
         <div className="sim-progress">
           <p className="hint" id={`${id}-progress`}>
-            {sim.status === "queued" ? "Queued…" : `Replaying events… ${Math.round(progress)} %`}
+            {sim.status === "queued" ? t("backtest.queued") : t("backtest.replaying", { percent: Math.round(progress) })}
           </p>
           <div className="progress" role="progressbar" aria-labelledby={`${id}-progress`}
             aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress)}>
@@ -48,11 +50,12 @@ export function BacktestPanel({ backtest, subject, labelOfPath, onGoTo }: {
         </div>
       )}
       {sim && sim.status === "failed" && (
-        <div className="error-box" role="alert"><p>The back-test failed: {sim.error ?? "no reason given"}</p></div>
+        <div className="error-box" role="alert"><p>{t("backtest.failed", { reason: sim.error ?? t("result.noReason") })}</p></div>
       )}
       {sim && sim.status === "invalid" && (
         <>
-          <p>Back-test not run: <OutcomeBadge sim={sim} /></p>
+          <p>{t("backtest.notRun")} <OutcomeBadge sim={sim} /></p>
+
           <IssueList issues={sim.validation_errors} kind="error" onGoTo={onGoTo} />
         </>
       )}

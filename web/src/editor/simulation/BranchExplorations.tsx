@@ -1,12 +1,14 @@
 // Every decision point of the workflow (trigger filter, conditions, a step's `when`, a branch)
 // with the ways it can go; "Try this" re-runs the test with an input that takes an alternative.
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { kindLabel } from "./highlight";
 import type { BranchExploration, Example } from "./types";
 
-function decisionTitle(point: BranchExploration): string {
+function decisionTitle(t: TFunction<"simulation">, point: BranchExploration): string {
   const kind = kindLabel(point.kind);
   if (point.kind === "trigger" || point.kind === "conditions") return kind;
-  return `${kind}: ${point.name || point.path}`;
+  return t("decisions.titled", { kind, name: point.name || point.path });
 }
 
 export function BranchExplorations({ points, onTry, busy }: {
@@ -14,19 +16,20 @@ export function BranchExplorations({ points, onTry, busy }: {
   onTry: (example: Example) => void;
   busy?: boolean;
 }) {
-  if (points.length === 0) return <p className="hint">This workflow has no decisions.</p>;
+  const { t } = useTranslation("simulation");
+  if (points.length === 0) return <p className="hint">{t("decisions.none")}</p>;
   return (
     <ul className="sim-explorations">
       {points.map((point, i) => {
-        const title = decisionTitle(point);
+        const title = decisionTitle(t, point);
         return (
           <li key={`${point.path}-${i}`} className="sim-exploration">
-            <section aria-label={`Decision: ${title}`}>
+            <section aria-label={t("decisions.label", { title })}>
               <p className="sim-exploration-head">
                 <strong>{title}</strong>{" "}
                 {point.reached
-                  ? point.taken && <span className="hint">went “{point.taken}”</span>
-                  : <span className="badge">not reached</span>}
+                  ? point.taken && <span className="hint">{t("decisions.went", { taken: point.taken })}</span>
+                  : <span className="badge">{t("decisions.notReached")}</span>}
               </p>
               {point.explanation && <p className="hint">{point.explanation}</p>}
               <ul className="sim-alternatives">
@@ -36,13 +39,16 @@ export function BranchExplorations({ points, onTry, busy }: {
                     <li key={j} className={`sim-alternative${taken ? " taken" : ""}`}>
                       <span className="sim-outcome">{alt.outcome}</span>
                       <span className="sim-predicate">{alt.predicate}</span>
-                      {taken && <span className="badge badge-running">taken</span>}
-                      {!alt.reachable && <span className="badge">unreachable</span>}
-                      {!taken && !alt.example && alt.why_not && <span className="hint">No example: {alt.why_not}</span>}
+                      {taken && <span className="badge badge-running">{t("decisions.taken")}</span>}
+                      {!alt.reachable && <span className="badge">{t("decisions.unreachable")}</span>}
+                      {!taken && !alt.example && alt.why_not && (
+                        <span className="hint">{t("decisions.noExample", { why: alt.why_not })}</span>
+                      )}
                       {!taken && alt.example && (
                         <button type="button" disabled={busy} onClick={() => onTry(alt.example as Example)}
-                          aria-label={`Try this: ${title}, ${alt.outcome}`}>
-                          Try this
+                          aria-label={t("decisions.tryLabel", { title, outcome: alt.outcome })}>
+                          {t("decisions.try")}
+
                         </button>
                       )}
                     </li>

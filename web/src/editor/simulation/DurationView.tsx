@@ -1,19 +1,10 @@
 // How long the run would take (p50 / p90), and each step's share with where its figure comes from.
+import { useTranslation } from "react-i18next";
 import type { PredictedDuration, StepDuration } from "./types";
+import { formatPredicted } from "./wording";
 
 function asNumber(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-/** A predicted duration: ms for quick steps, up to days for runs that wait (delays, approvals). */
-export function formatPredicted(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  if (s < 86400) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86400).toFixed(1)} days`;
 }
 
 export function readDuration(raw: Record<string, unknown> | null | undefined): PredictedDuration | null {
@@ -26,18 +17,22 @@ export function DurationView({ duration, labelOfPath }: {
   duration: PredictedDuration;
   labelOfPath: (path: string) => string;
 }) {
+  const { t } = useTranslation("simulation");
   const steps = duration.steps ?? [];
   return (
     <div className="sim-duration">
       <dl className="sim-figures">
-        <div><dt>Typical (p50)</dt><dd>{formatPredicted(duration.p50)}</dd></div>
-        <div><dt>Slow (p90)</dt><dd>{formatPredicted(duration.p90)}</dd></div>
+        <div><dt>{t("duration.typical")}</dt><dd>{formatPredicted(duration.p50)}</dd></div>
+        <div><dt>{t("duration.slow")}</dt><dd>{formatPredicted(duration.p90)}</dd></div>
       </dl>
       {steps.length > 0 && (
         <details>
-          <summary>By step</summary>
+          <summary>{t("duration.byStep")}</summary>
           <table className="sim-table">
-            <thead><tr><th>Step</th><th className="num">p50</th><th className="num">p90</th><th>Based on</th></tr></thead>
+            <thead>
+              <tr><th>{t("duration.step")}</th><th className="num">p50</th><th className="num">p90</th><th>{t("duration.basedOn")}</th></tr>
+            </thead>
+
             <tbody>
               {steps.map((s, i) => (
                 <tr key={`${s.path}-${i}`}>

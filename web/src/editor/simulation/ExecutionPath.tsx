@@ -1,14 +1,18 @@
 // The simulated run's steps in order, indented by depth: status, the `when` decision, message,
 // error, and the rendered input and predicted output on demand.
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../../components/common";
 import type { PathStep } from "./types";
 
-function decisionText(decision: PathStep["decision"]): string | null {
+function decisionText(t: TFunction<"simulation">, decision: PathStep["decision"]): string | null {
   if (!decision) return null;
   const result = decision.result;
-  const verdict = result === true ? "holds" : result === false ? "does not hold" : result !== undefined && result !== null ? String(result) : "";
+  const verdict = result === true ? t("path.holds")
+    : result === false ? t("path.doesNotHold")
+    : result !== undefined && result !== null ? t("path.result", { result: String(result) }) : "";
   const why = typeof decision.explanation === "string" ? decision.explanation : "";
-  return [verdict && `Condition ${verdict}`, why].filter(Boolean).join(": ") || null;
+  return [verdict, why].filter(Boolean).join(": ") || null;
 }
 
 export function ExecutionPath({ steps, typeLabel, onShowStep }: {
@@ -16,19 +20,20 @@ export function ExecutionPath({ steps, typeLabel, onShowStep }: {
   typeLabel: (type: string) => string;
   onShowStep?: (path: string) => void;
 }) {
-  if (steps.length === 0) return <p className="hint">No step would run.</p>;
+  const { t } = useTranslation("simulation");
+  if (steps.length === 0) return <p className="hint">{t("path.none")}</p>;
   return (
-    <ol className="sim-path" aria-label="Execution path">
+    <ol className="sim-path" aria-label={t("path.label")}>
       {steps.map((step) => {
         const label = step.name || typeLabel(step.type);
-        const decision = decisionText(step.decision);
+        const decision = decisionText(t, step.decision);
         return (
           <li key={step.path} className={`sim-path-step sim-status-${step.status}`} style={{ marginLeft: `${Math.max(0, step.depth) * 1.25}rem` }}>
             <div className="row tight sim-path-head">
               <StatusBadge status={step.status} />
               {onShowStep ? (
                 <button type="button" className="link sim-step-name" onClick={() => onShowStep(step.path)}
-                  aria-label={`Show step "${label}"`}>
+                  aria-label={t("path.showStep", { label })}>
                   {label}
                 </button>
               ) : (
@@ -41,9 +46,10 @@ export function ExecutionPath({ steps, typeLabel, onShowStep }: {
             {step.error && <p className="error">{step.error}</p>}
             {(step.input || step.output) && (
               <details className="sim-io">
-                <summary>Input and predicted output</summary>
-                {step.input && <><h5>Input (rendered)</h5><pre className="json">{JSON.stringify(step.input, null, 2)}</pre></>}
-                {step.output && <><h5>Predicted output</h5><pre className="json">{JSON.stringify(step.output, null, 2)}</pre></>}
+                <summary>{t("path.io")}</summary>
+                {step.input && <><h5>{t("path.input")}</h5><pre className="json">{JSON.stringify(step.input, null, 2)}</pre></>}
+                {step.output && <><h5>{t("path.output")}</h5><pre className="json">{JSON.stringify(step.output, null, 2)}</pre></>}
+
               </details>
             )}
           </li>

@@ -1,8 +1,10 @@
 // "Use an existing record": search the trigger's records by name and pick one.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../../components/common";
 import { findRecords, searchable, type RecordOption } from "./records";
+import { recordKey } from "./wording";
 
 function useDebounced<T>(value: T, ms: number): T {
   const [current, setCurrent] = useState(value);
@@ -18,6 +20,8 @@ export function RecordPicker({ entity, value, onChange }: {
   value: { id: number; label: string } | null;
   onChange: (record: { id: number; label: string } | null) => void;
 }) {
+  const { t } = useTranslation("simulation");
+  const words = `records.${recordKey(entity)}` as const;
   const id = useId();
   const [q, setQ] = useState("");
   const search = useDebounced(q, 250);
@@ -33,9 +37,9 @@ export function RecordPicker({ entity, value, onChange }: {
     return (
       <p className="row tight sim-record">
         <span>
-          Testing with {entity} <strong>{value.label}</strong> <span className="hint">#{value.id}</span>
+          {t(`${words}.testingWith`)} <strong>{value.label}</strong> <span className="hint">#{value.id}</span>
         </span>
-        <button type="button" onClick={() => onChange(null)}>Change record</button>
+        <button type="button" onClick={() => onChange(null)}>{t("picker.change")}</button>
       </p>
     );
   }
@@ -43,21 +47,22 @@ export function RecordPicker({ entity, value, onChange }: {
     <div className="sim-record-picker">
       {canSearch ? (
         <div className="field">
-          <label htmlFor={`${id}-q`}><span>Find a {entity} by name</span></label>
+          <label htmlFor={`${id}-q`}><span>{t(`${words}.find`)}</span></label>
           <input id={`${id}-q`} type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
         </div>
       ) : (
-        <p className="hint">Activities cannot be searched by name: the most recent ones are listed.</p>
+        <p className="hint">{t("picker.activities")}</p>
       )}
       {records.isError && <ErrorMessage error={records.error} onRetry={() => void records.refetch()} />}
-      {records.isPending && <p className="hint" role="status">Searching…</p>}
-      {records.data && records.data.length === 0 && <p className="hint">No {entity} matches.</p>}
+      {records.isPending && <p className="hint" role="status">{t("picker.searching")}</p>}
+      {records.data && records.data.length === 0 && <p className="hint">{t(`${words}.none`)}</p>}
       {records.data && records.data.length > 0 && (
-        <ul className="sim-record-list" aria-label={`Matching ${entity} records`}>
+        <ul className="sim-record-list" aria-label={t(`${words}.matching`)}>
           {records.data.map((r: RecordOption) => (
             <li key={r.id}>
               <button type="button" className="link" onClick={() => onChange({ id: r.id, label: r.label })}
-                aria-label={`Use ${entity} "${r.label}" (#${r.id})`}>
+                aria-label={t(`${words}.use`, { label: r.label, id: r.id })}>
+
                 {r.label}
               </button>{" "}
               <span className="hint">#{r.id}{r.detail ? ` · ${r.detail}` : ""}</span>

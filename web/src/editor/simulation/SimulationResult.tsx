@@ -1,13 +1,15 @@
 // One simulated run: the predicted outcome, whether it would trigger and why, problems, the
 // execution path, the approval chain, the predicted duration and the decisions it could take.
+import { useTranslation } from "react-i18next";
 import { ApprovalChain } from "./ApprovalChain";
 import { BranchExplorations } from "./BranchExplorations";
-import { DurationView, formatPredicted as fmt, readDuration } from "./DurationView";
+import { DurationView, readDuration } from "./DurationView";
 import { ExecutionPath } from "./ExecutionPath";
 import { triggerExplanation } from "./highlight";
 import { IssueList } from "./IssueList";
 import { OutcomeBadge, WouldTrigger } from "./OutcomeBadge";
 import type { Example, SimulationOut } from "./types";
+import { formatPredicted as fmt } from "./wording";
 
 export interface SimulationResultProps {
   sim: SimulationOut;
@@ -22,48 +24,49 @@ export interface SimulationResultProps {
 }
 
 export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowStep, onTry, busy, stale }: SimulationResultProps) {
+  const { t } = useTranslation("simulation");
   const walked = sim.status === "completed";
   const explanation = walked ? triggerExplanation(sim) : "";
   const duration = readDuration(sim.predicted_duration_ms);
   return (
-    <section className="sim-result" aria-label="Test result">
+    <section className="sim-result" aria-label={t("result.label")}>
       <dl className="sim-figures sim-summary">
-        <div><dt>Predicted outcome</dt><dd><OutcomeBadge sim={sim} /></dd></div>
-        {walked && <div><dt>Would trigger</dt><dd><WouldTrigger value={sim.would_trigger} /></dd></div>}
+        <div><dt>{t("result.outcome")}</dt><dd><OutcomeBadge sim={sim} /></dd></div>
+        {walked && <div><dt>{t("result.wouldTrigger")}</dt><dd><WouldTrigger value={sim.would_trigger} /></dd></div>}
         {walked && duration && (
-          <div><dt>Duration p50 / p90</dt><dd>{fmt(duration.p50)} / {fmt(duration.p90)}</dd></div>
+          <div><dt>{t("result.duration")}</dt><dd>{fmt(duration.p50)} / {fmt(duration.p90)}</dd></div>
         )}
       </dl>
       {explanation && (
         <p className="sim-explanation">
-          {sim.would_trigger === false ? "Does not trigger: " : "Triggers: "}
-          {explanation}
+          {t(sim.would_trigger === false ? "result.doesNotTrigger" : "result.triggers", { why: explanation })}
         </p>
       )}
-      {stale && <p className="hint" role="note">The definition changed since this test ran: run it again to update the result.</p>}
-      {sim.status === "invalid" && <p>Nothing was run: fix these problems first.</p>}
+      {stale && <p className="hint" role="note">{t("result.stale")}</p>}
+      {sim.status === "invalid" && <p>{t("result.invalid")}</p>}
       {sim.status === "failed" && (
-        <div className="error-box" role="alert"><p>The simulation failed: {sim.error ?? "no reason given"}</p></div>
+        <div className="error-box" role="alert"><p>{t("result.failed", { reason: sim.error ?? t("result.noReason") })}</p></div>
       )}
       <IssueList issues={sim.validation_errors} kind="error" onGoTo={onGoTo} />
       <IssueList issues={sim.warnings} kind="warning" onGoTo={onGoTo} />
       {walked && (
         <>
-          <h3>Execution path</h3>
+          <h3>{t("result.path")}</h3>
           <ExecutionPath steps={sim.execution_path} typeLabel={typeLabel} onShowStep={onShowStep} />
           {sim.approval_chain.length > 0 && (
             <>
-              <h3>Approval chain</h3>
+              <h3>{t("result.approvals")}</h3>
               <ApprovalChain levels={sim.approval_chain} />
             </>
           )}
           {duration && (
             <>
-              <h3>Predicted duration</h3>
+              <h3>{t("result.durationTitle")}</h3>
               <DurationView duration={duration} labelOfPath={labelOfPath} />
             </>
           )}
-          <h3>Decisions</h3>
+          <h3>{t("result.decisions")}</h3>
+
           <BranchExplorations points={sim.branch_explorations} onTry={onTry} busy={busy} />
         </>
       )}

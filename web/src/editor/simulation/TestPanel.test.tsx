@@ -72,7 +72,7 @@ describe("Test panel", () => {
     expect(outcomeOf(result)).toHaveClass("badge-waiting");
     expect(within(result).getByText("yes")).toBeInTheDocument();
     expect(result).toHaveTextContent("Triggers: organisation.potential_amount 75000 > 50000");
-    expect(result).toHaveTextContent("1.5 s / 2.0 days");
+    expect(result).toHaveTextContent("1.5 s / 2 days");
 
     // The execution path, indented, with the branch's decision.
     const path = within(result).getByRole("list", { name: "Execution path" });
@@ -210,7 +210,8 @@ describe("Test panel", () => {
     });
     const user = await openTestTab();
     await user.click(screen.getByRole("radio", { name: "Use an existing record" }));
-    await user.type(screen.getByLabelText("Find a organisation by name"), "Acm");
+    await user.type(screen.getByLabelText("Find an organisation by name"), "Acm");
+
     // The search waits 250 ms after the last key, then asks the API: allow a busy machine time.
     await user.click(await screen.findByRole("button", { name: 'Use organisation "Acme" (#12)' }, { timeout: 5_000 }));
     expect(screen.getByText(/Testing with organisation/)).toHaveTextContent("Acme #12");
@@ -326,8 +327,12 @@ describe("Back-test", () => {
     expect(shown).toHaveTextContent("#901, #902");
     const diff = within(shown).getByRole("region", { name: "Difference with the real runs" });
     expect(diff).toHaveTextContent("Compared with what version 3 really did");
-    expect(within(diff).getByText("Would run now, did not run then").nextElementSibling).toHaveTextContent("12");
-    expect(within(diff).getByText("Different outcome").nextElementSibling).toHaveTextContent("5");
+    const diffFigures = within(diff.querySelector<HTMLElement>(".sim-figures")!);
+    expect(diffFigures.getByText("Would run now, did not run then").nextElementSibling).toHaveTextContent("12");
+    expect(diffFigures.getByText("Different outcome").nextElementSibling).toHaveTextContent("5");
+    // Sample events are labelled like the figures (and a status in the interface's words).
+    expect(diff.querySelector(".sim-samples")).toHaveTextContent("Would run now, did not run then#990");
+
     // Polling stopped once it completed.
     const seen = polls;
     await new Promise((r) => setTimeout(r, 700));

@@ -1,6 +1,7 @@
 // The editor's Test panel: run the workflow (saved, or the editor's unsaved draft) on an input
 // without doing anything, and see what would happen; or back-test it over recorded events.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../../components/common";
 import { panelId, tabId, Tabs, type TabDef } from "../../pages/workflows/Tabs";
 import { BacktestPanel } from "./BacktestPanel";
@@ -11,10 +12,7 @@ import type { TestSession } from "./useTestSession";
 import "./simulation.css";
 
 type Mode = "single" | "backtest";
-const MODES: TabDef<Mode>[] = [
-  { key: "single", label: "Test one run" },
-  { key: "backtest", label: "Back-test" },
-];
+const MODES: Mode[] = ["single", "backtest"];
 
 export interface TestPanelProps {
   session: TestSession;
@@ -28,14 +26,14 @@ export interface TestPanelProps {
 }
 
 export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPath, onGoTo, onShowStep }: TestPanelProps) {
+  const { t } = useTranslation("simulation");
   const [mode, setMode] = useState<Mode>("single");
   const s = session;
+  const tabs: TabDef<Mode>[] = MODES.map((key) => ({ key, label: t(`panel.${key}`) }));
   return (
-    <div className="test-panel" aria-label="Test" role="region">
-      <p className="hint">
-        Tests {subject}. Nothing is done for real: no email is sent, no record is changed.
-      </p>
-      <Tabs tabs={MODES} selected={mode} onSelect={setMode} label="Test modes" />
+    <div className="test-panel" aria-label={t("panel.label")} role="region">
+      <p className="hint">{t("panel.intro", { subject })}</p>
+      <Tabs tabs={tabs} selected={mode} onSelect={setMode} label={t("panel.modes")} />
       <div role="tabpanel" id={panelId(mode)} aria-labelledby={tabId(mode)}>
         {mode === "single" ? (
           <>
@@ -43,7 +41,8 @@ export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPat
               fields={s.fields} problems={s.problems} running={s.running} onRun={s.run}
               extraActions={s.canCompare && (
                 <button type="button" onClick={() => void s.runCompare()} disabled={s.comparing}>
-                  {s.comparing ? "Comparing…" : "Compare with the saved version"}
+                  {s.comparing ? t("panel.comparing") : t("panel.compare")}
+
                 </button>
               )} />
             <div aria-live="polite" aria-busy={s.running}>

@@ -1,4 +1,6 @@
 // What a simulation says about each step of the graph, and wording shared by the result views.
+import { statusText } from "../../components/common";
+import i18n from "../../i18n";
 import { allStepPaths, locToStep } from "../graph";
 import type { Step } from "../types";
 import type { BranchExploration, Decision, SimulationOut } from "./types";
@@ -21,14 +23,17 @@ function markOf(status: string): StepMark {
   return s || "unknown";
 }
 
-/** Words for a mark (node descriptions, the legend). */
+const t = i18n.getFixedT(null, "simulation");
+
+/** Words for a mark (node descriptions, the legend), in the interface's language. */
 export function markText(mark: StepMark): string {
   switch (mark) {
-    case "unreached": return "not reached in the test";
-    case "success": return "on the test path";
-    case "skipped": return "skipped in the test";
-    case "failed": return "would fail in the test";
-    default: return `on the test path (${mark.replace(/_/g, " ")})`;
+    case "unreached":
+    case "success":
+    case "skipped":
+    case "failed":
+      return t(`marks.${mark}`);
+    default: return t("marks.other", { status: statusText(mark).replace(/_/g, " ") });
   }
 }
 
@@ -52,7 +57,7 @@ export function triggerExplanation(sim: SimulationOut): string {
   }
   if (texts.length) return texts.join("; ");
   if (sim.error) return sim.error;
-  return sim.would_trigger === false ? "the trigger filter or the conditions do not hold" : "";
+  return sim.would_trigger === false ? t("result.notTriggered") : "";
 }
 
 function asDecision(value: unknown): Decision | null {
@@ -65,13 +70,10 @@ function isTrue(taken: string | null | undefined): boolean {
   return taken === "true";
 }
 
-const KIND_LABELS: Record<BranchExploration["kind"], string> = {
-  trigger: "Trigger filter",
-  conditions: "Conditions",
-  when: "Step condition",
-  branch: "Branch",
-};
+const KINDS: readonly string[] = ["trigger", "conditions", "when", "branch"] satisfies BranchExploration["kind"][];
 
+/** A decision point's kind in the interface's language ("Trigger filter"). */
 export function kindLabel(kind: BranchExploration["kind"]): string {
-  return KIND_LABELS[kind] ?? kind;
+  return KINDS.includes(kind) ? t(`decisions.kinds.${kind}`) : kind;
 }
+

@@ -1,8 +1,12 @@
 // The Test panel's inputs as typed, and how they become a simulation request: the trigger's
 // record made up from a form (flat `input_data`, {"amount": 75000}) or an existing record, the
 // trigger's changes (field -> [old, new]) and payload, and the subject (saved workflow or draft).
+import i18n from "../../i18n";
 import type { Definition, EditorSchema, FieldInfo } from "../types";
 import type { Example, SimulationInputs, SimulationSubject } from "./types";
+import { recordKey } from "./wording";
+
+const t = i18n.getFixedT(null, "simulation");
 
 export interface ChangeRow { field: string; from: string; to: string }
 export interface ExtraRow { key: string; value: string }
@@ -112,8 +116,8 @@ export function buildInputs(state: TestInputState, fields: InputField[], entity:
   }
   const inputs: SimulationInputs = { input_data };
   if (state.source === "record") {
-    if (!entity) problems.push("Choose the record type.");
-    else if (!state.record) problems.push(`Pick the ${entity} to test with.`);
+    if (!entity) problems.push(t("form.chooseType"));
+    else if (!state.record) problems.push(t(`records.${recordKey(entity)}.pick`));
     else {
       inputs.entity_type = entity;
       inputs.entity_id = state.record.id;
@@ -132,9 +136,10 @@ export function buildInputs(state: TestInputState, fields: InputField[], entity:
     try {
       const parsed: unknown = JSON.parse(state.payload);
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) payload = parsed as Record<string, unknown>;
-      else problems.push("The trigger payload must be a JSON object.");
+      else problems.push(t("form.payloadNotObject"));
     } catch {
-      problems.push("The trigger payload is not valid JSON.");
+      problems.push(t("form.payloadInvalid"));
+
     }
   }
   if (Object.keys(changes).length || Object.keys(payload).length) {
