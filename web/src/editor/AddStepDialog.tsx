@@ -1,5 +1,6 @@
 // The "add a step" dialog: control steps and the catalog's actions, filtered by a search box.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useModalDialog } from "../components/useModalDialog";
 import { CONTROL_LABELS } from "./steps";
 import type { CatalogEntry, StepTypeInfo } from "./types";
@@ -15,6 +16,7 @@ export interface AddStepDialogProps {
 }
 
 export function AddStepDialog({ open, title, stepTypes, catalog, onPick, onClose }: AddStepDialogProps) {
+  const { t } = useTranslation("editor");
   const [query, setQuery] = useState("");
   const ref = useModalDialog(open, () => setQuery(""));
   const q = query.trim().toLowerCase();
@@ -36,12 +38,12 @@ export function AddStepDialog({ open, title, stepTypes, catalog, onPick, onClose
         <>
           <h2 id="add-step-title">{title}</h2>
           <div className="field">
-            <label htmlFor="add-step-search"><span>Search steps</span></label>
+            <label htmlFor="add-step-search"><span>{t("addStep.search")}</span></label>
             <input id="add-step-search" type="text" autoFocus value={query} onChange={(e) => setQuery(e.target.value)} />
           </div>
           <div className="add-step-lists">
             <section aria-labelledby="add-step-controls">
-              <h3 id="add-step-controls">Control steps</h3>
+              <h3 id="add-step-controls">{t("addStep.controls")}</h3>
               <ul className="pick-list">
                 {controls.map((s) => (
                   <li key={s.type}>
@@ -51,11 +53,11 @@ export function AddStepDialog({ open, title, stepTypes, catalog, onPick, onClose
                     <span className="hint" id={`add-desc-${s.type}`}>{s.description.replace(/`/g, "")}</span>
                   </li>
                 ))}
-                {controls.length === 0 && <li className="hint">No control step matches.</li>}
+                {controls.length === 0 && <li className="hint">{t("addStep.noControl")}</li>}
               </ul>
             </section>
             <section aria-labelledby="add-step-actions">
-              <h3 id="add-step-actions">Actions</h3>
+              <h3 id="add-step-actions">{t("addStep.actions")}</h3>
               <ul className="pick-list">
                 {actions.map((a) => (
                   <li key={a.action_type}>
@@ -65,12 +67,13 @@ export function AddStepDialog({ open, title, stepTypes, catalog, onPick, onClose
                     <span className="hint" id={`add-desc-${a.action_type}`}>{a.description}</span>
                   </li>
                 ))}
-                {actions.length === 0 && <li className="hint">No action matches.</li>}
+                {actions.length === 0 && <li className="hint">{t("addStep.noAction")}</li>}
               </ul>
             </section>
           </div>
           <div className="dialog-actions">
-            <button type="button" onClick={onClose}>Cancel</button>
+            <button type="button" onClick={onClose}>{t("addStep.cancel")}</button>
+
           </div>
         </>
       )}

@@ -2,9 +2,11 @@
 // operators offered by the field's type and value inputs by the operator's arity. It edits the
 // canonical tree `{"operator": "AND"|"OR"|"NOT", "rules": [...]}` (null: no conditions).
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { FieldError } from "../api/client";
 import { ErrorsFor, errorsAt } from "./errors";
 import { DraftInput } from "./inputs";
+import { operatorLabel } from "./steps";
 import type { ConditionGroup, ConditionNode, ConditionRule, FieldInfo, FieldType, Json, OperatorInfo } from "./types";
 import { isGroup } from "./types";
 import "./editor.css";
@@ -25,11 +27,7 @@ export interface ConditionBuilderProps {
   emptyText?: string;
 }
 
-const GROUP_LABELS: Record<ConditionGroup["operator"], string> = {
-  AND: "all of these (AND)",
-  OR: "any of these (OR)",
-  NOT: "not this (NOT)",
-};
+const GROUP_OPERATORS: ConditionGroup["operator"][] = ["AND", "OR", "NOT"];
 
 /** Fields by the record they belong to (the API's `group`, else the path's first part), each
  * path once, in the order given. */
@@ -113,6 +111,7 @@ function RuleEditor({
   onChange: (rule: ConditionRule) => void;
   onRemove: () => void;
 }) {
+  const { t } = useTranslation("editor");
   const type = fieldType(fields, rule.field);
   const known = fields.some((f) => f.path === rule.field);
   const [custom, setCustom] = useState(fields.length === 0 || (!known && rule.field !== ""));
@@ -121,7 +120,7 @@ function RuleEditor({
   const options = fields.find((f) => f.path === rule.field)?.options ?? null;
   const groups = groupFields(fields);
   const id = `${idBase}-r${number.replace(/\./g, "-")}`;
-  const name = `Rule ${number}`;
+  const name = t("conditions.rule", { number });
   const valueErrors = errorsAt(errors, `${loc}.value`);
   const fieldErrors = [...errorsAt(errors, `${loc}.field`), ...errorsAt(errors, loc)];
   const opErrors = errorsAt(errors, `${loc}.operator`);
@@ -142,8 +141,8 @@ function RuleEditor({
       return (
         <DraftInput
           id={`${id}-value`}
-          aria-label={`${name} values (comma-separated)`}
-          placeholder="a, b, c"
+          aria-label={t("conditions.values", { rule: name })}
+          placeholder={t("conditions.valuesPlaceholder")}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
           value={rule.value}
@@ -165,9 +164,9 @@ function RuleEditor({
           value={text}
           onChange={(e) => set(coerce(e.target.value, type))}
         >
-          {!choices.includes(text) && <option value={text}>{text === "" ? "Choose…" : text}</option>}
+          {!choices.includes(text) && <option value={text}>{text === "" ? t("conditions.choose") : text}</option>}
           {choices.map((c) => (
-            <option key={c} value={c}>{c}</option>
+            <option key={c} value={c}>{type === "boolean" ? t(c === "true" ? "conditions.true" : "conditions.false") : c}</option>
           ))}
         </select>
       );
@@ -178,7 +177,7 @@ function RuleEditor({
         aria-label={label}
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
-        placeholder={type === "date" || type === "datetime" ? "2026-12-31" : type === "number" ? "0" : "value"}
+        placeholder={type === "date" || type === "datetime" ? t("conditions.datePlaceholder") : type === "number" ? "0" : t("conditions.valuePlaceholder")}
         inputMode={type === "number" ? "decimal" : undefined}
         value={current}
         format={show}
@@ -194,8 +193,9 @@ function RuleEditor({
         {custom ? (
           <DraftInput
             id={`${id}-field`}
-            aria-label={`${name} field path`}
-            placeholder="deal.custom_fields.segment"
+            aria-label={t("conditions.fieldPath", { rule: name })}
+            placeholder={t("conditions.fieldPathPlaceholder")}
+
             aria-invalid={fieldErrors.length > 0 || undefined}
             value={rule.field}
             format={show}
@@ -205,7 +205,7 @@ function RuleEditor({
         ) : (
           <select
             id={`${id}-field`}
-            aria-label={`${name} field`}
+            aria-label={t("conditions.field", { rule: name })}
             aria-invalid={fieldErrors.length > 0 || undefined}
             value={rule.field}
             onChange={(e) => {
@@ -213,7 +213,7 @@ function RuleEditor({
               else onChange(ruleForField(fields, operators, rule, e.target.value));
             }}
           >
-            {!known && <option value={rule.field}>{rule.field || "Choose a field…"}</option>}
+            {!known && <option value={rule.field}>{rule.field || t("conditions.chooseField")}</option>}
             {[...groups.entries()].map(([group, items]) => (
               <optgroup key={group} label={group}>
                 {items.map((f) => (
@@ -223,12 +223,12 @@ function RuleEditor({
                 ))}
               </optgroup>
             ))}
-            <option value="__custom__">Other field path…</option>
+            <option value="__custom__">{t("conditions.otherField")}</option>
           </select>
         )}
         <select
           id={`${id}-operator`}
-          aria-label={`${name} operator`}
+          aria-label={t("conditions.operator", { rule: name })}
           aria-invalid={opErrors.length > 0 || undefined}
           value={rule.operator}
           onChange={(e) => {
@@ -239,19 +239,19 @@ function RuleEditor({
         >
           {!allowed.some((o) => o.value === rule.operator) && <option value={rule.operator}>{rule.operator}</option>}
           {allowed.map((o) => (
-            <option key={o.value} value={o.value}>{o.label}</option>
+            <option key={o.value} value={o.value}>{operatorLabel(o.value, o.label)}</option>
           ))}
         </select>
         {op?.arity === 2 ? (
           <span className="cb-between">
-            {valueInput(0, `${name} from`)}
-            <span aria-hidden="true">and</span>
-            {valueInput(1, `${name} to`)}
+            {valueInput(0, t("conditions.from", { rule: name }))}
+            <span aria-hidden="true">{t("conditions.and")}</span>
+            {valueInput(1, t("conditions.to", { rule: name }))}
           </span>
         ) : op?.arity === 0 ? null : (
-          valueInput(null, `${name} value`)
+          valueInput(null, t("conditions.value", { rule: name }))
         )}
-        <button type="button" className="icon-button" aria-label={`Remove rule ${number}`} title="Remove rule" onClick={onRemove}>
+        <button type="button" className="icon-button" aria-label={t("conditions.removeRule", { number })} title={t("conditions.removeRuleTitle")} onClick={onRemove}>
           ✕
         </button>
       </div>
@@ -272,8 +272,8 @@ function GroupEditor({
   root: boolean;
   legend: string;
 }) {
-  const groupName = root ? legend : `Group ${number}`;
-  const suffix = root ? "" : ` to group ${number}`;
+  const { t } = useTranslation("editor");
+  const groupName = root ? legend : t("conditions.group", { number });
   const firstField = shared.fields[0]?.path ?? "";
   const newRule = (): ConditionRule =>
     ruleForField(shared.fields, shared.operators, { field: "", operator: "==", value: "" }, firstField);
@@ -288,10 +288,10 @@ function GroupEditor({
     <fieldset className={root ? "cb-group cb-root" : "cb-group"}>
       <legend className={root ? "sr-only" : undefined}>{groupName}</legend>
       <div className="row cb-group-head">
-        <label htmlFor={`${id}-match`}>Match</label>
+        <label htmlFor={`${id}-match`}>{t("conditions.match")}</label>
         <select
           id={`${id}-match`}
-          aria-label={`${groupName} match`}
+          aria-label={t("conditions.matchLabel", { group: groupName })}
           value={group.operator}
           onChange={(e) => {
             const operator = e.target.value as ConditionGroup["operator"];
@@ -300,14 +300,14 @@ function GroupEditor({
             } else onChange({ ...group, operator });
           }}
         >
-          {(Object.keys(GROUP_LABELS) as ConditionGroup["operator"][]).map((op) => (
-            <option key={op} value={op}>{GROUP_LABELS[op]}</option>
+          {GROUP_OPERATORS.map((op) => (
+            <option key={op} value={op}>{t(`conditions.groups.${op}`)}</option>
           ))}
         </select>
         <span className="spacer" />
         {onRemove && (
           <button type="button" className="link" onClick={onRemove}>
-            Remove group {number}
+            {t("conditions.removeGroup", { number })}
           </button>
         )}
       </div>
@@ -328,7 +328,7 @@ function GroupEditor({
                 root={false}
                 legend={legend}
                 onChange={replace}
-                onRemove={() => replace(null, `Group ${childNumber} removed.`)}
+                onRemove={() => replace(null, t("conditions.groupRemoved", { number: childNumber }))}
               />
             </li>
           ) : (
@@ -347,13 +347,13 @@ function GroupEditor({
       {canAdd && (
         <div className="row cb-add">
           <button type="button" onClick={() => onChange({ ...group, rules: [...group.rules, newRule()] })}>
-            {`Add rule${suffix}`}
+            {root ? t("conditions.addRule") : t("conditions.addRuleTo", { number })}
           </button>
           <button
             type="button"
             onClick={() => onChange({ ...group, rules: [...group.rules, { operator: group.operator === "AND" ? "OR" : "AND", rules: [newRule()] }] })}
           >
-            {`Add group${suffix}`}
+            {root ? t("conditions.addGroup") : t("conditions.addGroupTo", { number })}
           </button>
         </div>
       )}
@@ -365,6 +365,7 @@ function GroupEditor({
 export function ConditionBuilder({
   value, onChange, fields, operators, label, errorPrefix = "conditions", errors = [], emptyText,
 }: ConditionBuilderProps) {
+  const { t } = useTranslation("editor");
   const idBase = useId().replace(/:/g, "");
   const root: ConditionGroup | null =
     value === null || value === undefined || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)
@@ -384,15 +385,16 @@ export function ConditionBuilder({
     <section className="condition-builder" aria-label={label}>
       {shorthand ? (
         <p className="hint">
-          This condition is written in a shorthand the builder cannot show; edit it in the JSON view
-          or <button type="button" className="link" onClick={() => onChange(null)}>clear it</button>.
+          {t("conditions.shorthand")}{" "}
+          <button type="button" className="link" onClick={() => onChange(null)}>{t("conditions.clear")}</button>.
         </p>
       ) : root === null ? (
         <div className="cb-empty">
-          <p className="hint">{emptyText ?? "No conditions: the workflow runs for every trigger."}</p>
+          <p className="hint">{emptyText ?? t("conditions.none")}</p>
           <div className="row">
-            <button type="button" onClick={() => start(false)}>Add rule</button>
-            <button type="button" onClick={() => start(true)}>Add group</button>
+            <button type="button" onClick={() => start(false)}>{t("conditions.addRule")}</button>
+            <button type="button" onClick={() => start(true)}>{t("conditions.addGroup")}</button>
+
           </div>
           <ErrorsFor errors={errorsAt(errors, errorPrefix)} />
         </div>

@@ -6,6 +6,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import { useTranslation } from "react-i18next";
 import { Actions, edgeTypes, nodeTypes } from "./FlowNodes";
 import { definitionToGraph, withoutAddButtons, type NodeData } from "./graph";
 import { arrange, type Positions, type XY } from "./layout";
@@ -124,10 +125,14 @@ function FlowCanvasInner({
   actions, selected, onSelect, onAdd = noAdd, labelOf, typeLabel, triggerLabel, triggerLines, errorCounts, marks,
   positions = NO_POSITIONS, onMoveNode, onTidy, readOnly = false, highlights,
 }: FlowCanvasProps) {
+  const { t, i18n } = useTranslation("editor");
+  const language = i18n.language;
   const graph = useMemo(() => {
     const full = definitionToGraph(actions, { labelOf, triggerLabel, triggerLines, errorCounts, marks, highlights });
     return readOnly ? withoutAddButtons(full) : full;
-  }, [actions, labelOf, triggerLabel, triggerLines, errorCounts, marks, highlights, readOnly]);
+    // The language too: the graph's lane names and "+" buttons' names are in it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [actions, labelOf, triggerLabel, triggerLines, errorCounts, marks, highlights, readOnly, language]);
   // Where the nodes being dragged are now; handed to onMoveNode when the drag ends.
   const [dragged, setDragged] = useState<Positions>(NO_POSITIONS);
   const nodes = useMemo(() => arrange(graph.nodes, { ...positions, ...dragged }), [graph.nodes, positions, dragged]);
@@ -162,7 +167,7 @@ function FlowCanvasInner({
   const context = useMemo(() => ({ selected, select: onSelect, add: onAdd, typeLabel, readOnly }), [selected, onSelect, onAdd, typeLabel, readOnly]);
   return (
     <Actions.Provider value={context}>
-      <div className="flow-canvas" role="region" aria-label="Workflow steps graph" ref={box}>
+      <div className="flow-canvas" role="region" aria-label={t("canvas.label")} ref={box}>
         <ReactFlow
           nodes={nodes}
           edges={graph.edges}
@@ -182,8 +187,9 @@ function FlowCanvasInner({
           {onTidy && (
             <Panel position="top-right">
               <button type="button" className="flow-tidy" onClick={tidy} disabled={!placedByHand}
-                title={placedByHand ? "Put every node back in the automatic layout" : "Every node is in the automatic layout"}>
-                Tidy layout
+                title={placedByHand ? t("canvas.tidyTitle") : t("canvas.tidyDone")}>
+                {t("canvas.tidy")}
+
               </button>
             </Panel>
           )}

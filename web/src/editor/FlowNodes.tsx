@@ -4,6 +4,7 @@ import {
   BaseEdge, EdgeLabelRenderer, Handle, Position, getSmoothStepPath, type Edge, type EdgeProps, type Node, type NodeProps,
 } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
+import { useTranslation } from "react-i18next";
 import { markText } from "./simulation/highlight";
 import type { AddNodeData, InsertEdgeData, LaneEdgeData, MarkerNodeData, StepNodeData } from "./graph";
 
@@ -24,6 +25,7 @@ const MARK_ICONS: Record<string, string> = { success: "✓", skipped: "↷", fai
 
 const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>) {
   const { selected, select, typeLabel, readOnly } = useContext(Actions);
+  const { t } = useTranslation("editor");
   const type = String(data.step.type);
   const isSelected = selected === data.path;
   const described = [
@@ -38,10 +40,10 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
       <button
         type="button"
         className="flow-step-button nopan"
-        aria-label={readOnly ? `Step "${data.label}"` : `Edit step "${data.label}"`}
+        aria-label={readOnly ? t("canvas.step", { label: data.label }) : t("canvas.editStep", { label: data.label })}
         aria-pressed={isSelected}
         aria-describedby={described || undefined}
-        title={data.when ? `Runs only if ${data.when}` : undefined}
+        title={data.when ? t("canvas.runsIf", { condition: data.when }) : undefined}
         onClick={() => select(data.path)}
       >
         <span className="flow-step-icon" aria-hidden="true">{TYPE_ICONS[type] ?? "●"}</span>
@@ -52,7 +54,7 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
         <span className="flow-step-label">{data.label}</span>
         <span className="flow-step-type">{typeLabel(type)}</span>
         {data.when && (
-          <span className="flow-step-when" id={`${data.path}-when`} title={`Runs only if ${data.when}`}>if {data.when}</span>
+          <span className="flow-step-when" id={`${data.path}-when`} title={t("canvas.runsIf", { condition: data.when })}>{t("canvas.if", { condition: data.when })}</span>
         )}
       </span>
       {data.highlight && (
@@ -66,7 +68,8 @@ const StepNode = memo(function StepNode({ data }: NodeProps<Node<StepNodeData>>)
       )}
       {data.errors > 0 && (
         <span className="flow-step-errors" id={`${data.path}-errors`}>
-          {data.errors} {data.errors === 1 ? "problem" : "problems"}
+          {t("canvas.problems", { count: data.errors })}
+
         </span>
       )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />

@@ -3,6 +3,7 @@
 // the secrets store: its row says so, and a credential the server keeps shows as a placeholder
 // (the API sends it as ********) that stays as it is unless something is typed over it.
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { Json } from "./types";
 
 /** What the API shows instead of a credential (crmflow.vault.masking.MASK). */
@@ -41,6 +42,7 @@ export function HeadersInput({
   describedBy?: string;
   invalid?: boolean;
 }) {
+  const { t } = useTranslation("editor");
   const [rows, setRows] = useState<Row[]>(() => rowsOf(value));
   // Re-sync when the value changes from elsewhere (the JSON view, an undo), not while typing.
   useEffect(() => {
@@ -65,36 +67,39 @@ export function HeadersInput({
           <div className="headers-row" key={index}>
             <span className="row tight">
               <input
-                aria-label={`${label} ${index + 1}: name`}
+                aria-label={t("headers.name", { label, number: index + 1 })}
                 value={name}
                 spellCheck={false}
                 aria-invalid={invalid || undefined}
                 onChange={(e) => set(index, [e.target.value, text])}
               />
               <input
-                aria-label={`${label} ${index + 1}: value`}
+                aria-label={t("headers.value", { label, number: index + 1 })}
                 aria-describedby={credential ? hintId : undefined}
                 value={kept ? "" : text}
-                placeholder={kept ? "stored credential (kept unless you type a new value)" : undefined}
+                placeholder={kept ? t("headers.kept") : undefined}
                 spellCheck={false}
                 autoComplete="off"
                 onChange={(e) => set(index, [name, e.target.value === "" && kept ? MASK : e.target.value])}
               />
-              <button type="button" className="link" aria-label={`Remove ${name || `row ${index + 1}`}`} onClick={() => update(rows.filter((_, i) => i !== index))}>
-                Remove
+              <button type="button" className="link"
+                aria-label={name ? t("headers.removeNamed", { name }) : t("headers.removeRow", { number: index + 1 })}
+                onClick={() => update(rows.filter((_, i) => i !== index))}>
+                {t("headers.remove")}
               </button>
             </span>
             {credential && (
               <p className="hint" id={hintId}>
-                A credential: write <code>{"{{ secrets.NAME }}"}</code> (e.g. <code>{"Bearer {{ secrets.API_TOKEN }}"}</code>) to use a
-                secret from the Secrets page; a value typed here is kept in the workflow and shown to nobody.
+                <Trans t={t} i18nKey="headers.credential" components={{ code: <code /> }}
+                  values={{ secret: "{{ secrets.NAME }}", example: "Bearer {{ secrets.API_TOKEN }}" }} />
               </p>
             )}
           </div>
         );
       })}
       <button type="button" className="link" onClick={() => setRows([...rows, ["", ""]])}>
-        Add {rows.length ? "another" : "one"}
+        {rows.length ? t("headers.addAnother") : t("headers.addOne")}
+
       </button>
     </div>
   );

@@ -1,10 +1,12 @@
 // The JSON view of the editor: the whole definition as text, kept in sync with the form.
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { toDefinition } from "./definition";
 import type { Definition } from "./types";
 
 /** The whole definition as editable JSON: valid edits update it, invalid ones only show an error. */
 export function JsonView({ definition, onChange }: { definition: Definition; onChange: (d: Definition) => void }) {
+  const { t } = useTranslation("editor");
   const pretty = (d: Definition) => JSON.stringify(d, null, 2);
   const [text, setText] = useState(() => pretty(definition));
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +21,7 @@ export function JsonView({ definition, onChange }: { definition: Definition; onC
   }, [definition]);
   return (
     <div className="field">
-      <label htmlFor="definition-json"><span>Workflow definition (JSON)</span></label>
+      <label htmlFor="definition-json"><span>{t("json.label")}</span></label>
       <textarea
         id="definition-json"
         className="json-view"
@@ -32,7 +34,7 @@ export function JsonView({ definition, onChange }: { definition: Definition; onC
           setText(e.target.value);
           try {
             const parsed = JSON.parse(e.target.value) as unknown;
-            if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("the definition must be a JSON object");
+            if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(t("json.notObject"));
             const def = toDefinition(parsed as Record<string, unknown>);
             applied.current = pretty(def);
             setError(null);
@@ -43,9 +45,10 @@ export function JsonView({ definition, onChange }: { definition: Definition; onC
         }}
       />
       {error ? (
-        <p className="field-error" id="definition-json-error" role="alert">Invalid JSON, not applied: {error}</p>
+        <p className="field-error" id="definition-json-error" role="alert">{t("json.invalid", { error })}</p>
       ) : (
-        <p className="hint" id="definition-json-hint">Edits here update the form and the graph as soon as they are valid JSON.</p>
+        <p className="hint" id="definition-json-hint">{t("json.hint")}</p>
+
       )}
     </div>
   );

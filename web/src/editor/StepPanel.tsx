@@ -1,12 +1,13 @@
 // The side panel of the visual editor: the selected step's settings, its config form generated
 // from the action's input schema (or the control step's own schema), `when`, `on_error`, `retry`.
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { FieldError } from "../api/client";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { ErrorsFor, errorsAt, errorsUnder } from "./errors";
 import { DraftInput, JsonTextarea } from "./inputs";
 import { SchemaForm } from "./SchemaForm";
-import { CONTROL_SCHEMAS, RETRY_SCHEMA, stepLabel, stepLoc } from "./steps";
+import { controlSchemas, retrySchema, stepLabel, stepLoc } from "./steps";
 import type { CatalogEntry, ConditionGroup, FieldInfo, Json, JsonSchema, Lane, OperatorInfo, Step } from "./types";
 
 export interface StepPanelProps {
@@ -37,6 +38,7 @@ function withKey<T extends object>(obj: T, key: string, value: unknown): T {
 export function StepPanel({
   step, path, catalog, fields, operators, errors, onChange, onRemove, onMove, canMoveUp, canMoveDown, onClose, autoFocus,
 }: StepPanelProps) {
+  const { t } = useTranslation("editor");
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // After the add-step dialog has closed (closing gives the focus back to its opener).
@@ -49,7 +51,8 @@ export function StepPanel({
   const type = String(step.type);
   const entry = catalog.get(type);
   const label = stepLabel(step, catalog);
-  const schema: JsonSchema | undefined = CONTROL_SCHEMAS[type] ?? (entry?.input_schema as JsonSchema | undefined);
+  const controls = controlSchemas();
+  const schema: JsonSchema | undefined = controls[type] ?? (entry?.input_schema as JsonSchema | undefined);
   const hasConfig = type !== "branch" && type !== "parallel";
   const defaultOnError = type === "approval" ? "stop" : "continue";
   const general = [...errorsAt(errors, loc), ...errorsAt(errors, `${loc}.type`)];
@@ -60,97 +63,97 @@ export function StepPanel({
   return (
     <aside className="step-panel card" aria-labelledby={`${id}-title`}>
       <div className="row panel-head">
-        <h3 id={`${id}-title`} ref={heading} tabIndex={-1}>Edit step: {label}</h3>
+        <h3 id={`${id}-title`} ref={heading} tabIndex={-1}>{t("panel.title", { label })}</h3>
         <span className="spacer" />
-        <button type="button" className="icon-button" aria-label="Close step panel" onClick={onClose}>✕</button>
+        <button type="button" className="icon-button" aria-label={t("panel.close")} onClick={onClose}>✕</button>
       </div>
       <p className="hint">
-        {entry ? `${entry.name} (${type})` : CONTROL_SCHEMAS[type] || !hasConfig ? `Control step: ${type}` : `Unknown action type "${type}"`}
+        {entry ? t("panel.action", { name: entry.name, type }) : controls[type] || !hasConfig ? t("panel.control", { type }) : t("panel.unknown", { type })}
         {entry?.description ? ` — ${entry.description}` : ""}
       </p>
       <ErrorsFor errors={general} />
       <div className="row panel-actions">
-        <button type="button" onClick={() => onMove(-1)} disabled={!canMoveUp}>Move up</button>
-        <button type="button" onClick={() => onMove(1)} disabled={!canMoveDown}>Move down</button>
+        <button type="button" onClick={() => onMove(-1)} disabled={!canMoveUp}>{t("panel.moveUp")}</button>
+        <button type="button" onClick={() => onMove(1)} disabled={!canMoveDown}>{t("panel.moveDown")}</button>
         <span className="spacer" />
-        <button type="button" className="danger" onClick={onRemove}>Remove step</button>
+        <button type="button" className="danger" onClick={onRemove}>{t("panel.remove")}</button>
       </div>
 
       <div className="field">
-        <label htmlFor={`${id}-name`}><span>Step name</span></label>
+        <label htmlFor={`${id}-name`}><span>{t("panel.name")}</span></label>
         <DraftInput id={`${id}-name`} value={step.name} format={(v) => (v == null ? "" : String(v))} parse={(t) => (t === "" ? undefined : t)}
           aria-invalid={errorsAt(errors, `${loc}.name`).length > 0 || undefined}
           onChange={(v) => onChange(withKey(step, "name", v))} />
         <ErrorsFor errors={errorsAt(errors, `${loc}.name`)} />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-id`}><span>Step id</span></label>
+        <label htmlFor={`${id}-id`}><span>{t("panel.id")}</span></label>
         <DraftInput id={`${id}-id`} value={step.id} format={(v) => (v == null ? "" : String(v))} parse={(t) => (t === "" ? undefined : t)}
           aria-describedby={`${id}-id-hint`} aria-invalid={errorsAt(errors, `${loc}.id`).length > 0 || undefined}
           onChange={(v) => onChange(withKey(step, "id", v))} />
-        <p className="hint" id={`${id}-id-hint`}>Optional; lets templates read this step's output as {"{{ steps.<id>.… }}"}.</p>
+        <p className="hint" id={`${id}-id-hint`}>{t("panel.idHint", { example: "{{ steps.<id>.… }}" })}</p>
         <ErrorsFor errors={errorsAt(errors, `${loc}.id`)} />
       </div>
 
       {type === "branch" && (
-        <section aria-label="Branches">
-          <h4>Branches</h4>
-          <p className="hint">The first branch whose condition holds runs; otherwise the Else path.</p>
+        <section aria-label={t("panel.branches")}>
+          <h4>{t("panel.branches")}</h4>
+          <p className="hint">{t("panel.branchesHint")}</p>
           {lanes.map((lane, i) => (
             <fieldset key={i} className="lane-box">
-              <legend>Branch {i + 1}</legend>
+              <legend>{t("panel.branch", { number: i + 1 })}</legend>
               <div className="field">
-                <label htmlFor={`${id}-b${i}-name`}><span>Branch {i + 1} name</span></label>
+                <label htmlFor={`${id}-b${i}-name`}><span>{t("panel.branchName", { number: i + 1 })}</span></label>
                 <DraftInput id={`${id}-b${i}-name`} value={lane.name} format={(v) => (v == null ? "" : String(v))} parse={(t) => (t === "" ? undefined : t)}
                   onChange={(v) => setLane(i, withKey(lane, "name", v))} />
               </div>
               <ConditionBuilder
-                label={`Branch ${i + 1} condition`}
+                label={t("panel.branchCondition", { number: i + 1 })}
                 value={lane.when as Json}
                 onChange={(when: ConditionGroup | null, removed) => setLane(i, { ...lane, when: (when ?? undefined) as Json | undefined }, removed)}
                 fields={fields}
                 operators={operators}
                 errorPrefix={`${loc}.branches[${i}].when`}
                 errors={errors}
-                emptyText="A branch needs a condition."
+                emptyText={t("panel.branchNeedsCondition")}
               />
               <button type="button" className="link" disabled={lanes.length <= 1}
-                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, `Branch ${i + 1} removed.`)}>
-                Remove branch {i + 1}
+                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, t("panel.branchRemoved", { number: i + 1 }))}>
+                {t("panel.removeBranch", { number: i + 1 })}
               </button>
             </fieldset>
           ))}
           <button type="button" onClick={() => onChange({ ...step, branches: [...lanes, { when: lanes[0]?.when ?? null, actions: [] }] })}>
-            Add branch
+            {t("panel.addBranch")}
           </button>
         </section>
       )}
 
       {type === "parallel" && (
-        <section aria-label="Paths">
-          <h4>Paths</h4>
+        <section aria-label={t("panel.paths")}>
+          <h4>{t("panel.paths")}</h4>
           {lanes.map((lane, i) => (
             <div key={i} className="row tight">
               <div className="field grow">
-                <label htmlFor={`${id}-p${i}-name`}><span>Path {i + 1} name</span></label>
+                <label htmlFor={`${id}-p${i}-name`}><span>{t("panel.pathName", { number: i + 1 })}</span></label>
                 <DraftInput id={`${id}-p${i}-name`} value={lane.name} format={(v) => (v == null ? "" : String(v))} parse={(t) => (t === "" ? undefined : t)}
                   onChange={(v) => setLane(i, withKey(lane, "name", v))} />
               </div>
               <button type="button" className="link" disabled={lanes.length <= 1}
-                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, `Path ${i + 1} removed.`)}>
-                Remove path {i + 1}
+                onClick={() => onChange({ ...step, branches: lanes.filter((_, j) => j !== i) }, t("panel.pathRemoved", { number: i + 1 }))}>
+                {t("panel.removePath", { number: i + 1 })}
               </button>
             </div>
           ))}
-          <button type="button" onClick={() => onChange({ ...step, branches: [...lanes, { name: `Path ${lanes.length + 1}`, actions: [] }] })}>
-            Add path
+          <button type="button" onClick={() => onChange({ ...step, branches: [...lanes, { name: t("panel.newPath", { number: lanes.length + 1 }), actions: [] }] })}>
+            {t("panel.addPath")}
           </button>
         </section>
       )}
 
       {hasConfig && (
-        <section aria-label="Settings" className="panel-config">
-          <h4>Settings</h4>
+        <section aria-label={t("panel.settings")} className="panel-config">
+          <h4>{t("panel.settings")}</h4>
           {schema ? (
             <SchemaForm
               schema={schema}
@@ -162,38 +165,38 @@ export function StepPanel({
             />
           ) : (
             <div className="field">
-              <label htmlFor={`${id}-config-json`}><span>Config (JSON)</span></label>
+              <label htmlFor={`${id}-config-json`}><span>{t("panel.configJson")}</span></label>
               <JsonTextarea id={`${id}-config-json`} rows={6} value={(step.config as Json | undefined) ?? {}}
                 onChange={(v) => onChange({ ...step, config: (v as Record<string, Json>) ?? {} })} />
               <ErrorsFor errors={errorsUnder(errors, `${loc}.config`)} />
             </div>
           )}
-          <p className="hint">Text fields accept templates such as {"{{ organisation.name }}"}.</p>
+          <p className="hint">{t("panel.templatesHint", { example: "{{ organisation.name }}" })}</p>
         </section>
       )}
 
-      <section aria-label="Run conditions">
-        <h4>Run only when</h4>
+      <section aria-label={t("panel.runConditions")}>
+        <h4>{t("panel.runOnlyWhen")}</h4>
         <ConditionBuilder
-          label={`Run "${label}" only when`}
+          label={t("panel.runLabel", { label })}
           value={step.when as Json}
           onChange={(when, removed) => onChange(withKey(step, "when", when ?? undefined), removed)}
           fields={fields}
           operators={operators}
           errorPrefix={`${loc}.when`}
           errors={errors}
-          emptyText="Always runs (no condition)."
+          emptyText={t("panel.alwaysRuns")}
         />
       </section>
 
-      <section aria-label="Errors and retries">
-        <h4>Errors and retries</h4>
+      <section aria-label={t("panel.errorsAndRetries")}>
+        <h4>{t("panel.errorsAndRetries")}</h4>
         <div className="field">
-          <label htmlFor={`${id}-on-error`}><span>On error</span></label>
+          <label htmlFor={`${id}-on-error`}><span>{t("panel.onError")}</span></label>
           <select id={`${id}-on-error`} value={step.on_error ?? defaultOnError}
             onChange={(e) => onChange(withKey(step, "on_error", e.target.value === defaultOnError ? undefined : e.target.value))}>
-            <option value="continue">Continue with the next step</option>
-            <option value="stop">Stop the execution</option>
+            <option value="continue">{t("panel.continue")}</option>
+            <option value="stop">{t("panel.stop")}</option>
           </select>
           <ErrorsFor errors={errorsAt(errors, `${loc}.on_error`)} />
         </div>
@@ -201,12 +204,13 @@ export function StepPanel({
           <label>
             <input type="checkbox" checked={!!step.retry}
               onChange={(e) => onChange(withKey(step, "retry", e.target.checked ? { max_attempts: 3 } : undefined))} />
-            {" "}Retry when it fails
+            {" "}{t("panel.retry")}
           </label>
         </div>
         {step.retry && (
           <SchemaForm
-            schema={RETRY_SCHEMA}
+            schema={retrySchema()}
+
             value={step.retry as Record<string, Json>}
             onChange={(retry) => onChange({ ...step, retry })}
             idPrefix={`${id}-retry`}

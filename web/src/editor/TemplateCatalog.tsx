@@ -1,6 +1,7 @@
 // "Create from template": the template catalog (as the new-workflow page or in a dialog).
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../api/client";
 import { ErrorMessage, Loading } from "../components/common";
 import { useModalDialog } from "../components/useModalDialog";
@@ -15,42 +16,43 @@ export function useTemplates(enabled: boolean) {
   });
 }
 export function TemplateCatalog({ onPick, onBlank }: { onPick: (template: TemplateInfo) => void; onBlank?: () => void }) {
+  const { t } = useTranslation("editor");
   const templates = useTemplates(true);
   const [category, setCategory] = useState("all");
-  if (templates.isPending) return <Loading label="Loading templates…" />;
+  if (templates.isPending) return <Loading label={t("templates.loading")} />;
   if (templates.isError) return <ErrorMessage error={templates.error} onRetry={() => templates.refetch()} />;
-  const categories = [...new Set(templates.data.map((t) => t.category))];
-  const shown = templates.data.filter((t) => category === "all" || t.category === category);
+  const categories = [...new Set(templates.data.map((template) => template.category))];
+  const shown = templates.data.filter((template) => category === "all" || template.category === category);
   return (
     <section className="template-catalog" aria-labelledby="template-catalog-title">
       <div className="row">
-        <h2 id="template-catalog-title">Create from template</h2>
+        <h2 id="template-catalog-title">{t("templates.title")}</h2>
         <span className="spacer" />
         {categories.length > 1 && (
           <label className="row tight">
-            <span>Category</span>
+            <span>{t("templates.category")}</span>
             <select value={category} onChange={(e) => setCategory(e.target.value)}>
-              <option value="all">All</option>
+              <option value="all">{t("templates.all")}</option>
               {categories.map((c) => <option key={c} value={c}>{c.replace(/_/g, " ")}</option>)}
             </select>
           </label>
         )}
-        {onBlank && <button type="button" onClick={onBlank}>Start from scratch</button>}
+        {onBlank && <button type="button" onClick={onBlank}>{t("templates.blank")}</button>}
       </div>
       {shown.length === 0 ? (
-        <p className="hint">No templates yet.</p>
+        <p className="hint">{t("templates.none")}</p>
       ) : (
         <ul className="template-grid">
-          {shown.map((t) => (
-            <li key={t.id} className="card template-card">
-              <h3>{t.name}</h3>
+          {shown.map((template) => (
+            <li key={template.id} className="card template-card">
+              <h3>{template.name}</h3>
               <p className="hint">
-                {t.category.replace(/_/g, " ")} · trigger: {t.trigger_type.replace(/_/g, " ")} ·{" "}
-                {(t.definition.actions as unknown[] | undefined)?.length ?? 0} steps
+                {t("templates.card", { category: template.category.replace(/_/g, " "), trigger: template.trigger_type.replace(/_/g, " ") })}
+                {t("templates.steps", { count: (template.definition.actions as unknown[] | undefined)?.length ?? 0 })}
               </p>
-              <p>{t.description}</p>
-              <button type="button" className="primary" aria-label={`Use template "${t.name}"`} onClick={() => onPick(t)}>
-                Use template
+              <p>{template.description}</p>
+              <button type="button" className="primary" aria-label={t("templates.useNamed", { name: template.name })} onClick={() => onPick(template)}>
+                {t("templates.use")}
               </button>
             </li>
           ))}
@@ -61,15 +63,17 @@ export function TemplateCatalog({ onPick, onBlank }: { onPick: (template: Templa
 }
 
 export function TemplateDialog({ open, onPick, onClose }: { open: boolean; onPick: (t: TemplateInfo) => void; onClose: () => void }) {
+  const { t } = useTranslation("editor");
   const ref = useModalDialog(open);
   return (
-    <dialog ref={ref} className="dialog template-dialog" aria-label="Create from template"
+    <dialog ref={ref} className="dialog template-dialog" aria-label={t("templates.title")}
       onCancel={(e) => { e.preventDefault(); onClose(); }}>
       {open && (
         <>
-          <p className="hint">Picking a template replaces the editor's current content (nothing is saved until you save).</p>
+          <p className="hint">{t("templates.replaces")}</p>
           <TemplateCatalog onPick={onPick} />
-          <div className="dialog-actions"><button type="button" onClick={onClose}>Cancel</button></div>
+          <div className="dialog-actions"><button type="button" onClick={onClose}>{t("templates.cancel")}</button></div>
+
         </>
       )}
     </dialog>

@@ -1,6 +1,7 @@
 // After a destructive edit (a step, a branch or a path removed): "Step removed. Undo" for a few
 // seconds. It goes away as soon as anything else changes, so its Undo always undoes that edit.
 import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 export const TOAST_MS = 8000;
 
@@ -22,13 +23,15 @@ export function useUndoToast<T>(current: T) {
 }
 
 export function UndoToast({ message, onUndo }: { message: string | null; onUndo: () => void }) {
+  const { t } = useTranslation("editor");
   // The live region stays in the page so screen readers announce the message when it appears.
   return (
     <div className="undo-toast-region" role="status" aria-live="polite">
       {message && (
         <div className="undo-toast">
           <span>{message}</span>
-          <button type="button" onClick={onUndo}>Undo</button>
+          <button type="button" onClick={onUndo}>{t("undoToast.undo")}</button>
+
         </div>
       )}
     </div>

@@ -1,6 +1,7 @@
 // Leaving the editor with unsaved changes: links and the back button ask first (an in-app dialog),
 // closing or reloading the tab gets the browser's own prompt.
 import { useCallback, useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { useBlocker, type Blocker, type BlockerFunction } from "react-router-dom";
 import { useModalDialog } from "../components/useModalDialog";
 
@@ -28,6 +29,7 @@ export function useUnsavedGuard(dirty: boolean) {
 
 /** "Leave without saving?" while `blocker` holds a navigation back: Stay or Leave. */
 export function LeaveDialog({ blocker, onLeave }: { blocker: Blocker; onLeave: () => void }) {
+  const { t } = useTranslation("editor");
   const open = blocker.state === "blocked";
   const stayRef = useRef<HTMLButtonElement>(null);
   const ref = useModalDialog(open, () => stayRef.current?.focus());
@@ -40,14 +42,15 @@ export function LeaveDialog({ blocker, onLeave }: { blocker: Blocker; onLeave: (
       }}>
       {open && (
         <>
-          <h2 id="leave-title">Leave without saving?</h2>
-          <p id="leave-text">Your changes to this workflow are not saved. If you leave, they are lost.</p>
+          <h2 id="leave-title">{t("leave.title")}</h2>
+          <p id="leave-text">{t("leave.text")}</p>
           <div className="dialog-actions">
-            <button type="button" ref={stayRef} className="primary" onClick={stay}>Stay</button>
+            <button type="button" ref={stayRef} className="primary" onClick={stay}>{t("leave.stay")}</button>
             <button type="button" className="danger" onClick={() => {
               onLeave();
               if (blocker.state === "blocked") blocker.proceed();
-            }}>Leave</button>
+            }}>{t("leave.leave")}</button>
+
           </div>
         </>
       )}

@@ -3,6 +3,7 @@
 // a JSON view of the same definition; API validation errors appear next to the field they name.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { ApiError, api, unwrap, type FieldError } from "../api/client";
 import { ErrorMessage, Loading } from "../components/common";
@@ -53,6 +54,7 @@ export interface SavedState {
 }
 
 export default function WorkflowEditorPage() {
+  const { t, i18n } = useTranslation("editor");
   const { workflowId } = useParams();
   const [search, setSearch] = useSearchParams();
   const location = useLocation();
@@ -129,7 +131,9 @@ export default function WorkflowEditorPage() {
   const typeLabel = useCallback((type: string) => CONTROL_LABELS[type] ?? catalogMap.get(type)?.name ?? type, [catalogMap]);
   const summary = useMemo(
     () => (def ? triggerLines(def.trigger_type, def.trigger_config, def.conditions) : []),
-    [def?.trigger_type, def?.trigger_config, def?.conditions],
+    // The language too: the lines are in it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [def?.trigger_type, def?.trigger_config, def?.conditions, i18n.language],
   );
   const errorCounts = useMemo(() => {
     const counts: Record<string, number> = {};
@@ -253,14 +257,14 @@ export default function WorkflowEditorPage() {
   };
   const draftOffer = draft.offer && (
     <div className="save-banner warn draft-offer" role="group" aria-labelledby="draft-offer-text">
-      <p id="draft-offer-text">Restore unsaved changes from {formatDateTime(draft.offer.savedAt)}?</p>
-      <button type="button" className="primary" onClick={restoreDraft}>Restore</button>
-      <button type="button" onClick={draft.discard}>Discard</button>
+      <p id="draft-offer-text">{t("page.draftOffer", { when: formatDateTime(draft.offer.savedAt) })}</p>
+      <button type="button" className="primary" onClick={restoreDraft}>{t("page.restore")}</button>
+      <button type="button" onClick={draft.discard}>{t("page.discard")}</button>
     </div>
   );
 
   // ----- loading and error states
-  const title = isNew ? "New workflow" : `Edit workflow${def?.name ? ` "${def.name}"` : ""}`;
+  const title = isNew ? t("page.newTitle") : def?.name ? t("page.editTitleNamed", { name: def.name }) : t("page.editTitle");
   if (schema.isError || catalog.isError || workflow.isError || templates.isError) {
     const error = schema.error ?? catalog.error ?? workflow.error ?? templates.error;
     return (
@@ -278,13 +282,13 @@ export default function WorkflowEditorPage() {
   if (isNew && source === null) {
     return (
       <div className="editor-page">
-        <h1>New workflow</h1>
+        <h1>{t("page.newTitle")}</h1>
         {draftOffer}
         <TemplateCatalog onPick={pickTemplate} onBlank={() => setBlank(true)} />
       </div>
     );
   }
-  if (!def || !editorSchema || !catalog.data) return <Loading label="Loading the editor…" />;
+  if (!def || !editorSchema || !catalog.data) return <Loading label={t("page.loading")} />;
 
   const selectedStep = selected ? getStep(def.actions, selected) : undefined;
   const stepCount = allStepPaths(def.actions).length;
@@ -307,16 +311,18 @@ export default function WorkflowEditorPage() {
     <div className="editor-page">
       <div className="row editor-head">
         <h1>{title}</h1>
-        {templateSlug && isNew && <span className="badge">from template</span>}
+        {templateSlug && isNew && <span className="badge">{t("page.fromTemplate")}</span>}
         <span className="spacer" />
-        {!isNew && <Link to={`/workflows/${workflowId}`}>Back to workflow</Link>}
-        {dirty && <span className="hint" role="status">Unsaved changes</span>}
-        <button type="button" onClick={editor.undo} disabled={!editor.canUndo} title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z">Undo</button>
-        <button type="button" onClick={editor.redo} disabled={!editor.canRedo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-          aria-keyshortcuts="Control+Shift+Z Control+Y">Redo</button>
-        <button type="button" onClick={() => setTemplateDialog(true)}>Create from template</button>
-        <button type="button" className="primary" onClick={save} disabled={saving} title="Save (Ctrl+S)" aria-keyshortcuts="Control+S">
-          {saving ? "Saving…" : "Save workflow"}
+        {!isNew && <Link to={`/workflows/${workflowId}`}>{t("page.backToWorkflow")}</Link>}
+        {dirty && <span className="hint" role="status">{t("page.unsaved")}</span>}
+        <button type="button" onClick={editor.undo} disabled={!editor.canUndo} title={t("page.undoTitle")} aria-keyshortcuts="Control+Z">
+          {t("page.undo")}
+        </button>
+        <button type="button" onClick={editor.redo} disabled={!editor.canRedo} title={t("page.redoTitle")}
+          aria-keyshortcuts="Control+Shift+Z Control+Y">{t("page.redo")}</button>
+        <button type="button" onClick={() => setTemplateDialog(true)}>{t("page.fromTemplateButton")}</button>
+        <button type="button" className="primary" onClick={save} disabled={saving} title={t("page.saveTitle")} aria-keyshortcuts="Control+S">
+          {saving ? t("page.saving") : t("page.save")}
         </button>
       </div>
       {draftOffer}
@@ -324,18 +330,18 @@ export default function WorkflowEditorPage() {
       {saved && <SavedBanner saved={saved} workflowId={workflowId} />}
       {saveError !== null && <SaveErrors error={saveError} errors={errors} onShow={goTo} />}
 
-      <div className="tabs" role="tablist" aria-label="Workflow editor sections">
+      <div className="tabs" role="tablist" aria-label={t("page.sectionsLabel")}>
         {SECTIONS.map((s, i) => {
           const count = sectionErrors(s.key);
           return (
             <button key={s.key} type="button" role="tab" id={`tab-${s.key}`} aria-controls={`panel-${s.key}`}
               aria-selected={section === s.key} tabIndex={section === s.key ? 0 : -1}
               onClick={() => setSection(s.key)} onKeyDown={onTabKey}>
-              {s.key === "json" ? s.label : `${i + 1}. ${s.label}`}
+              {s.key === "json" ? t("sections.json") : t("page.tab", { number: i + 1, label: t(`sections.${s.key}`) })}
               {count > 0 && (
                 <>
                   <span className="badge badge-failed" aria-hidden="true">{count}</span>
-                  <span className="sr-only">{`, ${count} ${count === 1 ? "problem" : "problems"}`}</span>
+                  <span className="sr-only">{t("page.tabProblems", { count })}</span>
                 </>
               )}
             </button>
@@ -351,9 +357,9 @@ export default function WorkflowEditorPage() {
         {section === "conditions" && (
           <div>
             <p className="hint">
-              A run starts only when these hold. Fields: {(editorSchema.trigger_entities[def.trigger_type] ?? []).join(", ") || "none"}, and the trigger.
+              {t("page.conditionsHint", { entities: (editorSchema.trigger_entities[def.trigger_type] ?? []).join(", ") || t("page.noEntities") })}
             </p>
-            <ConditionBuilder label="Conditions" value={def.conditions}
+            <ConditionBuilder label={t("page.conditions")} value={def.conditions}
               onChange={(conditions, removed) => {
                 const patch = { conditions: conditions as unknown as Json };
                 if (removed) removal(patch, removed);
@@ -365,14 +371,14 @@ export default function WorkflowEditorPage() {
         {section === "steps" && (
           <div>
             <div className="row steps-toolbar">
-              <button type="button" onClick={() => openAdd("actions", def.actions.length, "Add step")}>Add step</button>
-              <span className="hint">Select a step to edit it; “+” buttons insert a step there; drag steps to arrange the graph.</span>
+              <button type="button" onClick={() => openAdd("actions", def.actions.length, t("page.addStep"))}>{t("page.addStep")}</button>
+              <span className="hint">{t("page.stepsHint")}</span>
               <span className="spacer" />
-              <span className="hint">{stepCount} {stepCount === 1 ? "step" : "steps"}</span>
+              <span className="hint">{t("page.steps", { count: stepCount })}</span>
             </div>
             <div className={`steps-layout${selectedStep ? " with-panel" : ""}`}>
               <FlowCanvas actions={def.actions} selected={selectedStep ? selected : null} onSelect={onSelect} onAdd={openAdd}
-                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
+                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={t("page.trigger", { label: triggerInfo?.label ?? def.trigger_type })}
                 triggerLines={summary} errorCounts={errorCounts} marks={marks}
                 positions={layout.positions} onMoveNode={layout.move} onTidy={layout.tidy} />
               {selectedStep && selected && (
@@ -388,7 +394,7 @@ export default function WorkflowEditorPage() {
                     ? removal({ actions: updateStep(def.actions, selected, step) }, removed)
                     : edit((d) => ({ ...d, actions: updateStep(d.actions, selected, step) }), `step:${selected}`))}
                   onRemove={() => {
-                    restructure(removeStep(def.actions, selected), (positions) => positionsAfterRemove(positions, selected), "Step removed.");
+                    restructure(removeStep(def.actions, selected), (positions) => positionsAfterRemove(positions, selected), t("page.stepRemoved"));
                     setSelected(null);
                   }}
                   onMove={(delta) => {
@@ -410,7 +416,7 @@ export default function WorkflowEditorPage() {
             <TestPanel
               session={test}
               triggerType={def.trigger_type}
-              subject={isNew ? "this new workflow (not saved yet)" : defDirty ? "the unsaved changes in the editor" : `the saved version ${workflow.data?.version ?? ""}`.trim()}
+              subject={isNew ? t("page.testNew") : defDirty ? t("page.testUnsaved") : t("page.testSaved", { version: workflow.data?.version ?? "" }).trim()}
               typeLabel={typeLabel}
               labelOfPath={(path) => {
                 const step = getStep(def.actions, path);
@@ -422,12 +428,10 @@ export default function WorkflowEditorPage() {
             <div>
               <FlowCanvas actions={def.actions} selected={null} onSelect={showStep}
                 onAdd={(listPath, at, addTitle) => { setSection("steps"); openAdd(listPath, at, addTitle); }}
-                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={`Trigger: ${triggerInfo?.label ?? def.trigger_type}`}
+                labelOf={labelOf} typeLabel={typeLabel} triggerLabel={t("page.trigger", { label: triggerInfo?.label ?? def.trigger_type })}
                 triggerLines={summary} errorCounts={errorCounts} marks={marks} positions={layout.positions} />
               <p className="hint sim-legend">
-                {marks
-                  ? "On the graph: ✓ on the test path · ↷ skipped · ✕ would fail · – not reached. Select a step to edit it."
-                  : "Run a test to see its path on the graph."}
+                {marks ? t("page.legendMarks") : t("page.legendNone")}
               </p>
             </div>
           </div>
@@ -437,16 +441,23 @@ export default function WorkflowEditorPage() {
       </div>
 
       <div className="row editor-foot">
-        {index > 0 && <button type="button" onClick={() => setSection(SECTIONS[index - 1].key)}>Back: {SECTIONS[index - 1].label}</button>}
+        {index > 0 && (
+          <button type="button" onClick={() => setSection(SECTIONS[index - 1].key)}>
+            {t("page.back", { label: t(`sections.${SECTIONS[index - 1].key}`) })}
+          </button>
+        )}
         <span className="spacer" />
         {index < SECTIONS.length - 2 && (
-          <button type="button" onClick={() => setSection(SECTIONS[index + 1].key)}>Next: {SECTIONS[index + 1].label}</button>
+          <button type="button" onClick={() => setSection(SECTIONS[index + 1].key)}>
+            {t("page.next", { label: t(`sections.${SECTIONS[index + 1].key}`) })}
+          </button>
         )}
       </div>
 
       <AddStepDialog
         open={adding !== null}
-        title={adding?.title ?? "Add step"}
+        title={adding?.title ?? t("addStep.title")}
+
         stepTypes={editorSchema.step_types}
         catalog={catalog.data}
         onClose={() => setAdding(null)}

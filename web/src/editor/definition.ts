@@ -4,14 +4,16 @@ import { cleanLoc } from "./errors";
 import { normaliseSteps } from "./graph";
 import type { Definition, Json } from "./types";
 
+// The form's sections in order; their names are in the editor catalogue (`sections.<key>`).
 export const SECTIONS = [
-  { key: "basics", label: "Basics" },
-  { key: "trigger", label: "Trigger" },
-  { key: "conditions", label: "Conditions" },
-  { key: "steps", label: "Steps" },
-  { key: "test", label: "Test" },
-  { key: "json", label: "JSON" },
+  { key: "basics" },
+  { key: "trigger" },
+  { key: "conditions" },
+  { key: "steps" },
+  { key: "test" },
+  { key: "json" },
 ] as const;
+
 export type Section = (typeof SECTIONS)[number]["key"];
 
 export const BLANK: Definition = {

@@ -4,8 +4,15 @@
 // truth: `definitionToGraph` is a view of it and `graphToDefinition` rebuilds it identically.
 import type { Edge, Node } from "@xyflow/react";
 import { sentenceCase } from "../format";
+import i18n from "../i18n";
 import { clip, conditionText, type SummaryLine } from "./summaries";
 import type { Json, Lane, Step } from "./types";
+
+/** A text of the graph (lane names, "+" buttons' names) in the interface's language. */
+const g = (key: `graph.${string}`, values?: Record<string, string>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`editor:${key}`, values);
+
+
 
 export const NODE_W = 240;
 export const NODE_H = 72;
@@ -143,7 +150,7 @@ export function lanesOf(step: Step, path: string): LaneInfo[] {
   if (step.type === "branch") {
     return [
       ...branches.map((b, i) => {
-        const condition = `If ${conditionText(b.when) || "…"}`;
+        const condition = g("graph.if", { condition: conditionText(b.when) || "…" });
         return {
           listPath: `${path}/branches/${i}/actions`,
           label: b.name || clip(condition),
@@ -151,16 +158,16 @@ export function lanesOf(step: Step, path: string): LaneInfo[] {
           kind: "branch" as const,
         };
       }),
-      { listPath: `${path}/else`, label: "Else", title: "Else", kind: "else" },
+      { listPath: `${path}/else`, label: g("graph.else"), title: g("graph.else"), kind: "else" },
     ];
   }
   if (step.type === "parallel") {
     return branches.map((b, i) => {
-      const label = (!Array.isArray(b) && b.name) || `Path ${i + 1}`;
+      const label = (!Array.isArray(b) && b.name) || g("graph.path", { number: String(i + 1) });
       return { listPath: `${path}/branches/${i}/actions`, label, title: label, kind: "path" as const };
     });
   }
-  if (step.type === "approval") return [{ listPath: `${path}/on_reject`, label: "On reject", title: "On reject", kind: "reject" }];
+  if (step.type === "approval") return [{ listPath: `${path}/on_reject`, label: g("graph.onReject"), title: g("graph.onReject"), kind: "reject" }];
   return [];
 }
 
@@ -304,7 +311,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
       edges.push({ id, source, target, type: "smoothstep" });
     }
   };
-  const APPROVED = { label: "Approved", title: "Approved" };
+  const APPROVED = { label: g("graph.approved"), title: g("graph.approved") };
 
   const placeList = (list: Step[], listPath: string, cx: number, top: number, entry: Entry): string => {
     let prev = entry.source;
@@ -325,7 +332,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
           ...(highlights?.[path] ? { highlight: highlights[path] } : {}),
         },
       });
-      const insertLabel = index === 0 ? entry.startLabel : `Add step after "${prevLabel}"`;
+      const insertLabel = index === 0 ? entry.startLabel : g("graph.addAfter", { label: prevLabel });
       const lane = index === 0 ? entry.lane : list[index - 1].type === "approval" ? APPROVED : undefined;
       edge(prev, path, lane, { listPath, index, label: insertLabel });
       const lanes = lanesOf(step, path);
@@ -336,8 +343,8 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         placeList(laneSteps, lane.listPath, cx + NODE_W / 2 + H_GAP + laneW / 2, y + NODE_H + V_GAP, {
           source: path,
           lane,
-          startLabel: `Add step at start of "${lane.label}" of "${label}"`,
-          emptyLabel: `Add step to "${lane.label}" of "${label}"`,
+          startLabel: g("graph.addLaneStart", { lane: lane.label, label }),
+          emptyLabel: g("graph.addLane", { lane: lane.label, label }),
         });
         prev = path;
       } else if (lanes.length > 0) {
@@ -353,8 +360,8 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
             placeList(laneOfPath(step, lane.listPath), lane.listPath, left + widths[i] / 2, laneTop, {
               source: path,
               lane,
-              startLabel: `Add step at start of "${lane.label}" of "${label}"`,
-              emptyLabel: `Add step to "${lane.label}" of "${label}"`,
+              startLabel: g("graph.addLaneStart", { lane: lane.label, label }),
+              emptyLabel: g("graph.addLane", { lane: lane.label, label }),
             }),
           );
           left += widths[i] + H_GAP;
@@ -365,7 +372,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
           position: { x: cx - JOIN_SIZE / 2, y: laneTop + tallest + V_GAP },
           width: JOIN_SIZE,
           height: JOIN_SIZE,
-          data: { kind: "join", label: `End of "${label}"`, anchor: path },
+          data: { kind: "join", label: g("graph.endOf", { label }), anchor: path },
           selectable: false,
           draggable: false,
         });
@@ -388,7 +395,7 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
         kind: "add",
         listPath,
         index: list.length,
-        label: list.length ? `Add step after "${prevLabel}"` : entry.emptyLabel,
+        label: list.length ? g("graph.addAfter", { label: prevLabel }) : entry.emptyLabel,
         anchor: prev,
       },
       selectable: false,
@@ -407,13 +414,14 @@ export function definitionToGraph(actions: Step[], options: GraphOptions = {}): 
     position: { x: width / 2 - NODE_W / 2, y: 0 },
     width: NODE_W,
     height: triggerH,
-    data: { kind: "start", label: options.triggerLabel ?? "Trigger", lines },
+    data: { kind: "start", label: options.triggerLabel ?? g("graph.trigger"), lines },
     selectable: false,
   });
   placeList(actions, "actions", width / 2, triggerH + V_GAP, {
     source: "trigger",
-    startLabel: actions.length ? `Add step before "${labelOf(actions[0])}"` : "Add first step",
-    emptyLabel: "Add first step",
+    startLabel: actions.length ? g("graph.addBefore", { label: labelOf(actions[0]) }) : g("graph.addFirst"),
+    emptyLabel: g("graph.addFirst"),
+
   });
   return { nodes, edges };
 }

@@ -1,58 +1,89 @@
-// Control step config schemas (mirroring engine/definition.py) and new-step defaults.
+// Control step config schemas (mirroring engine/definition.py) and new-step defaults; their
+// texts come from the editor catalogue, in the interface's language at the time they are read.
+import i18n from "../i18n";
 import type { CatalogEntry, FieldInfo, JsonSchema, Step } from "./types";
 
-export const CONTROL_SCHEMAS: Record<string, JsonSchema> = {
-  delay: {
+const t = (key: string, values?: Record<string, string>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`editor:${key}`, values);
+
+
+/** The config schemas of the control steps that have settings (delay, approval, stop). */
+export function controlSchemas(): Record<string, JsonSchema> {
+  return {
+    delay: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        duration: { type: "string", title: t("schemas.duration"), description: t("schemas.durationHint") },
+        until: { type: "string", title: t("schemas.until"), description: t("schemas.untilHint", { example: "{{ deal.close_date }}" }) },
+        business_hours: {
+          type: "object", title: t("schemas.businessHours"),
+          description: t("schemas.businessHoursHint", { example: "{\"start\": \"09:00\", \"end\": \"18:00\"}" }),
+        },
+      },
+    },
+    approval: {
+      type: "object",
+      additionalProperties: false,
+      required: ["approvers"],
+      properties: {
+        approvers: { type: "array", items: { type: "string" }, title: t("schemas.approvers"), description: t("schemas.approversHint") },
+        mode: { type: "string", enum: ["any", "all", "quorum"], default: "any", title: t("schemas.mode"), description: t("schemas.modeHint") },
+        quorum: { type: "integer", title: t("schemas.quorum"), description: t("schemas.quorumHint") },
+        timeout: { type: "string", title: t("schemas.timeout"), description: t("schemas.timeoutHint") },
+        on_timeout: { type: "string", enum: ["escalate", "approve", "reject"], default: "reject", title: t("schemas.onTimeout") },
+        title: { type: "string", title: t("schemas.title"), description: t("schemas.titleHint") },
+        message: { type: "string", title: t("schemas.message") },
+      },
+    },
+    stop: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        status: { type: "string", enum: ["success", "skipped", "failed"], default: "success", title: t("schemas.status"), description: t("schemas.statusHint") },
+        reason: { type: "string", title: t("schemas.reason") },
+      },
+    },
+  };
+}
+
+/** The schema of a step's `retry` settings. */
+export function retrySchema(): JsonSchema {
+  return {
     type: "object",
     additionalProperties: false,
     properties: {
-      duration: { type: "string", title: "Duration", description: "How long to wait, e.g. `3 days`, `2h`, `30m` (set this or Until)." },
-      until: { type: "string", title: "Until", description: "Wait until a date: ISO 8601 or a template such as `{{ deal.close_date }}`." },
-      business_hours: { type: "object", title: "Business hours", description: "Count only business time, e.g. {\"start\": \"09:00\", \"end\": \"18:00\"}." },
+      max_attempts: { type: "integer", default: 3, title: t("schemas.maxAttempts"), description: t("schemas.maxAttemptsHint") },
+      backoff: { type: "string", enum: ["exponential", "fixed"], default: "exponential", title: t("schemas.backoff") },
+      initial: { type: "string", default: "30s", title: t("schemas.initial") },
+      max: { type: "string", default: "1h", title: t("schemas.max") },
     },
-  },
-  approval: {
-    type: "object",
-    additionalProperties: false,
-    required: ["approvers"],
-    properties: {
-      approvers: { type: "array", items: { type: "string" }, title: "Approvers", description: "`manager`, `owner`, `user:<id|email>`, `title:<title>`, `role:<role>` or a template." },
-      mode: { type: "string", enum: ["any", "all", "quorum"], default: "any", title: "Mode", description: "Who must approve: any one, all, or a quorum." },
-      quorum: { type: "integer", title: "Quorum", description: "With mode quorum: how many approvals are enough." },
-      timeout: { type: "string", title: "Timeout", description: "e.g. `2 days`; empty: wait forever." },
-      on_timeout: { type: "string", enum: ["escalate", "approve", "reject"], default: "reject", title: "On timeout" },
-      title: { type: "string", title: "Title", description: "What approvers see as the request's title." },
-      message: { type: "string", title: "Message" },
-    },
-  },
-  stop: {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      status: { type: "string", enum: ["success", "skipped", "failed"], default: "success", title: "Status", description: "How the execution ends." },
-      reason: { type: "string", title: "Reason" },
-    },
-  },
+  };
+}
+
+const CONTROL_TYPES = ["branch", "parallel", "delay", "approval", "stop"] as const;
+
+/** The control steps' names by type; each read gives the name in the interface's current language. */
+export const CONTROL_LABELS: Record<string, string> = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    CONTROL_TYPES.map((type) => [type, { enumerable: true, get: () => i18n.t(`editor:controls.${type}`) }]),
+  ),
+);
+
+// The engine's operators by the catalogue name of their label (keys cannot hold "==" or ".").
+const OPERATOR_NAMES: Record<string, keyof typeof import("../i18n/en/editor").editor.operators> = {
+  "==": "eq", "!=": "ne", ">": "gt", "<": "lt", ">=": "gte", "<=": "lte", contains: "contains",
+  not_contains: "not_contains", in: "in", not_in: "not_in", starts_with: "starts_with", ends_with: "ends_with",
+  is_empty: "is_empty", is_not_empty: "is_not_empty", between: "between", changed: "changed",
+  changed_to: "changed_to", changed_from: "changed_from",
 };
 
-export const RETRY_SCHEMA: JsonSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    max_attempts: { type: "integer", default: 3, title: "Max attempts", description: "1 to 20." },
-    backoff: { type: "string", enum: ["exponential", "fixed"], default: "exponential", title: "Backoff" },
-    initial: { type: "string", default: "30s", title: "Initial delay" },
-    max: { type: "string", default: "1h", title: "Maximum delay" },
-  },
-};
-
-export const CONTROL_LABELS: Record<string, string> = {
-  branch: "Branch (if / else)",
-  parallel: "Parallel paths",
-  delay: "Delay",
-  approval: "Approval",
-  stop: "Stop",
-};
+/** An operator's label in the interface's language; `fallback` (the server's) for one the catalogue lacks. */
+export function operatorLabel(value: string, fallback: string = value): string {
+  const name = OPERATOR_NAMES[value];
+  return name ? i18n.t(`editor:operators.${name}`) : fallback;
+}
 
 /** A new step of `type`, ready to be edited (control steps get their required parts). */
 export function newStep(type: string, fields: FieldInfo[]): Step {
@@ -65,7 +96,10 @@ export function newStep(type: string, fields: FieldInfo[]): Step {
         else: [],
       };
     case "parallel":
-      return { type: "parallel", branches: [{ name: "Path 1", actions: [] }, { name: "Path 2", actions: [] }] };
+      return {
+        type: "parallel",
+        branches: [{ name: t("panel.newPath", { number: "1" }), actions: [] }, { name: t("panel.newPath", { number: "2" }), actions: [] }],
+      };
     case "delay":
       return { type: "delay", config: { duration: "1 day" } };
     case "approval":
@@ -81,6 +115,7 @@ export function newStep(type: string, fields: FieldInfo[]): Step {
 export function stepLabel(step: Step, catalog: Map<string, CatalogEntry>): string {
   if (step.name) return step.name;
   const type = String(step.type ?? "step");
+
   return CONTROL_LABELS[type] ?? catalog.get(type)?.name ?? type.replace(/_/g, " ");
 }
 
@@ -94,15 +129,14 @@ const ALL_TYPES = ["string", "number", "date", "datetime", "boolean", "enum", "l
 /** The engine's operators, for when the editor schema is not available (every type allowed). */
 export const FALLBACK_OPERATORS = (
   [
-    ["==", "equals", 1], ["!=", "does not equal", 1], [">", "greater than", 1], ["<", "less than", 1],
-    [">=", "at least", 1], ["<=", "at most", 1], ["contains", "contains", 1], ["not_contains", "does not contain", 1],
-    ["in", "is one of", 1], ["not_in", "is not one of", 1], ["starts_with", "starts with", 1], ["ends_with", "ends with", 1],
-    ["is_empty", "is empty", 0], ["is_not_empty", "is not empty", 0], ["between", "between", 2],
-    ["changed", "changed", 0], ["changed_to", "changed to", 1], ["changed_from", "changed from", 1],
+    ["==", 1], ["!=", 1], [">", 1], ["<", 1], [">=", 1], ["<=", 1], ["contains", 1], ["not_contains", 1],
+    ["in", 1], ["not_in", 1], ["starts_with", 1], ["ends_with", 1], ["is_empty", 0], ["is_not_empty", 0],
+    ["between", 2], ["changed", 0], ["changed_to", 1], ["changed_from", 1],
   ] as const
-).map(([value, label, arity]) => ({
-  value, label, arity, multiple: value === "in" || value === "not_in", types: [...ALL_TYPES],
+).map(([value, arity]) => ({
+  value, get label() { return operatorLabel(value); }, arity, multiple: value === "in" || value === "not_in", types: [...ALL_TYPES],
 }));
+
 
 /** The trigger types (when the editor schema is not available). */
 export const FALLBACK_TRIGGERS = [

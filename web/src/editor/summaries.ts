@@ -1,6 +1,11 @@
 // Short texts the canvas shows: a condition in one line, a trigger's filter, the workflow's
 // conditions as their first rule and "+N more". The canvas clips them and keeps the full text in
-// a tooltip.
+// a tooltip. Their words come from the editor catalogue; field paths and operators stay as written.
+import i18n from "../i18n";
+
+const s = (key: `summary.${string}`, values?: Record<string, unknown>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`editor:${key}`, values);
+
 
 type Obj = Record<string, unknown>;
 
@@ -46,8 +51,8 @@ function text(node: unknown, nested: boolean): string {
   if (!Array.isArray(node.rules)) return "";
   const op = String(node.operator ?? "AND").toUpperCase();
   const parts = node.rules.map((r) => text(r, true)).filter(Boolean);
-  if (op === "NOT") return `not ${parts.length > 1 ? `(${parts.join(" and ")})` : parts[0] ?? ""}`;
-  const joined = parts.join(op === "OR" ? " or " : " and ");
+  if (op === "NOT") return s("summary.not", { condition: parts.length > 1 ? `(${parts.join(s("summary.and"))})` : parts[0] ?? "" });
+  const joined = parts.join(op === "OR" ? s("summary.or") : s("summary.and"));
   return nested && parts.length > 1 ? `(${joined})` : joined;
 }
 
@@ -78,8 +83,8 @@ export function conditionsHeadline(conditions: unknown): SummaryLine | null {
   const rules = tree.rules.filter((r) => text(r, true));
   const first = text(rules[0], true);
   const more = rules.length - 1;
-  const joiner = String(tree.operator).toUpperCase() === "OR" ? " or" : "";
-  return { text: more > 0 ? `${first}${joiner} +${more} more` : first, title: full };
+  const key = String(tree.operator).toUpperCase() === "OR" ? "summary.moreOr" : "summary.more";
+  return { text: more > 0 ? s(key, { first, count: more }) : first, title: full };
 }
 
 const oneOrMany = (value: unknown): string =>
@@ -93,26 +98,26 @@ export function triggerFilter(triggerType: string, config: Record<string, unknow
       const from = oneOrMany(config.from_stage ?? config.from);
       const to = oneOrMany(config.to_stage ?? config.to);
       if (!from && !to) return null;
-      return `from ${from || "any stage"} → ${to || "any stage"}`;
+      return s("summary.stageChange", { from: from || s("summary.anyStage"), to: to || s("summary.anyStage") });
     }
     case "inactivity_delay": {
       const days = Number(config.days ?? 30);
       const kind = typeof config.entity_type === "string" && config.entity_type !== "organisation" ? `${config.entity_type} ` : "";
-      return `${kind}inactive ${days} ${days === 1 ? "day" : "days"}`;
+      return s("summary.inactive", { kind, count: days });
     }
     case "scheduled": {
       const zone = typeof config.timezone === "string" && config.timezone ? ` (${config.timezone})` : "";
-      if (typeof config.cron === "string" && config.cron) return `cron ${config.cron}${zone}`;
-      const at = `at ${typeof config.time === "string" ? config.time : "09:00"}`;
-      if (config.frequency === "weekly") return `weekly on ${String(config.day_of_week ?? "mon")} ${at}${zone}`;
-      if (config.frequency === "monthly") return `monthly on day ${String(config.day_of_month ?? 1)} ${at}${zone}`;
-      return config.frequency === "daily" ? `daily ${at}${zone}` : null;
+      if (typeof config.cron === "string" && config.cron) return s("summary.cron", { cron: config.cron, zone });
+      const time = typeof config.time === "string" ? config.time : "09:00";
+      if (config.frequency === "weekly") return s("summary.weekly", { day: String(config.day_of_week ?? "mon"), time, zone });
+      if (config.frequency === "monthly") return s("summary.monthly", { day: String(config.day_of_month ?? 1), time, zone });
+      return config.frequency === "daily" ? s("summary.daily", { time, zone }) : null;
     }
     case "organisation_updated":
     case "deal_updated":
-      return Array.isArray(config.fields) && config.fields.length ? `when ${config.fields.map(String).join(", ")} change` : null;
+      return Array.isArray(config.fields) && config.fields.length ? s("summary.fieldsChange", { fields: config.fields.map(String).join(", ") }) : null;
     case "activity_logged":
-      return Array.isArray(config.kinds) && config.kinds.length ? `kinds: ${config.kinds.map(String).join(", ")}` : null;
+      return Array.isArray(config.kinds) && config.kinds.length ? s("summary.kinds", { kinds: config.kinds.map(String).join(", ") }) : null;
     default:
       return null;
   }
@@ -122,8 +127,9 @@ export function triggerFilter(triggerType: string, config: Record<string, unknow
 export function triggerLines(triggerType: string, config: Record<string, unknown>, conditions: unknown): SummaryLine[] {
   const lines: SummaryLine[] = [];
   const filter = triggerFilter(triggerType, config);
-  if (filter) lines.push({ text: filter, title: `Trigger filter: ${filter}` });
+  if (filter) lines.push({ text: filter, title: s("summary.filterTitle", { filter }) });
   const headline = conditionsHeadline(conditions);
-  if (headline) lines.push({ text: `if ${headline.text}`, title: `Conditions: ${headline.title}` });
+  if (headline) lines.push({ text: s("summary.conditionsLine", { conditions: headline.text }), title: s("summary.conditionsTitle", { conditions: headline.title }) });
+
   return lines;
 }

@@ -1,6 +1,7 @@
 // Email recipients typed as text, checked as you type: each entry (comma-separated) must be an
 // address, a user reference (owner, manager, user:, title:, role:, an id) or a template.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { recipientProblems, splitRecipients } from "./recipients";
 import { a11y, type Json, type PickerProps } from "./types";
 import { useChoices } from "./useChoices";
@@ -12,6 +13,7 @@ function show(value: Json | undefined): string {
 
 /** Recipients: a list when the field is one (`cc`) or when several are typed, else one string. */
 export function EmailInput(props: PickerProps & { list?: boolean }) {
+  const { t } = useTranslation("pickers");
   const choices = useChoices();
   const [text, setText] = useState(() => show(props.value));
   useEffect(() => {
@@ -20,8 +22,9 @@ export function EmailInput(props: PickerProps & { list?: boolean }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.value]);
   const list = props.list ?? props.spec.type === "array";
-  function parse(t: string): Json | undefined {
-    const entries = splitRecipients(t);
+  function parse(input: string): Json | undefined {
+    const entries = splitRecipients(input);
+
     if (entries.length === 0) return list ? [] : undefined;
     const typed = entries.map((e): Json => (/^\d+$/.test(e) ? Number(e) : e));
     return list || typed.length > 1 ? typed : typed[0];
@@ -34,13 +37,14 @@ export function EmailInput(props: PickerProps & { list?: boolean }) {
     "owner",
     "manager",
     ...(choices.data?.users ?? []).map((u) => u.email),
-    ...(choices.data?.titles ?? []).map((t) => `title:${t.value}`),
+    ...(choices.data?.titles ?? []).map((title) => `title:${title.value}`),
     ...(choices.data?.roles ?? []).map((r) => `role:${r.value}`),
   ];
   return (
     <>
       <input {...a11y({ ...props, describedBy, invalid: props.invalid || problems.length > 0 })} value={text}
-        list={listId} autoComplete="off" placeholder="name@example.com, owner, title:director or {{ … }}"
+        list={listId} autoComplete="off" placeholder={t("email.placeholder", { template: "{{ … }}" })}
+
         onChange={(e) => {
           setText(e.target.value);
           props.onChange(parse(e.target.value));

@@ -1,6 +1,7 @@
 // Pipeline stages from the company's choices: one from a list, or several (checkboxes) for a
 // list-valued filter; plus checkboxes for any list of choices.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { a11y, type PickerProps } from "./types";
 import "./pickers.css";
 import { useChoices } from "./useChoices";
@@ -36,6 +37,7 @@ export function CheckboxGroup(props: PickerProps & { choices: (string | Choice)[
  * `several` lets a single-stage field switch to a list; `custom` allows a template.
  */
 export function StagePicker(props: PickerProps & { several?: boolean; custom?: boolean; emptyLabel?: string }) {
+  const { t } = useTranslation("pickers");
   const choices = useChoices();
   const stages: Choice[] = choices.data?.stages ?? [];
   const isList = props.spec.type === "array" || Array.isArray(props.value);
@@ -51,7 +53,7 @@ export function StagePicker(props: PickerProps & { several?: boolean; custom?: b
             const list = Array.isArray(props.value) ? props.value : [];
             props.onChange(list.length ? list[0] : undefined);
           }}>
-            One stage
+            {t("stage.one")}
           </button>
         )}
       </span>
@@ -62,7 +64,7 @@ export function StagePicker(props: PickerProps & { several?: boolean; custom?: b
       <span className="row tight">
         <input {...a11y(props)} value={text} placeholder="{{ … }}" onChange={(e) => props.onChange(e.target.value || undefined)} />
         <button type="button" className="link" onClick={() => { setTyping(false); if (!known) props.onChange(undefined); }}>
-          Choose from the list
+          {t("chooseFromList")}
         </button>
       </span>
     );
@@ -75,10 +77,11 @@ export function StagePicker(props: PickerProps & { several?: boolean; custom?: b
       else if (v === "__custom__") setTyping(true);
       else props.onChange(v || undefined);
     }}>
-      <option value="">{choices.isPending ? "Loading stages…" : props.emptyLabel ?? "Choose a stage"}</option>
+      <option value="">{choices.isPending ? t("stage.loading") : props.emptyLabel ?? t("stage.choose")}</option>
       {options.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
-      {props.several && <option value="__several__">Several stages…</option>}
-      {props.custom && <option value="__custom__">Template…</option>}
+      {props.several && <option value="__several__">{t("stage.several")}</option>}
+      {props.custom && <option value="__custom__">{t("stage.template")}</option>}
+
     </select>
   );
 }

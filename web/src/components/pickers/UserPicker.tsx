@@ -1,6 +1,8 @@
 // People pickers: a user reference (the record's owner, the owner's manager, a user by name, a
 // title or a role), a job title and a tag, all offered from the company's choices.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { CheckboxGroup } from "./StagePicker";
 import { a11y, type Json, type PickerProps } from "./types";
 import "./pickers.css";
@@ -19,21 +21,22 @@ function userGroups(choices: ReturnType<typeof useChoices>["data"], as: UserValu
   }));
   const groups: Group[] = [];
   if (as !== "id") {
-    groups.push({ label: "Relative to the record", options: [
-      { value: "owner", label: "The record's owner" },
-      { value: "manager", label: "The owner's manager" },
+    groups.push({ label: i18n.t("pickers:user.relative"), options: [
+      { value: "owner", label: i18n.t("pickers:user.owner") },
+      { value: "manager", label: i18n.t("pickers:user.manager") },
     ] });
   }
-  groups.push({ label: "Users", options: users });
+  groups.push({ label: i18n.t("pickers:user.users"), options: users });
   if (as === "reference") {
-    groups.push({ label: "Everyone with the title", options: (choices?.titles ?? []).map((t) => ({ value: `title:${t.value}`, label: t.label })) });
-    groups.push({ label: "Everyone with the role", options: (choices?.roles ?? []).map((r) => ({ value: `role:${r.value}`, label: r.label })) });
+    groups.push({ label: i18n.t("pickers:user.withTitle"), options: (choices?.titles ?? []).map((t) => ({ value: `title:${t.value}`, label: t.label })) });
+    groups.push({ label: i18n.t("pickers:user.withRole"), options: (choices?.roles ?? []).map((r) => ({ value: `role:${r.value}`, label: r.label })) });
   }
   return groups;
 }
 
 /** A user reference from a searchable, grouped list; anything else (a template…) as text. */
 export function UserPicker(props: PickerProps & { as?: UserValue }) {
+  const { t } = useTranslation("pickers");
   const choices = useChoices();
   const as: UserValue = props.as ?? (props.spec.type === "integer" || props.spec.type === "number" ? "id" : "email");
   const [search, setSearch] = useState("");
@@ -44,14 +47,14 @@ export function UserPicker(props: PickerProps & { as?: UserValue }) {
   // A value the list does not hold (a template, an id typed by hand…) is edited as text.
   const [custom, setCustom] = useState(false);
   const typing = custom || (!known && !choices.isPending);
-  const parse = (t: string): Json | undefined => (t === "" ? undefined : as !== "email" && /^\d+$/.test(t) ? Number(t) : t);
+  const parse = (typed: string): Json | undefined => (typed === "" ? undefined : as !== "email" && /^\d+$/.test(typed) ? Number(typed) : typed);
   if (typing) {
     return (
       <span className="row tight">
-        <input {...a11y(props)} value={text} placeholder={as === "id" ? "user id" : "user id, email, owner, title:… or a template"}
+        <input {...a11y(props)} value={text} placeholder={as === "id" ? t("user.idPlaceholder") : t("user.referencePlaceholder")}
           onChange={(e) => props.onChange(parse(e.target.value.trim()))} />
         <button type="button" className="link" onClick={() => { setCustom(false); if (!known) props.onChange(undefined); }}>
-          Choose from the list
+          {t("chooseFromList")}
         </button>
       </span>
     );
@@ -64,20 +67,21 @@ export function UserPicker(props: PickerProps & { as?: UserValue }) {
   const searchId = `${props.id}-search`;
   return (
     <span className="picker-search">
-      <label className="visually-hidden" htmlFor={searchId}>{`Search people for ${props.label}`}</label>
-      <input id={searchId} type="search" value={search} placeholder="Search by name…" autoComplete="off"
+      <label className="visually-hidden" htmlFor={searchId}>{t("user.search", { label: props.label })}</label>
+      <input id={searchId} type="search" value={search} placeholder={t("user.searchPlaceholder")} autoComplete="off"
         disabled={props.disabled} onChange={(e) => setSearch(e.target.value)} />
       <select {...a11y(props)} value={current?.value ?? text} onChange={(e) => {
         if (e.target.value === "__other__") setCustom(true);
         else props.onChange(parse(e.target.value));
       }}>
-        <option value="">{choices.isPending ? "Loading users…" : "Choose someone"}</option>
+        <option value="">{choices.isPending ? t("user.loading") : t("user.choose")}</option>
         {shown.map((g) => (
           <optgroup key={g.label} label={g.label}>
             {g.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
           </optgroup>
         ))}
-        <option value="__other__">{as === "id" ? "Other (user id)…" : "Other (user id, email or template)…"}</option>
+        <option value="__other__">{as === "id" ? t("user.otherId") : t("user.otherReference")}</option>
+
       </select>
     </span>
   );

@@ -1,6 +1,7 @@
 // What a recipient field accepts, as engine/recipients.py resolves it and actions/messages.py
 // checks it at save: an address, a user id, `owner`, `manager`, `user:`, `title:` or `role:`,
 // or a template (`{{ ... }}`) filled in at run time.
+import i18n from "../../i18n";
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const KINDS = ["user", "title", "role"];
@@ -35,13 +36,12 @@ export function recipientProblem(entry: string): string | null {
   if (text.includes(":")) {
     const [kind, ...rest] = text.split(":");
     const k = kind.trim().toLowerCase();
-    if (!KINDS.includes(k)) return `“${text}”: unknown kind “${kind.trim()}” (use user:, title: or role:)`;
-    return rest.join(":").trim() ? null : `“${text}”: say which ${k}`;
+    if (!KINDS.includes(k)) return i18n.t("pickers:email.unknownKind", { entry: text, kind: kind.trim() });
+    return rest.join(":").trim() ? null : i18n.t(`pickers:email.sayWhich.${k as "user" | "title" | "role"}`, { entry: text });
   }
-  if (!text.includes("@")) {
-    return `“${text}” is not an email address, a user id, owner, manager, title:…, role:… or a template`;
-  }
-  return EMAIL.test(text) ? null : `“${text}” is not a valid email address`;
+  if (!text.includes("@")) return i18n.t("pickers:email.notRecipient", { entry: text });
+  return EMAIL.test(text) ? null : i18n.t("pickers:email.invalid", { entry: text });
+
 }
 
 /** The problems of every recipient typed in a field (empty when all are fine). */
