@@ -43,7 +43,7 @@ describe("the workflow editor in French", () => {
     expect(screen.getAllByRole("button", { name: "Ajouter une règle" })).toHaveLength(2);
     expect(screen.getByText("S'exécute toujours (aucune condition).")).toBeInTheDocument();
 
-    expect(screen.getByRole("combobox", { name: "Condition de la branche 1 : correspondance" }))
+    expect(screen.getByRole("combobox", { name: "Condition de la branche 1 : respecter" }))
       .toHaveDisplayValue("toutes ces règles (ET)");
 
     rerender(panel({ type: "approval", config: { approvers: ["manager"], mode: "any" } }));

@@ -268,8 +268,8 @@ export const editor: Catalog<typeof en> = {
     group: "Groupe {{number}}",
     groupRemoved: "Groupe {{number}} supprimé.",
     removeGroup: "Supprimer le groupe {{number}}",
-    match: "Correspondance",
-    matchLabel: "{{group}} : correspondance",
+    match: "Respecter",
+    matchLabel: "{{group}} : respecter",
     groups: {
       AND: "toutes ces règles (ET)",
       OR: "l'une de ces règles (OU)",
