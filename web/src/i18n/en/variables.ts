@@ -1,2 +1,50 @@
-// English texts of the variables namespace.
-export const variables = {} as const;
+// English texts of the variables namespace: the {{ }} variable picker and the template preview.
+export const variables = {
+  picker: {
+    open: "Insert a variable",
+    openFor: "Insert a variable into {{label}}",
+    title: "Variables",
+    search: "Search variables",
+    close: "Close",
+    none: "No variable matches “{{query}}”.",
+    insert: "Insert {{path}}",
+  },
+  groups: {
+    record: {
+      organisation: "Organisation",
+      contact: "Contact",
+      deal: "Deal",
+      task: "Task",
+      activity: "Activity",
+    },
+    people: {
+      owner: "{{record}} owner",
+      owner_manager: "{{record}} owner's manager",
+      assignee: "{{record}} assignee",
+      assignee_manager: "{{record}} assignee's manager",
+      user: "{{record}} user",
+      user_manager: "{{record}} user's manager",
+    },
+    trigger: "Trigger",
+    steps: "Steps with an ID (status and output)",
+    run: "Run",
+  },
+  preview: {
+    label: "Preview",
+    loading: "Rendering the preview…",
+    onSample: "Preview on a sample {{record}} (this company has none yet):",
+    onRecord: "Preview ({{record}} #{{id}}):",
+    noRecord: "Preview (this trigger has no record):",
+    empty: "(empty)",
+    truncated: "Only the beginning is shown.",
+    templateError: "This template does not render: {{message}}",
+    unavailable: "The preview is unavailable: {{message}}",
+  },
+  recordNames: {
+    organisation: "organisation",
+    contact: "contact",
+    deal: "deal",
+    task: "task",
+    activity: "activity",
+  },
+} as const;
