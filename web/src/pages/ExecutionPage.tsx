@@ -5,6 +5,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
+import { Reference, ValuesWithRaw } from "../components/LabelledValues";
 import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
 import i18n from "../i18n";
@@ -16,6 +17,12 @@ import { IN_FLIGHT, stepsFailedText } from "./workflows/labels";
 import "./execution/execution.css";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
+
+/** A trigger type in words, in the current language ("deal_stage_changed" -> "Deal stage changed"). */
+function triggerText(type: string): string {
+  const key = `triggers.${type}`;
+  return i18n.exists(key, { ns: "workflows" }) ? i18n.t(key as "triggers.manual", { ns: "workflows" }) : type.replace(/_/g, " ");
+}
 
 /** How often a running execution is polled. */
 export const POLL_MS = 1000;
@@ -138,7 +145,7 @@ export default function ExecutionPage() {
             <Link to={`/workflows/${workflowId}?tab=versions&version=${data.version}`} title={t("versionTitle")}>
               {t("version", { version: data.version })}
             </Link>{" "}
-            · {data.trigger_type.replace(/_/g, " ")}
+            · {triggerText(data.trigger_type)}
             {running && <> · <span className="live-dot">{t("live")}</span></>}
           </p>
         </div>
@@ -191,7 +198,7 @@ export default function ExecutionPage() {
           {tree.length === 0 ? (
             <p className="hint">{t(data.status === "skipped" ? "steps.noneSkipped" : "steps.noneYet")}</p>
           ) : (
-            <StepTimeline nodes={tree} approvals={approvals} expanded={expanded} onToggle={toggle} label={t("steps.timeline")} />
+            <StepTimeline nodes={tree} approvals={approvals} references={data.references} expanded={expanded} onToggle={toggle} label={t("steps.timeline")} />
           )}
           {approvalsList.isError && <ErrorMessage error={approvalsList.error} onRetry={() => void approvalsList.refetch()} />}
         </section>
@@ -201,12 +208,17 @@ export default function ExecutionPage() {
             <h2 id="summary-title">{t("summary.title")}</h2>
             <dl className="kv">
               <dt>{t("summary.trigger")}</dt>
-              <dd>{data.trigger_type}</dd>
+              <dd>{triggerText(data.trigger_type)}</dd>
               <dt>{t("summary.record")}</dt>
               <dd>
-                {data.trigger_entity_type
-                  ? t("summary.recordValue", { type: recordTypeLabel(data.trigger_entity_type), id: data.trigger_entity_id ?? "?" })
-                  : "—"}
+                {data.trigger_entity_type && data.trigger_entity_id != null ? (
+                  <>
+                    <Reference kind={data.trigger_entity_type} id={data.trigger_entity_id} references={data.references} />
+                    {data.record_label && <span className="hint"> · {recordTypeLabel(data.trigger_entity_type)}</span>}
+                  </>
+                ) : data.trigger_entity_type ? (
+                  t("summary.recordValue", { type: recordTypeLabel(data.trigger_entity_type), id: "?" })
+                ) : "—"}
               </dd>
               <dt>{t("summary.started")}</dt>
               <dd>{formatDateTime(data.started_at, i18n.language)}</dd>
@@ -231,7 +243,11 @@ export default function ExecutionPage() {
           <DecisionCard decision={data.decision} />
           <section className="card" aria-labelledby="trigger-title">
             <h2 id="trigger-title">{t("summary.triggerData")}</h2>
-            <pre className="json" tabIndex={0} aria-labelledby="trigger-title">{JSON.stringify(data.trigger_data, null, 2)}</pre>
+            {Object.keys(data.trigger_data).length > 0 ? (
+              <ValuesWithRaw value={data.trigger_data} references={data.references} label={t("summary.triggerData")} />
+            ) : (
+              <p className="hint">{t("summary.noTriggerData")}</p>
+            )}
           </section>
         </aside>
       </div>
@@ -283,7 +299,7 @@ function LogsCard({ logs }: { logs: Execution["execution_logs"] }) {
         <tbody>
           {logs.map((line, i) => (
             <tr key={i} className={`log-${String(line.level)}`}>
-              <td>{formatDateTime(line.timestamp as string, i18n.language)}</td>
+              <td>{formatDateTime(line.timestamp as string, i18n.language, { seconds: true })}</td>
               <td>{String(line.level ?? "")}</td>
               <td><code>{String(line.step ?? "")}</code></td>
               <td>{String(line.message ?? "")}</td>

@@ -46,6 +46,7 @@ export const execution = {
     rerunOf: "Re-run of",
     executionLink: "execution #{{id}}",
     triggerData: "Trigger data",
+    noTriggerData: "No data.",
   },
   decision: {
     title: "Conditions",

@@ -50,6 +50,7 @@ export const execution: Catalog<typeof en> = {
     rerunOf: "Relance de",
     executionLink: "l'exécution n° {{id}}",
     triggerData: "Données du déclencheur",
+    noTriggerData: "Aucune donnée.",
   },
   decision: {
     title: "Conditions",

@@ -1,6 +1,7 @@
 // One execution's page in French: header, timeline, lanes, attempts, approval and controls.
 import "./api-test-shim";
 import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import ExecutionPage from "../ExecutionPage";
 import { inFrench } from "../../test/inFrench";
@@ -22,10 +23,12 @@ const execution = {
   started_at: "2026-12-05T10:00:00Z", completed_at: "2026-12-05T10:06:00Z", duration_ms: 360000,
   error_message: null, actions_executed: 3, steps_failed: 1, created_at: "2026-12-05T10:00:00Z",
   waiting_for: null, rerun_of_id: null, trigger_data: {},
+  record_label: "Renouvellement Acme",
+  references: { deal: { "1": "Renouvellement Acme" }, user: { "2": "Maria Manager" }, task: { "8": "Qualifier Acme" } },
   decision: { result: true, rule: null, actual: null, explanation: "" },
   causation_depth: 0, attempt: 1, resume_at: null, execution_logs: [],
   steps: [
-    step({ id: 1, path: "actions/0", name: "Qualify" }),
+    step({ id: 1, path: "actions/0", name: "Qualify", output: { task_id: 8, assignee_id: 2, due_date: "2026-12-09T09:00:00Z" } }),
     step({ id: 2, path: "actions/1/branches/0/actions/0", position: 2, name: "Notify owner", type: "send_notification" }),
     step({
       id: 3, path: "actions/1/branches/1/actions/0", position: 3, name: "Email CFO", type: "send_email",
@@ -75,7 +78,21 @@ describe("the execution page in French", () => {
     // The summary and the conditions.
     expect(screen.getByRole("heading", { name: "Résumé" })).toBeInTheDocument();
     expect(screen.getByText("Déclencheur")).toBeInTheDocument();
-    expect(screen.getByText("Affaire n° 1", { exact: false })).toBeInTheDocument();
+    const summary = screen.getByRole("region", { name: "Résumé" });
+    expect(within(summary).getByRole("link", { name: "Renouvellement Acme" })).toHaveAttribute("href", "/runs?record_type=deal&record_id=1");
+    expect(summary).toHaveTextContent("Renouvellement Acme · Affaire");
+    expect(summary).toHaveTextContent("DéclencheurManuel");
+    expect(summary).toHaveTextContent("Début5 déc. 2026");
+    expect(summary).toHaveTextContent("Durée6 min 0 s");
+    expect(screen.getByRole("region", { name: "Données du déclencheur" })).toHaveTextContent("Aucune donnée.");
+    // A step's output as labelled fields in French, the user by name.
+    const qualify = within(timeline).getByRole("button", { name: /Qualify/ });
+    await userEvent.click(qualify);
+    const output = within(qualify.closest("li") as HTMLElement).getByLabelText("Sortie");
+    expect(output).toHaveTextContent("TâcheQualifier Acme");
+    expect(output).toHaveTextContent("Assigné àMaria Manager");
+    expect(output).toHaveTextContent("Échéance9 déc. 2026");
+    expect(within(qualify.closest("li") as HTMLElement).getAllByRole("button", { name: "Afficher le JSON brut" })).toHaveLength(1);
     expect(screen.getByText("remplies")).toBeInTheDocument();
     // The approval at its step.
     const approval = await screen.findByRole("region", { name: "Approbation : Valider Acme" });

@@ -20,6 +20,8 @@ export function execution(status: string, over: Record<string, unknown> = {}) {
     error_message: null, actions_executed: 3, steps_failed: 0, created_at: "2026-12-05T10:00:00Z",
     waiting_for: status === "waiting" ? "approval" : null, rerun_of_id: null,
     trigger_data: { payload: { reason: "test" } },
+    record_label: "Acme Corp",
+    references: { organisation: { "1": "Acme Corp" }, task: { "8": "Qualifier Acme" } },
     decision: { result: true, rule: null, actual: null, explanation: "no conditions" },
     causation_depth: 0, attempt: 1, resume_at: null, execution_logs: [],
     steps: [
@@ -99,11 +101,28 @@ describe("ExecutionPage", () => {
     expect(attempts).toHaveTextContent("first try refused");
     expect(attempts).toHaveTextContent("second try refused");
 
-    // Expanding a step shows its rendered input and output.
+    // Expanding a step shows its input and output as labelled fields, records by name.
     const qualify = within(timeline).getByRole("button", { name: /Qualify/ });
     await userEvent.click(qualify);
     expect(qualify).toHaveAttribute("aria-expanded", "true");
-    expect(screen.getByText(/"Qualifier Acme"/)).toBeInTheDocument();
+    const qualifyItem = qualify.closest("li") as HTMLElement;
+    const input = within(qualifyItem).getByLabelText("Input");
+    expect(within(input).getByRole("term")).toHaveTextContent("Title");
+    expect(within(input).getByRole("definition")).toHaveTextContent("Qualifier Acme");
+    const output = within(qualifyItem).getByLabelText("Output");
+    expect(within(output).getByRole("term")).toHaveTextContent("Task");
+    expect(within(output).getByRole("link", { name: "Qualifier Acme" })).toHaveAttribute("href", "/runs?record_type=task&record_id=8");
+    // The raw JSON stays one click away.
+    await userEvent.click(within(qualifyItem).getAllByRole("button", { name: "Show raw JSON" })[0]);
+    expect(within(qualifyItem).getByLabelText("Input").tagName).toBe("PRE");
+    expect(within(qualifyItem).getByLabelText("Input")).toHaveTextContent('"title": "Qualifier Acme"');
+
+    // The run's record by name, linked to its runs; the trigger data as fields.
+    const summary = screen.getByRole("region", { name: "Summary" });
+    expect(within(summary).getByRole("link", { name: "Acme Corp" })).toHaveAttribute("href", "/runs?record_type=organisation&record_id=1");
+    expect(within(summary).getByText("Manual")).toBeInTheDocument();
+    const triggerData = screen.getByRole("region", { name: "Trigger data" });
+    expect(triggerData.querySelector("dl.lv")).toHaveTextContent("PayloadReasontest");
 
     // The approval at its step, with who decided what.
     const approval = await screen.findByRole("region", { name: "Approval: Approve Acme" });
@@ -144,7 +163,9 @@ describe("ExecutionPage", () => {
     );
     const errors = screen.getAllByRole("note", { name: "Step error" });
     expect(errors[0]).toHaveTextContent(notSent);
-    expect(timeline).toHaveTextContent('"status": "not sent"');
+    const output = within(within(timeline).getByRole("button", { name: /Email manager/ }).closest("li") as HTMLElement).getByLabelText("Output");
+    expect(output).toHaveTextContent("Statusnot sent");
+    expect(output).toHaveTextContent("To1 item: boss@acme.test");
     expect(screen.queryByRole("note", { name: "Execution error" })).not.toBeInTheDocument();
   });
 

@@ -3,6 +3,7 @@ import type { TFunction } from "i18next";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
+import { ValuesWithRaw, type References } from "../../components/LabelledValues";
 import { StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
 import i18n from "../../i18n";
@@ -13,17 +14,19 @@ export type ApprovalInfo = Schemas["ApprovalListItem"] & Partial<Schemas["Approv
 
 interface SharedProps {
   approvals: Map<string, ApprovalInfo>;
+  /** Names of the records and users steps refer to by id (the execution's `references`). */
+  references?: References;
   expanded: Set<string>;
   onToggle: (path: string) => void;
 }
 type TimelineProps = SharedProps & { nodes: StepNode[] };
 
 /** A list of steps (the top level or one lane). */
-export function StepTimeline({ nodes, approvals, expanded, onToggle, label }: TimelineProps & { label?: string }) {
+export function StepTimeline({ nodes, approvals, references, expanded, onToggle, label }: TimelineProps & { label?: string }) {
   return (
     <ol className="timeline" aria-label={label}>
       {nodes.map((node) => (
-        <StepItem key={node.path} node={node} approvals={approvals} expanded={expanded} onToggle={onToggle} />
+        <StepItem key={node.path} node={node} approvals={approvals} references={references} expanded={expanded} onToggle={onToggle} />
       ))}
     </ol>
   );
@@ -50,7 +53,7 @@ function attemptsOf(record: StepRecord): Record<string, unknown>[] {
   return Array.isArray(record.attempts) ? (record.attempts as Record<string, unknown>[]) : [];
 }
 
-function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & SharedProps) {
+function StepItem({ node, approvals, references, expanded, onToggle }: { node: StepNode } & SharedProps) {
   const { t } = useTranslation("execution");
   const detailId = useId();
   const record = node.record;
@@ -92,7 +95,7 @@ function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & 
         )}
         {approval && <ApprovalInline approval={approval} />}
         <div id={detailId} className="tl-detail" hidden={!open}>
-          {open && (record ? <StepDetail record={record} attempts={attempts} /> : (
+          {open && (record ? <StepDetail record={record} attempts={attempts} references={references} /> : (
             <p className="hint">{t("step.noRecord")}</p>
           ))}
         </div>
@@ -101,7 +104,7 @@ function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & 
             {node.lanes.map((lane) => (
               <section className={`tl-lane tl-lane-${lane.kind}`} key={lane.key} aria-label={t("lane.region", { step: title, lane: laneLabel(t, node, lane) })}>
                 <h4 className="tl-lane-title">{laneLabel(t, node, lane)}</h4>
-                <StepTimeline nodes={lane.steps} approvals={approvals} expanded={expanded} onToggle={onToggle} />
+                <StepTimeline nodes={lane.steps} approvals={approvals} references={references} expanded={expanded} onToggle={onToggle} />
               </section>
             ))}
           </div>
@@ -111,7 +114,7 @@ function StepItem({ node, approvals, expanded, onToggle }: { node: StepNode } & 
   );
 }
 
-function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record<string, unknown>[] }) {
+function StepDetail({ record, attempts, references }: { record: StepRecord; attempts: Record<string, unknown>[]; references?: References }) {
   const { t } = useTranslation("execution");
   return (
     <div className="tl-detail-inner">
@@ -120,9 +123,9 @@ function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record
         <dd><code>{record.path}</code></dd>
         {record.step_id && (<><dt>{t("step.id")}</dt><dd><code>{record.step_id}</code></dd></>)}
         <dt>{t("step.started")}</dt>
-        <dd>{formatDateTime(record.started_at, i18n.language)}</dd>
+        <dd>{formatDateTime(record.started_at, i18n.language, { seconds: true })}</dd>
         <dt>{t("step.finished")}</dt>
-        <dd>{formatDateTime(record.finished_at, i18n.language)}</dd>
+        <dd>{formatDateTime(record.finished_at, i18n.language, { seconds: true })}</dd>
         <dt>{t("step.duration")}</dt>
         <dd>{formatDuration(record.duration_ms)}</dd>
       </dl>
@@ -137,11 +140,11 @@ function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record
       <div className="tl-io">
         <div>
           <h5>{t("step.input")}</h5>
-          {record.input ? <pre className="json" tabIndex={0} aria-label={t("step.input")}>{JSON.stringify(record.input, null, 2)}</pre> : <p className="hint">{t("step.noInput")}</p>}
+          {record.input ? <ValuesWithRaw value={record.input} references={references} label={t("step.input")} /> : <p className="hint">{t("step.noInput")}</p>}
         </div>
         <div>
           <h5>{t("step.output")}</h5>
-          {record.output ? <pre className="json" tabIndex={0} aria-label={t("step.output")}>{JSON.stringify(record.output, null, 2)}</pre> : <p className="hint">{t("step.noOutput")}</p>}
+          {record.output ? <ValuesWithRaw value={record.output} references={references} label={t("step.output")} /> : <p className="hint">{t("step.noOutput")}</p>}
         </div>
       </div>
       {attempts.length > 0 && (
@@ -162,7 +165,7 @@ function StepDetail({ record, attempts }: { record: StepRecord; attempts: Record
                 <td>{String(a.attempt ?? i + 1)}</td>
                 <td><StatusBadge status={String(a.status ?? "unknown")} /></td>
                 <td className="attempt-error">{a.error ? String(a.error) : "—"}</td>
-                <td>{formatDateTime(a.started_at as string | null, i18n.language)}</td>
+                <td>{formatDateTime(a.started_at as string | null, i18n.language, { seconds: true })}</td>
                 <td>{formatDuration(typeof a.duration_ms === "number" ? a.duration_ms : null)}</td>
               </tr>
             ))}
