@@ -2,6 +2,7 @@
 // statistics, SLAs, versions); the tab and its filters live in the query string.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { api, ApiError, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
@@ -22,24 +23,20 @@ import { useWorkflowExport, type WorkflowPageState } from "./workflows/workflowT
 import "./workflows/workflows.css";
 
 type TabKey = "details" | "executions" | "statistics" | "slas" | "versions";
-const TABS: TabDef<TabKey>[] = [
-  { key: "details", label: "Details" },
-  { key: "executions", label: "Executions" },
-  { key: "statistics", label: "Statistics" },
-  { key: "slas", label: "SLAs" },
-  { key: "versions", label: "Versions" },
-];
+const TAB_KEYS: TabKey[] = ["details", "executions", "statistics", "slas", "versions"];
 
 export default function WorkflowDetailPage() {
   const { workflowId: raw } = useParams();
   const workflowId = Number(raw);
+  const { t, i18n } = useTranslation("workflow");
+  const tabs: TabDef<TabKey>[] = TAB_KEYS.map((key) => ({ key, label: t(`tabs.${key}`) }));
   const valid = Number.isInteger(workflowId) && workflowId > 0;
   const { user } = useSession();
   const canWrite = !!user && user.role !== "viewer";
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tabParam = params.get("tab");
-  const tab: TabKey = TABS.some((t) => t.key === tabParam) ? (tabParam as TabKey) : "details";
+  const tab: TabKey = TAB_KEYS.some((key) => key === tabParam) ? (tabParam as TabKey) : "details";
   const [runOpen, setRunOpen] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
 
@@ -74,15 +71,15 @@ export default function WorkflowDetailPage() {
     setParams(key === "details" ? {} : { tab: key }, { replace: true });
   };
 
-  if (!valid) return <p role="alert">This workflow does not exist.</p>;
-  if (workflow.isPending) return <Loading label="Loading workflow…" />;
+  if (!valid) return <p role="alert">{t("page.invalid")}</p>;
+  if (workflow.isPending) return <Loading label={t("page.loading")} />;
   if (workflow.isError) {
     const notFound = workflow.error instanceof ApiError && workflow.error.status === 404;
     return (
       <section>
-        <p><Link to="/workflows">← Workflows</Link></p>
+        <p><Link to="/workflows">{t("page.back")}</Link></p>
         {notFound ? (
-          <p role="alert">Workflow #{workflowId} does not exist (or was deleted).</p>
+          <p role="alert">{t("page.gone", { id: workflowId })}</p>
         ) : (
           <ErrorMessage error={workflow.error} onRetry={() => void workflow.refetch()} />
         )}
@@ -93,26 +90,26 @@ export default function WorkflowDetailPage() {
 
   return (
     <section className="wf-detail" aria-labelledby="wf-detail-title">
-      <nav aria-label="Breadcrumb" className="hint">
-        <Link to="/workflows">Workflows</Link> / #{wf.id}
+      <nav aria-label={t("page.breadcrumb")} className="hint">
+        <Link to="/workflows">{t("page.crumbWorkflows")}</Link> / {t("page.crumbId", { id: wf.id })}
       </nav>
       <div className="row wf-head">
         <h1 id="wf-detail-title">{wf.name}</h1>
         <StatusBadge status={wf.status} />
-        {wf.is_template && <span className="badge">template</span>}
+        {wf.is_template && <span className="badge">{t("page.template")}</span>}
         <span className="spacer" />
         <button type="button" onClick={() => exporter.start(wf.id)} disabled={exporter.busy}>
-          {exporter.busy ? "Exporting…" : "Export"}
+          {exporter.busy ? t("page.exporting") : t("page.export")}
         </button>
         {canWrite && (
           <button type="button" onClick={() => setPublishOpen(true)}>
-            Publish as blueprint
+            {t("page.publish")}
           </button>
         )}
         {canWrite && (
           <>
             <button type="button" className="primary" onClick={() => setRunOpen(true)}>
-              Run now
+              {t("page.runNow")}
             </button>
             <WorkflowActionButtons target={wf} start={actions.start} busy={actions.busy} canWrite={canWrite} />
           </>
@@ -120,8 +117,13 @@ export default function WorkflowDetailPage() {
       </div>
       <p className="hint wf-meta">
         {/* The count covers finished runs only: one still waiting or running is not in it yet. */}
-        {triggerLabel(wf.trigger_type)} · version {wf.version} · {finishedRunsText(wf.execution_count)} · last finished{" "}
-        {wf.last_executed_at ? formatRelative(wf.last_executed_at) : "never"} · updated {formatDateTime(wf.updated_at)}
+        {t("page.meta", {
+          trigger: triggerLabel(wf.trigger_type),
+          version: wf.version,
+          runs: t("page.finishedRuns", { count: wf.execution_count }),
+          last: wf.last_executed_at ? formatRelative(wf.last_executed_at, undefined, i18n.language) : t("page.never"),
+          updated: formatDateTime(wf.updated_at, i18n.language),
+        })}
       </p>
       {wf.description && <p className="wf-description">{wf.description}</p>}
       <div aria-live="polite">
@@ -132,7 +134,7 @@ export default function WorkflowDetailPage() {
       {!!actions.error && <ErrorMessage error={actions.error} onRetry={actions.clearError} />}
       {!!exporter.error && <ErrorMessage error={exporter.error} onRetry={() => exporter.start(wf.id)} />}
 
-      <Tabs tabs={TABS} selected={tab} onSelect={selectTab} label="Workflow sections" />
+      <Tabs tabs={tabs} selected={tab} onSelect={selectTab} label={t("tabs.label")} />
       <div role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)} tabIndex={0} className="wf-panel">
         {tab === "details" && <DetailsTab wf={wf} canWrite={canWrite} />}
         {tab === "executions" && (
@@ -173,17 +175,14 @@ export default function WorkflowDetailPage() {
   );
 }
 
-function finishedRunsText(count: number): string {
-  return `${count.toLocaleString()} finished ${count === 1 ? "run" : "runs"}`;
-}
-
 function DetailsTab({ wf, canWrite }: { wf: Workflow; canWrite: boolean }) {
+  const { t } = useTranslation("workflow");
   return (
     <div className="wf-details">
       <TagEditor workflowId={wf.id} tags={wf.tags ?? []} canWrite={canWrite} />
       {wf.warnings && wf.warnings.length > 0 && (
-        <div className="wf-warnings" role="note" aria-label="Loop warnings">
-          <strong>Loop guard warnings</strong>
+        <div className="wf-warnings" role="note" aria-label={t("details.loopWarnings")}>
+          <strong>{t("details.loopTitle")}</strong>
           <ul>
             {wf.warnings.map((w, i) => (
               <li key={i}>{w}</li>
@@ -193,22 +192,22 @@ function DetailsTab({ wf, canWrite }: { wf: Workflow; canWrite: boolean }) {
       )}
       {wf.trigger_type === "webhook_received" && (
         <div className="card wf-inbound">
-          <h3>Inbound webhook</h3>
+          <h3>{t("details.inbound")}</h3>
           {wf.inbound_url ? (
             <>
-              <p>Other systems start a run by POSTing JSON to:</p>
+              <p>{t("details.inboundIntro")}</p>
               <p>
                 <code className="wf-url">{wf.inbound_url}</code>{" "}
                 <CopyButton text={wf.inbound_url} />
               </p>
               <p className="hint">
                 {wf.inbound_signature_required
-                  ? "Deliveries must carry an X-Crmflow-Signature header."
-                  : "No signature is required."}
+                  ? t("details.signatureRequired")
+                  : t("details.noSignature")}
               </p>
             </>
           ) : (
-            <p className="hint">No inbound URL yet: configure the hook to get one.</p>
+            <p className="hint">{t("details.noInboundUrl")}</p>
           )}
         </div>
       )}
@@ -218,6 +217,7 @@ function DetailsTab({ wf, canWrite }: { wf: Workflow; canWrite: boolean }) {
 }
 
 function CopyButton({ text }: { text: string }) {
+  const { t } = useTranslation("workflow");
   const [copied, setCopied] = useState(false);
   if (typeof navigator === "undefined" || !navigator.clipboard) return null;
   return (
@@ -230,7 +230,7 @@ function CopyButton({ text }: { text: string }) {
         })
       }
     >
-      {copied ? "Copied" : "Copy URL"}
+      {copied ? t("details.copied") : t("details.copyUrl")}
     </button>
   );
 }

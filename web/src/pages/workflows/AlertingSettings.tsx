@@ -2,20 +2,20 @@
 // workflow is then deactivated), and the workflow's alerts still open (streaks, SLO burn rates).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { formatRelative } from "../../format";
+import { workflow as english } from "../../i18n/en/workflow";
 
 type Alerting = Schemas["AlertingOut"];
 type WorkflowAlert = Schemas["WorkflowAlertOut"];
 
-const KIND: Record<string, string> = {
-  failure_streak: "Failed runs in a row",
-  burn_rate_page: "SLO burning fast (page)",
-  burn_rate_ticket: "SLO burning (ticket)",
-};
+const isKnownKind = (kind: string): kind is keyof typeof english.alerting.kinds =>
+  Object.hasOwn(english.alerting.kinds, kind);
 
 function OpenAlerts({ workflowId }: { workflowId: number }) {
+  const { t, i18n: { language } } = useTranslation("workflow", { keyPrefix: "alerting" });
   const alerts = useQuery({
     queryKey: ["workflow-alerts", workflowId],
     queryFn: () =>
@@ -26,17 +26,17 @@ function OpenAlerts({ workflowId }: { workflowId: number }) {
       ),
     refetchInterval: 30_000,
   });
-  if (alerts.isPending) return <Loading label="Loading alerts…" />;
+  if (alerts.isPending) return <Loading label={t("loadingAlerts")} />;
   if (alerts.isError) return <ErrorMessage error={alerts.error} onRetry={() => void alerts.refetch()} />;
-  if (alerts.data.items.length === 0) return <p className="hint">No alert is open.</p>;
+  if (alerts.data.items.length === 0) return <p className="hint">{t("noneOpen")}</p>;
   return (
-    <ul className="sla-alerts" aria-label="Open alerts">
+    <ul className="sla-alerts" aria-label={t("open")}>
       {alerts.data.items.map((a: WorkflowAlert) => (
         <li key={a.id}>
           <span className={`badge badge-${a.kind === "burn_rate_ticket" ? "warning" : "critical"}`}>
-            {KIND[a.kind] ?? a.kind}
+            {isKnownKind(a.kind) ? t(`kinds.${a.kind}`) : a.kind}
           </span>{" "}
-          {a.message} <span className="hint">({formatRelative(a.opened_at)})</span>
+          {a.message} <span className="hint">({formatRelative(a.opened_at, undefined, language)})</span>
         </li>
       ))}
     </ul>
@@ -44,6 +44,7 @@ function OpenAlerts({ workflowId }: { workflowId: number }) {
 }
 
 export function AlertingSettings({ workflowId, canWrite }: { workflowId: number; canWrite: boolean }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "alerting" });
   const id = useId();
   const queryClient = useQueryClient();
   const current = useQuery({
@@ -77,8 +78,8 @@ export function AlertingSettings({ workflowId, canWrite }: { workflowId: number;
       queryClient.setQueryData(["workflow-alerting", workflowId], saved);
       setNotice(
         saved.failure_streak === null
-          ? "Failed runs in a row no longer alert anyone."
-          : `Alerts after ${saved.failure_streak} failed runs in a row${saved.deactivate_on_streak ? ", and the workflow is then deactivated" : ""}.`,
+          ? t("off")
+          : t(saved.deactivate_on_streak ? "onDeactivate" : "on", { count: saved.failure_streak }),
       );
     },
   });
@@ -87,9 +88,9 @@ export function AlertingSettings({ workflowId, canWrite }: { workflowId: number;
 
   return (
     <section className="card sla-alerting" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Alerts</h3>
+      <h3 id={`${id}-title`}>{t("title")}</h3>
       {current.isPending ? (
-        <Loading label="Loading alert settings…" />
+        <Loading label={t("loading")} />
       ) : current.isError ? (
         <ErrorMessage error={current.error} onRetry={() => void current.refetch()} />
       ) : (
@@ -103,31 +104,31 @@ export function AlertingSettings({ workflowId, canWrite }: { workflowId: number;
             <label htmlFor={`${id}-enabled`}>
               <input id={`${id}-enabled`} type="checkbox" checked={enabled} disabled={!canWrite}
                 onChange={(e) => setEnabled(e.target.checked)} />{" "}
-              Tell the owner and the admins when
+              {t("tellWhen")}
             </label>
-            <input id={`${id}-streak`} type="number" min={1} max={100} value={streak} aria-label="Failed runs in a row"
+            <input id={`${id}-streak`} type="number" min={1} max={100} value={streak} aria-label={t("streakLabel")}
               aria-invalid={!valid || undefined} disabled={!canWrite || !enabled}
               onChange={(e) => setStreak(e.target.value)} />
-            <span>runs in a row failed</span>
+            <span>{t("streakAfter")}</span>
           </p>
-          {!valid && <p className="field-error">Between 1 and 100 runs.</p>}
+          {!valid && <p className="field-error">{t("badStreak")}</p>}
           <p>
             <label htmlFor={`${id}-deactivate`}>
               <input id={`${id}-deactivate`} type="checkbox" checked={deactivate} disabled={!canWrite || !enabled}
                 onChange={(e) => setDeactivate(e.target.checked)} />{" "}
-              and deactivate the workflow then
+              {t("deactivate")}
             </label>
           </p>
           {canWrite && (
             <button type="submit" disabled={!valid || save.isPending}>
-              {save.isPending ? "Saving…" : "Save alert settings"}
+              {save.isPending ? t("saving") : t("save")}
             </button>
           )}
           {!!save.error && <ErrorMessage error={save.error} />}
           <div aria-live="polite">{notice && <p className="hint" role="status">{notice}</p>}</div>
         </form>
       )}
-      <h4>Open alerts</h4>
+      <h4>{t("open")}</h4>
       <OpenAlerts workflowId={workflowId} />
     </section>
   );

@@ -1,6 +1,9 @@
 // A readable rendering of a workflow definition: trigger and its config, the conditions as a
 // tree, the steps as a nested list, the run policy.
 import { useId, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
+import { workflow as english } from "../../i18n/en/workflow";
 import { humanize, triggerLabel } from "./labels";
 import { RunPolicyView } from "./runPolicy";
 
@@ -24,10 +27,18 @@ export function valueText(value: unknown): string {
   return String(value);
 }
 
+// The shorthand's operators as the canonical ones (words are translated by opText).
 const MONGO_OPS: Record<string, string> = {
-  $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not in",
+  $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not_in",
   $exists: "exists", $contains: "contains", $regex: "matches",
 };
+
+/** An operator in the current language: `is_not_empty` → "is not empty"; symbols as they are. */
+function opText(op: string): string {
+  return Object.hasOwn(english.definition.ops, op)
+    ? i18n.t(`definition.ops.${op as keyof typeof english.definition.ops}`, { ns: "workflow" })
+    : op.replace(/_/g, " ");
+}
 
 function isEmptyConditions(c: unknown): boolean {
   return c === null || c === undefined || (Array.isArray(c) && c.length === 0) || (isObj(c) && Object.keys(c).length === 0);
@@ -35,7 +46,8 @@ function isEmptyConditions(c: unknown): boolean {
 
 /** Conditions (canonical groups/rules, or the `{"field": {"$op": v}}` shorthand) as a tree. */
 export function ConditionTree({ conditions }: { conditions: unknown }): ReactNode {
-  if (isEmptyConditions(conditions)) return <p className="hint">No conditions: every run acts.</p>;
+  const { t } = useTranslation("workflow");
+  if (isEmptyConditions(conditions)) return <p className="hint">{t("definition.noConditions")}</p>;
   return <ul className="wf-cond-tree">{conditionNode(conditions, "c")}</ul>;
 }
 
@@ -43,14 +55,15 @@ function conditionNode(node: unknown, key: string): ReactNode {
   if (Array.isArray(node)) {
     return (
       <li key={key}>
-        <span className="wf-op">All of</span>
+        <span className="wf-op">{i18n.t("definition.allOf", { ns: "workflow" })}</span>
         <ul>{node.map((n, i) => conditionNode(n, `${key}.${i}`))}</ul>
       </li>
     );
   }
   if (isObj(node) && Array.isArray(node.rules) && typeof node.operator === "string") {
     const op = node.operator.toUpperCase();
-    const title = op === "AND" ? "All of (AND)" : op === "OR" ? "Any of (OR)" : op === "NOT" ? "Not" : op;
+    const words = { AND: "definition.allOfAnd", OR: "definition.anyOfOr", NOT: "definition.not" } as const;
+    const title = op in words ? i18n.t(words[op as keyof typeof words], { ns: "workflow" }) : op;
     return (
       <li key={key}>
         <span className="wf-op">{title}</span>
@@ -63,7 +76,7 @@ function conditionNode(node: unknown, key: string): ReactNode {
     const noValue = ["is_empty", "is_not_empty", "changed"].includes(op);
     return (
       <li key={key}>
-        <code>{node.field}</code> <span className="wf-op-inline">{op.replace(/_/g, " ")}</span>
+        <code>{node.field}</code> <span className="wf-op-inline">{opText(op)}</span>
         {!noValue && <> <code>{valueText(node.value)}</code></>}
       </li>
     );
@@ -79,7 +92,7 @@ function conditionNode(node: unknown, key: string): ReactNode {
       if (isObj(spec) && Object.keys(spec).every((k) => k.startsWith("$"))) {
         return Object.entries(spec).map(([op, v], j) => (
           <li key={`${key}.${i}.${j}`}>
-            <code>{field}</code> <span className="wf-op-inline">{MONGO_OPS[op] ?? op.slice(1)}</span>{" "}
+            <code>{field}</code> <span className="wf-op-inline">{opText(MONGO_OPS[op] ?? op.slice(1))}</span>{" "}
             <code>{valueText(v)}</code>
           </li>
         ));
@@ -93,7 +106,7 @@ function conditionNode(node: unknown, key: string): ReactNode {
     if (entries.length === 1) return items;
     return (
       <li key={key}>
-        <span className="wf-op">All of</span>
+        <span className="wf-op">{i18n.t("definition.allOf", { ns: "workflow" })}</span>
         <ul>{items}</ul>
       </li>
     );
@@ -120,7 +133,8 @@ export function ConfigList({ config, empty }: { config: unknown; empty?: string 
 
 /** The steps as a nested ordered list: type, name, config, `when`, branches and sub-paths. */
 export function StepList({ steps, label }: { steps: unknown[]; label?: string }) {
-  if (steps.length === 0) return <p className="hint">No steps.</p>;
+  const { t } = useTranslation("workflow");
+  if (steps.length === 0) return <p className="hint">{t("definition.noSteps")}</p>;
   return (
     <ol className="wf-steps" aria-label={label}>
       {steps.map((step, i) => (
@@ -131,6 +145,7 @@ export function StepList({ steps, label }: { steps: unknown[]; label?: string })
 }
 
 function StepItem({ step }: { step: unknown }) {
+  const { t } = useTranslation("workflow");
   if (!isObj(step)) return <li><code>{valueText(step)}</code></li>;
   const type = String(step.type ?? "step");
   const name = typeof step.name === "string" && step.name ? step.name : null;
@@ -140,17 +155,17 @@ function StepItem({ step }: { step: unknown }) {
       <div className="wf-step-head">
         <span className="badge wf-step-type">{humanize(type)}</span>
         {name && <strong>{name}</strong>}
-        {typeof step.id === "string" && <span className="hint">id <code>{step.id}</code></span>}
-        {typeof step.on_error === "string" && <span className="hint">on error: {step.on_error}</span>}
+        {typeof step.id === "string" && <span className="hint">{t("definition.stepId")} <code>{step.id}</code></span>}
+        {typeof step.on_error === "string" && <span className="hint">{t("definition.onError", { value: step.on_error })}</span>}
       </div>
       {!isEmptyConditions(step.when) && (
         <div className="wf-when">
-          <span className="hint">Only when:</span>
+          <span className="hint">{t("definition.onlyWhen")}</span>
           <ConditionTree conditions={step.when} />
         </div>
       )}
       <ConfigList config={step.config} />
-      {isObj(step.retry) && <p className="hint">Retry: {valueText(step.retry)}</p>}
+      {isObj(step.retry) && <p className="hint">{t("definition.retry", { value: valueText(step.retry) })}</p>}
       {branches.length > 0 && (
         <ul className="wf-branches">
           {branches.map((branch, bi) => {
@@ -159,8 +174,8 @@ function StepItem({ step }: { step: unknown }) {
               typeof path.name === "string" && path.name
                 ? path.name
                 : type === "branch"
-                  ? bi === 0 ? "If" : "Else if"
-                  : `Path ${bi + 1}`;
+                  ? t(bi === 0 ? "definition.if" : "definition.elseIf")
+                  : t("definition.path", { number: bi + 1 });
             return (
               <li key={bi} className="wf-branch">
                 <span className="wf-op">{title}</span>
@@ -171,7 +186,7 @@ function StepItem({ step }: { step: unknown }) {
           })}
           {Array.isArray(step.else) && (
             <li className="wf-branch">
-              <span className="wf-op">Else</span>
+              <span className="wf-op">{t("definition.else")}</span>
               <StepList steps={step.else} />
             </li>
           )}
@@ -179,7 +194,7 @@ function StepItem({ step }: { step: unknown }) {
       )}
       {Array.isArray(step.on_reject) && step.on_reject.length > 0 && (
         <div className="wf-branch">
-          <span className="wf-op">If rejected</span>
+          <span className="wf-op">{t("definition.ifRejected")}</span>
           <StepList steps={step.on_reject} />
         </div>
       )}
@@ -190,26 +205,27 @@ function StepItem({ step }: { step: unknown }) {
 /** The whole definition: trigger, conditions, steps, run policy. */
 export function DefinitionView({ definition }: { definition: Definition }) {
   const id = useId();
+  const { t } = useTranslation("workflow");
   return (
     <div className="wf-definition">
       <section aria-labelledby={`${id}-trigger`}>
-        <h3 id={`${id}-trigger`}>Trigger</h3>
+        <h3 id={`${id}-trigger`}>{t("definition.trigger")}</h3>
         <p>
           <strong>{triggerLabel(definition.trigger_type)}</strong>{" "}
           {definition.trigger_type && <code className="hint">{definition.trigger_type}</code>}
         </p>
-        <ConfigList config={definition.trigger_config} empty="No trigger settings." />
+        <ConfigList config={definition.trigger_config} empty={t("definition.noTriggerSettings")} />
       </section>
       <section aria-labelledby={`${id}-conditions`}>
-        <h3 id={`${id}-conditions`}>Conditions</h3>
+        <h3 id={`${id}-conditions`}>{t("definition.conditions")}</h3>
         <ConditionTree conditions={definition.conditions} />
       </section>
       <section aria-labelledby={`${id}-steps`}>
-        <h3 id={`${id}-steps`}>Steps</h3>
-        <StepList steps={definition.actions ?? []} label="Steps" />
+        <h3 id={`${id}-steps`}>{t("definition.steps")}</h3>
+        <StepList steps={definition.actions ?? []} label={t("definition.steps")} />
       </section>
       <section aria-labelledby={`${id}-policy`}>
-        <h3 id={`${id}-policy`}>Run policy</h3>
+        <h3 id={`${id}-policy`}>{t("definition.runPolicy")}</h3>
         <RunPolicyView policy={definition.run_policy} />
       </section>
     </div>

@@ -2,11 +2,13 @@
 // every 3 s while a shown run may still change.
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
-import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel, stepsFailedText } from "./labels";
+import { recordTypeLabel } from "../runs/filters";
+import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel } from "./labels";
 
 const PAGE_SIZE = 25;
 export const POLL_MS = 3000;
@@ -24,6 +26,7 @@ export function ExecutionsTab({
   page: number;
   onChange: (changes: { status?: string; page?: number }) => void;
 }) {
+  const { t, i18n } = useTranslation("workflow", { keyPrefix: "executions" });
   const list = useQuery({
     queryKey: ["workflow", workflowId, "executions", { status, page }],
     queryFn: () =>
@@ -64,9 +67,9 @@ export function ExecutionsTab({
     <div>
       <div className="row wf-filters">
         <label className="field">
-          <span>Execution status</span>
+          <span>{t("statusFilter")}</span>
           <select value={status} onChange={(e) => onChange({ status: e.target.value, page: 1 })}>
-            <option value="">All statuses</option>
+            <option value="">{t("allStatuses")}</option>
             {EXECUTION_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {statusLabel(s)}
@@ -74,57 +77,61 @@ export function ExecutionsTab({
             ))}
           </select>
         </label>
-        {live && <span className="hint" role="status">Refreshing every 3 s while runs are in progress</span>}
+        {live && <span className="hint" role="status">{t("refreshing")}</span>}
       </div>
       {list.isPending ? (
-        <Loading label="Loading executions…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <div className="card wf-empty">
-          <p>{status ? `No executions with the status “${statusLabel(status)}”.` : "This workflow has not run yet."}</p>
+          <p>{status ? t("noneWithStatus", { status: statusLabel(status) }) : t("noRuns")}</p>
         </div>
       ) : (
         <>
           <table className="wf-table stack-table">
-            <caption className="visually-hidden">Executions</caption>
+            <caption className="visually-hidden">{t("caption")}</caption>
             <thead>
               <tr>
-                <th scope="col">Execution</th>
-                <th scope="col">Status</th>
-                <th scope="col">Trigger record</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Actions run</th>
-                <th scope="col">Error</th>
+                <th scope="col">{t("columns.execution")}</th>
+                <th scope="col">{t("columns.status")}</th>
+                <th scope="col">{t("columns.record")}</th>
+                <th scope="col">{t("columns.started")}</th>
+                <th scope="col">{t("columns.duration")}</th>
+                <th scope="col">{t("columns.actions")}</th>
+                <th scope="col">{t("columns.error")}</th>
               </tr>
             </thead>
             <tbody>
               {list.data.items.map((ex) => (
                 <tr key={ex.id}>
-                  <td data-label="Execution">
+                  <td data-label={t("columns.execution")}>
                     <Link to={`/workflows/${workflowId}/executions/${ex.id}`}>#{ex.id}</Link>
-                    {ex.rerun_of_id ? <span className="hint"> (re-run of #{ex.rerun_of_id})</span> : null}{" "}
+                    {ex.rerun_of_id ? <span className="hint">{t("rerunOf", { id: ex.rerun_of_id })}</span> : null}{" "}
                     <Link
                       className="hint"
                       to={`/workflows/${workflowId}?tab=versions&version=${ex.version}`}
-                      title={`The workflow's version ${ex.version}, which this run ran`}
+                      title={t("versionTitle", { version: ex.version })}
                     >
-                      v{ex.version}
+                      {t("versionShort", { version: ex.version })}
                     </Link>
                   </td>
-                  <td data-label="Status">
+                  <td data-label={t("columns.status")}>
                     <StatusBadge status={ex.status} />
                     {ex.waiting_for && <span className="hint"> {ex.waiting_for}</span>}
-                    {ex.steps_failed > 0 && <span className="hint"> {stepsFailedText(ex.steps_failed)}</span>}
+                    {ex.steps_failed > 0 && <span className="hint"> {t("stepsFailed", { count: ex.steps_failed })}</span>}
                   </td>
-                  <td data-label="Trigger record">
-                    {ex.trigger_entity_type ? `${ex.trigger_entity_type} #${ex.trigger_entity_id ?? "?"}` : <span className="hint">—</span>}
+                  <td data-label={t("columns.record")}>
+                    {ex.trigger_entity_type ? (
+                      t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id ?? "?" })
+                    ) : (
+                      <span className="hint">—</span>
+                    )}
                   </td>
-                  <td data-label="Started">{formatDateTime(ex.started_at ?? ex.created_at)}</td>
-                  <td className="num" data-label="Duration">{formatDuration(ex.duration_ms)}</td>
-                  <td className="num" data-label="Actions run">{ex.actions_executed}</td>
-                  <td className="wf-error-cell" data-label="Error" title={ex.error_message ?? undefined}>
+                  <td data-label={t("columns.started")}>{formatDateTime(ex.started_at ?? ex.created_at, i18n.language)}</td>
+                  <td className="num" data-label={t("columns.duration")}>{formatDuration(ex.duration_ms)}</td>
+                  <td className="num" data-label={t("columns.actions")}>{ex.actions_executed}</td>
+                  <td className="wf-error-cell" data-label={t("columns.error")} title={ex.error_message ?? undefined}>
                     {ex.error_message ?? ""}
                   </td>
                 </tr>

@@ -3,8 +3,10 @@
 // The API's refusals are shown beside the field they name.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrap, type Schemas } from "../../api/client";
 import { useModalDialog } from "../../components/useModalDialog";
+import i18n from "../../i18n";
 import {
   choiceText, fromSeconds, measuresText, placeErrors, toSeconds, UNITS, type Duration, type StepChoice,
 } from "./sla";
@@ -41,30 +43,32 @@ function initial(sla: SLA | null): Form {
   };
 }
 
-const DURATIONS: { key: DurationKey; label: string; hint: string }[] = [
-  { key: "target_duration_seconds", label: "Target", hint: "What a run should take at most: the SLO counts the runs within it." },
-  { key: "warning_threshold_seconds", label: "Warning after", hint: "Past this, a warning breach is recorded." },
-  { key: "critical_threshold_seconds", label: "Critical after", hint: "Past this, a critical breach (at least the warning)." },
+// Each duration field and its catalogue texts (slaDialog.<label> and slaDialog.<label>Hint).
+const DURATIONS: { key: DurationKey; label: "target" | "warning" | "critical" }[] = [
+  { key: "target_duration_seconds", label: "target" },
+  { key: "warning_threshold_seconds", label: "warning" },
+  { key: "critical_threshold_seconds", label: "critical" },
 ];
 
-/** Check the form; return the body to send, or the problems by field. */
+/** Check the form; return the body to send, or the problems by field (in the current language). */
 function check(form: Form): { body: Record<string, unknown> | null; problems: Record<string, string> } {
+  const t = i18n.getFixedT(null, "workflow", "slaDialog.problems");
   const problems: Record<string, string> = {};
-  if (!form.name.trim()) problems.name = "A name is needed.";
+  if (!form.name.trim()) problems.name = t("name");
   const seconds = {} as Record<DurationKey, number>;
   for (const { key } of DURATIONS) {
     const value = toSeconds(form[key]);
-    if (value === null) problems[key] = "A number above 0.";
+    if (value === null) problems[key] = t("duration");
     else seconds[key] = value;
   }
   if (!problems.warning_threshold_seconds && !problems.critical_threshold_seconds &&
       seconds.warning_threshold_seconds > seconds.critical_threshold_seconds) {
-    problems.warning_threshold_seconds = "The warning threshold must not be above the critical threshold.";
+    problems.warning_threshold_seconds = t("order");
   }
   const hours = Number(form.slo_window_hours);
-  if (!Number.isInteger(hours) || hours < 1 || hours > 2160) problems.slo_window_hours = "Whole hours, 1 to 2,160 (90 days).";
+  if (!Number.isInteger(hours) || hours < 1 || hours > 2160) problems.slo_window_hours = t("window");
   const pct = Number(form.slo_target_percentage.replace(",", "."));
-  if (!form.slo_target_percentage.trim() || !(pct > 0 && pct < 100)) problems.slo_target_percentage = "Above 0 and below 100.";
+  if (!form.slo_target_percentage.trim() || !(pct > 0 && pct < 100)) problems.slo_target_percentage = t("percentage");
   if (Object.keys(problems).length) return { body: null, problems };
   return {
     body: {
@@ -93,6 +97,7 @@ export function SlaDialog({
   onClose: () => void;
   onSaved: (saved: SLA, created: boolean) => void;
 }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "slaDialog" });
   const ids = { title: useId(), name: useId(), step: useId(), window: useId(), pct: useId(), dur: useId() };
   const nameRef = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState<Form>(() => initial(sla));
@@ -142,7 +147,7 @@ export function SlaDialog({
   };
   const placed = save.error instanceof ApiError && save.error.fieldErrors.length > 0;
   const general =
-    problems[""] ?? (save.isError ? (placed ? "The SLA was not saved: see the fields marked." : save.error.message) : "");
+    problems[""] ?? (save.isError ? (placed ? t("notSaved") : save.error.message) : "");
 
   /** A field's label, control(s) and its hint, or its problem in place of the hint. */
   const field = (key: string, id: string, label: string, hint: string, control: (described: string) => ReactNode) => (
@@ -176,8 +181,8 @@ export function SlaDialog({
           if (body) save.mutate(body);
         }}
       >
-        <h2 id={ids.title}>{creating ? "Add an SLA" : `Change “${sla.name}”`}</h2>
-        {field("name", ids.name, "Name", "e.g. 5-minute SLA", (described) => (
+        <h2 id={ids.title}>{creating ? t("addTitle") : t("changeTitle", { name: sla.name })}</h2>
+        {field("name", ids.name, t("name"), t("nameHint"), (described) => (
           <input
             id={ids.name}
             ref={nameRef}
@@ -190,7 +195,7 @@ export function SlaDialog({
           />
         ))}
         {creating ? (
-          field("step_path", ids.step, "Measures", "A step counts from when it is reached (an approval: from when its approvers are asked) until it finishes.", (described) => (
+          field("step_path", ids.step, t("measures"), t("measuresHint"), (described) => (
             <select
               id={ids.step}
               className="sla-step"
@@ -199,9 +204,9 @@ export function SlaDialog({
               aria-describedby={described}
               onChange={(e) => set("step_path", e.target.value)}
             >
-              <option value="">The whole run (trigger to end)</option>
+              <option value="">{t("wholeRun")}</option>
               {steps.length > 0 && (
-                <optgroup label="One step">
+                <optgroup label={t("oneStep")}>
                   {steps.map((c) => (
                     <option key={c.path} value={c.path}>
                       {choiceText(c)}
@@ -212,16 +217,15 @@ export function SlaDialog({
             </select>
           ))
         ) : (
-          <p className="hint">
-            Measures: {measuresText(sla.step_path, steps)}. To measure something else, add another SLA.
-          </p>
+          <p className="hint">{t("measuresFixed", { measures: measuresText(sla.step_path, steps) })}</p>
         )}
         <div className="sla-grid">
-          {DURATIONS.map(({ key, label, hint }) => {
+          {DURATIONS.map(({ key, label: name }) => {
             const id = `${ids.dur}-${key}`;
+            const label = t(name);
             return (
               <div key={key}>
-                {field(key, id, label, hint, (described) => (
+                {field(key, id, label, t(`${name}Hint`), (described) => (
                   <div className="sla-duration">
                     <input
                       id={id}
@@ -233,13 +237,13 @@ export function SlaDialog({
                       onChange={(e) => set(key, { ...form[key], value: e.target.value })}
                     />
                     <select
-                      aria-label={`${label} unit`}
+                      aria-label={t("unitOf", { label })}
                       value={form[key].unit}
                       onChange={(e) => set(key, { ...form[key], unit: e.target.value as Duration["unit"] })}
                     >
                       {UNITS.map((u) => (
                         <option key={u} value={u}>
-                          {u}
+                          {t(`units.${u}`)}
                         </option>
                       ))}
                     </select>
@@ -250,7 +254,7 @@ export function SlaDialog({
           })}
         </div>
         <div className="sla-grid">
-          {field("slo_target_percentage", ids.pct, "SLO target (%)", "The share of runs that must meet the target.", (described) => (
+          {field("slo_target_percentage", ids.pct, t("sloTarget"), t("sloTargetHint"), (described) => (
             <input
               id={ids.pct}
               type="text"
@@ -261,7 +265,7 @@ export function SlaDialog({
               onChange={(e) => set("slo_target_percentage", e.target.value)}
             />
           ))}
-          {field("slo_window_hours", ids.window, "SLO window (hours)", "Over the last this many hours.", (described) => (
+          {field("slo_window_hours", ids.window, t("sloWindow"), t("sloWindowHint"), (described) => (
             <input
               id={ids.window}
               type="number"
@@ -282,10 +286,10 @@ export function SlaDialog({
         )}
         <div className="dialog-actions">
           <button type="button" onClick={onClose} disabled={save.isPending}>
-            Cancel
+            {t("cancel")}
           </button>
           <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : creating ? "Add SLA" : "Save"}
+            {save.isPending ? t("saving") : creating ? t("submitAdd") : t("save")}
           </button>
         </div>
       </form>

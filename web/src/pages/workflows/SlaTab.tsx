@@ -3,6 +3,8 @@
 // deactivate, and delete (confirmed).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ConfirmDialog, ErrorMessage, Loading } from "../../components/common";
 import { formatSeconds } from "../../format";
@@ -16,55 +18,64 @@ import "../operations/operations.css";
 type SLA = Schemas["SLAOut"];
 type Metrics = Schemas["SLAMetrics"];
 
+// Texts outside components follow the current language (the tab re-renders when it changes).
+const slaText = i18n.getFixedT(null, "workflow", "sla");
+
 function windowText(hours: number): string {
-  return hours % 24 === 0 ? `${hours / 24} day${hours === 24 ? "" : "s"}` : `${hours} hour${hours === 1 ? "" : "s"}`;
+  return hours % 24 === 0 ? slaText("days", { count: hours / 24 }) : slaText("hours", { count: hours });
 }
 
 function burnText(rate: number | null | undefined): string {
-  return rate === null || rate === undefined ? "—" : `${rate.toLocaleString(undefined, { maximumFractionDigits: 2 })}×`;
+  return rate === null || rate === undefined ? "—" : `${rate.toLocaleString(i18n.language, { maximumFractionDigits: 2 })}×`;
 }
 
 function budgetText(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
-  const text = `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} %`;
-  return value < 0 ? `${text.replace("-", "−")} (overspent)` : text;
+  const text = `${value.toLocaleString(i18n.language, { maximumFractionDigits: 1 })} %`;
+  return value < 0 ? slaText("overspent", { value: text.replace("-", "−") }) : text;
 }
 
 function breachesText(open: Record<string, number>): string {
-  const parts = ["critical", "warning"].filter((s) => open[s]).map((s) => `${open[s]} ${s}`);
-  return parts.length ? parts.join(", ") : "none";
+  const parts = (["critical", "warning"] as const).filter((s) => open[s]).map((s) => slaText(`breaches.${s}`, { count: open[s] }));
+  return parts.length ? parts.join(", ") : slaText("noBreach");
 }
 
 function MetricsCards({ sla, metrics }: { sla: SLA; metrics: Metrics }) {
   const below = metrics.slo_percentage !== null && metrics.slo_percentage !== undefined &&
     metrics.slo_percentage < metrics.slo_target_percentage;
+  const { t } = useTranslation("workflow", { keyPrefix: "sla" });
+  const burnNote = t("cards.burnNote");
   const cards: [string, ReactNode, string?, string?][] = [
     [
-      "Compliance",
+      t("cards.compliance"),
       <>
         <Compliance value={metrics.slo_percentage} />{" "}
         {metrics.slo_percentage !== null && metrics.slo_percentage !== undefined && (
           <ObjectiveBadge meets={!below} />
         )}
       </>,
-      `runs within ${formatSeconds(sla.target_duration_seconds)}, objective ${formatSlo(metrics.slo_target_percentage)}`,
+      t("cards.complianceNote", { target: formatSeconds(sla.target_duration_seconds), slo: formatSlo(metrics.slo_target_percentage) }),
       below ? "sla-below" : undefined,
     ],
     [
-      "Error budget left",
+      t("cards.budget"),
       budgetText(metrics.error_budget_remaining_percentage),
-      "100 %: untouched; 0: spent; below 0: overspent",
+      t("cards.budgetNote"),
       (metrics.error_budget_remaining_percentage ?? 1) < 0 ? "sla-below" : undefined,
     ],
-    ["Burn rate 1 h", burnText(metrics.burn_rate["1h"]), "1× spends the budget exactly over the window"],
-    ["Burn rate 6 h", burnText(metrics.burn_rate["6h"]), "1× spends the budget exactly over the window"],
-    ["Burn rate 3 d", burnText(metrics.burn_rate["3d"]), "1× spends the budget exactly over the window"],
-    ["Met / missed", `${metrics.met.toLocaleString()} / ${metrics.missed.toLocaleString()}`, `of ${metrics.total} finished runs that acted`],
-    ["Running past target", metrics.in_flight_past_target.toLocaleString(), "runs still going, already past the target"],
-    ["Open breaches", breachesText(metrics.open_breaches)],
+    [t("cards.burn1h"), burnText(metrics.burn_rate["1h"]), burnNote],
+    [t("cards.burn6h"), burnText(metrics.burn_rate["6h"]), burnNote],
+    [t("cards.burn3d"), burnText(metrics.burn_rate["3d"]), burnNote],
+    [
+      t("cards.metMissed"),
+      `${metrics.met.toLocaleString(i18n.language)} / ${metrics.missed.toLocaleString(i18n.language)}`,
+      t("cards.metMissedNote", { count: metrics.total }),
+    ],
+    [t("cards.pastTarget"), metrics.in_flight_past_target.toLocaleString(i18n.language), t("cards.pastTargetNote")],
+    [t("cards.openBreaches"), breachesText(metrics.open_breaches)],
   ];
   return (
-    <dl className="wf-cards" aria-label={`Metrics of ${sla.name}`}>
+    <dl className="wf-cards" aria-label={t("metricsOf", { name: sla.name })}>
       {cards.map(([label, value, note, className]) => (
         <div className={`card wf-stat ${className ?? ""}`} key={label} title={note}>
           <dt>{label}</dt>
@@ -92,6 +103,7 @@ function SlaCard({
   onToggle: () => void;
   onDelete: () => void;
 }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "sla" });
   const metrics = useQuery({
     queryKey: ["sla", sla.id, "metrics"],
     queryFn: () =>
@@ -103,28 +115,40 @@ function SlaCard({
     <article className="card sla-card" aria-labelledby={headingId}>
       <div className="row">
         <h3 id={headingId}>{sla.name}</h3>
-        <span className={`badge badge-${sla.is_active ? "active" : "inactive"}`}>{sla.is_active ? "active" : "inactive"}</span>
+        <span className={`badge badge-${sla.is_active ? "active" : "inactive"}`}>{sla.is_active ? t("active") : t("inactive")}</span>
         <span className="spacer" />
         {canWrite && (
           <div className="wf-actions">
-            <button type="button" onClick={onEdit} disabled={busy} aria-label={`Edit ${sla.name}`}>Edit</button>
-            <button type="button" onClick={onToggle} disabled={busy} aria-label={`${sla.is_active ? "Deactivate" : "Activate"} ${sla.name}`}>
-              {sla.is_active ? "Deactivate" : "Activate"}
+            <button type="button" onClick={onEdit} disabled={busy} aria-label={t("editNamed", { name: sla.name })}>
+              {t("edit")}
             </button>
-            <button type="button" className="danger-outline" onClick={onDelete} disabled={busy} aria-label={`Delete ${sla.name}`}>
-              Delete
+            <button
+              type="button"
+              onClick={onToggle}
+              disabled={busy}
+              aria-label={t(sla.is_active ? "deactivateNamed" : "activateNamed", { name: sla.name })}
+            >
+              {sla.is_active ? t("deactivate") : t("activate")}
+            </button>
+            <button type="button" className="danger-outline" onClick={onDelete} disabled={busy} aria-label={t("deleteNamed", { name: sla.name })}>
+              {t("delete")}
             </button>
           </div>
         )}
       </div>
       <p className="hint">
-        {measuresText(sla.step_path, steps)}. Target {formatSeconds(sla.target_duration_seconds)}; a warning past{" "}
-        {formatSeconds(sla.warning_threshold_seconds)}, critical past {formatSeconds(sla.critical_threshold_seconds)}. Objective:{" "}
-        {formatSlo(sla.slo_target_percentage)} of runs within the target over {windowText(sla.slo_window_hours)}.
-        {!sla.is_active && " Not watched while inactive: no breach is recorded."}
+        {t("description", {
+          measures: measuresText(sla.step_path, steps),
+          target: formatSeconds(sla.target_duration_seconds),
+          warning: formatSeconds(sla.warning_threshold_seconds),
+          critical: formatSeconds(sla.critical_threshold_seconds),
+          slo: formatSlo(sla.slo_target_percentage),
+          window: windowText(sla.slo_window_hours),
+        })}
+        {!sla.is_active && t("notWatched")}
       </p>
       {metrics.isPending ? (
-        <Loading label="Loading metrics…" />
+        <Loading label={t("loadingMetrics")} />
       ) : metrics.isError ? (
         <ErrorMessage error={metrics.error} onRetry={() => void metrics.refetch()} />
       ) : (
@@ -135,6 +159,7 @@ function SlaCard({
 }
 
 export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: boolean }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "sla" });
   const queryClient = useQueryClient();
   const steps = useMemo(() => stepChoices(workflow.actions), [workflow.actions]);
   const [editing, setEditing] = useState<{ sla: SLA | null } | null>(null);
@@ -160,7 +185,7 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
         }),
       ),
     onSuccess: (saved) => {
-      setNotice(`${saved.name} is ${saved.is_active ? "active: its runs are watched" : "inactive: no breach will be recorded"}.`);
+      setNotice(t(saved.is_active ? "nowActive" : "nowInactive", { name: saved.name }));
       refresh();
     },
   });
@@ -168,7 +193,7 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
     mutationFn: (sla: SLA) =>
       unwrap(api.DELETE("/api/v1/workflow/workflow-slas/{sla_id}/", { params: { path: { sla_id: sla.id } } })),
     onSuccess: (_, sla) => {
-      setNotice(`${sla.name} deleted, with its breaches.`);
+      setNotice(t("deleted", { name: sla.name }));
       // Gone at once, before the list refetches.
       queryClient.setQueryData(["sla", "workflow", workflow.id], (old: typeof list.data) =>
         old ? { ...old, items: old.items.filter((s) => s.id !== sla.id), total: old.total - 1 } : old,
@@ -182,26 +207,23 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
   return (
     <div>
       <div className="row sla-head">
-        <p className="hint">
-          A duration target on the runs (or one step), with a warning and a critical threshold and an objective: the share
-          of runs that must meet the target over a rolling window.
-        </p>
+        <p className="hint">{t("intro")}</p>
         <span className="spacer" />
         {canWrite && (
           <button type="button" className="primary" onClick={() => setEditing({ sla: null })}>
-            Add an SLA
+            {t("add")}
           </button>
         )}
       </div>
       <div aria-live="polite">{notice && <p className="hint" role="status">{notice}</p>}</div>
       {!!error && <ErrorMessage error={error} onRetry={() => { toggle.reset(); remove.reset(); }} />}
       {list.isPending ? (
-        <Loading label="Loading SLAs…" />
+        <Loading label={t("loading")} />
       ) : list.isError ? (
         <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <div className="card wf-empty">
-          <p>No SLA on this workflow yet.</p>
+          <p>{t("none")}</p>
         </div>
       ) : (
         <div className="sla-list">
@@ -230,13 +252,13 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
             onClose={() => setEditing(null)}
             onSaved={(saved, created) => {
               setEditing(null);
-              setNotice(`${saved.name} ${created ? "added" : "saved"}.`);
+              setNotice(t(created ? "added" : "saved", { name: saved.name }));
             }}
           />
           <ConfirmDialog
             open={deleting !== null}
-            title={`Delete the SLA “${deleting?.name ?? ""}”?`}
-            confirmLabel="Delete"
+            title={t("deleteTitle", { name: deleting?.name ?? "" })}
+            confirmLabel={t("delete")}
             danger
             onCancel={() => setDeleting(null)}
             onConfirm={() => {
@@ -244,7 +266,7 @@ export function SlaTab({ workflow, canWrite }: { workflow: Workflow; canWrite: b
               setDeleting(null);
             }}
           >
-            <p>Its breaches are deleted with it. This cannot be undone.</p>
+            <p>{t("deleteText")}</p>
           </ConfirmDialog>
         </>
       )}

@@ -3,6 +3,8 @@
 // script on this page for three simple charts. Each chart also carries its figures as a table
 // for screen readers, and shows a day's figures on hover.
 import { useLayoutEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { labelIndexes, linear, niceTicks, tickLabel } from "./chartScales";
 import { statusText } from "../../components/common";
 import type { DailyStat } from "./labels";
@@ -28,7 +30,7 @@ export interface Series {
 
 export const shortDate = (d: string) => {
   const date = new Date(`${d}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? d : date.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+  return Number.isNaN(date.getTime()) ? d : date.toLocaleDateString(i18n.language, { month: "short", day: "numeric", timeZone: "UTC" });
 };
 
 /** The width of the returned ref's element, kept current as it resizes. */
@@ -63,6 +65,7 @@ export interface DayChartProps {
 
 /** One chart: axes, grid, bars or lines, a legend, a hover/focus tooltip and a data table. */
 export function DayChart({ title, summary, labels, series, kind, unit = "", yMax, integers = false, legend = true }: DayChartProps) {
+  const { t } = useTranslation("workflow", { keyPrefix: "charts" });
   const [box, width] = useWidth();
   const [hovered, setHovered] = useState<number | null>(null);
   const n = labels.length;
@@ -155,10 +158,10 @@ export function DayChart({ title, summary, labels, series, kind, unit = "", yMax
       {/* A table ignores overflow and height: unwrapped, its rows stretched the page below the charts. */}
       <div className="visually-hidden">
       <table>
-        <caption>{title}, per day</caption>
+        <caption>{t("perDay", { title })}</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
+            <th scope="col">{t("day")}</th>
             {series.map((s) => <th key={s.key} scope="col">{s.label}</th>)}
           </tr>
         </thead>
@@ -177,6 +180,7 @@ export function DayChart({ title, summary, labels, series, kind, unit = "", yMax
 }
 
 export default function StatsCharts({ days }: { days: DailyStat[] }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "charts" });
   const total = days.reduce((n, d) => n + d.total, 0);
   const success = days.reduce((n, d) => n + d.success, 0);
   const partial = days.reduce((n, d) => n + d.partial, 0);
@@ -189,27 +193,27 @@ export default function StatsCharts({ days }: { days: DailyStat[] }) {
   return (
     <div className="wf-charts">
       <DayChart
-        title="Runs per day"
-        summary={`${total} finished runs, ${success} succeeded${partial ? `, ${partial} completed with errors` : ""}`}
+        title={t("runsPerDay")}
+        summary={t("runsSummary", { count: total, success }) + (partial ? t("partialSuffix", { partial }) : "")}
         labels={labels}
         kind="stacked"
         integers
         series={STATUSES.map((s) => ({ key: s, label: statusText(s), color: COLORS[s], values: days.map((d) => d[s]) }))}
       />
       <DayChart
-        title="Success rate"
-        summary="success ÷ (success + completed with errors + failed + rejected)"
+        title={t("successRate")}
+        summary={t("rateSummary")}
         labels={labels}
         kind="lines"
         unit="%"
         yMax={100}
         legend={false}
         // Days on which no run acted (none, or only skipped) have no rate: a gap, not a 0.
-        series={[{ key: "rate", label: "success rate", color: COLORS.success, values: days.map((d) => d.success_rate ?? null) }]}
+        series={[{ key: "rate", label: t("rateSeries"), color: COLORS.success, values: days.map((d) => d.success_rate ?? null) }]}
       />
       <DayChart
-        title="Duration"
-        summary={`median (p50) and p95, in ${inMs ? "milliseconds" : "seconds"}`}
+        title={t("duration")}
+        summary={t(inMs ? "durationMs" : "durationS")}
         labels={labels}
         kind="lines"
         unit={inMs ? " ms" : " s"}

@@ -1,13 +1,16 @@
 // The statistics tab: summary cards from /stats and per-day charts from /stats/daily.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatDuration, formatPercent, formatRelative } from "../../format";
-
-import { SUCCESS_RATE_DEFINITION } from "./labels";
+import type { workflow as english } from "../../i18n/en/workflow";
 import StatsCharts from "./StatsCharts";
 
 export const RANGES = [7, 30, 90];
+
+/** A summary card's name in the catalogue (stats.cards.*); the notes are not cards. */
+type Card = Exclude<keyof typeof english.stats.cards, "skippedNote" | "partialNote">;
 
 /** A duration in seconds from the API, formatted as everywhere else in the app. */
 function seconds(value: number | null | undefined): string {
@@ -23,6 +26,8 @@ export function StatsTab({
   days: number;
   onDays: (days: number) => void;
 }) {
+  const { t, i18n: { language } } = useTranslation("workflow", { keyPrefix: "stats" });
+  const count = (n: number) => n.toLocaleString(language);
   const stats = useQuery({
     queryKey: ["workflow", workflowId, "stats"],
     queryFn: () =>
@@ -40,43 +45,41 @@ export function StatsTab({
   });
 
   let summary;
-  if (stats.isPending) summary = <Loading label="Loading statistics…" />;
+  if (stats.isPending) summary = <Loading label={t("loading")} />;
   else if (stats.isError) summary = <ErrorMessage error={stats.error} onRetry={() => void stats.refetch()} />;
   else {
     const s = stats.data;
-    // [label, value, what it counts]: the success rate carries its definition.
-    const cards: [string, string, string?][] = [
-      ["Total runs", s.total_executions.toLocaleString()],
-      ["Success rate", formatPercent(s.success_rate), SUCCESS_RATE_DEFINITION],
-      ["Skipped", s.skipped_count.toLocaleString(), "not in the success rate"],
-      ["Succeeded", s.success_count.toLocaleString()],
-      ["Completed with errors", s.partial_count.toLocaleString(), "went on past failed steps"],
-      ["Failed", s.failed_count.toLocaleString()],
-      ["Rejected", s.rejected_count.toLocaleString()],
-      ["Cancelled", s.cancelled_count.toLocaleString()],
-      ["In progress", (s.pending_count + s.running_count + s.waiting_count).toLocaleString()],
-      ["Average duration", s.total_executions ? seconds(s.avg_duration_seconds) : "—"],
-      ["Median (p50)", seconds(s.p50_duration_seconds)],
+    const definition = t("rateDefinition");
+    // [card, value, what it counts]: the success rate carries its definition.
+    const cards: [Card, string, string?][] = [
+      ["totalRuns", count(s.total_executions)],
+      ["successRate", formatPercent(s.success_rate), definition],
+      ["skipped", count(s.skipped_count), t("cards.skippedNote")],
+      ["succeeded", count(s.success_count)],
+      ["partial", count(s.partial_count), t("cards.partialNote")],
+      ["failed", count(s.failed_count)],
+      ["rejected", count(s.rejected_count)],
+      ["cancelled", count(s.cancelled_count)],
+      ["inProgress", count(s.pending_count + s.running_count + s.waiting_count)],
+      ["averageDuration", s.total_executions ? seconds(s.avg_duration_seconds) : "—"],
+      ["median", seconds(s.p50_duration_seconds)],
       ["p95", seconds(s.p95_duration_seconds)],
-      ["Last run", s.last_execution ? formatRelative(s.last_execution) : "never"],
+      ["lastRun", s.last_execution ? formatRelative(s.last_execution, undefined, language) : t("never")],
     ];
     summary = (
       <>
-        <dl className="wf-cards" aria-label="Summary">
-          {cards.map(([label, value, note]) => (
-            <div className="card wf-stat" key={label} title={note}>
-              <dt>{label}</dt>
-              <dd title={label === "Last run" ? formatDateTime(s.last_execution) : undefined}>{value}</dd>
+        <dl className="wf-cards" aria-label={t("summary")}>
+          {cards.map(([card, value, note]) => (
+            <div className="card wf-stat" key={card} title={note}>
+              <dt>{t(`cards.${card}`)}</dt>
+              <dd title={card === "lastRun" ? formatDateTime(s.last_execution, language) : undefined}>{value}</dd>
             </div>
           ))}
         </dl>
-        <p className="hint">
-          Success rate = {SUCCESS_RATE_DEFINITION}
-          {s.success_rate === null ? " (no run has acted yet)." : "."}
-        </p>
+        <p className="hint">{t(s.success_rate === null ? "rateLineNone" : "rateLine", { definition })}</p>
         {s.total_executions > 0 && (
           <p className="hint">
-            In progress: {s.pending_count} pending, {s.running_count} running, {s.waiting_count} waiting.
+            {t("inProgressLine", { pending: s.pending_count, running: s.running_count, waiting: s.waiting_count })}
           </p>
         )}
       </>
@@ -88,26 +91,26 @@ export function StatsTab({
     <div>
       {summary}
       <div className="row wf-range">
-        <h3>Per day</h3>
+        <h3>{t("perDay")}</h3>
         <span className="spacer" />
         <label className="field wf-inline-field">
-          <span>Range</span>
+          <span>{t("range")}</span>
           <select value={days} onChange={(e) => onDays(Number(e.target.value))}>
             {RANGES.map((d) => (
               <option key={d} value={d}>
-                Last {d} days
+                {t("lastDays", { count: d })}
               </option>
             ))}
           </select>
         </label>
       </div>
       {daily.isPending ? (
-        <Loading label="Loading daily statistics…" />
+        <Loading label={t("loadingDaily")} />
       ) : daily.isError ? (
         <ErrorMessage error={daily.error} onRetry={() => void daily.refetch()} />
       ) : !hasRuns ? (
         <div className="card wf-empty">
-          <p>No finished runs in the last {days} days.</p>
+          <p>{t("noRuns", { count: days })}</p>
         </div>
       ) : (
         <StatsCharts days={daily.data.days} />

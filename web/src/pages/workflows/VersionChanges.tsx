@@ -1,6 +1,7 @@
 // What changed between two versions, in the editor's words: the workflow's own fields (old →
 // new), steps added, removed, moved and changed field by field (GET .../versions/{n}/diff).
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
 import {
@@ -17,6 +18,7 @@ type FieldChange = Schemas["FieldChange"];
 export type DefinitionDiff = Pick<VersionDiff, "fields" | "added" | "removed" | "moved" | "changed" | "identical">;
 
 export function VersionChanges({ workflowId, version, against }: { workflowId: number; version: number; against: number }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "changes" });
   const diff = useQuery({
     // Under the versions key: a restore's invalidation of the versions refreshes these too.
     queryKey: ["workflow", workflowId, "versions", version, "diff", against],
@@ -29,16 +31,17 @@ export function VersionChanges({ workflowId, version, against }: { workflowId: n
     // Versions never change once saved.
     staleTime: Infinity,
   });
-  if (diff.isPending) return <Loading label="Comparing versions…" />;
+  if (diff.isPending) return <Loading label={t("comparing")} />;
   if (diff.isError) return <ErrorMessage error={diff.error} onRetry={() => void diff.refetch()} />;
   return (
-    <DefinitionChanges diff={diff.data} label={`Changes from version ${against} to ${diff.data.to_version}`}
-      identicalText={`No changes: same definition as version ${against}.`} />
+    <DefinitionChanges diff={diff.data} label={t("label", { from: against, to: diff.data.to_version })}
+      identicalText={t("identical", { version: against })} />
   );
 }
 
 /** The diff's sections: workflow settings, steps added, removed, moved and changed (old → new). */
 export function DefinitionChanges({ diff, label, identicalText }: { diff: DefinitionDiff; label: string; identicalText: string }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "changes" });
   if (diff.identical) {
     return (
       <div className="wf-vdiff" role="region" aria-label={label}>
@@ -49,8 +52,8 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
   return (
     <div className="wf-vdiff" role="region" aria-label={label}>
       {diff.fields.length > 0 && (
-        <section aria-label="Workflow settings changed">
-          <h4>Workflow settings</h4>
+        <section aria-label={t("settingsChanged")}>
+          <h4>{t("settings")}</h4>
           <ul className="wf-vdiff-list">
             {diff.fields.map((f) => (
               <li key={f.field}>
@@ -61,34 +64,34 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
         </section>
       )}
       {diff.added.length > 0 && (
-        <section aria-label="Steps added">
-          <h4>Steps added ({diff.added.length})</h4>
+        <section aria-label={t("added")}>
+          <h4>{t("addedCount", { number: diff.added.length })}</h4>
           <ul className="wf-vdiff-list">
             {diff.added.map((s) => (
               <li key={s.path} className="wf-vdiff-added">
                 <span aria-hidden="true">+ </span>
-                <strong>{s.step}</strong> <span className="hint">at {stepPosition(s.path)}</span>
+                <strong>{s.step}</strong> <span className="hint">{t("at", { position: stepPosition(s.path) })}</span>
               </li>
             ))}
           </ul>
         </section>
       )}
       {diff.removed.length > 0 && (
-        <section aria-label="Steps removed">
-          <h4>Steps removed ({diff.removed.length})</h4>
+        <section aria-label={t("removed")}>
+          <h4>{t("removedCount", { number: diff.removed.length })}</h4>
           <ul className="wf-vdiff-list">
             {diff.removed.map((s) => (
               <li key={s.path} className="wf-vdiff-removed">
                 <span aria-hidden="true">− </span>
-                <strong>{s.step}</strong> <span className="hint">was {stepPosition(s.path)}</span>
+                <strong>{s.step}</strong> <span className="hint">{t("was", { position: stepPosition(s.path) })}</span>
               </li>
             ))}
           </ul>
         </section>
       )}
       {diff.moved.length > 0 && (
-        <section aria-label="Steps moved">
-          <h4>Steps moved ({diff.moved.length})</h4>
+        <section aria-label={t("moved")}>
+          <h4>{t("movedCount", { number: diff.moved.length })}</h4>
           <ul className="wf-vdiff-list">
             {diff.moved.map((m) => (
               <li key={`${m.from}>${m.to}`} className="wf-vdiff-moved">
@@ -99,8 +102,8 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
         </section>
       )}
       {diff.changed.length > 0 && (
-        <section aria-label="Steps changed">
-          <h4>Steps changed ({diff.changed.length})</h4>
+        <section aria-label={t("changed")}>
+          <h4>{t("changedCount", { number: diff.changed.length })}</h4>
           <ul className="wf-vdiff-list">
             {diff.changed.map((c) => (
               <li key={c.path} className="wf-vdiff-changed">

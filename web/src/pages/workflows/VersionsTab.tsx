@@ -2,6 +2,8 @@
 // changes against the version before it (or another one), its definition, and restoring it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { api, unwrap } from "../../api/client";
 import { ConfirmDialog, ErrorMessage, Loading } from "../../components/common";
 import { formatDateTime, formatRelative } from "../../format";
@@ -24,6 +26,7 @@ export function VersionsTab({
   /** Editors and admins may restore; viewers only look. */
   canWrite: boolean;
 }) {
+  const { t, i18n: { language } } = useTranslation("workflow", { keyPrefix: "versions" });
   const queryClient = useQueryClient();
   const versions = useQuery({
     queryKey: ["workflow", workflowId, "versions"],
@@ -48,22 +51,22 @@ export function VersionsTab({
         queryClient.invalidateQueries({ queryKey: ["workflow", workflowId] }),
         queryClient.invalidateQueries({ queryKey: ["workflows"] }),
       ]);
-      setNotice(`Restored version ${version} as version ${workflow.version}.`);
+      setNotice(t("restored", { version, now: workflow.version }));
       onSelect(workflow.version);
     },
   });
 
-  if (versions.isPending) return <Loading label="Loading versions…" />;
+  if (versions.isPending) return <Loading label={t("loading")} />;
   if (versions.isError) return <ErrorMessage error={versions.error} onRetry={() => void versions.refetch()} />;
   const list = versions.data;
-  if (list.length === 0) return <div className="card wf-empty"><p>No saved versions.</p></div>;
+  if (list.length === 0) return <div className="card wf-empty"><p>{t("none")}</p></div>;
   const index = Math.max(0, list.findIndex((v) => v.version === selected));
   const chosen = list[index];
   const previous = list[index + 1] ?? null;
 
   return (
     <div className="wf-versions">
-      <ol className="wf-version-list" aria-label="Versions">
+      <ol className="wf-version-list" aria-label={t("list")}>
         {list.map((v) => (
           <li key={v.id}>
             <button
@@ -75,9 +78,11 @@ export function VersionsTab({
                 onSelect(v.version);
               }}
             >
-              <strong>Version {v.version}</strong>
-              {v.version === currentVersion && <span className="badge badge-active">current</span>}
-              <span className="hint" title={formatDateTime(v.created_at)}>{formatRelative(v.created_at)}</span>
+              <strong>{t("version", { version: v.version })}</strong>
+              {v.version === currentVersion && <span className="badge badge-active">{t("current")}</span>}
+              <span className="hint" title={formatDateTime(v.created_at, language)}>
+                {formatRelative(v.created_at, undefined, language)}
+              </span>
               <span className="hint wf-author">{authorText(v)}</span>
               {v.change_note && <span className="wf-note">{v.change_note}</span>}
             </button>
@@ -105,7 +110,7 @@ export function VersionsTab({
                   setConfirming(chosen.version);
                 }}
               >
-                {restore.isPending ? "Restoring…" : "Restore this version"}
+                {restore.isPending ? t("restoring") : t("restore")}
               </button>
             ) : null
           }
@@ -114,18 +119,15 @@ export function VersionsTab({
       {confirming !== null && (
         <ConfirmDialog
           open
-          title={`Restore version ${confirming}?`}
-          confirmLabel="Restore"
+          title={t("confirmTitle", { version: confirming })}
+          confirmLabel={t("confirm")}
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
             restore.mutate(confirming);
             setConfirming(null);
           }}
         >
-          <p>
-            Its definition becomes the current one, saved as a new version (version {currentVersion + 1}). No version
-            is lost: you can restore version {currentVersion} the same way.
-          </p>
+          <p>{t("confirmText", { next: currentVersion + 1, current: currentVersion })}</p>
         </ConfirmDialog>
       )}
     </div>
@@ -134,8 +136,8 @@ export function VersionsTab({
 
 /** "by Ada", "by a deleted user", or nothing when no user saved it (e.g. the system). */
 function authorText(v: WorkflowVersion): string {
-  if (v.author) return `by ${v.author}`;
-  return v.created_by ? "by a deleted user" : "";
+  if (v.author) return i18n.t("versions.by", { ns: "workflow", name: v.author });
+  return v.created_by ? i18n.t("versions.byDeleted", { ns: "workflow" }) : "";
 }
 
 function VersionView({
@@ -151,6 +153,7 @@ function VersionView({
   others: number[];
   restoreButton: ReactNode;
 }) {
+  const { t, i18n: { language } } = useTranslation("workflow", { keyPrefix: "versions" });
   const [view, setView] = useState<"changes" | "definition" | "json">("changes");
   // The version compared with: the one before by default; null for the first with no choice made.
   const [against, setAgainst] = useState<number | null>(previous?.version ?? null);
@@ -159,9 +162,9 @@ function VersionView({
   return (
     <section className="card wf-version-view" aria-labelledby="wf-version-title">
       <div className="row">
-        <h3 id="wf-version-title">Version {version.version}</h3>
+        <h3 id="wf-version-title">{t("version", { version: version.version })}</h3>
         <span className="hint">
-          saved {formatDateTime(version.created_at)}
+          {t("saved", { when: formatDateTime(version.created_at, language) })}
           {author && ` ${author}`}
         </span>
         <span className="spacer" />
@@ -170,25 +173,24 @@ function VersionView({
       {version.change_note && <p className="wf-version-note">{version.change_note}</p>}
       <div className="row wf-version-controls">
         <label className="field wf-inline-field">
-          <span>Show</span>
+          <span>{t("show")}</span>
           <select value={view} onChange={(e) => setView(e.target.value as typeof view)}>
-            <option value="changes">Changes</option>
-            <option value="definition">Definition</option>
-            <option value="json">Definition (JSON)</option>
+            <option value="changes">{t("views.changes")}</option>
+            <option value="definition">{t("views.definition")}</option>
+            <option value="json">{t("views.json")}</option>
           </select>
         </label>
         {view === "changes" && others.length > 0 && (
           <label className="field wf-inline-field">
-            <span>Compare with</span>
+            <span>{t("compareWith")}</span>
             <select
               value={against ?? ""}
               onChange={(e) => setAgainst(e.target.value ? Number(e.target.value) : null)}
             >
-              {!previous && <option value="">nothing (first version)</option>}
+              {!previous && <option value="">{t("nothingFirst")}</option>}
               {others.map((n) => (
                 <option key={n} value={n}>
-                  Version {n}
-                  {n === previous?.version ? " (previous)" : ""}
+                  {n === previous?.version ? t("previous", { version: n }) : t("version", { version: n })}
                 </option>
               ))}
             </select>
@@ -198,7 +200,7 @@ function VersionView({
       {view === "changes" ? (
         against === null ? (
           <>
-            <p className="hint">This is the first version: there is nothing before it to compare it with.</p>
+            <p className="hint">{t("firstVersion")}</p>
             <DefinitionView definition={version.definition as Definition} />
           </>
         ) : (
@@ -207,7 +209,7 @@ function VersionView({
       ) : view === "definition" ? (
         <DefinitionView definition={version.definition as Definition} />
       ) : (
-        <pre className="json" tabIndex={0} aria-label={`Version ${version.version} definition`}>
+        <pre className="json" tabIndex={0} aria-label={t("jsonLabel", { version: version.version })}>
           {stableJson(version.definition)}
         </pre>
       )}

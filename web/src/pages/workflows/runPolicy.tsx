@@ -1,12 +1,9 @@
 // One way to write a workflow's run policy, wherever a definition is shown (details, versions):
 // a stored policy may be null, {} or partial, and means the defaults for what it leaves out.
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 
-const MODE_TEXT: Record<string, string> = {
-  parallel: "Parallel: every trigger starts a run",
-  single: "Single: skip while a run for the record is in progress",
-  restart: "Restart: cancel the run in progress and start again",
-  queued: "Queued: wait for the run in progress to end",
-};
+const MODES = ["parallel", "single", "restart", "queued"] as const;
 
 export interface RunPolicyWords {
   mode: string;
@@ -17,42 +14,45 @@ export interface RunPolicyWords {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A run policy as words, its defaults filled in. */
+/** A run policy as words in the current language, its defaults filled in. */
 export function runPolicyWords(policy: unknown): RunPolicyWords {
+  const t = i18n.getFixedT(null, "workflow", "runPolicy");
   const p = isObj(policy) ? policy : {};
   const mode = typeof p.mode === "string" ? p.mode.toLowerCase() : "parallel";
   const re = p.reenrollment ?? "always";
   let reenrollment: string;
   if (isObj(re) && re.after_days !== undefined) {
     const days = Number(re.after_days);
-    reenrollment = `After ${days} ${days === 1 ? "day" : "days"}: a record can go through again once that long has passed`;
+    reenrollment = t("afterDays", { count: days });
   } else if (typeof re === "string" && re.toLowerCase() === "never") {
-    reenrollment = "Never: once per record";
+    reenrollment = t("never");
   } else if (typeof re === "string" && re.toLowerCase() === "always") {
-    reenrollment = "Always: a record can go through again";
+    reenrollment = t("always");
   } else {
     reenrollment = JSON.stringify(re);
   }
   const isDefault = mode === "parallel" && typeof re === "string" && re.toLowerCase() === "always";
-  return { mode: MODE_TEXT[mode] ?? mode, reenrollment, isDefault };
+  const known = MODES.find((m) => m === mode);
+  return { mode: known ? t(`modes.${known}`) : mode, reenrollment, isDefault };
 }
 
 /** The run policy (per trigger record) as a short list; "(the default)" when nothing was chosen. */
 export function RunPolicyView({ policy }: { policy: unknown }) {
+  const { t } = useTranslation("workflow", { keyPrefix: "runPolicy" });
   const words = runPolicyWords(policy);
   return (
     <>
       <dl className="wf-config">
         <div>
-          <dt>Run mode</dt>
+          <dt>{t("runMode")}</dt>
           <dd>{words.mode}</dd>
         </div>
         <div>
-          <dt>Re-enrollment</dt>
+          <dt>{t("reenrollment")}</dt>
           <dd>{words.reenrollment}</dd>
         </div>
       </dl>
-      {words.isDefault && <p className="hint">The default run policy.</p>}
+      {words.isDefault && <p className="hint">{t("isDefault")}</p>}
     </>
   );
 }
