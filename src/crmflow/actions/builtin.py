@@ -28,7 +28,10 @@ from crmflow.engine.recipients import (
 )
 
 UserRef = int | str | list[int | str]
-USER_DOC = "user id, email, `owner`, `manager`, `title:x` or `role:x`"
+USER_DOC = (
+    "owner (the record's owner), manager (the owner's manager), an email address, "
+    "title:Job title or role:admin"
+)
 TASKS: Table = Task.__table__  # type: ignore[assignment]
 NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
 EMAILS: Table = OutgoingEmail.__table__  # type: ignore[assignment]
@@ -64,21 +67,24 @@ class CreateTaskConfig(_Config):
 
 
 class CreateTaskOutput(BaseModel):
-    task_id: int = Field(description="the task (the same one when the step is replayed)")
+    task_id: int = Field(description="the task created")
     title: str = Field(description="its title")
-    assignee_id: int | None = Field(description="the resolved assignee")
-    due_date: str | None = Field(description="its due date (ISO 8601, UTC)")
+    assignee_id: int | None = Field(description="the person it was assigned to")
+    due_date: str | None = Field(description="its due date")
 
 
 Changes = dict[str, tuple[Any, Any]]
-CHANGES = "{field: [old, new]} of the values that changed ({} when none did)"
-ENTITY_DOC = "change this related record instead of the trigger record"
+CHANGES = "each field that changed, with its old and new value (none when nothing changed)"
+ENTITY_DOC = "change this related record instead of the one that started the workflow"
 
 
 class CreateTask(Action):
     type = "create_task"
     name = "Create task"
-    description = "Create a task, optionally due in N days and assigned by id, email or title."
+    description = (
+        "Creates a task, for example due in a few days and assigned to the record's owner "
+        "or to someone else."
+    )
     config_model = CreateTaskConfig
     side_effects = ("task_created",)
     date_fields = ("due_date",)
@@ -89,10 +95,12 @@ class CreateTask(Action):
     output_model = CreateTaskOutput
     example = {"title": "Call {{ organisation.name }}", "due_date": "+3 days", "priority": "high"}
     field_docs = {
-        "title": "task title",
-        "due_date": "ISO 8601 or relative (`+3 days`, `tomorrow`); null: no due date",
-        "assignee": f"{USER_DOC}; the first match",
-        "related_to_trigger": "link the task to the trigger record",
+        "title": "what needs doing",
+        "description": "more detail for the person doing it",
+        "due_date": "a date, or a delay such as +3 days or tomorrow; empty: no due date",
+        "assignee": f"who does it: {USER_DOC}",
+        "priority": "low, normal, high or urgent",
+        "related_to_trigger": "link the task to the record that started the workflow",
     }
 
     def check(self, config: dict[str, Any], *, path: str, entity_type: str | None) -> None:
@@ -163,15 +171,18 @@ class UpdateFieldConfig(_Config):
 
 
 class UpdateFieldOutput(BaseModel):
-    entity_type: str = Field(description="the record changed")
-    entity_id: int = Field(description="its id")
+    entity_type: str = Field(description="the kind of record changed")
+    entity_id: int = Field(description="its ID")
     changes: Changes = Field(description=CHANGES)
 
 
 class UpdateField(Action):
     type = "update_field"
     name = "Update field"
-    description = "Set a field of the trigger record (or a related one); emits its own event."
+    description = (
+        "Changes a field of the record that started the workflow (or of a related record), "
+        "as if someone had edited it."
+    )
     config_model = UpdateFieldConfig
     side_effects = ("record_updated", "event_emitted")
     # Sets a value: a replay finds it set and changes nothing (a relative date re-resolves).
@@ -181,8 +192,8 @@ class UpdateField(Action):
     output_model = UpdateFieldOutput
     example = {"field": "pipeline_stage", "value": "qualified"}
     field_docs = {
-        "field": "a field of the record, or `custom_fields.<key>`",
-        "value": "the new value (templates allowed; null clears)",
+        "field": "the field to change, one of the record's own or a custom field",
+        "value": "the new value; it may use values of the record; empty: clears the field",
         "entity": ENTITY_DOC,
     }
 
@@ -221,8 +232,8 @@ class AssignUserConfig(_Config):
 
 
 class AssignUserOutput(BaseModel):
-    entity_type: str = Field(description="the record changed")
-    entity_id: int = Field(description="its id")
+    entity_type: str = Field(description="the kind of record changed")
+    entity_id: int = Field(description="its ID")
     user_id: int = Field(description="the new owner (assignee for a task)")
     changes: Changes = Field(description=CHANGES)
 
@@ -230,7 +241,7 @@ class AssignUserOutput(BaseModel):
 class AssignUser(Action):
     type = "assign_user"
     name = "Assign user"
-    description = "Make a user the owner of the record (the assignee, for a task)."
+    description = "Makes someone the owner of the record (the assignee, for a task)."
     config_model = AssignUserConfig
     side_effects = ("record_updated", "event_emitted")
     is_idempotent = True  # sets the owner: a replay finds it set
@@ -238,7 +249,7 @@ class AssignUser(Action):
     supports_dry_run = True
     output_model = AssignUserOutput
     example = {"user": "manager"}
-    field_docs = {"user": f"the new owner: {USER_DOC}; the first match", "entity": ENTITY_DOC}
+    field_docs = {"user": f"the new owner: {USER_DOC}", "entity": ENTITY_DOC}
 
     def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
         kind, entity_id, record = predicted_target(ctx, config.entity)
@@ -296,8 +307,8 @@ class TagConfig(_Config):
 
 
 class TagsOutput(BaseModel):
-    entity_type: str = Field(description="the record changed")
-    entity_id: int = Field(description="its id")
+    entity_type: str = Field(description="the kind of record changed")
+    entity_id: int = Field(description="its ID")
     tags: list[str] = Field(description="the record's tags after the change")
 
 
@@ -343,7 +354,7 @@ class _TagAction(Action):
 class AddTag(_TagAction):
     type = "add_tag"
     name = "Add tag"
-    description = "Add one or more tags to the record."
+    description = "Adds one or more tags to the record."
     side_effects = ("record_updated", "tag_created", "event_emitted")
     example = {"tags": ["vip", "enterprise"]}
 
@@ -354,7 +365,7 @@ class AddTag(_TagAction):
 class RemoveTag(_TagAction):
     type = "remove_tag"
     name = "Remove tag"
-    description = "Remove one or more tags from the record."
+    description = "Removes one or more tags from the record."
     example = {"tag": "prospect"}
 
     def change_tags(self, **kwargs: Any) -> list[str]:

@@ -37,14 +37,14 @@ class SendNotificationConfig(_Config):
 
 class SendNotificationOutput(BaseModel):
     notification_ids: list[int] = Field(description="one notification per recipient")
-    user_ids: list[int] = Field(description="the recipients")
-    level: NotificationLevel = Field(description="its level")
+    user_ids: list[int] = Field(description="the people notified")
+    level: NotificationLevel = Field(description="how important it is")
 
 
 class SendNotification(Action):
     type = "send_notification"
     name = "Send notification"
-    description = "Store an in-app notification for users picked by id, email, title or role."
+    description = "Sends a notification inside crmflow to the people you choose."
     config_model = SendNotificationConfig
     side_effects = ("notification_created",)
     # Plain inserts (notifications.source_step_key is not unique): a replay notifies again.
@@ -59,9 +59,11 @@ class SendNotification(Action):
         "message": "{{ organisation.name }} is worth {{ organisation.potential_amount }}",
     }
     field_docs = {
-        "user": f"recipients: {USER_DOC}, or a list",
-        "title": "defaults to the first 80 characters of the message",
-        "link": "a URL or app path shown with it",
+        "user": f"who receives it: {USER_DOC}; one or several",
+        "level": "how important it is: info, success, warning or error",
+        "title": "a short heading; by default, the start of the message",
+        "message": "what the notification says",
+        "link": "a web address or a crmflow page to open from it",
     }
 
     def dry_run(self, ctx: ActionContext, config: Any) -> dict[str, Any]:
@@ -145,19 +147,19 @@ class SendEmailConfig(_Config):
 
 
 class SendEmailOutput(BaseModel):
-    email_id: int = Field(description="the email (the same one when the step is replayed)")
-    to: list[str] = Field(description="the resolved addresses")
-    status: Literal["sent"] = Field(description="`sent`: the SMTP server accepted it")
-    message_id: str | None = Field(None, description="the SMTP Message-ID, once sent")
-    sent_at: str | None = Field(None, description="when the server accepted it (ISO 8601)")
+    email_id: int = Field(description="the email sent")
+    to: list[str] = Field(description="the addresses it went to")
+    status: Literal["sent"] = Field(description="sent: the mail server accepted it")
+    message_id: str | None = Field(None, description="the email's reference, once sent")
+    sent_at: str | None = Field(None, description="when the mail server accepted it")
 
 
 class SendEmail(DeferredAction):
     type = "send_email"
     name = "Send email"
     description = (
-        "Send an email (recipients by address, id, title or role) over SMTP; the step waits "
-        "for the server's answer."
+        "Sends an email to the people or addresses you choose, and waits until the mail "
+        "server has accepted it."
     )
     config_model = SendEmailConfig
     # insert_once on the unique outgoing_emails.idempotency_key: a replay queues nothing new.
@@ -170,10 +172,11 @@ class SendEmail(DeferredAction):
         "body": "{{ organisation.name }} signed up today.",
     }
     field_docs = {
-        "to": f"recipients: addresses, {USER_DOC}, or a list",
-        "cc": "addresses or user references",
-        "body": "plain text",
-        "html_body": "an HTML alternative",
+        "to": f"who receives it: {USER_DOC}; one or several",
+        "cc": "who receives a copy, written the same way",
+        "subject": "the email's subject line",
+        "body": "the text of the email",
+        "html_body": "a formatted version of the text (HTML), for mail apps that show it",
     }
     side_effects = ("email_sent",)
     latency_class = "medium"

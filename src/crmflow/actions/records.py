@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from crmflow.actions.builtin import _Config, _crm_call, widget
+from crmflow.actions.builtin import USER_DOC, _Config, _crm_call, widget
 from crmflow.catalog.models import ActionCreatedRecord
 from crmflow.common.dates import parse_relative_datetime
 from crmflow.common.text import CleanedName
@@ -19,7 +19,7 @@ from crmflow.engine.recipients import resolve_user_ids, target_entity, trigger_e
 
 UserRef = int | str | list[int | str]
 RecordKind = Literal["organisation", "deal", "contact"]
-USER_HELP = "user id, email, `owner` (the trigger record's owner), `manager`, `title:x`, `role:x`"
+USER_HELP = USER_DOC
 
 
 def _check_date(config: dict[str, Any], field: str, path: str) -> None:
@@ -76,30 +76,33 @@ def _remember(
 
 class CreateActivityConfig(_Config):
     kind: Literal["call", "meeting", "email", "note", "task"] = Field(
-        "note", description="what happened"
+        "note", description="what happened: a call, meeting, email, note or task"
     )
-    subject: Annotated[str, CleanedName] = Field("", max_length=500, description="one-line summary")
-    body: str = Field("", max_length=20_000, description="notes, minutes, the email text")
+    subject: Annotated[str, CleanedName] = Field(
+        "", max_length=500, description="a one-line summary"
+    )
+    body: str = Field("", max_length=20_000, description="notes, minutes or the email's text")
     occurred_at: datetime | str | None = Field(
-        None, description="when it happened: ISO 8601 or relative (`-1 hour`); default now"
+        None, description="when it happened: a date, or a delay such as -1 hour; by default, now"
     )
     user: UserRef | None = Field(
         "owner",
-        description=f"who did it: {USER_HELP}; null: nobody",
+        description=f"who did it: {USER_HELP}; empty: nobody",
         json_schema_extra=widget("user"),
     )
     entity: RecordKind | None = Field(
-        None, description="log on this related record instead of the trigger record"
+        None,
+        description="log it on this related record instead of the one that started the workflow",
     )
 
 
 class CreateActivityOutput(BaseModel):
     activity_id: int = Field(description="the new activity")
     kind: str = Field(description="call, meeting, email, note or task")
-    subject: str = Field(description="the stored subject")
-    entity_type: str = Field(description="the record it was logged on")
-    entity_id: int = Field(description="that record's id")
-    occurred_at: str = Field(description="when it happened (ISO 8601, UTC)")
+    subject: str = Field(description="its subject")
+    entity_type: str = Field(description="the kind of record it was logged on")
+    entity_id: int = Field(description="that record's ID")
+    occurred_at: str = Field(description="when it happened")
     user_id: int | None = Field(description="who did it")
 
 
@@ -107,8 +110,8 @@ class CreateActivity(Action):
     type = "create_activity"
     name = "Create activity"
     description = (
-        "Log a call, meeting, email or note on the trigger record (or a related one); moves "
-        "last_activity_at and records activity_logged, exactly like POST /activities."
+        "Logs a call, meeting, email or note on the record (or a related one), as if someone "
+        "had logged it by hand."
     )
     config_model = CreateActivityConfig
     output_model = CreateActivityOutput
@@ -173,31 +176,32 @@ class CreateDealConfig(_Config):
     title: Annotated[str, CleanedName] = Field(
         min_length=1, max_length=300, description="the deal's title"
     )
-    amount: float | None = Field(None, ge=0, description="expected value")
+    amount: float | None = Field(None, ge=0, description="how much it is expected to bring")
     stage: str = Field(
         "qualification",
         min_length=1,
         max_length=100,
-        description="stage code",
+        description="the pipeline stage it starts in",
         json_schema_extra=widget("stage"),
     )
     close_date: datetime | str | None = Field(
-        None, description="expected close: ISO 8601 or relative (`+30 days`)"
+        None, description="when it should close: a date, or a delay such as +30 days"
     )
     owner: UserRef | None = Field(
         "owner",
-        description=f"deal owner: {USER_HELP}; null: nobody",
+        description=f"who owns the deal: {USER_HELP}; empty: nobody",
         json_schema_extra=widget("user"),
     )
     organisation: LinkRef = Field(
         "trigger",
-        description="organisation id; `trigger`: the trigger organisation, the run's related "
-        "one or the trigger record's organisation_id; `none`: no organisation",
+        description="its organisation: trigger (the organisation of the record that started "
+        "the workflow), a chosen organisation, or none",
         json_schema_extra=widget("record:organisation"),
     )
     contact: LinkRef = Field(
         "trigger",
-        description="contact id; `trigger`: the trigger (or related) contact; `none`: no contact",
+        description="its contact: trigger (the contact of the record that started the "
+        "workflow), a chosen contact, or none",
         json_schema_extra=widget("record:contact"),
     )
 
@@ -206,7 +210,7 @@ class CreateDealOutput(BaseModel):
     deal_id: int = Field(description="the new deal")
     title: str = Field(description="its title")
     amount: float | None = Field(description="its amount")
-    stage: str = Field(description="its stage (lower case)")
+    stage: str = Field(description="its pipeline stage")
     owner_id: int | None = Field(description="its owner")
     organisation_id: int | None = Field(description="the linked organisation")
     contact_id: int | None = Field(description="the linked contact")
@@ -232,8 +236,8 @@ class CreateDeal(Action):
     type = "create_deal"
     name = "Create deal"
     description = (
-        "Open a deal (title, amount, stage, owner) for the trigger organisation or a related "
-        "one; records deal_created, exactly like POST /deals."
+        "Opens a new deal (title, amount, stage, owner) for the organisation of the record "
+        "that started the workflow, or a related one."
     )
     config_model = CreateDealConfig
     output_model = CreateDealOutput

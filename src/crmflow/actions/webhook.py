@@ -27,7 +27,7 @@ MAX_BODY_BYTES = 1_000_000
 
 
 class CallWebhookConfig(BaseModel):
-    """Method, URL, headers and a JSON, form or raw body; all may be templates."""
+    """The call to make: where, how and what to send; every value may use the record's."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -67,25 +67,25 @@ def _encode(config: CallWebhookConfig) -> tuple[str | None, str | None]:
 
 
 class CallWebhookOutput(BaseModel):
-    """What a call_webhook step outputs: the final response."""
+    """The other system's answer."""
 
-    status: int | None = Field(description="the HTTP status of the final response")
-    headers: dict[str, str] = Field(description="response headers (names lower case)")
-    json_body: Any = Field(None, alias="json", description="the body, when it was JSON")
-    text: str | None = Field(None, description="the body as text otherwise (truncated)")
-    size: int = Field(description="body size in bytes")
-    elapsed_ms: float = Field(description="time of the successful attempt")
-    url: str = Field(description="the URL that answered (after redirects)")
-    attempts: int = Field(description="tries it took (retries on 5xx, 429, timeouts)")
-    idempotency_key: str = Field(description="the Idempotency-Key header every try carried")
+    status: int | None = Field(description="the answer's status code (200: all went well)")
+    headers: dict[str, str] = Field(description="the answer's headers")
+    json_body: Any = Field(None, alias="json", description="the answer's data, when it is JSON")
+    text: str | None = Field(None, description="otherwise, the answer as text (shortened)")
+    size: int = Field(description="the answer's size in bytes")
+    elapsed_ms: float = Field(description="how long the answer took, in milliseconds")
+    url: str = Field(description="the web address that answered")
+    attempts: int = Field(description="how many tries it took")
+    idempotency_key: str = Field(description="the key that lets the other system spot a repeat")
 
 
 class CallWebhook(DeferredAction):
     type = "call_webhook"
     name = "Call webhook"
     description = (
-        "Call another system over HTTP(S): signed, with an Idempotency-Key, retried on 5xx, "
-        "429 and timeouts; the response is the step's output."
+        "Sends data to another system (your billing or support tool, for example) and keeps "
+        "its answer for the next steps; tries again by itself while that system is unavailable."
     )
     config_model = CallWebhookConfig
     is_idempotent = False  # the receiver decides, with the Idempotency-Key we send
@@ -95,15 +95,17 @@ class CallWebhook(DeferredAction):
     accepts_secrets = True
     output_model = CallWebhookOutput
     field_docs = {
-        "url": "http(s) URL; private, loopback and link-local targets need the allow-list",
-        "method": "GET, POST (default), PUT, PATCH or DELETE",
-        "headers": "extra request headers (string values); credentials such as Authorization "
-        "are masked wherever the step is shown: write them as `{{ secrets.NAME }}`",
-        "json": "a JSON body (sets Content-Type: application/json)",
-        "form": "a form body (application/x-www-form-urlencoded)",
-        "body": "a raw text body",
-        "timeout": "seconds for the whole call, redirects included (default 10, at most 60)",
-        "max_attempts": "tries in all, retrying 5xx, 429 and timeouts (default 5)",
+        "url": "the web address to call; an address inside your own network needs your "
+        "administrator's approval",
+        "method": "the kind of call the other system expects (POST unless it says otherwise)",
+        "headers": "extra information sent with the call; passwords and keys are hidden "
+        "wherever the step is shown: insert them from your secrets",
+        "json": "the data to send, as JSON",
+        "form": "the data to send, as a web form",
+        "body": "plain text to send",
+        "timeout": "seconds to wait for an answer (10 by default, at most 60)",
+        "max_attempts": "how many times to try while the other system is unavailable "
+        "(5 by default)",
     }
     example = {
         "url": "https://billing.example.com/api/deals",

@@ -17,6 +17,7 @@ from crmflow.catalog.schemas import (
 )
 from crmflow.catalog.stats import DEFAULT_WINDOW_DAYS
 from crmflow.common.deps import DbSession
+from crmflow.common.i18n import RequestLanguage
 from crmflow.common.pagination import Page, Paging
 
 router = APIRouter(prefix="/workflow/action-catalog", tags=["action catalog"])
@@ -34,6 +35,7 @@ READ_ONLY: dict[int | str, dict[str, Any]] = {
 def list_catalog(
     session: DbSession,
     principal: CurrentUser,
+    language: RequestLanguage,
     params: Paging,
     kind: Annotated[CatalogKind | None, Query(description="builtin or custom")] = None,
     latency_class: LatencyClass | None = None,
@@ -51,6 +53,7 @@ def list_catalog(
         latency_class=latency_class,
         search=search,
         days=days,
+        language=language,
     )
 
 
@@ -59,11 +62,16 @@ def get_catalog_entry(
     action_type: ActionType,
     session: DbSession,
     principal: CurrentUser,
+    language: RequestLanguage,
     days: Days = DEFAULT_WINDOW_DAYS,
 ) -> dict[str, Any]:
     """Return one action (built-in or custom) with its schemas and statistics."""
     return service.get_entry(
-        session, company_id=principal.company_id, action_type=action_type, days=days
+        session,
+        company_id=principal.company_id,
+        action_type=action_type,
+        days=days,
+        language=language,
     )
 
 

@@ -19,6 +19,8 @@ from crmflow.catalog.models import ActionCatalogEntry
 from crmflow.catalog.schemas import CatalogEntryCreate, CatalogEntryUpdate
 from crmflow.catalog.stats import action_stats
 from crmflow.common.errors import Conflict, Forbidden, Invalid, NotFound
+from crmflow.common.i18n import DEFAULT_LANGUAGE
+from crmflow.common.i18n_editor import translate, translate_schema
 from crmflow.common.pagination import PageParams, make_page
 from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.engine.errors import DefinitionError
@@ -78,20 +80,24 @@ def output_schema(action: Action) -> dict[str, Any]:
     return copy.deepcopy(_output_schema(action.type))
 
 
-def builtin_entry(action: Action) -> dict[str, Any]:
-    """Materialise a built-in action's catalog entry (without statistics)."""
+def builtin_entry(action: Action, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Materialise a built-in action's catalog entry (without statistics), its texts in `language`.
+
+    Only what people read changes language (name, description, the schemas' titles and
+    descriptions); a custom entry's texts are its author's and are never translated.
+    """
     return {
         "id": None,
-        "name": action.name,
+        "name": translate(language, action.name),
         "action_type": action.type,
-        "description": action.description,
+        "description": translate(language, action.description),
         "is_builtin": True,
         "is_idempotent": action.is_idempotent,
         "latency_class": action.latency_class,
         "side_effects": list(action.side_effects),
         "supports_dry_run": action.supports_dry_run,
-        "input_schema": input_schema(action),
-        "output_schema": output_schema(action),
+        "input_schema": translate_schema(language, input_schema(action)),
+        "output_schema": translate_schema(language, output_schema(action)),
         "example": copy.deepcopy(action.example) or None,
         "config": None,
     }
@@ -161,11 +167,12 @@ def list_entries(
     latency_class: str | None = None,
     search: str | None = None,
     days: int,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """One page of the catalog (built-ins first, then custom entries; each by type)."""
     entries: list[dict[str, Any]] = []
     if kind in (None, "builtin"):
-        entries += [builtin_entry(action) for action in all_actions()]
+        entries += [builtin_entry(action, language) for action in all_actions()]
     if kind in (None, "custom"):
         rows = session.scalars(
             select(ActionCatalogEntry)
@@ -187,11 +194,18 @@ def list_entries(
     return make_page(items, len(found), params)
 
 
-def get_entry(session: Session, *, company_id: int, action_type: str, days: int) -> dict[str, Any]:
+def get_entry(
+    session: Session,
+    *,
+    company_id: int,
+    action_type: str,
+    days: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> dict[str, Any]:
     """One catalog entry with its statistics; 404 when the type is not in the catalog."""
     action = get_action(action_type)
     if action is not None:
-        entry = builtin_entry(action)
+        entry = builtin_entry(action, language)
     else:
         row = get_custom_entry(session, company_id, action_type)
         if row is None:

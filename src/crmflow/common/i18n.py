@@ -6,7 +6,9 @@ composes goes through `say`, in the company's language (`companies.language`).
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, Final
+
+from fastapi import Depends, Request
 
 from crmflow.common.enums import ExecutionStatus
 
@@ -106,6 +108,36 @@ def language_of(value: str | None) -> str:
     """A supported language for `value` (`fr-FR` gives `fr`); English otherwise."""
     code = (value or "").split("-", 1)[0].lower()
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def accepted_language(header: str | None) -> str | None:
+    """The first supported language of an `Accept-Language` header, by preference; None if none.
+
+    `fr-CA;q=0.8, en;q=0.9` gives `en`; a malformed weight counts as 0 (never chosen first).
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().split("-", 1)[0].lower()
+        if code in LANGUAGES and weight > 0:
+            ranked.append((-weight, index, code))
+    return min(ranked)[2] if ranked else None
+
+
+def request_language(request: Request) -> str:
+    """The language a request asks for (Accept-Language; the UI sends it), else English."""
+    return accepted_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+
+
+# A route's parameter: the language to write person-facing texts in.
+RequestLanguage = Annotated[str, Depends(request_language)]
 
 
 def say(language: str | None, key: str, **params: Any) -> str:

@@ -16,19 +16,14 @@ from pydantic import BaseModel
 from sqlalchemy import Column, Table
 
 from crmflow.common.enums import Role, TriggerType
+from crmflow.common.i18n import DEFAULT_LANGUAGE
+from crmflow.common.i18n_editor import translate_texts
 from crmflow.crm.fields import ENTITY_FIELDS
 from crmflow.crm.schemas import ActivityKind, RecordType
 from crmflow.db.base import UTCDateTime
 from crmflow.engine.compare import OPERATORS, ORDERING_OPERATORS, UNARY_OPERATORS
 from crmflow.engine.context import HIDDEN_COLUMNS, MODELS, TABLES, USER_FIELDS, USERS
-from crmflow.engine.definition import (
-    CONTROL_STEP_TYPES,
-    ApprovalStep,
-    BranchStep,
-    DelayStep,
-    ParallelStep,
-    StopStep,
-)
+from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.workflows.schemas import EditorSchema, FieldType
 from crmflow.workflows.triggers import CONFIG_MODELS, TRIGGER_ENTITY, InactivityConfig
 
@@ -43,7 +38,7 @@ TRIGGER_DESCRIPTIONS: dict[str, str] = {
     "activity_logged": "A call, meeting, email or note is logged.",
     "inactivity_delay": "A record has had no activity for a number of days.",
     "scheduled": "On a schedule: daily, weekly, monthly or a cron expression.",
-    "webhook_received": "Another system POSTs to the workflow's inbound URL.",
+    "webhook_received": "Another system sends data to the workflow's own web address.",
     "manual": "Someone runs the workflow by hand.",
 }
 OPERATOR_LABELS: dict[str, str] = {
@@ -66,6 +61,15 @@ OPERATOR_LABELS: dict[str, str] = {
     "changed_to": "changed to",
     "changed_from": "changed from",
 }
+# What each control step does, for people (the step models' docstrings are for developers).
+STEP_DESCRIPTIONS: dict[str, str] = {
+    "branch": "Runs the first path whose conditions are met, otherwise the fallback path.",
+    "parallel": "Runs several paths side by side; the workflow goes on once all have finished.",
+    "delay": "Waits for a while, or until a date, before the next step.",
+    "approval": "Asks people to approve before going on; a rejection runs the rejection steps, "
+    "if any, and ends the run as rejected.",
+    "stop": "Ends the run here.",
+}
 STEP_LABELS: dict[str, str] = {
     "branch": "Branch (if / else)",
     "parallel": "Parallel paths",
@@ -73,13 +77,8 @@ STEP_LABELS: dict[str, str] = {
     "approval": "Approval",
     "stop": "Stop",
 }
-_STEP_MODELS: tuple[type[BaseModel], ...] = (
-    BranchStep,
-    ParallelStep,
-    DelayStep,
-    ApprovalStep,
-    StopStep,
-)
+# The keys of the schema whose values people read (types, paths and options stay as they are).
+EDITOR_TEXT_KEYS = frozenset({"label", "description", "group"})
 _SCALAR: list[FieldType] = ["string", "number", "date", "datetime", "boolean", "enum"]
 _ORDERED: list[FieldType] = ["number", "date", "datetime", "string"]
 _TEXT: list[FieldType] = ["string", "enum"]
@@ -105,13 +104,13 @@ _COLUMN_OPTIONS: dict[tuple[str, str], list[str]] = {
 TRIGGER_FIELDS: tuple[tuple[str, FieldType, str], ...] = (
     ("type", "enum", "Trigger type"),
     ("entity_type", "string", "Record type"),
-    ("entity_id", "number", "Record id"),
-    ("event_id", "number", "Event id"),
-    ("changes", "json", "Changed fields ({field: [old, new]})"),
-    ("changes.stage", "list", "Stage change [old, new]"),
-    ("data", "json", "Trigger payload"),
-    ("headers", "json", "Webhook headers"),
-    ("query", "json", "Webhook query string"),
+    ("entity_id", "number", "Record ID"),
+    ("event_id", "number", "Event ID"),
+    ("changes", "json", "Changed fields (old and new values)"),
+    ("changes.stage", "list", "Stage change (old and new stage)"),
+    ("data", "json", "Data received"),
+    ("headers", "json", "Headers received"),
+    ("query", "json", "Web address parameters received"),
 )
 
 
@@ -321,21 +320,24 @@ def operators() -> list[dict[str, Any]]:
 
 
 def step_types() -> list[dict[str, Any]]:
-    """Describe the control steps from their models (docstring as description)."""
-    by_type = {get_args(m.model_fields["type"].annotation)[0]: m for m in _STEP_MODELS}
+    """Describe the control steps in the engine's order."""
     return [
-        {
-            "type": kind,
-            "label": STEP_LABELS[kind],
-            "description": " ".join((by_type[kind].__doc__ or "").split()),
-        }
+        {"type": kind, "label": STEP_LABELS[kind], "description": STEP_DESCRIPTIONS[kind]}
         for kind in CONTROL_STEP_TYPES
     ]
 
 
 @cache
-def editor_schema() -> EditorSchema:
-    """Build the editor schema (static for a process, so built once)."""
+def editor_schema(language: str = DEFAULT_LANGUAGE) -> EditorSchema:
+    """The editor schema with its labels and descriptions in `language` (built once for each)."""
+    if language != DEFAULT_LANGUAGE:
+        english = editor_schema().model_dump(mode="json")
+        return EditorSchema.model_validate(translate_texts(language, english, EDITOR_TEXT_KEYS))
+    return _english_schema()
+
+
+def _english_schema() -> EditorSchema:
+    """Build the editor schema in English, the language of the code."""
     triggers = [
         {
             "type": trigger.value,

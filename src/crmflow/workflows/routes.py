@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession, writer_gate
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
+from crmflow.common.i18n import RequestLanguage
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
 from crmflow.executions import service as executions
@@ -76,9 +77,12 @@ def templates_create(
 
 
 @router.get("/editor-schema", response_model=EditorSchema, summary="Describe what an editor offers")
-def get_editor_schema(principal: CurrentUser) -> EditorSchema:
-    """Return triggers, readable fields per record, operators and control steps."""
-    return editor_schema()
+def get_editor_schema(principal: CurrentUser, language: RequestLanguage) -> EditorSchema:
+    """Return triggers, readable fields per record, operators and control steps.
+
+    Labels and descriptions follow the request's Accept-Language (English or French).
+    """
+    return editor_schema(language)
 
 
 @router.get("", response_model=Page[WorkflowListItem], summary="List workflows")

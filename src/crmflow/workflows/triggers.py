@@ -96,7 +96,7 @@ class ScheduledConfig(_Config):
     """scheduled: daily / weekly / monthly at a time, or a cron expression, in a time zone."""
 
     frequency: Literal["daily", "weekly", "monthly"] | None = Field(
-        None, description="repeat daily, weekly or monthly (or set `cron`)"
+        None, description="repeat daily, weekly or monthly (or give a cron expression)"
     )
     cron: str | None = Field(None, description="cron expression, e.g. '0 9 * * 1-5'")
     time: str = Field(
