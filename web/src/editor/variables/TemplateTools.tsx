@@ -14,12 +14,18 @@ export function insertAt(field: HTMLInputElement | HTMLTextAreaElement | null, t
   return { text: text.slice(0, start) + snippet + text.slice(end), caret: start + snippet.length };
 }
 
-export function TemplateTools({ id, value, onChange, label }: {
-  id: string; value: Json | undefined; onChange: (v: Json | undefined) => void; label?: string;
+/** Whether a field is rendered as a template by a run: a step's config, not a trigger's or a
+ *  retry policy (`actions[0].config.title`, `actions[1].branches[0].actions[0].config.message`). */
+export function isTemplated(loc: string): boolean {
+  return /(^|\.)config\./.test(loc) && !loc.startsWith("trigger_config");
+}
+
+export function TemplateTools({ id, loc, value, onChange, label }: {
+  id: string; loc: string; value: Json | undefined; onChange: (v: Json | undefined) => void; label?: string;
 }) {
   const scope = useVariableScope();
   const groups = useMemo(() => (scope ? variableGroups(scope) : []), [scope]);
-  if (!scope) return null;
+  if (!scope || !isTemplated(loc)) return null;
   const text = typeof value === "string" ? value : value === undefined || value === null ? "" : JSON.stringify(value);
   const pick = (path: string) => {
     const field = document.getElementById(id) as HTMLInputElement | HTMLTextAreaElement | null;

@@ -8,7 +8,7 @@ import type { Json } from "../types";
 import { DEAL_SCOPE, PREVIEW } from "./fixtures";
 import { VariableScopeContext, variableGroups, type VariableScope } from "./scope";
 import { PREVIEW_DELAY_MS } from "./TemplatePreview";
-import { insertAt, TemplateTools } from "./TemplateTools";
+import { insertAt, isTemplated, TemplateTools } from "./TemplateTools";
 
 function Field({ scope = DEAL_SCOPE, initial = "" }: { scope?: VariableScope | null; initial?: string }) {
   const [value, setValue] = useState<Json | undefined>(initial);
@@ -16,7 +16,7 @@ function Field({ scope = DEAL_SCOPE, initial = "" }: { scope?: VariableScope | n
     <VariableScopeContext.Provider value={scope}>
       <label htmlFor="f-title">Title</label>
       <input id="f-title" value={typeof value === "string" ? value : ""} onChange={(e) => setValue(e.target.value)} />
-      <TemplateTools id="f-title" value={value} onChange={setValue} label="Title" />
+      <TemplateTools id="f-title" loc="actions[0].config.title" value={value} onChange={setValue} label="Title" />
       <output data-testid="value">{String(value)}</output>
     </VariableScopeContext.Provider>
   );
@@ -35,6 +35,13 @@ describe("variableGroups", () => {
     ]);
     // A trigger without record offers no record fields.
     expect(variableGroups({ ...DEAL_SCOPE, triggerType: "scheduled", steps: [] }).map((g) => g.key)).toEqual(["trigger", "run"]);
+  });
+
+  it("knows which fields a run renders: a step's config only", () => {
+    expect(isTemplated("actions[0].config.title")).toBe(true);
+    expect(isTemplated("actions[1].branches[0].actions[0].config.headers.X")).toBe(true);
+    expect(isTemplated("trigger_config.cron")).toBe(false);
+    expect(isTemplated("actions[0].retry.initial")).toBe(false);
   });
 
   it("inserts at the cursor, replacing a selection", () => {

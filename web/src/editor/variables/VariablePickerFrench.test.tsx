@@ -20,7 +20,7 @@ function Field({ initial = "" }: { initial?: string }) {
   return (
     <VariableScopeContext.Provider value={DEAL_SCOPE}>
       <input id="f-title" aria-label="Titre" value={String(value ?? "")} onChange={(e) => setValue(e.target.value)} />
-      <TemplateTools id="f-title" value={value} onChange={setValue} label="Titre" />
+      <TemplateTools id="f-title" loc="actions[0].config.title" value={value} onChange={setValue} label="Titre" />
     </VariableScopeContext.Provider>
   );
 }
