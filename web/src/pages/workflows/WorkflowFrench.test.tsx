@@ -1,6 +1,7 @@
-// A workflow's page in French: the header's plural, the definition, the executions and versions tabs.
+// A workflow's page in French: the header's plural, the definition, the executions, versions and SLA tabs.
 import "../execution/api-test-shim";
 import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import WorkflowDetailPage from "../WorkflowDetailPage";
 import { inFrench } from "../../test/inFrench";
@@ -21,6 +22,23 @@ function version(n: number, over: Record<string, unknown> = {}) {
 function api() {
   mockFetch(({ path, search }) => {
     if (path === "/api/v1/workflows/1") return json(workflow({ version: 2, execution_count: 1 }));
+    if (path === "/api/v1/workflow/workflow-slas/") {
+      return json(page([{
+        id: 5, workflow_id: 1, name: "SLA 5 min", step_path: null, target_duration_seconds: 300,
+        warning_threshold_seconds: 240, critical_threshold_seconds: 600, slo_window_hours: 48,
+        slo_target_percentage: 99, is_active: false, created_by: 1,
+        created_at: "2026-12-01T00:00:00Z", updated_at: "2026-12-01T00:00:00Z",
+      }]));
+    }
+    if (path === "/api/v1/workflow/workflow-slas/5/metrics/") {
+      return json({
+        sla_id: 5, window_hours: 48, slo_target_percentage: 99, slo_percentage: 100,
+        error_budget_remaining_percentage: 100, burn_rate: { "1h": 0, "6h": 0, "3d": null },
+        total: 1, met: 1, missed: 0, in_flight_past_target: 0, open_breaches: { critical: 2, warning: 1 },
+      });
+    }
+    if (path === "/api/v1/workflow/workflow-alerting/1/") return json({ workflow_id: 1, failure_streak: 3, deactivate_on_streak: false });
+    if (path === "/api/v1/workflow/workflow-alerts/") return json(page([]));
     if (path === "/api/v1/workflows/1/executions") {
       return json(page([executionItem({ status: "partial", steps_failed: 2, rerun_of_id: 90 })], { size: 25 }));
     }
@@ -78,5 +96,26 @@ describe("the workflow page in French", () => {
     expect(within(diff).getByRole("region", { name: "Étapes ajoutées" })).toHaveTextContent("Étapes ajoutées (2)");
     expect(screen.getByLabelText("Afficher")).toHaveDisplayValue("Modifications");
     expect(within(screen.getByLabelText("Comparer avec")).getByRole("option", { name: "Version 1 (précédente)" })).toHaveValue("1");
+  });
+
+  it("describes SLAs, their metrics and the SLA form in French", async () => {
+    api();
+    const user = userEvent.setup();
+    renderPage(<WorkflowDetailPage />, at("?tab=slas"));
+    const card = await screen.findByRole("article", { name: "SLA 5 min" });
+    expect(card).toHaveTextContent("Objectif : 99 % des exécutions dans la cible sur 2 jours.");
+    expect(card).toHaveTextContent("Non surveillé tant qu'il est inactif");
+    expect(within(card).getByRole("button", { name: "Activer SLA 5 min" })).toBeInTheDocument();
+    const cards = await within(card).findByLabelText("Indicateurs de SLA 5 min");
+    expect(within(cards).getByText("Violations ouvertes").nextSibling).toHaveTextContent("2 critiques, 1 avertissement");
+    expect(within(cards).getByText("Respectées / manquées").parentElement).toHaveAttribute("title", "sur 1 exécution terminée qui a agi");
+    expect(screen.getByText("Aucune alerte ouverte.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Exécutions en échec d'affilée")).toHaveValue(3);
+
+    await user.click(screen.getByRole("button", { name: "Ajouter un SLA" }));
+    const dialog = screen.getByRole("dialog", { name: "Ajouter un SLA" });
+    expect(within(within(dialog).getByLabelText("Cible : unité")).getByRole("option", { name: "heures" })).toHaveValue("hours");
+    await user.click(within(dialog).getByRole("button", { name: "Ajouter le SLA" }));
+    expect(within(dialog).getByLabelText("Nom")).toHaveAccessibleDescription("Un nom est nécessaire.");
   });
 });
