@@ -227,8 +227,16 @@ export default function RunsPage() {
                       {ex.steps_failed > 0 && <div className="hint">{stepsFailedText(ex.steps_failed)}</div>}
                     </td>
                     <td data-label={t("columns.record")}>
-                      {ex.trigger_entity_type ? (
-                        t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id ?? "?" })
+                      {ex.trigger_entity_type && ex.trigger_entity_id != null ? (
+                        // The record by name when it still exists; either way a link to its runs.
+                        <Link
+                          to={`/runs?record_type=${ex.trigger_entity_type}&record_id=${ex.trigger_entity_id}`}
+                          title={t("record", { type: recordTypeLabel(ex.trigger_entity_type), id: ex.trigger_entity_id })}
+                        >
+                          {ex.record_label ?? t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id })}
+                        </Link>
+                      ) : ex.trigger_entity_type ? (
+                        t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: "?" })
                       ) : (
                         <span className="hint">—</span>
                       )}

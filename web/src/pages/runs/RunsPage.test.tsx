@@ -29,7 +29,7 @@ function api() {
         page(
           [
             executionItem({ id: 101, workflow_id: 2, status: "failed", error_message: "ERP timed out", trigger_type: "manual" }),
-            executionItem({ id: 100, workflow_id: 1, status: "partial", steps_failed: 1 }),
+            executionItem({ id: 100, workflow_id: 1, status: "partial", steps_failed: 1, record_label: "Acme renewal" }),
             executionItem({ id: 99, workflow_id: 9, trigger_entity_type: null, trigger_entity_id: null }),
           ],
           { total: 60, pages: 3, size: 25 },
@@ -58,6 +58,9 @@ describe("RunsPage", () => {
     expect(within(partial).getByRole("link", { name: "Lead triage" })).toHaveAttribute("href", "/workflows/1");
     expect(within(partial).getByText("completed with errors")).toHaveClass("badge-partial");
     expect(partial).toHaveTextContent("1 step failed");
+    // A record the API names shows by name; every record links to its runs.
+    expect(within(partial).getByRole("link", { name: "Acme renewal" })).toHaveAttribute("href", "/runs?record_type=deal&record_id=7");
+    expect(within(row).getByRole("link", { name: "deal #7" })).toHaveAttribute("href", "/runs?record_type=deal&record_id=7");
     // A workflow the list does not hold is named by its number.
     expect(within(screen.getByRole("link", { name: "#99" }).closest("tr")!).getByRole("link", { name: "Workflow #9" }))
       .toHaveAttribute("href", "/workflows/9");
