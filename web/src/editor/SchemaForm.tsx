@@ -3,12 +3,14 @@
 // a JSON textarea for anything else. Templates such as `{{ deal.amount }}` fit in any text field
 // and, through "Custom value…", in enums and booleans too.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { FieldError } from "../api/client";
 import { sentenceCase } from "../format";
 import { ErrorsFor, errorsUnder } from "./errors";
 import { HeadersInput } from "./HeadersInput";
 import { DraftInput, DraftTextarea, JsonTextarea } from "./inputs";
 import { pickerOf, SchemaWidget } from "./SchemaWidget";
+import { TemplateTools } from "./variables/TemplateTools";
 import type { Json, JsonSchema } from "./types";
 
 export type FieldKind = "text" | "textarea" | "number" | "enum" | "boolean" | "list" | "object" | "map" | "json" | "any";
@@ -118,10 +120,13 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
   id: string; schema: JsonSchema; value: Json | undefined; onChange: (v: Json | undefined) => void;
   describedBy?: string; invalid: boolean; boolean: boolean; label: string;
 }) {
+  const { t } = useTranslation("editor");
   const options = boolean ? ["true", "false"] : (schema.enum ?? []).map((o) => show(o));
   const text = show(value);
   const [custom, setCustom] = useState(text !== "" && !options.includes(text));
-  const fallback = schema.default !== undefined && schema.default !== null ? ` (default: ${show(schema.default)})` : "";
+  const notSet = schema.default !== undefined && schema.default !== null
+    ? t("form.notSetDefault", { value: boolean ? t(schema.default ? "form.yes" : "form.no") : show(schema.default) })
+    : t("form.notSet");
   if (custom) {
     return (
       <span className="row tight">
@@ -134,8 +139,8 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
           parse={(t) => (t === "" ? undefined : t)}
           onChange={onChange}
         />
-        <button type="button" className="link" aria-label={`Choose ${label} from the list`} onClick={() => setCustom(false)}>
-          List
+        <button type="button" className="link" aria-label={t("form.chooseFromList", { label })} onClick={() => setCustom(false)}>
+          {t("form.list")}
         </button>
       </span>
     );
@@ -153,26 +158,27 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
         else onChange(boolean ? v === "true" : (schema.enum ?? []).find((o) => show(o) === v) ?? v);
       }}
     >
-      <option value="">{`Not set${fallback}`}</option>
+      <option value="">{notSet}</option>
       {options.map((o) => (
-        <option key={o} value={o}>{boolean ? (o === "true" ? "Yes" : "No") : o}</option>
+        <option key={o} value={o}>{boolean ? (o === "true" ? t("form.yes") : t("form.no")) : o}</option>
       ))}
-      <option value="__custom__">Custom value or template…</option>
+      <option value="__custom__">{t("form.custom")}</option>
     </select>
   );
 }
 
 function SchemaField({ name, schema: raw, value, required, onChange, id, loc, errors }: FieldProps) {
+  const { t } = useTranslation("editor");
   const schema = unwrap(raw);
   const kind = fieldKind(raw, value, name);
   const label = schema.title && schema.title.toLowerCase() !== name.replace(/_/g, " ") ? schema.title : sentenceCase(name);
   const mine = errorsUnder(errors, loc);
   const invalid = mine.length > 0;
   const hint = [
-    required ? "Required" : "",
+    required ? t("form.required") : "",
     schema.description,
-    kind === "list" ? "one per line" : "",
-    kind === "json" ? "JSON" : "",
+    kind === "list" ? t("form.onePerLine") : "",
+    kind === "json" ? t("form.json") : "",
   ].filter(Boolean).join(" · ").replace(/`/g, "");
   const describedBy = [hint ? `${id}-hint` : "", invalid ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 
@@ -252,6 +258,7 @@ function SchemaField({ name, schema: raw, value, required, onChange, id, loc, er
         <span>{label}</span>
       </label>
       {input}
+      {(kind === "text" || kind === "textarea") && !pickerOf(schema, value) && <TemplateTools id={id} loc={loc} value={value} onChange={onChange} label={label} />}
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
       <ErrorsFor id={`${id}-error`} errors={mine} />
     </div>
@@ -271,6 +278,7 @@ export interface SchemaFormProps {
 
 /** The fields of an object schema; keys the schema does not know are kept, editable as JSON. */
 export function SchemaForm({ schema: raw, value, onChange, idPrefix, errorPrefix, errors = [] }: SchemaFormProps) {
+  const { t } = useTranslation("editor");
   const schema = unwrap(raw);
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
@@ -287,7 +295,7 @@ export function SchemaForm({ schema: raw, value, onChange, idPrefix, errorPrefix
   const allowsExtra = schema.additionalProperties !== false;
   return (
     <div className="schema-form">
-      {names.length === 0 && !hasExtra && !allowsExtra && <p className="hint">This step has no settings.</p>}
+      {names.length === 0 && !hasExtra && !allowsExtra && <p className="hint">{t("form.noSettings")}</p>}
       {names.map((name) => (
         <SchemaField
           key={name}
@@ -304,7 +312,7 @@ export function SchemaForm({ schema: raw, value, onChange, idPrefix, errorPrefix
       {(hasExtra || (names.length === 0 && allowsExtra)) && (
         <div className="field">
           <label htmlFor={`${idPrefix}-__extra`}>
-            <span>{names.length ? "Other settings" : "Settings"}</span>
+            <span>{names.length ? t("form.otherSettings") : t("form.settings")}</span>
           </label>
           <JsonTextarea
             id={`${idPrefix}-__extra`}
@@ -316,7 +324,8 @@ export function SchemaForm({ schema: raw, value, onChange, idPrefix, errorPrefix
               onChange(next);
             }}
           />
-          {names.length > 0 && <p className="hint">Settings this form does not know; {schema.additionalProperties === false ? "a save will reject them." : "kept as they are."}</p>}
+          {names.length > 0 && <p className="hint">{schema.additionalProperties === false ? t("form.unknownRejected") : t("form.unknownKept")}</p>}
+
           <ErrorsFor errors={Object.keys(extra).flatMap((k) => errorsUnder(errors, `${errorPrefix}.${k}`))} />
         </div>
       )}
