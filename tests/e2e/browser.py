@@ -121,11 +121,14 @@ class ConsoleWatch:
 
 @contextmanager
 def watched_page(
-    browser: Browser, console: ConsoleWatch, viewport: dict[str, int] = VIEWPORT
+    browser: Browser,
+    console: ConsoleWatch,
+    viewport: dict[str, int] = VIEWPORT,
+    locale: str | None = None,
 ) -> Iterator[Page]:
-    """A page in a fresh context; on exit, fail if it logged a console or page error or broke
-    the Content-Security-Policy."""
-    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    """A page in a fresh context (a browser set to `locale`, e.g. "fr-FR", when given); on exit,
+    fail if it logged a console or page error or broke the Content-Security-Policy."""
+    context = browser.new_context(viewport=viewport, locale=locale)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
     console.watch_csp(context)
     page = context.new_page()
