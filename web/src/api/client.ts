@@ -69,7 +69,8 @@ export function toApiError(status: number, body: unknown): ApiError {
     const people = phrase({ loc, msg: detail, type, ctx });
     const error: FieldError = { loc, msg: people ?? detail, detail, ...(type ? { type } : {}) };
     // The summary names the field: the API's own message does; a catalogue text is prefixed.
-    const summary = people === null || type === "value_error" || type === "assertion_error" || !loc ? detail : `${loc}: ${people}`;
+    const own = people === null || type === "value_error" || type === "assertion_error";
+    const summary = own ? detail : loc ? `${loc}: ${people}` : people;
     return { error, summary };
   });
   const fieldErrors = worded.map((w) => w.error);

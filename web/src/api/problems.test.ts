@@ -1,8 +1,10 @@
 // The API's 422 problems read as people's words, in the interface's language; the precise
-// message stays available as `detail`.
-import { describe, expect, it } from "vitest";
+// message stays available as `detail`. Every request tells the API the interface's language.
+import "../pages/execution/api-test-shim";
+import { describe, expect, it, vi } from "vitest";
+import { json } from "../pages/execution/test-utils";
 import { inFrench } from "../test/inFrench";
-import { toApiError } from "./client";
+import { api, toApiError } from "./client";
 import { expectedValues } from "./problems";
 
 const problem = (loc: string, type: string, msg: string, ctx: Record<string, unknown> = {}) => ({ loc, msg: `${loc}: ${msg}`, type, ctx });
@@ -80,6 +82,21 @@ describe("API problems in English", () => {
     ]);
   });
 
+  it("words a problem with the whole body without a path", () => {
+    const error = toApiError(422, { detail: [{ loc: "", msg: "body: invalid JSON (Expecting value)", type: "json_invalid", ctx: {} }] });
+    expect(error.message).toBe("The data sent is not valid JSON.");
+    expect(error.fieldErrors[0].detail).toBe("body: invalid JSON (Expecting value)");
+  });
+
+  it("asks the API for English texts", async () => {
+    const fetch = vi.fn(async () => json({ triggers: [] }));
+    vi.stubGlobal("fetch", fetch);
+    await api.GET("/api/v1/workflows/editor-schema");
+    const request = (fetch.mock.calls[0] as unknown[])[0] as Request;
+    expect(request.headers.get("Accept-Language")).toBe("en");
+    vi.unstubAllGlobals();
+  });
+
   it("reads Pydantic's expected values as a list", () => {
     expect(expectedValues("'a', 'b' or 'c'")).toBe("a, b, c");
     expect(expectedValues("'x'")).toBe("x");
@@ -105,6 +122,14 @@ describe("API problems in French", () => {
       "Saisissez une adresse e-mail, par exemple nom@exemple.fr.",
       "Ce champ n'est pas attendu ici.",
     ]);
+  });
+
+  it("asks the API for French texts", async () => {
+    const fetch = vi.fn(async () => json({ triggers: [] }));
+    vi.stubGlobal("fetch", fetch);
+    await api.GET("/api/v1/workflows/editor-schema");
+    const request = (fetch.mock.calls[0] as unknown[])[0] as Request;
+    expect(request.headers.get("Accept-Language")).toBe("fr");
   });
 
   it("keeps the server's own message as it is", () => {
