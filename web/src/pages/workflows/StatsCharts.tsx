@@ -194,7 +194,7 @@ export default function StatsCharts({ days }: { days: DailyStat[] }) {
     <div className="wf-charts">
       <DayChart
         title={t("runsPerDay")}
-        summary={t("runsSummary", { count: total, success }) + (partial ? t("partialSuffix", { partial }) : "")}
+        summary={t("finished", { count: total }) + t("succeeded", { count: success }) + (partial ? t("partial", { count: partial }) : "")}
         labels={labels}
         kind="stacked"
         integers
