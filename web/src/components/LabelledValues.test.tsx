@@ -77,7 +77,7 @@ describe("LabelledValues", () => {
     expect(screen.getByLabelText("Output").tagName).toBe("PRE");
     expect(screen.getByLabelText("Output")).toHaveTextContent('"task_id": 41');
     await userEvent.click(screen.getByRole("button", { name: "Hide raw JSON" }));
-    expect(screen.getByLabelText("Output").tagName).toBe("DL");
+    expect(within(screen.getByRole("group", { name: "Output" })).getAllByRole("term")[0]).toHaveTextContent("Task");
   });
 });
 

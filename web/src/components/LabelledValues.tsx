@@ -112,9 +112,9 @@ function Value({ name, value, parent, references, depth }: {
   return <Fields value={value as Record<string, Json>} references={references} depth={depth + 1} />;
 }
 
-function Fields({ value, references, depth, label }: { value: Record<string, Json>; references?: References; depth: number; label?: string }) {
+function Fields({ value, references, depth }: { value: Record<string, Json>; references?: References; depth: number }) {
   return (
-    <dl className={depth > 0 ? "lv lv-nested" : "lv"} aria-label={label}>
+    <dl className={depth > 0 ? "lv lv-nested" : "lv"}>
       {Object.entries(value).map(([key, item]) => (
         <div className="lv-row" key={key}>
           <dt>{keyLabel(key)}</dt>
@@ -128,7 +128,12 @@ function Fields({ value, references, depth, label }: { value: Record<string, Jso
 /** An object's fields as a definition list: labelled keys, formatted values, nested objects indented. */
 export function LabelledValues({ value, references, label }: { value: Record<string, Json>; references?: References; label?: string }) {
   useTranslation("values"); // re-renders when the language changes
-  return <Fields value={value} references={references} depth={0} label={label} />;
+  // The name goes on a group around the list: a <dl> has no role that may carry one.
+  return (
+    <div role="group" aria-label={label} className="lv-group">
+      <Fields value={value} references={references} depth={0} />
+    </div>
+  );
 }
 
 /** Labelled fields with a button that shows the raw JSON instead (and back). */
