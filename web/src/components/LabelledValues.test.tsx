@@ -57,6 +57,13 @@ describe("LabelledValues", () => {
     expect(valueOf(list, "Notes")).toHaveTextContent("empty");
   });
 
+  it("reads keys that name object properties as plain fields", () => {
+    render(<MemoryRouter><LabelledValues value={{ constructor: 5, toString: "x" }} label="Output" /></MemoryRouter>);
+    const list = screen.getByRole("group", { name: "Output" });
+    expect(valueOf(list, "Constructor")).toHaveTextContent(/^5$/);
+    expect(valueOf(list, "ToString")).toHaveTextContent(/^x$/);
+  });
+
   it("indents nested objects and counts lists", () => {
     render(<MemoryRouter><LabelledValues value={OUTPUT} references={REFERENCES} label="Output" /></MemoryRouter>);
     const list = screen.getByLabelText("Output");

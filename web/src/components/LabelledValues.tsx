@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { formatDateTime, formatMoney, formatNumber, formatPercent, sentenceCase } from "../format";
 import i18n from "../i18n";
+import { values as english } from "../i18n/en/values";
 import { recordTypeLabel } from "../pages/runs/filters";
 import "./labelledValues.css";
 
@@ -32,15 +33,17 @@ type Json = unknown;
 
 /** A key as a label: the catalogue's word for known keys ("due_date" -> "Due date" / "Échéance"), else humanised. */
 export function keyLabel(key: string): string {
-  const known = `keys.${key}`;
-  return i18n.exists(known, { ns: "values" }) ? i18n.t(known as "keys.title", { ns: "values" }) : sentenceCase(key);
+  // Own keys only: "constructor" in a step's output is a field name, not the object's prototype.
+  return Object.hasOwn(english.keys, key)
+    ? i18n.t(`keys.${key as keyof typeof english.keys}`, { ns: "values" })
+    : sentenceCase(key);
 }
 
 /** The kind of record or "user" an id under `key` refers to in `parent`, or null. */
 export function referenceKind(key: string, parent: Record<string, Json>): string | null {
-  if (key in RECORD_ID_KEYS) return RECORD_ID_KEYS[key];
+  if (Object.hasOwn(RECORD_ID_KEYS, key)) return RECORD_ID_KEYS[key];
   if (USER_ID_KEYS.has(key)) return "user";
-  const typeKey = TYPED_ID_KEYS[key];
+  const typeKey = Object.hasOwn(TYPED_ID_KEYS, key) ? TYPED_ID_KEYS[key] : null;
   const kind = typeKey ? parent[typeKey] : null;
   return typeof kind === "string" && (RECORD_KINDS.has(kind) || kind === "user") ? kind : null;
 }
