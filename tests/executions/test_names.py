@@ -125,3 +125,10 @@ def test_a_run_names_its_record_and_what_its_steps_refer_to(
     assert [(item["id"], item["record_label"]) for item in listed["items"]] == [
         (run["id"], "Umbrella")
     ]
+    # A workflow's own Executions tab lists the same name.
+    tab = live_client.get(
+        f"/api/v1/workflows/{workflow['id']}/executions", headers=tenant.headers()
+    ).json()
+    assert [(item["id"], item["record_label"]) for item in tab["items"]] == [
+        (run["id"], "Umbrella")
+    ]

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
 from crmflow.common.ids import Id
-from crmflow.common.pagination import Page, Paging, make_page, paginate
+from crmflow.common.pagination import Page, PageParams, Paging, make_page, paginate
 from crmflow.executions import control, names, service
 from crmflow.executions.models import WorkflowExecution
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
@@ -49,6 +50,21 @@ def _fresh_detail(request: Request, execution_id: int) -> dict[str, Any]:
         return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
 
 
+def execution_page(
+    session: Session, company_id: int, query: Select[Any], params: PageParams
+) -> dict[str, Any]:
+    """One page of `query`'s executions, each with its record's name (one query per kind)."""
+    rows, total = paginate(session, query, params)
+    labels = names.record_labels(session, company_id=company_id, executions=rows)
+    items = [
+        WorkflowExecutionListItem.model_validate(row).model_copy(
+            update={"record_label": labels[row.id]}
+        )
+        for row in rows
+    ]
+    return make_page(items, total, params)
+
+
 @router.get("", response_model=Page[WorkflowExecutionListItem], summary="List executions")
 def list_executions(
     session: DbSession,
@@ -71,15 +87,7 @@ def list_executions(
         since=since,
         until=until,
     )
-    rows, total = paginate(session, query, params)
-    labels = names.record_labels(session, company_id=principal.company_id, executions=rows)
-    items = [
-        WorkflowExecutionListItem.model_validate(row).model_copy(
-            update={"record_label": labels[row.id]}
-        )
-        for row in rows
-    ]
-    return make_page(items, total, params)
+    return execution_page(session, principal.company_id, query, params)
 
 
 @router.get(

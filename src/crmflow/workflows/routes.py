@@ -13,11 +13,11 @@ from crmflow.common.deps import DbSession, writer_gate
 from crmflow.common.enums import FINISHED_STATUSES, ExecutionStatus, TriggerType, WorkflowStatus
 from crmflow.common.i18n import RequestLanguage
 from crmflow.common.ids import Id
-from crmflow.common.pagination import Page, Paging, make_page, page_of, paginate
+from crmflow.common.pagination import Page, Paging, make_page, paginate
 from crmflow.executions import service as executions
 from crmflow.executions.daily_stats import daily_stats
 from crmflow.executions.models import WorkflowExecution
-from crmflow.executions.routes import execution_detail
+from crmflow.executions.routes import execution_detail, execution_page
 from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
 from crmflow.executions.stats import success_rates, workflow_stats
 from crmflow.executions.sync_waits import sync_waits, wait_for_outcome
@@ -318,7 +318,7 @@ def list_workflow_executions(
         workflow_id=workflow_id,
         status=status.value if status else None,
     )
-    return page_of(session, query, params)
+    return execution_page(session, principal.company_id, query, params)
 
 
 @router.get(

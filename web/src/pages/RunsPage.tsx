@@ -8,6 +8,7 @@ import { api, unwrap } from "../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
 import i18n from "../i18n";
+import { RecordCell } from "./runs/RecordCell";
 import { apiQuery, isFiltered, readFilters, RECORD_TYPES, recordTypeLabel } from "./runs/filters";
 import { IDLE_POLL_MS, POLL_MS } from "./workflows/ExecutionsTab";
 import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel, stepsFailedText, triggerLabel } from "./workflows/labels";
@@ -227,19 +228,7 @@ export default function RunsPage() {
                       {ex.steps_failed > 0 && <div className="hint">{stepsFailedText(ex.steps_failed)}</div>}
                     </td>
                     <td data-label={t("columns.record")}>
-                      {ex.trigger_entity_type && ex.trigger_entity_id != null ? (
-                        // The record by name when it still exists; either way a link to its runs.
-                        <Link
-                          to={`/runs?record_type=${ex.trigger_entity_type}&record_id=${ex.trigger_entity_id}`}
-                          title={t("record", { type: recordTypeLabel(ex.trigger_entity_type), id: ex.trigger_entity_id })}
-                        >
-                          {ex.record_label ?? t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id })}
-                        </Link>
-                      ) : ex.trigger_entity_type ? (
-                        t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: "?" })
-                      ) : (
-                        <span className="hint">—</span>
-                      )}
+                      <RecordCell run={ex} />
                     </td>
                     <td data-label={t("columns.started")}>
                       <time dateTime={ex.started_at ?? ex.created_at} title={formatRelative(ex.started_at ?? ex.created_at, undefined, i18n.language)}>

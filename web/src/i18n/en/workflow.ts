@@ -115,7 +115,6 @@ export const workflow = {
     rerunOf: " (re-run of #{{id}})",
     versionShort: "v{{version}}",
     versionTitle: "The workflow's version {{version}}, which this run ran",
-    record: "{{type}} #{{id}}",
     stepsFailed_one: "{{count}} step failed",
     stepsFailed_many: "{{count}} steps failed",
     stepsFailed_other: "{{count}} steps failed",
@@ -346,6 +345,45 @@ export const workflow = {
       failure_streak: "Failed runs in a row",
       burn_rate_page: "SLO burning fast (page)",
       burn_rate_ticket: "SLO burning (ticket)",
+    },
+  },
+  // Texts the SLA helpers (pages/workflows/sla.ts) build: what an SLA measures, and the API's
+  // field errors in the form's words.
+  slaText: {
+    wholeRun: "The whole run, from its trigger to its end",
+    step: "The step “{{step}}”",
+    stepGone: "The step {{path}} (no longer in the workflow)",
+    order: "The warning threshold must not be above the critical threshold",
+    noStep: "The saved workflow has no such step: choose another one",
+    empty: "{{field}} cannot be empty",
+    fields: {
+      name: "the name",
+      step_path: "the step",
+      target_duration_seconds: "the target",
+      warning_threshold_seconds: "the warning threshold",
+      critical_threshold_seconds: "the critical threshold",
+      slo_window_hours: "the SLO window",
+      slo_target_percentage: "the SLO target",
+      is_active: "active",
+    },
+  },
+  // Texts of a version diff (pages/workflows/versionDiffText.ts): a step's position, counted
+  // innermost first ("step 1 in branch 1 of step 2"), the workflow's fields, an empty value.
+  diffText: {
+    step: "step {{number}}",
+    inBranch: "{{step}} in branch {{number}}",
+    inElse: "{{step}} in the else path",
+    inOnReject: "{{step}} in the on-reject path",
+    of: "{{inner}} of {{outer}}",
+    none: "(none)",
+    quoted: "“{{value}}”",
+    fields: {
+      name: "Name",
+      description: "Description",
+      trigger_type: "Trigger",
+      trigger_config: "Trigger settings",
+      conditions: "Conditions",
+      run_policy: "Run policy",
     },
   },
 } as const;

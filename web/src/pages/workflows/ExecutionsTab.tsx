@@ -7,7 +7,7 @@ import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading, Pager, StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
-import { recordTypeLabel } from "../runs/filters";
+import { RecordCell } from "../runs/RecordCell";
 import { EXECUTION_STATUSES, IN_FLIGHT, statusLabel } from "./labels";
 
 const PAGE_SIZE = 25;
@@ -122,11 +122,7 @@ export function ExecutionsTab({
                     {ex.steps_failed > 0 && <span className="hint"> {t("stepsFailed", { count: ex.steps_failed })}</span>}
                   </td>
                   <td data-label={t("columns.record")}>
-                    {ex.trigger_entity_type ? (
-                      t("record", { type: recordTypeLabel(ex.trigger_entity_type).toLowerCase(), id: ex.trigger_entity_id ?? "?" })
-                    ) : (
-                      <span className="hint">—</span>
-                    )}
+                    <RecordCell run={ex} />
                   </td>
                   <td data-label={t("columns.started")}>{formatDateTime(ex.started_at ?? ex.created_at, i18n.language)}</td>
                   <td className="num" data-label={t("columns.duration")}>{formatDuration(ex.duration_ms)}</td>
