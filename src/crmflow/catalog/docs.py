@@ -99,6 +99,39 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
+# The catalog speaks to people building workflows; integrators reading this reference also need
+# the protocol-level facts the plain descriptions leave out.
+FOR_INTEGRATORS: dict[str, str] = {
+    "call_webhook": (
+        "Requests are signed; every try carries the same `Idempotency-Key` header (the output's "
+        "`idempotency_key`); 5xx, 429 and timeouts are retried up to `max_attempts` (default 5). "
+        "`url` is http(s); private, loopback and link-local targets need the allow-list. `headers` "
+        "values are strings, and credentials such as `Authorization` are masked wherever the step "
+        "is shown: write them as `{{ secrets.NAME }}`. `json` sets "
+        "`Content-Type: application/json`."
+    ),
+    "create_activity": (
+        "Moves the record's `last_activity_at` and records an `activity_logged` event, exactly "
+        "like `POST /activities`. `occurred_at` takes ISO 8601 or a relative time (`-1 hour`), "
+        "default now; the output gives it in ISO 8601, UTC."
+    ),
+    "create_deal": (
+        "Records `deal_created`, exactly like `POST /deals`. `close_date` takes ISO 8601 or a "
+        "relative time (`+30 days`)."
+    ),
+    "create_task": (
+        "`due_date` takes ISO 8601 or a relative time (`+3 days`, `tomorrow`); null: no due date; "
+        "the output gives it in ISO 8601, UTC. `assignee`: a user id, an email, `owner`, "
+        "`manager`, `title:x` or `role:x`, or a list of them; the first match wins."
+    ),
+    "assign_user": (
+        "`user`: a user id, an email, `owner`, `manager`, `title:x` or `role:x`, or a list of "
+        "them; the first match wins."
+    ),
+    "send_email": "`sent_at` is ISO 8601, UTC.",
+}
+
+
 def action_section(entry: dict[str, Any]) -> list[str]:
     """The markdown section of one action."""
     step = {"type": entry["action_type"], "config": entry["example"]}
@@ -110,6 +143,11 @@ def action_section(entry: dict[str, Any]) -> list[str]:
         "",
         entry["description"],
         "",
+        *(
+            [f"**For integrators:** {FOR_INTEGRATORS[entry['action_type']]}", ""]
+            if entry["action_type"] in FOR_INTEGRATORS
+            else []
+        ),
         "| Idempotent | Latency | Side effects | Dry run |",
         "|---|---|---|---|",
         f"| {_yes(entry['is_idempotent'])} | {entry['latency_class']} | "
