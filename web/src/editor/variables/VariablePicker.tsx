@@ -14,7 +14,7 @@ interface Props {
 }
 
 export function VariablePicker({ groups, label, onPick }: Props) {
-  const { t, i18n } = useTranslation("variables");
+  const { t } = useTranslation("variables");
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const search = useRef<HTMLInputElement>(null);
@@ -22,8 +22,6 @@ export function VariablePicker({ groups, label, onPick }: Props) {
   useEffect(() => {
     if (open) search.current?.focus();
   }, [open]);
-  // Field labels come from the server in English: shown beside the path in English only.
-  const english = i18n.language.startsWith("en");
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     return groups
@@ -93,7 +91,8 @@ export function VariablePicker({ groups, label, onPick }: Props) {
                     >
                       <code>{v.path}</code>
                     </button>
-                    {(english || g.key === "steps") && v.label && v.label !== v.path && <span className="hint"> {v.label}</span>}
+                    {/* The editor schema's label, in the request's language (a step's: its name). */}
+                    {v.label && v.label !== v.path && <span className="hint"> {v.label}</span>}
                   </li>
                 ))}
               </ul>

@@ -41,8 +41,8 @@ describe("the variable picker in French", () => {
       "Étapes ayant un ID (statut et résultat)",
       "Exécution",
     ]);
-    // Field labels come from the server in English: only the paths are shown.
-    expect(within(panel).getByRole("region", { name: "Affaire" })).not.toHaveTextContent("Amount");
+    // Field labels are the editor schema's, which the server writes in the request's language.
+    expect(within(panel).getByRole("region", { name: "Affaire" })).toHaveTextContent("deal.amount Amount");
     expect(within(panel).getByRole("button", { name: "Insérer deal.amount" })).toBeInTheDocument();
     await user.type(within(panel).getByRole("searchbox", { name: "Rechercher une variable" }), "zzz");
     expect(within(panel).getByText("Aucune variable ne correspond à « zzz ».")).toBeInTheDocument();

@@ -2,6 +2,7 @@
 // trigger fields and earlier steps' results, from the editor schema the editor page loaded.
 import { QueryClientContext } from "@tanstack/react-query";
 import { createContext, useContext } from "react";
+import { useTranslation } from "react-i18next";
 import { useParams } from "react-router-dom";
 import type { EditorSchema, Lane, Step } from "../types";
 
@@ -22,8 +23,12 @@ export function useVariableScope(): VariableScope | null {
   const given = useContext(VariableScopeContext);
   const client = useContext(QueryClientContext);
   const { workflowId } = useParams();
+  const { i18n } = useTranslation();
   if (given) return given;
-  const schema = client?.getQueryData<EditorSchema>(["editor", "schema"]);
+  // Keyed ["editor", "schema"] or, worded in a language, ["editor", "schema", "fr"]: the
+  // interface's language first.
+  const cached = (client?.getQueriesData<EditorSchema>({ queryKey: ["editor", "schema"] }) ?? []).filter(([, d]) => d);
+  const schema = (cached.find(([key]) => i18n.language.startsWith(String(key[2]))) ?? cached[0])?.[1];
   if (!schema) return null;
   const saved = workflowId ? client?.getQueryData<SavedWorkflow>(["editor", "workflow", workflowId]) : undefined;
   return { schema, triggerType: saved?.trigger_type ?? null, steps: saved?.actions ?? [] };
