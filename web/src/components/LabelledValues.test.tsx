@@ -107,4 +107,19 @@ describe("LabelledValues in French", () => {
     await userEvent.click(screen.getByRole("button", { name: "Afficher le JSON brut" }));
     expect(screen.getByRole("button", { name: "Masquer le JSON brut" })).toBeInTheDocument();
   });
+
+  it("names the built-in triggers' and actions' fields and their known values in French", () => {
+    const value = { idle_since: "2026-11-01T00:00:00Z", days: 30, email_id: 12, status: "not sent", level: "warning", priority: "high", kind: "call", mode: "any" };
+    render(<MemoryRouter><LabelledValues value={value} label="Sortie" /></MemoryRouter>);
+    const list = screen.getByRole("group", { name: "Sortie" });
+    expect(valueOf(list, "Inactif depuis")).toHaveTextContent("1 nov. 2026");
+    expect(valueOf(list, "Jours")).toHaveTextContent("30");
+    expect(valueOf(list, "E-mail")).toHaveTextContent("12");
+    expect(valueOf(list, "Statut")).toHaveTextContent("non envoyé");
+    expect(valueOf(list, "Niveau")).toHaveTextContent("avertissement");
+    expect(valueOf(list, "Priorité")).toHaveTextContent("haute");
+    expect(valueOf(list, "Type")).toHaveTextContent("appel");
+    // An unknown value of an unknown field stays as it is.
+    expect(valueOf(list, "Mode")).toHaveTextContent("any");
+  });
 });

@@ -74,7 +74,16 @@ function scalarText(key: string, value: string | number | boolean): string {
     if (key.endsWith("_percent") || key === "percent" || key === "percentage") return formatPercent(value);
     return formatNumber(value);
   }
-  return ISO_DATE_TIME.test(value) ? formatDateTime(value) : value;
+  return ISO_DATE_TIME.test(value) ? formatDateTime(value) : enumText(key, value) ?? value;
+}
+
+/** A known value of a known field in words ("status": "not sent" -> "non envoyé"), else null. */
+function enumText(key: string, value: string): string | null {
+  if (!Object.hasOwn(english.enums, key)) return null;
+  const field = key as keyof typeof english.enums;
+  const word = value.replace(/ /g, "_");
+  if (!Object.hasOwn(english.enums[field], word)) return null;
+  return i18n.t(`enums.${field}.${word}` as "enums.status.sent", { ns: "values" });
 }
 
 function Value({ name, value, parent, references, depth }: {

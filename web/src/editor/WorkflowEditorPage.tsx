@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "r
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { ApiError, api, unwrap, type FieldError } from "../api/client";
+import { useEditorData } from "../api/editorSchema";
 import { ErrorMessage, Loading } from "../components/common";
 import { formatDateTime } from "../format";
 import { AddStepDialog } from "./AddStepDialog";
@@ -25,7 +26,7 @@ import { StepPanel } from "./StepPanel";
 import { CONTROL_LABELS, newStep, stepLabel } from "./steps";
 import { triggerLines } from "./summaries";
 import { TemplateCatalog, TemplateDialog, useTemplates } from "./TemplateCatalog";
-import type { CatalogEntry, Definition, EditorSchema, FieldInfo, Json, Step, TemplateInfo } from "./types";
+import type { CatalogEntry, Definition, FieldInfo, Json, Step, TemplateInfo } from "./types";
 import { UndoToast, useUndoToast } from "./UndoToast";
 import { LeaveDialog, useUnsavedGuard } from "./UnsavedGuard";
 import { useEditorShortcuts } from "./useEditorShortcuts";
@@ -33,19 +34,6 @@ import { useEditorState, type EditorState } from "./useEditorState";
 import { useLocalDraft } from "./useLocalDraft";
 import "./editor.css";
 
-function useEditorData() {
-  const schema = useQuery({
-    queryKey: ["editor", "schema"],
-    queryFn: () => unwrap(api.GET("/api/v1/workflows/editor-schema")) as Promise<EditorSchema>,
-    staleTime: 5 * 60_000,
-  });
-  const catalog = useQuery({
-    queryKey: ["editor", "catalog"],
-    queryFn: async () => (await unwrap(api.GET("/api/v1/workflow/action-catalog", { params: { query: { size: 500 } } }))).items,
-    staleTime: 5 * 60_000,
-  });
-  return { schema, catalog };
-}
 // ------------------------------------------------------------------------------- the page
 
 /** Router state: what was just saved (a blueprint's form sends `fromBlueprint` with its new draft). */

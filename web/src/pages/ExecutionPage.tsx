@@ -159,7 +159,7 @@ export default function ExecutionPage() {
             t={t}
             i18nKey="banner.partial"
             values={{ failed: stepsFailedText(data.steps_failed) }}
-            components={{ strong: <strong />, code: <code /> }}
+            components={{ strong: <strong /> }}
           />
         </div>
       )}

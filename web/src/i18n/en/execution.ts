@@ -10,7 +10,7 @@ export const execution = {
   live: "live",
   banner: {
     failedSteps: "Failed steps",
-    partial: "<strong>{{failed}}</strong>; the run went on (their <code>on_error</code> is <code>continue</code>).",
+    partial: "<strong>{{failed}}</strong>; the run went on, as planned for these steps.",
     waitingFor: "Waiting for <strong>{{what}}</strong>",
     itsTurn: "its turn",
     resumes: " · resumes {{when}} ({{at}})",

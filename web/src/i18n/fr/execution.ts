@@ -13,8 +13,7 @@ export const execution: Catalog<typeof en> = {
   live: "en direct",
   banner: {
     failedSteps: "Étapes en échec",
-    partial:
-      "<strong>{{failed}}</strong> ; l'exécution a continué (leur <code>on_error</code> vaut <code>continue</code>).",
+    partial: "<strong>{{failed}}</strong> ; l'exécution a continué, comme prévu pour ces étapes.",
     waitingFor: "En attente de <strong>{{what}}</strong>",
     itsTurn: "son tour",
     resumes: " · reprise {{when}} ({{at}})",

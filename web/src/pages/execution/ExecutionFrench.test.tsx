@@ -67,7 +67,7 @@ describe("the execution page in French", () => {
     const timeline = await screen.findByRole("list", { name: "Chronologie des étapes" }, { timeout: 5000 });
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Exécution n° 20");
     expect(screen.getByRole("navigation", { name: "Fil d'Ariane" })).toBeInTheDocument();
-    expect(screen.getByRole("note", { name: "Étapes en échec" })).toHaveTextContent("l'exécution a continué (leur on_error vaut continue)");
+    expect(screen.getByRole("note", { name: "Étapes en échec" })).toHaveTextContent("1 étape en échec ; l'exécution a continué, comme prévu pour ces étapes.");
     expect(screen.getByRole("heading", { name: "Étapes (5 enregistrées)" })).toBeInTheDocument();
     expect(screen.getByRole("region", { name: "Fan out : Chemin 2 : finance" })).toBeInTheDocument();
     // The failed step opens by itself: its error and attempts in French.

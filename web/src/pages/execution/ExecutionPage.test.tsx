@@ -122,7 +122,7 @@ describe("ExecutionPage", () => {
     expect(within(summary).getByRole("link", { name: "Acme Corp" })).toHaveAttribute("href", "/runs?record_type=organisation&record_id=1");
     expect(within(summary).getByText("Manual")).toBeInTheDocument();
     const triggerData = screen.getByRole("region", { name: "Trigger data" });
-    expect(triggerData.querySelector("dl.lv")).toHaveTextContent("PayloadReasontest");
+    expect(triggerData.querySelector("dl.lv")).toHaveTextContent("Event dataReasontest");
 
     // The approval at its step, with who decided what.
     const approval = await screen.findByRole("region", { name: "Approval: Approve Acme" });

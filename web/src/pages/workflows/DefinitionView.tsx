@@ -1,7 +1,11 @@
 // A readable rendering of a workflow definition: trigger and its config, the conditions as a
 // tree, the steps as a nested list, the run policy.
-import { useId, type ReactNode } from "react";
+import { createContext, useContext, useId, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { useEditorData } from "../../api/editorSchema";
+import type { Schemas } from "../../api/client";
+import { keyLabel } from "../../components/LabelledValues";
+import { CONTROL_LABELS, controlSchemas } from "../../editor/steps";
 import i18n from "../../i18n";
 import { workflow as english } from "../../i18n/en/workflow";
 import { humanize, triggerLabel } from "./labels";
@@ -114,8 +118,46 @@ function conditionNode(node: unknown, key: string): ReactNode {
   return <li key={key}><code>{valueText(node)}</code></li>;
 }
 
+/** Names of step types and config fields, as the server's schemas word them in the interface's language. */
+interface Names {
+  stepType: (type: string) => string;
+  stepField: (type: string, key: string) => string;
+  triggerField: (type: string | undefined, key: string) => string;
+}
+
+/** Pydantic's own title for an untitled field ("due_date" -> "Due Date"): it says no more than the key. */
+const defaultTitle = (key: string) => key.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+
+/** A field's title in a JSON schema, unless it is missing or only the key Title Cased. */
+function schemaTitle(schema: unknown, key: string): string | null {
+  const props = isObj(schema) && isObj(schema.properties) ? schema.properties : null;
+  const prop = props && Object.hasOwn(props, key) ? props[key] : null;
+  const title = isObj(prop) && typeof prop.title === "string" ? prop.title : null;
+  return title && title !== defaultTitle(key) ? title : null;
+}
+
+/** Lookups in the editor schema and the action catalog; loading or unknown names fall back to words of their own. */
+function namesFrom(schema?: Schemas["EditorSchema"], catalog?: Schemas["CatalogEntryOut"][]): Names {
+  const actions = new Map((catalog ?? []).map((entry) => [entry.action_type, entry]));
+  return {
+    stepType: (type) =>
+      (Object.hasOwn(CONTROL_LABELS, type) ? CONTROL_LABELS[type] : null) ??
+      actions.get(type)?.name ??
+      schema?.step_types.find((info) => info.type === type)?.label ??
+      humanize(type),
+    stepField: (type, key) =>
+      schemaTitle(Object.hasOwn(controlSchemas(), type) ? controlSchemas()[type] : actions.get(type)?.input_schema, key) ??
+      keyLabel(key),
+    triggerField: (type, key) =>
+      schema?.triggers.find((info) => info.type === type)?.config_fields.find((field) => field.name === key)?.label ??
+      keyLabel(key),
+  };
+}
+
+const NamesContext = createContext<Names>(namesFrom());
+
 /** Key/value pairs of a config object as a description list (nothing when empty). */
-export function ConfigList({ config, empty }: { config: unknown; empty?: string }) {
+export function ConfigList({ config, empty, labelOf = keyLabel }: { config: unknown; empty?: string; labelOf?: (key: string) => string }) {
   if (!isObj(config) || Object.keys(config).length === 0) {
     return empty ? <p className="hint">{empty}</p> : null;
   }
@@ -123,7 +165,7 @@ export function ConfigList({ config, empty }: { config: unknown; empty?: string 
     <dl className="wf-config">
       {Object.entries(config).map(([k, v]) => (
         <div key={k}>
-          <dt>{humanize(k)}</dt>
+          <dt>{labelOf(k)}</dt>
           <dd>{typeof v === "object" && v !== null ? <code>{valueText(v)}</code> : valueText(v)}</dd>
         </div>
       ))}
@@ -146,6 +188,7 @@ export function StepList({ steps, label }: { steps: unknown[]; label?: string })
 
 function StepItem({ step }: { step: unknown }) {
   const { t } = useTranslation("workflow");
+  const names = useContext(NamesContext);
   if (!isObj(step)) return <li><code>{valueText(step)}</code></li>;
   const type = String(step.type ?? "step");
   const name = typeof step.name === "string" && step.name ? step.name : null;
@@ -153,7 +196,7 @@ function StepItem({ step }: { step: unknown }) {
   return (
     <li className="wf-step">
       <div className="wf-step-head">
-        <span className="badge wf-step-type">{humanize(type)}</span>
+        <span className="badge wf-step-type">{names.stepType(type)}</span>
         {name && <strong>{name}</strong>}
         {typeof step.id === "string" && <span className="hint">{t("definition.stepId")} <code>{step.id}</code></span>}
         {typeof step.on_error === "string" && <span className="hint">{t("definition.onError", { value: step.on_error })}</span>}
@@ -164,7 +207,7 @@ function StepItem({ step }: { step: unknown }) {
           <ConditionTree conditions={step.when} />
         </div>
       )}
-      <ConfigList config={step.config} />
+      <ConfigList config={step.config} labelOf={(key) => names.stepField(type, key)} />
       {isObj(step.retry) && <p className="hint">{t("definition.retry", { value: valueText(step.retry) })}</p>}
       {branches.length > 0 && (
         <ul className="wf-branches">
@@ -206,28 +249,37 @@ function StepItem({ step }: { step: unknown }) {
 export function DefinitionView({ definition }: { definition: Definition }) {
   const id = useId();
   const { t } = useTranslation("workflow");
+  const { schema, catalog } = useEditorData();
+  const names = useMemo(() => namesFrom(schema.data, catalog.data), [schema.data, catalog.data]);
+  const trigger = definition.trigger_type;
   return (
-    <div className="wf-definition">
-      <section aria-labelledby={`${id}-trigger`}>
-        <h3 id={`${id}-trigger`}>{t("definition.trigger")}</h3>
-        <p>
-          <strong>{triggerLabel(definition.trigger_type)}</strong>{" "}
-          {definition.trigger_type && <code className="hint">{definition.trigger_type}</code>}
-        </p>
-        <ConfigList config={definition.trigger_config} empty={t("definition.noTriggerSettings")} />
-      </section>
-      <section aria-labelledby={`${id}-conditions`}>
-        <h3 id={`${id}-conditions`}>{t("definition.conditions")}</h3>
-        <ConditionTree conditions={definition.conditions} />
-      </section>
-      <section aria-labelledby={`${id}-steps`}>
-        <h3 id={`${id}-steps`}>{t("definition.steps")}</h3>
-        <StepList steps={definition.actions ?? []} label={t("definition.steps")} />
-      </section>
-      <section aria-labelledby={`${id}-policy`}>
-        <h3 id={`${id}-policy`}>{t("definition.runPolicy")}</h3>
-        <RunPolicyView policy={definition.run_policy} />
-      </section>
-    </div>
+    <NamesContext.Provider value={names}>
+      <div className="wf-definition">
+        <section aria-labelledby={`${id}-trigger`}>
+          <h3 id={`${id}-trigger`}>{t("definition.trigger")}</h3>
+          <p>
+            <strong>{triggerLabel(definition.trigger_type)}</strong>{" "}
+            {definition.trigger_type && <code className="hint">{definition.trigger_type}</code>}
+          </p>
+          <ConfigList
+            config={definition.trigger_config}
+            empty={t("definition.noTriggerSettings")}
+            labelOf={(key) => names.triggerField(trigger, key)}
+          />
+        </section>
+        <section aria-labelledby={`${id}-conditions`}>
+          <h3 id={`${id}-conditions`}>{t("definition.conditions")}</h3>
+          <ConditionTree conditions={definition.conditions} />
+        </section>
+        <section aria-labelledby={`${id}-steps`}>
+          <h3 id={`${id}-steps`}>{t("definition.steps")}</h3>
+          <StepList steps={definition.actions ?? []} label={t("definition.steps")} />
+        </section>
+        <section aria-labelledby={`${id}-policy`}>
+          <h3 id={`${id}-policy`}>{t("definition.runPolicy")}</h3>
+          <RunPolicyView policy={definition.run_policy} />
+        </section>
+      </div>
+    </NamesContext.Provider>
   );
 }

@@ -1,6 +1,8 @@
 // Labels and option lists shared by the workflow list and detail pages.
 import type { Schemas } from "../../api/client";
 import { statusText } from "../../components/common";
+import i18n from "../../i18n";
+import { workflows as englishWorkflows } from "../../i18n/en/workflows";
 
 export type Workflow = Schemas["WorkflowResponse"];
 export type WorkflowListItem = Schemas["WorkflowListItem"];
@@ -20,14 +22,10 @@ export function statusLabel(status: string): string {
   return humanize(statusText(status));
 }
 
-/** A run's `steps_failed`: "1 step failed", "2 steps failed". */
+/** A run's `steps_failed` in the interface's language: "1 step failed", "2 étapes en échec". */
 export function stepsFailedText(count: number): string {
-  return `${count} step${count === 1 ? "" : "s"} failed`;
+  return i18n.t("executions.stepsFailed", { ns: "workflow", count });
 }
-
-/** What the success rate counts, everywhere it is shown (the API's definition). */
-export const SUCCESS_RATE_DEFINITION =
-  "success ÷ (success + completed with errors + failed + rejected); skipped runs shown beside";
 
 /** Runs in these states may still change: pages showing one poll it, and it can be cancelled. */
 export const IN_FLIGHT = new Set(["pending", "running", "waiting"]);
@@ -45,7 +43,12 @@ export function humanize(value: string | null | undefined): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export const triggerLabel = humanize;
+/** A trigger type's name in the interface's language ("inactivity_delay" -> "Délai d'inactivité"), else humanised. */
+export function triggerLabel(type: string | null | undefined): string {
+  return type && Object.hasOwn(englishWorkflows.triggers, type)
+    ? i18n.t(`triggers.${type as keyof typeof englishWorkflows.triggers}`, { ns: "workflows" })
+    : humanize(type);
+}
 
 /** Parse a positive integer from a query-string value, else `fallback`. */
 export function intParam(value: string | null, fallback: number): number {
