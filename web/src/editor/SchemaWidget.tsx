@@ -1,6 +1,7 @@
 // The picker a config field asks for with `x-widget` (actions/*.py, workflows/triggers.py):
 // stages, people, titles, tags, records and email recipients, offered from the company's
 // choices (components/pickers) rather than typed.
+import { useTranslation } from "react-i18next";
 import {
   EmailInput, RecordPicker, StagePicker, TagPicker, TitlePicker, UserPicker,
   type PickerProps, type RecordKind,
@@ -42,18 +43,19 @@ function fits(widget: string, schema: JsonSchema, value: Json | undefined): bool
 
 /** The picker for a field with an `x-widget`, or null to draw the field as usual. */
 export function SchemaWidget({ schema, value, ...props }: Omit<PickerProps, "spec"> & { schema: JsonSchema }) {
+  const { t } = useTranslation("editor", { keyPrefix: "widgets" });
   const widget = pickerOf(schema, value);
   if (!widget) return null;
   const types = typesOf(schema);
   const onlyList = types.length > 0 && types.every((t) => t === "array");
   const spec = { type: onlyList ? "array" : types.includes("string") ? "string" : types[0], default: schema.default };
   const picker: PickerProps = { ...props, spec, value };
-  const fallback = schema.default !== undefined && schema.default !== null ? `Not set (default: ${String(schema.default)})` : undefined;
+  const fallback = schema.default !== undefined && schema.default !== null ? t("notSet", { value: String(schema.default) }) : undefined;
   switch (widget) {
     case "stage":
       return (
         <StagePicker {...picker} several={types.includes("array") && !onlyList} custom={types.includes("string")}
-          emptyLabel={fallback ?? (props.required ? "Choose a stage" : "Any stage")} />
+          emptyLabel={fallback ?? (props.required ? t("chooseStage") : t("anyStage"))} />
       );
     case "user":
       return <UserPicker {...picker} as={types.includes("string") ? "reference" : "id"} />;
@@ -69,7 +71,7 @@ export function SchemaWidget({ schema, value, ...props }: Omit<PickerProps, "spe
       // Other values the field takes besides an id (`trigger`, `none`), as its schema lists them.
       const extras = members(schema).flatMap((m) => m.enum ?? []).map(String).map((v) => ({
         value: v,
-        label: v === "trigger" ? `The run's ${kind}` : v === "none" ? `No ${kind}` : v,
+        label: v === "trigger" ? t(`runRecord.${kind}`) : v === "none" ? t(`noRecord.${kind}`) : v,
       }));
       return <RecordPicker {...picker} spec={{ ...spec, type: "integer" }} kind={kind} extras={extras} />;
     }

@@ -1,5 +1,6 @@
 // Inputs that keep what is being typed while a parsed value goes up to the definition.
 import { useEffect, useState, type ChangeEvent, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useTranslation } from "react-i18next";
 import type { Json } from "./types";
 
 function same(a: unknown, b: unknown): boolean {
@@ -64,6 +65,8 @@ export function JsonTextarea({
   const format = (v: Json | undefined) =>
     v === undefined ? "" : lenient && typeof v === "string" ? v : JSON.stringify(v, null, 2);
   const [text, setText] = useState(() => format(value));
+  const { t } = useTranslation("editor", { keyPrefix: "widgets" });
+  // The parser's own message; worded at render time, in the language of the moment.
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setText((current) => {
@@ -101,13 +104,13 @@ export function JsonTextarea({
             if (lenient) {
               setError(null);
               onChange(next);
-            } else setError(`Not valid JSON: ${(err as Error).message}`);
+            } else setError((err as Error).message);
           }
         }}
       />
       {error && (
         <p className="field-error" id={`${id}-json-error`} role="alert">
-          {error}
+          {t("notJson", { error })}
         </p>
       )}
     </>

@@ -1,12 +1,14 @@
 // A duration such as `7 days` (or `+2 days`, counted from now) as an amount and a unit.
 import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { a11y, type PickerProps } from "./types";
 
-const UNITS = ["minutes", "hours", "days", "weeks"];
+const UNITS = ["minutes", "hours", "days", "weeks"] as const;
 const DURATION = /^(\+?)\s*(\d+)\s*(minute|hour|day|week)s?$/i;
 
 /** A duration such as `7 days` or `+2 days` (from now): an amount and a unit. */
 export function DurationPicker(props: PickerProps) {
+  const { t } = useTranslation("pickers", { keyPrefix: "duration" });
   const text = typeof props.value === "string" ? props.value : "";
   const parsed = DURATION.exec(text.trim());
   const [amount, setAmount] = useState(parsed ? parsed[2] : "");
@@ -39,9 +41,9 @@ export function DurationPicker(props: PickerProps) {
           setAmount(digits);
           send(digits, unit);
         }} />
-      <label className="visually-hidden" htmlFor={unitId}>{`${props.label}: unit`}</label>
+      <label className="visually-hidden" htmlFor={unitId}>{t("unitOf", { label: props.label })}</label>
       <select id={unitId} value={unit} onChange={(e) => { setUnit(e.target.value); send(amount, e.target.value); }}>
-        {UNITS.map((u) => <option key={u} value={u}>{u}</option>)}
+        {UNITS.map((u) => <option key={u} value={u}>{t(`units.${u}`)}</option>)}
       </select>
     </span>
   );

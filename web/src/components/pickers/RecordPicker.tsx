@@ -1,6 +1,7 @@
 // A record (organisation, contact, deal) searched and picked by name, stored by id.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { findRecords, type RecordOption } from "./records";
 import { a11y, type PickerProps } from "./types";
@@ -25,6 +26,7 @@ async function recordById(kind: RecordKind, id: number): Promise<RecordOption> {
  * values the field takes (e.g. `trigger`: the run's own record). */
 export function RecordPicker(props: PickerProps & { kind: RecordKind; extras?: { value: string; label: string }[] }) {
   const { kind, extras = [] } = props;
+  const { t } = useTranslation("pickers", { keyPrefix: "record" });
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   useEffect(() => {
@@ -46,21 +48,21 @@ export function RecordPicker(props: PickerProps & { kind: RecordKind; extras?: {
   });
   const options = [...(found.data ?? [])];
   if (selectedId !== null && !options.some((o) => o.id === selectedId)) {
-    options.unshift(selected.data ?? { id: selectedId, label: selected.isError ? "not found" : "…" });
+    options.unshift(selected.data ?? { id: selectedId, label: selected.isError ? t("notFound") : "…" });
   }
   const searchId = `${props.id}-search`;
   return (
     <span className="bp-record picker-search">
-      <label className="visually-hidden" htmlFor={searchId}>{`Search ${kind}s for ${props.label}`}</label>
-      <input id={searchId} type="search" value={search} placeholder={`Search ${kind}s…`} onChange={(e) => setSearch(e.target.value)} />
+      <label className="visually-hidden" htmlFor={searchId}>{t(`${kind}.search`, { label: props.label })}</label>
+      <input id={searchId} type="search" value={search} placeholder={t(`${kind}.placeholder`)} onChange={(e) => setSearch(e.target.value)} />
       <select {...a11y(props)} value={extra?.value ?? selectedId ?? ""} onChange={(e) => {
         const id = e.target.value;
         if (extras.some((x) => x.value === id)) props.onChange(id);
         else props.onChange(id === "" ? undefined : props.spec.type === "string" ? id : Number(id));
       }}>
-        <option value="">{found.isPending ? "Searching…" : options.length ? `Choose a ${kind}` : `No ${kind} found`}</option>
+        <option value="">{found.isPending ? t("searching") : options.length ? t(`${kind}.choose`) : t(`${kind}.none`)}</option>
         {extras.map((x) => <option key={x.value} value={x.value}>{x.label}</option>)}
-        {options.map((o) => <option key={o.id} value={o.id}>{`${o.label} (#${o.id})`}</option>)}
+        {options.map((o) => <option key={o.id} value={o.id}>{t("option", { label: o.label, id: o.id })}</option>)}
       </select>
     </span>
   );

@@ -345,4 +345,22 @@ export const editor = {
     addOne: "Add one",
     addAnother: "Add another",
   },
+  // Texts of the config fields' inputs and pickers (inputs.tsx, SchemaWidget.tsx); record kinds
+  // get whole sentences each (French nouns differ in gender).
+  widgets: {
+    notJson: "Not valid JSON: {{error}}",
+    notSet: "Not set (default: {{value}})",
+    chooseStage: "Choose a stage",
+    anyStage: "Any stage",
+    runRecord: {
+      organisation: "The run's organisation",
+      contact: "The run's contact",
+      deal: "The run's deal",
+    },
+    noRecord: {
+      organisation: "No organisation",
+      contact: "No contact",
+      deal: "No deal",
+    },
+  },
 } as const;

@@ -35,4 +35,37 @@ export const pickers = {
     notRecipient: "“{{entry}}” is not an email address, a user id, owner, manager, title:…, role:… or a template",
     invalid: "“{{entry}}” is not a valid email address",
   },
+  duration: {
+    unitOf: "{{label}}: unit",
+    units: {
+      minutes: "minutes",
+      hours: "hours",
+      days: "days",
+      weeks: "weeks",
+    },
+  },
+  // Whole sentences per record kind: French nouns differ in gender (une affaire, un contact).
+  record: {
+    organisation: {
+      search: "Search organisations for {{label}}",
+      placeholder: "Search organisations…",
+      choose: "Choose an organisation",
+      none: "No organisation found",
+    },
+    contact: {
+      search: "Search contacts for {{label}}",
+      placeholder: "Search contacts…",
+      choose: "Choose a contact",
+      none: "No contact found",
+    },
+    deal: {
+      search: "Search deals for {{label}}",
+      placeholder: "Search deals…",
+      choose: "Choose a deal",
+      none: "No deal found",
+    },
+    searching: "Searching…",
+    notFound: "not found",
+    option: "{{label}} (#{{id}})",
+  },
 } as const;

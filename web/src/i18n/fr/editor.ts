@@ -346,4 +346,20 @@ export const editor: Catalog<typeof en> = {
     addOne: "Ajouter une ligne",
     addAnother: "Ajouter une autre ligne",
   },
+  widgets: {
+    notJson: "JSON invalide : {{error}}",
+    notSet: "Non renseigné (par défaut : {{value}})",
+    chooseStage: "Choisir une étape",
+    anyStage: "Quelle que soit l'étape",
+    runRecord: {
+      organisation: "L'organisation de l'exécution",
+      contact: "Le contact de l'exécution",
+      deal: "L'affaire de l'exécution",
+    },
+    noRecord: {
+      organisation: "Aucune organisation",
+      contact: "Aucun contact",
+      deal: "Aucune affaire",
+    },
+  },
 };

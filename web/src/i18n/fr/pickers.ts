@@ -39,4 +39,36 @@ export const pickers: Catalog<typeof en> = {
     notRecipient: "« {{entry}} » n'est ni une adresse e-mail, ni un ID utilisateur, ni owner, manager, title:…, role:… ou un modèle",
     invalid: "« {{entry}} » n'est pas une adresse e-mail valide",
   },
+  duration: {
+    unitOf: "{{label}} : unité",
+    units: {
+      minutes: "minutes",
+      hours: "heures",
+      days: "jours",
+      weeks: "semaines",
+    },
+  },
+  record: {
+    organisation: {
+      search: "Rechercher des organisations pour {{label}}",
+      placeholder: "Rechercher une organisation…",
+      choose: "Choisir une organisation",
+      none: "Aucune organisation trouvée",
+    },
+    contact: {
+      search: "Rechercher des contacts pour {{label}}",
+      placeholder: "Rechercher un contact…",
+      choose: "Choisir un contact",
+      none: "Aucun contact trouvé",
+    },
+    deal: {
+      search: "Rechercher des affaires pour {{label}}",
+      placeholder: "Rechercher une affaire…",
+      choose: "Choisir une affaire",
+      none: "Aucune affaire trouvée",
+    },
+    searching: "Recherche…",
+    notFound: "introuvable",
+    option: "{{label}} (n° {{id}})",
+  },
 };

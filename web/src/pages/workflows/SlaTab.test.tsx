@@ -187,7 +187,7 @@ describe("SLAs tab", () => {
     await user.click(within(dialog).getByRole("button", { name: "Add SLA" }));
     const measures = within(dialog).getByLabelText("Measures");
     await waitFor(() => expect(measures).toHaveAttribute("aria-invalid", "true"));
-    expect(measures).toHaveAccessibleDescription("Workflow 1 has no step 'actions/0' (steps: none)");
+    expect(measures).toHaveAccessibleDescription("The saved workflow has no such step: choose another one");
     expect(within(dialog).getByRole("alert")).toHaveTextContent("The SLA was not saved: see the fields marked.");
     expect(within(dialog).getByLabelText("Name")).not.toHaveAttribute("aria-invalid");
   });

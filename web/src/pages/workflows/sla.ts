@@ -5,6 +5,15 @@ import { lanesOf, normaliseSteps } from "../../editor/graph";
 import { CONTROL_LABELS } from "../../editor/steps";
 import type { Step } from "../../editor/types";
 import { sentenceCase } from "../../format";
+import i18n from "../../i18n";
+import { workflow as en } from "../../i18n/en/workflow";
+
+type SlaField = keyof typeof en.slaText.fields;
+type SlaTextKey = Exclude<keyof typeof en.slaText, "fields"> | `fields.${SlaField}`;
+
+/** A text of these helpers in the interface's language at the time of the call. */
+const say = (key: SlaTextKey, values?: Record<string, string>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`workflow:slaText.${key}`, values);
 
 export type Unit = "seconds" | "minutes" | "hours";
 export const UNITS: Unit[] = ["seconds", "minutes", "hours"];
@@ -78,22 +87,24 @@ export function choiceText(choice: StepChoice): string {
 
 /** What an SLA measures, in words. */
 export function measuresText(stepPath: string | null | undefined, choices: StepChoice[]): string {
-  if (!stepPath) return "The whole run, from its trigger to its end";
+  if (!stepPath) return say("wholeRun");
   const choice = choices.find((c) => c.path === stepPath);
-  return choice ? `The step “${choiceText(choice)}”` : `The step ${stepPath} (no longer in the workflow)`;
+  return choice ? say("step", { step: choiceText(choice) }) : say("stepGone", { path: stepPath });
 }
 
-/** The fields of the SLA form, as the API names them, and how a message calls them. */
-export const SLA_FIELDS: Record<string, string> = {
-  name: "the name",
-  step_path: "the step",
-  target_duration_seconds: "the target",
-  warning_threshold_seconds: "the warning threshold",
-  critical_threshold_seconds: "the critical threshold",
-  slo_window_hours: "the SLO window",
-  slo_target_percentage: "the SLO target",
-  is_active: "active",
-};
+/** The fields of the SLA form, as the API names them. */
+export const SLA_FIELDS = Object.keys(en.slaText.fields) as SlaField[];
+
+/** How a message calls a field ("the warning threshold"). */
+const fieldWords = (field: SlaField): string => say(`fields.${field}`);
+
+/** The API's own SLA messages (sla/service.py) in the form's words; null for any other message. */
+function knownMessage(msg: string, field: string): string | null {
+  if (/must not be above critical_threshold_seconds/.test(msg)) return say("order");
+  if (/workflow \d+ has no step /.test(msg)) return say("noStep");
+  if (/cannot be null$/.test(msg) && field) return say("empty", { field: fieldWords(field as SlaField) });
+  return null;
+}
 
 /**
  * Place each API error beside a field: the field its `loc` names, else (a check across fields,
@@ -101,7 +112,7 @@ export const SLA_FIELDS: Record<string, string> = {
  * those that name none (`""`), reworded with the form's words.
  */
 export function placeErrors(errors: FieldError[]): Record<string, string> {
-  const fields = Object.keys(SLA_FIELDS);
+  const fields: string[] = SLA_FIELDS;
   const out: Record<string, string> = {};
   for (const { loc, msg } of errors) {
     const last = loc.split(".").pop() ?? "";
@@ -115,7 +126,8 @@ export function placeErrors(errors: FieldError[]): Record<string, string> {
       field = named?.f ?? "";
     }
     let text = msg.replace(/^[\w.[\]]+: /, "").replace(/^Value error, /, "");
-    for (const [name, words] of Object.entries(SLA_FIELDS)) if (name.includes("_")) text = text.split(name).join(words);
+    text = knownMessage(msg, field) ?? text;
+    for (const name of SLA_FIELDS) if (name.includes("_")) text = text.split(name).join(fieldWords(name));
     text = text.charAt(0).toUpperCase() + text.slice(1);
     out[field] = out[field] ? `${out[field]} ${text}` : text;
   }

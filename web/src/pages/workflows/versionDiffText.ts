@@ -1,20 +1,20 @@
 // Words for a version diff: a step's position ("step 1 in branch 2 of step 3"), a workflow
 // field's name, any JSON value as one short line, and a definition as stable JSON.
+import i18n from "../../i18n";
+import { workflow as en } from "../../i18n/en/workflow";
 import { parsePath } from "../execution/tree";
 import { triggerLabel } from "./labels";
 
-/** The workflow's own fields the diff reports, as the editor names them. */
-const WORKFLOW_FIELDS: Record<string, string> = {
-  name: "Name",
-  description: "Description",
-  trigger_type: "Trigger",
-  trigger_config: "Trigger settings",
-  conditions: "Conditions",
-  run_policy: "Run policy",
-};
+type DiffField = keyof typeof en.diffText.fields;
+type DiffTextKey = Exclude<keyof typeof en.diffText, "fields"> | `fields.${DiffField}`;
 
+/** A text of the diff in the interface's language at the time of the call. */
+const say = (key: DiffTextKey, values?: Record<string, string | number>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`workflow:diffText.${key}`, values);
+
+/** A workflow field's name as the editor shows it ("Trigger settings"); an unknown field as it is. */
 export function workflowFieldLabel(field: string): string {
-  return WORKFLOW_FIELDS[field] ?? field;
+  return Object.hasOwn(en.diffText.fields, field) ? say(`fields.${field as DiffField}`) : field;
 }
 
 /**
@@ -26,26 +26,26 @@ export function stepPosition(path: string): string {
   const parts = parsePath(slashed);
   if (!parts) return path;
   const words = parts.map(([lane, index]) => {
-    const step = `step ${index + 1}`;
-    if (lane.startsWith("branches/")) return `${step} in branch ${Number(lane.split("/")[1]) + 1}`;
-    if (lane === "else") return `${step} in the else path`;
-    if (lane === "on_reject") return `${step} in the on-reject path`;
+    const step = say("step", { number: index + 1 });
+    if (lane.startsWith("branches/")) return say("inBranch", { step, number: Number(lane.split("/")[1]) + 1 });
+    if (lane === "else") return say("inElse", { step });
+    if (lane === "on_reject") return say("inOnReject", { step });
     return step;
   });
   // Innermost first: "step 1 in branch 1 of step 2".
-  return words.reverse().join(" of ");
+  return words.reverse().reduce((inner, outer) => say("of", { inner, outer }));
 }
 
 /** A value on one line: strings quoted, objects as compact JSON, long ones cut with "…". */
 export function compactValue(value: unknown, max = 80): string {
-  if (value === null || value === undefined) return "(none)";
-  const text = typeof value === "string" ? `“${value}”` : JSON.stringify(value) ?? String(value);
+  if (value === null || value === undefined) return say("none");
+  const text = typeof value === "string" ? say("quoted", { value }) : JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** A value in full (the tooltip of a cut one). */
 export function fullValue(value: unknown): string {
-  if (value === null || value === undefined) return "(none)";
+  if (value === null || value === undefined) return say("none");
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
