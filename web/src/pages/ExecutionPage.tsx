@@ -13,16 +13,10 @@ import { ExecutionControls } from "./execution/ExecutionControls";
 import { StepTimeline, initiallyExpanded, useExpanded, type ApprovalInfo } from "./execution/StepTimeline";
 import { buildStepTree, flatten } from "./execution/tree";
 import { recordTypeLabel } from "./runs/filters";
-import { IN_FLIGHT, stepsFailedText } from "./workflows/labels";
+import { IN_FLIGHT, stepsFailedText, triggerLabel } from "./workflows/labels";
 import "./execution/execution.css";
 
 type Execution = Schemas["WorkflowExecutionResponse"];
-
-/** A trigger type in words, in the current language ("deal_stage_changed" -> "Deal stage changed"). */
-function triggerText(type: string): string {
-  const key = `triggers.${type}`;
-  return i18n.exists(key, { ns: "workflows" }) ? i18n.t(key as "triggers.manual", { ns: "workflows" }) : type.replace(/_/g, " ");
-}
 
 /** How often a running execution is polled. */
 export const POLL_MS = 1000;
@@ -145,7 +139,7 @@ export default function ExecutionPage() {
             <Link to={`/workflows/${workflowId}?tab=versions&version=${data.version}`} title={t("versionTitle")}>
               {t("version", { version: data.version })}
             </Link>{" "}
-            · {triggerText(data.trigger_type)}
+            · {triggerLabel(data.trigger_type)}
             {running && <> · <span className="live-dot">{t("live")}</span></>}
           </p>
         </div>
@@ -208,7 +202,7 @@ export default function ExecutionPage() {
             <h2 id="summary-title">{t("summary.title")}</h2>
             <dl className="kv">
               <dt>{t("summary.trigger")}</dt>
-              <dd>{triggerText(data.trigger_type)}</dd>
+              <dd>{triggerLabel(data.trigger_type)}</dd>
               <dt>{t("summary.record")}</dt>
               <dd>
                 {data.trigger_entity_type && data.trigger_entity_id != null ? (

@@ -29,7 +29,7 @@ const execution = {
   causation_depth: 0, attempt: 1, resume_at: null, execution_logs: [],
   steps: [
     step({ id: 1, path: "actions/0", name: "Qualify", output: { task_id: 8, assignee_id: 2, due_date: "2026-12-09T09:00:00Z" } }),
-    step({ id: 2, path: "actions/1/branches/0/actions/0", position: 2, name: "Notify owner", type: "send_notification" }),
+    step({ id: 2, path: "actions/1/branches/0/actions/0", position: 2, name: null, type: "send_notification" }),
     step({
       id: 3, path: "actions/1/branches/1/actions/0", position: 3, name: "Email CFO", type: "send_email",
       status: "failed", attempt: 2, error: "no recipient",
@@ -50,6 +50,9 @@ describe("the execution page in French", () => {
         return json(execution);
       }
       if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Remise" });
+      if (path === "/api/v1/workflow/action-catalog") {
+        return json({ items: [{ action_type: "send_notification", name: "Envoyer une notification", input_schema: {} }], total: 1, page: 1, size: 500, pages: 1 });
+      }
       if (path === "/api/v1/approvals") {
         return json({
           items: [{
@@ -86,6 +89,8 @@ describe("the execution page in French", () => {
     expect(summary).toHaveTextContent("Durée6 min 0 s");
     expect(screen.getByRole("region", { name: "Données du déclencheur" })).toHaveTextContent("Aucune donnée.");
     // A step's output as labelled fields in French, the user by name.
+    // An unnamed step goes by its type's name, as the server's catalog words it.
+    expect(await within(timeline).findByRole("button", { name: /Envoyer une notification/ })).toBeInTheDocument();
     const qualify = within(timeline).getByRole("button", { name: /Qualify/ });
     await userEvent.click(qualify);
     const output = within(qualify.closest("li") as HTMLElement).getByLabelText("Sortie");

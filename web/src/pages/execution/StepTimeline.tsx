@@ -8,6 +8,7 @@ import { StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
 import i18n from "../../i18n";
 import { ApprovalInline } from "./ApprovalInline";
+import { useStepTypeName } from "../workflows/DefinitionView";
 import type { Lane, StepNode, StepRecord } from "./tree";
 
 export type ApprovalInfo = Schemas["ApprovalListItem"] & Partial<Schemas["ApprovalDetail"]>;
@@ -55,13 +56,14 @@ function attemptsOf(record: StepRecord): Record<string, unknown>[] {
 
 function StepItem({ node, approvals, references, expanded, onToggle }: { node: StepNode } & SharedProps) {
   const { t } = useTranslation("execution");
+  const stepTypeName = useStepTypeName();
   const detailId = useId();
   const record = node.record;
   const status = record?.status ?? "running";
   const open = expanded.has(node.path);
   const approval = approvals.get(node.path);
   const attempts = record ? attemptsOf(record) : [];
-  const title = record?.name || (record ? record.type.replace(/_/g, " ") : t("step.inProgress"));
+  const title = record?.name || (record ? stepTypeName(record.type) : t("step.inProgress"));
   return (
     <li className={`tl-item tl-${status}`} data-path={node.path}>
       <span className="tl-dot" aria-hidden="true" />

@@ -156,6 +156,17 @@ function namesFrom(schema?: Schemas["EditorSchema"], catalog?: Schemas["CatalogE
 
 const NamesContext = createContext<Names>(namesFrom());
 
+/** The names from the server's schemas, in the interface's language (fallbacks while they load). */
+function useNames(): Names {
+  const { schema, catalog } = useEditorData();
+  return useMemo(() => namesFrom(schema.data, catalog.data), [schema.data, catalog.data]);
+}
+
+/** A step type's name in the interface's language: "send_email" -> "Envoyer un e-mail". */
+export function useStepTypeName(): (type: string) => string {
+  return useNames().stepType;
+}
+
 /** Key/value pairs of a config object as a description list (nothing when empty). */
 export function ConfigList({ config, empty, labelOf = keyLabel }: { config: unknown; empty?: string; labelOf?: (key: string) => string }) {
   if (!isObj(config) || Object.keys(config).length === 0) {
@@ -249,8 +260,7 @@ function StepItem({ step }: { step: unknown }) {
 export function DefinitionView({ definition }: { definition: Definition }) {
   const id = useId();
   const { t } = useTranslation("workflow");
-  const { schema, catalog } = useEditorData();
-  const names = useMemo(() => namesFrom(schema.data, catalog.data), [schema.data, catalog.data]);
+  const names = useNames();
   const trigger = definition.trigger_type;
   return (
     <NamesContext.Provider value={names}>
