@@ -156,6 +156,11 @@ function namesFrom(schema?: Schemas["EditorSchema"], catalog?: Schemas["CatalogE
 
 const NamesContext = createContext<Names>(namesFrom());
 
+/** A step's `on_error` in words, as the editor offers it ("continue" -> "Continue with the next step"). */
+function onErrorText(value: string): string {
+  return value === "continue" || value === "stop" ? i18n.t(`panel.${value}`, { ns: "editor" }).toLowerCase() : value;
+}
+
 /** The names from the server's schemas, in the interface's language (fallbacks while they load). */
 function useNames(): Names {
   const { schema, catalog } = useEditorData();
@@ -210,7 +215,7 @@ function StepItem({ step }: { step: unknown }) {
         <span className="badge wf-step-type">{names.stepType(type)}</span>
         {name && <strong>{name}</strong>}
         {typeof step.id === "string" && <span className="hint">{t("definition.stepId")} <code>{step.id}</code></span>}
-        {typeof step.on_error === "string" && <span className="hint">{t("definition.onError", { value: step.on_error })}</span>}
+        {typeof step.on_error === "string" && <span className="hint">{t("definition.onError", { value: onErrorText(step.on_error) })}</span>}
       </div>
       {!isEmptyConditions(step.when) && (
         <div className="wf-when">
