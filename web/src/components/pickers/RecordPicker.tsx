@@ -26,7 +26,7 @@ async function recordById(kind: RecordKind, id: number): Promise<RecordOption> {
  * values the field takes (e.g. `trigger`: the run's own record). */
 export function RecordPicker(props: PickerProps & { kind: RecordKind; extras?: { value: string; label: string }[] }) {
   const { kind, extras = [] } = props;
-  const { t } = useTranslation("pickers", { keyPrefix: "record" });
+  const { t, i18n } = useTranslation("pickers", { keyPrefix: "record" });
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   useEffect(() => {
@@ -34,7 +34,8 @@ export function RecordPicker(props: PickerProps & { kind: RecordKind; extras?: {
     return () => clearTimeout(timer);
   }, [search]);
   const found = useQuery({
-    queryKey: ["records", kind, q],
+    // The language is in the key: a contact without a name is labelled in it.
+    queryKey: ["records", kind, q, i18n.language],
     queryFn: () => findRecords(kind, q),
     staleTime: 30_000,
   });

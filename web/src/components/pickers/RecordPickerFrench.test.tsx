@@ -10,6 +10,7 @@ import { json, mockApi } from "../../editor/test-utils";
 import { inFrench } from "../../test/inFrench";
 import { DurationPicker } from "./DurationPicker";
 import { RecordPicker, type RecordKind } from "./RecordPicker";
+import { findRecords } from "./records";
 import type { Json } from "./types";
 
 inFrench();
@@ -81,6 +82,19 @@ describe("RecordPicker in French", { timeout: 20_000 }, () => {
     mockRecords();
     const select = renderRecord("contact", "Contact", 99);
     await waitFor(() => expect(within(select).getByRole("option", { name: "introuvable (n° 99)" })).toBeInTheDocument());
+  });
+});
+
+describe("records without a name in French", () => {
+  it("labels an activity by its kind and record, a contact by its number", async () => {
+    mockApi(({ path }) => {
+      const page = (items: object[]) => json({ items, total: items.length, page: 1, size: 10, pages: 1 });
+      if (path === "/api/v1/activities") return page([{ id: 4, subject: "", kind: "call", entity_type: "deal", entity_id: 7 }]);
+      if (path === "/api/v1/contacts") return page([{ id: 5, first_name: "", last_name: "", email: null }]);
+      return undefined;
+    });
+    expect(await findRecords("activity", "")).toEqual([{ id: 4, label: "appel n° 4", detail: "appel sur affaire n° 7" }]);
+    expect((await findRecords("contact", ""))[0].label).toBe("contact n° 5");
   });
 });
 

@@ -67,5 +67,9 @@ export const pickers = {
     searching: "Searching…",
     notFound: "not found",
     option: "{{label}} (#{{id}})",
+    // Records without a name of their own (records.ts).
+    contactNumber: "contact #{{id}}",
+    activity: "{{kind}} #{{id}}",
+    activityDetail: "{{kind}} on {{type}} #{{id}}",
   },
 } as const;

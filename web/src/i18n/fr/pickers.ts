@@ -70,5 +70,8 @@ export const pickers: Catalog<typeof en> = {
     searching: "Recherche…",
     notFound: "introuvable",
     option: "{{label}} (n° {{id}})",
+    contactNumber: "contact n° {{id}}",
+    activity: "{{kind}} n° {{id}}",
+    activityDetail: "{{kind}} sur {{type}} n° {{id}}",
   },
 };
