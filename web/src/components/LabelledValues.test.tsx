@@ -109,7 +109,10 @@ describe("LabelledValues in French", () => {
   });
 
   it("names the built-in triggers' and actions' fields and their known values in French", () => {
-    const value = { idle_since: "2026-11-01T00:00:00Z", days: 30, email_id: 12, status: "not sent", level: "warning", priority: "high", kind: "call", mode: "any" };
+    const value = {
+      idle_since: "2026-11-01T00:00:00Z", days: 30, email_id: 12, status: "not sent", level: "warning", priority: "high",
+      kind: "call", related_type: "deal", mode: "any",
+    };
     render(<MemoryRouter><LabelledValues value={value} label="Sortie" /></MemoryRouter>);
     const list = screen.getByRole("group", { name: "Sortie" });
     expect(valueOf(list, "Inactif depuis")).toHaveTextContent("1 nov. 2026");
@@ -119,6 +122,7 @@ describe("LabelledValues in French", () => {
     expect(valueOf(list, "Niveau")).toHaveTextContent("avertissement");
     expect(valueOf(list, "Priorité")).toHaveTextContent("haute");
     expect(valueOf(list, "Type")).toHaveTextContent("appel");
+    expect(valueOf(list, "Type de l'enregistrement lié")).toHaveTextContent("Affaire");
     // An unknown value of an unknown field stays as it is.
     expect(valueOf(list, "Mode")).toHaveTextContent("any");
   });

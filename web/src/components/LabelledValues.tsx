@@ -74,11 +74,13 @@ function scalarText(key: string, value: string | number | boolean): string {
     if (key.endsWith("_percent") || key === "percent" || key === "percentage") return formatPercent(value);
     return formatNumber(value);
   }
-  return ISO_DATE_TIME.test(value) ? formatDateTime(value) : enumText(key, value) ?? value;
+  return ISO_DATE_TIME.test(value) ? formatDateTime(value) : knownValueText(key, value) ?? value;
 }
 
-/** A known value of a known field in words ("status": "not sent" -> "non envoyé"), else null. */
-function enumText(key: string, value: string): string | null {
+/** A known value of a known field in words ("status": "not sent" -> "non envoyé", "entity_type": "deal" -> "Affaire"), else null. */
+export function knownValueText(key: string, value: string): string | null {
+  const typeKeys: string[] = Object.values(TYPED_ID_KEYS);
+  if (typeKeys.includes(key) && RECORD_KINDS.has(value)) return recordTypeLabel(value);
   if (!Object.hasOwn(english.enums, key)) return null;
   const field = key as keyof typeof english.enums;
   const word = value.replace(/ /g, "_");

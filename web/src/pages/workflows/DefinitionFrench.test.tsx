@@ -34,7 +34,7 @@ const DEFINITION: Definition = {
   actions: [
     { type: "send_email", on_error: "continue", config: { to: "owner", subject: "Relance", body: "Bonjour" } },
     { type: "delay", config: { duration: "2 days" } },
-    { type: "create_task", config: { due_date: "{{ now }}", reminder: true } },
+    { type: "create_task", config: { due_date: "{{ now }}", priority: "high", reminder: true } },
   ],
 };
 
@@ -57,6 +57,9 @@ describe("the definition in French", () => {
     for (const title of ["À", "Objet", "Texte"]) expect(within(steps).getByText(title)).toBeInTheDocument();
     expect(await screen.findByText("Type d'enregistrement")).toBeInTheDocument();
     expect(screen.getByText("Jours")).toBeInTheDocument();
+    // Known values in words: the record type, the task's priority.
+    expect(screen.getByText("Affaire")).toBeInTheDocument();
+    expect(within(steps).getByText("haute")).toBeInTheDocument();
     // An action the catalog does not list: humanised name, known keys from the values catalogue.
     expect(within(steps).getByText("Create task")).toHaveClass("wf-step-type");
     expect(within(steps).getByText("Échéance")).toBeInTheDocument();

@@ -4,7 +4,7 @@ import { createContext, useContext, useId, useMemo, type ReactNode } from "react
 import { useTranslation } from "react-i18next";
 import { useEditorData } from "../../api/editorSchema";
 import type { Schemas } from "../../api/client";
-import { keyLabel } from "../../components/LabelledValues";
+import { keyLabel, knownValueText } from "../../components/LabelledValues";
 import { CONTROL_LABELS, controlSchemas } from "../../editor/steps";
 import i18n from "../../i18n";
 import { workflow as english } from "../../i18n/en/workflow";
@@ -182,7 +182,7 @@ export function ConfigList({ config, empty, labelOf = keyLabel }: { config: unkn
       {Object.entries(config).map(([k, v]) => (
         <div key={k}>
           <dt>{labelOf(k)}</dt>
-          <dd>{typeof v === "object" && v !== null ? <code>{valueText(v)}</code> : valueText(v)}</dd>
+          <dd>{typeof v === "object" && v !== null ? <code>{valueText(v)}</code> : typeof v === "string" ? knownValueText(k, v) ?? v : valueText(v)}</dd>
         </div>
       ))}
     </dl>
