@@ -155,7 +155,10 @@ export const workflows = {
     unreadable: "“{{file}}” could not be read ({{message}}). Nothing was imported.",
     notJson: "“{{file}}” is not a JSON file ({{message}}). Nothing was imported.",
     fileLabel: "Workflow file to import",
+    networkError: "network error: {{reason}}",
   },
+  // A workflow whose name is not known (more workflows than one request brings).
+  numbered: "Workflow #{{id}}",
   runNow: {
     title: "Run workflow now",
     started: "Execution #{{id}} started:",

@@ -155,7 +155,9 @@ export const workflows: Catalog<typeof en> = {
     unreadable: "« {{file}} » n'a pas pu être lu ({{message}}). Rien n'a été importé.",
     notJson: "« {{file}} » n'est pas un fichier JSON ({{message}}). Rien n'a été importé.",
     fileLabel: "Fichier de workflow à importer",
+    networkError: "erreur réseau : {{reason}}",
   },
+  numbered: "Workflow n° {{id}}",
   runNow: {
     title: "Exécuter le workflow maintenant",
     started: "Exécution n° {{id}} lancée :",

@@ -87,7 +87,7 @@ export function BulkBar({
       const result = await api
         .POST("/api/v1/workflows/export", { body: { ids }, parseAs: "blob" })
         .catch((err: Error) => {
-          throw new ApiError(0, `network error: ${err.message}`);
+          throw new ApiError(0, t("transfer.networkError", { reason: err.message }));
         });
       if (!result.response.ok || !result.data) throw toApiError(result.response.status, result.error);
       const filename = filenameFromDisposition(result.response.headers.get("Content-Disposition")) ?? "workflows.crmflow.json";

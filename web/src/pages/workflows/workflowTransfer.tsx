@@ -54,7 +54,7 @@ export function useWorkflowExport() {
           parseAs: "blob",
         })
         .catch((err: Error) => {
-          throw new ApiError(0, `network error: ${err.message}`);
+          throw new ApiError(0, t("transfer.networkError", { reason: err.message }));
         });
       if (!result.response.ok || !result.data) throw toApiError(result.response.status, result.error);
       const filename =
