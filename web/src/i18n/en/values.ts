@@ -89,5 +89,6 @@ export const values = {
     level: { info: "information", success: "success", warning: "warning", error: "error" },
     priority: { low: "low", normal: "normal", high: "high", urgent: "urgent" },
     kind: { call: "call", meeting: "meeting", email: "email", note: "note", task: "task" },
+    backoff: { exponential: "exponential", fixed: "fixed" },
   },
 } as const;

@@ -90,5 +90,6 @@ export const values: Catalog<typeof en> = {
     level: { info: "information", success: "succès", warning: "avertissement", error: "erreur" },
     priority: { low: "basse", normal: "normale", high: "haute", urgent: "urgente" },
     kind: { call: "appel", meeting: "réunion", email: "e-mail", note: "note", task: "tâche" },
+    backoff: { exponential: "exponentiel", fixed: "fixe" },
   },
 };

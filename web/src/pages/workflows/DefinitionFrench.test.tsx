@@ -32,7 +32,7 @@ const DEFINITION: Definition = {
   trigger_type: "inactivity_delay",
   trigger_config: { entity_type: "deal", days: 30 },
   actions: [
-    { type: "send_email", on_error: "continue", config: { to: "owner", subject: "Relance", body: "Bonjour" } },
+    { type: "send_email", on_error: "continue", retry: { max_attempts: 3, backoff: "exponential" }, config: { to: "owner", subject: "Relance", body: "Bonjour" } },
     { type: "delay", config: { duration: "2 days" } },
     { type: "create_task", config: { due_date: "{{ now }}", priority: "high", reminder: true } },
   ],
@@ -65,6 +65,7 @@ describe("the definition in French", () => {
     expect(within(steps).getByText("Échéance")).toBeInTheDocument();
     expect(within(steps).getByText("Reminder")).toBeInTheDocument();
     expect(within(steps).getByText("en cas d'erreur : continuer avec l'étape suivante")).toBeInTheDocument();
+    expect(within(steps).getByText("Nouvelles tentatives : nombre maximal de tentatives 3, espacement exponentiel")).toBeInTheDocument();
     expect(calls.find((c) => c.path === "/api/v1/workflows/editor-schema")).toBeDefined();
   });
 

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useEditorData } from "../../api/editorSchema";
 import type { Schemas } from "../../api/client";
 import { keyLabel, knownValueText } from "../../components/LabelledValues";
-import { CONTROL_LABELS, controlSchemas } from "../../editor/steps";
+import { CONTROL_LABELS, controlSchemas, retrySchema } from "../../editor/steps";
 import i18n from "../../i18n";
 import { workflow as english } from "../../i18n/en/workflow";
 import { humanize, triggerLabel } from "./labels";
@@ -156,6 +156,17 @@ function namesFrom(schema?: Schemas["EditorSchema"], catalog?: Schemas["CatalogE
 
 const NamesContext = createContext<Names>(namesFrom());
 
+/** A step's `retry` settings in words: "max attempts 3, backoff exponential". */
+function retryText(retry: Obj): string {
+  const schema = retrySchema();
+  return Object.entries(retry)
+    .map(([key, value]) => {
+      const name = (schemaTitle(schema, key) ?? keyLabel(key)).toLowerCase();
+      return `${name} ${typeof value === "string" ? knownValueText(key, value) ?? value : valueText(value)}`;
+    })
+    .join(", ");
+}
+
 /** A step's `on_error` in words, as the editor offers it ("continue" -> "Continue with the next step"). */
 function onErrorText(value: string): string {
   return value === "continue" || value === "stop" ? i18n.t(`panel.${value}`, { ns: "editor" }).toLowerCase() : value;
@@ -224,7 +235,7 @@ function StepItem({ step }: { step: unknown }) {
         </div>
       )}
       <ConfigList config={step.config} labelOf={(key) => names.stepField(type, key)} />
-      {isObj(step.retry) && <p className="hint">{t("definition.retry", { value: valueText(step.retry) })}</p>}
+      {isObj(step.retry) && <p className="hint">{t("definition.retry", { value: retryText(step.retry) })}</p>}
       {branches.length > 0 && (
         <ul className="wf-branches">
           {branches.map((branch, bi) => {
