@@ -247,4 +247,18 @@ export const suggestions = {
       record: "record",
     },
   },
+  // Why a suggestion's change no longer applies to the workflow (pages/suggestions/jsonPatch.ts),
+  // worded as the server's refusal; paths and operation names stay as they are.
+  patch: {
+    notPointer: "{{pointer}} is not a JSON pointer",
+    notIndex: "{{pointer}}: {{token}} is not an array index",
+    outOfRange: "{{pointer}}: index {{index}} is out of range",
+    missing: "{{pointer}}: no {{token}} in the document",
+    notContainer: "{{pointer}}: the parent is not an object or an array",
+    wholeDocument: "the whole document cannot be removed",
+    changed: "{{path}} is no longer what was expected",
+    intoItself: "cannot move {{from}} into itself",
+    unknownOperation: "unknown operation {{op}}",
+    failed: "patch[{{index}}] ({{op}} {{path}}): {{reason}}",
+  },
 } as const;

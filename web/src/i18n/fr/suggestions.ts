@@ -253,4 +253,16 @@ export const suggestions: Catalog<typeof en> = {
       record: "fiche",
     },
   },
+  patch: {
+    notPointer: "{{pointer}} n'est pas un pointeur JSON",
+    notIndex: "{{pointer}} : {{token}} n'est pas un indice de liste",
+    outOfRange: "{{pointer}} : l'indice {{index}} est hors limites",
+    missing: "{{pointer}} : pas de {{token}} dans le document",
+    notContainer: "{{pointer}} : le parent n'est ni un objet ni une liste",
+    wholeDocument: "le document entier ne peut pas être supprimé",
+    changed: "{{path}} n'est plus ce qui était attendu",
+    intoItself: "impossible de déplacer {{from}} dans lui-même",
+    unknownOperation: "opération inconnue {{op}}",
+    failed: "patch[{{index}}] ({{op}} {{path}}) : {{reason}}",
+  },
 };

@@ -1,6 +1,12 @@
 // JSON Patch (RFC 6902: add, remove, replace, move, copy, test) over plain JSON values, so a
 // suggestion's change can be shown applied to the workflow as it is now (the server applies the
 // same patch on accept: src/crmflow/suggestions/patch.py).
+import i18n from "../../i18n";
+import type { suggestions as en } from "../../i18n/en/suggestions";
+
+/** Why the patch does not apply, in the interface's language at the time of the failure. */
+const say = (key: keyof typeof en.patch, values?: Record<string, string | number>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`suggestions:patch.${key}`, values);
 
 export type PatchOperation =
   | { op: "add" | "replace" | "test"; path: string; value: unknown }
@@ -18,7 +24,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** A JSON pointer's reference tokens: `/a~1b/0` → ["a/b", "0"]; "" is the whole document. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw new PatchError(`${JSON.stringify(pointer)} is not a JSON pointer`);
+  if (!pointer.startsWith("/")) throw new PatchError(say("notPointer", { pointer: JSON.stringify(pointer) }));
   // ~1 before ~0, as RFC 6901 says: "~01" is "~1", not "/".
   return pointer.slice(1).split("/").map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
@@ -38,16 +44,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 
 /** An array index token: digits without a leading zero (RFC 6901), within `limit`. */
 function arrayIndex(token: string, limit: number, pointer: string): number {
-  if (!/^(0|[1-9]\d*)$/.test(token)) throw new PatchError(`${pointer}: ${JSON.stringify(token)} is not an array index`);
+  if (!/^(0|[1-9]\d*)$/.test(token)) throw new PatchError(say("notIndex", { pointer, token: JSON.stringify(token) }));
   const index = Number(token);
-  if (index > limit) throw new PatchError(`${pointer}: index ${index} is out of range`);
+  if (index > limit) throw new PatchError(say("outOfRange", { pointer, index }));
   return index;
 }
 
 function child(node: unknown, token: string, pointer: string): unknown {
   if (Array.isArray(node)) return node[arrayIndex(token, node.length - 1, pointer)];
   if (isObject(node) && Object.prototype.hasOwnProperty.call(node, token)) return node[token];
-  throw new PatchError(`${pointer}: no ${JSON.stringify(token)} in the document`);
+  throw new PatchError(say("missing", { pointer, token: JSON.stringify(token) }));
 }
 
 /** The value at `pointer` (PatchError when a part of it is missing). */
@@ -63,7 +69,7 @@ function parentOf(doc: unknown, pointer: string): { parent: Container; last: str
   const last = tokens.pop() as string;
   let node = doc;
   for (const token of tokens) node = child(node, token, pointer);
-  if (!Array.isArray(node) && !isObject(node)) throw new PatchError(`${pointer}: the parent is not an object or an array`);
+  if (!Array.isArray(node) && !isObject(node)) throw new PatchError(say("notContainer", { pointer }));
   return { parent: node, last };
 }
 
@@ -80,7 +86,7 @@ function add(doc: unknown, pointer: string, value: unknown): unknown {
 }
 
 function remove(doc: unknown, pointer: string): unknown {
-  if (pointer === "") throw new PatchError("the whole document cannot be removed");
+  if (pointer === "") throw new PatchError(say("wholeDocument"));
   const { parent, last } = parentOf(doc, pointer);
   child(parent, last, pointer); // missing: refused
   if (Array.isArray(parent)) parent.splice(Number(last), 1);
@@ -99,7 +105,7 @@ export function applyPatch<T = unknown>(document: unknown, patch: readonly Patch
     try {
       switch (op) {
         case "test":
-          if (!jsonEqual(valueAt(doc, path), operation.value)) throw new PatchError(`${path} is no longer what was expected`);
+          if (!jsonEqual(valueAt(doc, path), operation.value)) throw new PatchError(say("changed", { path }));
           break;
         case "add":
           doc = add(doc, path, clone(operation.value));
@@ -113,7 +119,7 @@ export function applyPatch<T = unknown>(document: unknown, patch: readonly Patch
           break;
         case "move": {
           if (path !== operation.from && path.startsWith(`${operation.from}/`)) {
-            throw new PatchError(`cannot move ${operation.from} into itself`);
+            throw new PatchError(say("intoItself", { from: operation.from }));
           }
           const value = valueAt(doc, operation.from);
           doc = add(remove(doc, operation.from), path, value);
@@ -123,11 +129,11 @@ export function applyPatch<T = unknown>(document: unknown, patch: readonly Patch
           doc = add(doc, path, clone(valueAt(doc, operation.from)));
           break;
         default:
-          throw new PatchError(`unknown operation ${JSON.stringify(op)}`);
+          throw new PatchError(say("unknownOperation", { op: JSON.stringify(op) }));
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new PatchError(`patch[${index}] (${String(op)} ${path}): ${reason}`);
+      throw new PatchError(say("failed", { index, op: String(op), path, reason }));
     }
   });
   return doc as T;
