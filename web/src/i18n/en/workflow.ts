@@ -377,6 +377,7 @@ export const workflow = {
     of: "{{inner}} of {{outer}}",
     none: "(none)",
     quoted: "“{{value}}”",
+    colon: ": ",
     fields: {
       name: "Name",
       description: "Description",

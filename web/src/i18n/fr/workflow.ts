@@ -376,6 +376,7 @@ export const workflow: Catalog<typeof en> = {
     of: "{{inner}} de l'{{outer}}",
     none: "(vide)",
     quoted: "« {{value}} »",
+    colon: " : ",
     fields: {
       name: "Nom",
       description: "Description",

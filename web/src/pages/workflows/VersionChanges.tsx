@@ -42,6 +42,8 @@ export function VersionChanges({ workflowId, version, against }: { workflowId: n
 /** The diff's sections: workflow settings, steps added, removed, moved and changed (old → new). */
 export function DefinitionChanges({ diff, label, identicalText }: { diff: DefinitionDiff; label: string; identicalText: string }) {
   const { t } = useTranslation("workflow", { keyPrefix: "changes" });
+  // ": " in English, " : " in French.
+  const colon = useTranslation("workflow", { keyPrefix: "diffText" }).t("colon");
   if (diff.identical) {
     return (
       <div className="wf-vdiff" role="region" aria-label={label}>
@@ -57,7 +59,7 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
           <ul className="wf-vdiff-list">
             {diff.fields.map((f) => (
               <li key={f.field}>
-                <strong>{workflowFieldLabel(f.field)}</strong>: <OldNew change={f} render={(v) => workflowFieldValue(f.field, v)} />
+                <strong>{workflowFieldLabel(f.field)}</strong>{colon}<OldNew change={f} render={(v) => workflowFieldValue(f.field, v)} />
               </li>
             ))}
           </ul>
@@ -95,7 +97,7 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
           <ul className="wf-vdiff-list">
             {diff.moved.map((m) => (
               <li key={`${m.from}>${m.to}`} className="wf-vdiff-moved">
-                <strong>{m.step}</strong>: {stepPosition(m.from)} → {stepPosition(m.to)}
+                <strong>{m.step}</strong>{colon}{stepPosition(m.from)} → {stepPosition(m.to)}
               </li>
             ))}
           </ul>
@@ -111,7 +113,7 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
                 <ul className="wf-vdiff-fields">
                   {c.changes.map((f) => (
                     <li key={f.field}>
-                      <code>{f.field}</code>: <OldNew change={f} render={compactValue} />
+                      <code>{f.field}</code>{colon}<OldNew change={f} render={compactValue} />
                     </li>
                   ))}
                 </ul>

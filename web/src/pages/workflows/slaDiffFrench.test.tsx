@@ -1,8 +1,10 @@
 // The words the SLA and version-diff helpers build, in French, and in the language of the moment.
+import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
 import { inFrench } from "../../test/inFrench";
 import { measuresText, placeErrors, stepChoices } from "./sla";
+import { DefinitionChanges } from "./VersionChanges";
 import { compactValue, fullValue, stepPosition, workflowFieldLabel } from "./versionDiffText";
 
 inFrench();
@@ -60,5 +62,12 @@ describe("version diff texts in French", () => {
     expect(compactValue(null)).toBe("(vide)");
     expect(fullValue(undefined)).toBe("(vide)");
     expect(compactValue("oui")).toBe("« oui »");
+  });
+
+  it("shows a change with French spacing before the colon", () => {
+    const change = { field: "conditions", old: null, new: "oui" };
+    const diff = { fields: [change], added: [], removed: [], moved: [], changed: [], identical: false };
+    render(<DefinitionChanges diff={diff} label="Modifications" identicalText="" />);
+    expect(screen.getByRole("region", { name: "Modifications" })).toHaveTextContent("Conditions : (vide) → « oui »");
   });
 });
