@@ -32,6 +32,7 @@ import { LeaveDialog, useUnsavedGuard } from "./UnsavedGuard";
 import { useEditorShortcuts } from "./useEditorShortcuts";
 import { useEditorState, type EditorState } from "./useEditorState";
 import { useLocalDraft } from "./useLocalDraft";
+import { VariableScopeContext } from "./variables/scope";
 import "./editor.css";
 
 // ------------------------------------------------------------------------------- the page
@@ -294,8 +295,11 @@ export default function WorkflowEditorPage() {
   };
   const selectedSiblings = selected ? getList(def.actions, splitStepPath(selected).listPath).length : 0;
   const selectedIndex = selected ? splitStepPath(selected).index : 0;
+  // The variable picker offers what the draft on screen reads, not the last saved version.
+  const variableScope = { schema: editorSchema, triggerType: def.trigger_type, steps: def.actions };
 
   return (
+    <VariableScopeContext.Provider value={variableScope}>
     <div className="editor-page">
       <div className="row editor-head">
         <h1>{title}</h1>
@@ -462,5 +466,6 @@ export default function WorkflowEditorPage() {
       <UndoToast message={toast.message} onUndo={editor.undo} />
       <LeaveDialog blocker={guard.blocker} onLeave={draft.discard} />
     </div>
+    </VariableScopeContext.Provider>
   );
 }
