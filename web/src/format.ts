@@ -37,26 +37,9 @@ export function formatDateTime(value: string | null | undefined, language?: stri
   return i18n.getFixedT(code, "values")("dateTime", { date: day, time });
 }
 
-/**
- * "3 minutes ago" style relative time; given a `language` ("fr": "il y a 3 minutes"), in that
- * language. Without one, English words (what every caller got before languages existed).
- */
+/** "3 minutes ago" style relative time in `language` (default: the interface's; "fr": "il y a 3 minutes"). */
 export function formatRelative(value: string | null | undefined, now: Date = new Date(), language?: string): string {
-  if (language) return formatRelativeIn(language, value, now);
-  if (!value) return "never";
-  const seconds = Math.round((now.getTime() - new Date(value).getTime()) / 1000);
-  const units: [number, string][] = [
-    [86400, "day"],
-    [3600, "hour"],
-    [60, "minute"],
-  ];
-  for (const [size, unit] of units) {
-    if (Math.abs(seconds) >= size) {
-      const n = Math.round(seconds / size);
-      return n >= 0 ? `${n} ${unit}${n === 1 ? "" : "s"} ago` : `in ${-n} ${unit}${n === -1 ? "" : "s"}`;
-    }
-  }
-  return "just now";
+  return formatRelativeIn(language ?? i18n.language ?? "en", value, now);
 }
 
 function formatRelativeIn(language: string, value: string | null | undefined, now: Date): string {

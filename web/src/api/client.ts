@@ -108,7 +108,7 @@ export async function unwrap<T>(
   try {
     result = await call;
   } catch (err) {
-    throw new ApiError(0, `network error: ${(err as Error).message}`);
+    throw new ApiError(0, i18n.t("errors:network", { reason: (err as Error).message }));
   }
   if (!result.response.ok) throw toApiError(result.response.status, result.error);
   return result.data as T;

@@ -1,6 +1,7 @@
 // English texts of the errors namespace: what a person reads when the API refuses a value
 // (api/problems.ts picks one from the Pydantic error type; limits come from its ctx).
 export const errors = {
+  network: "The server could not be reached ({{reason}}). Check your connection and try again.",
   field: {
     missing: "Required.",
     empty: "Cannot be empty.",

@@ -3,6 +3,7 @@ import type { Catalog } from "../catalog";
 import type { errors as en } from "../en/errors";
 
 export const errors: Catalog<typeof en> = {
+  network: "Le serveur est injoignable ({{reason}}). Vérifiez votre connexion et réessayez.",
   field: {
     missing: "Obligatoire.",
     empty: "Ne peut pas être vide.",
