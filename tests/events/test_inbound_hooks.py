@@ -172,7 +172,8 @@ def test_a_delivery_runs_the_workflow_with_payload_headers_and_query(
 
     assert run(writer_session, [run_row.id]) == {run_row.id: "success"}
     assert execution(session, run_row.id).status == "success"
-    assert titles(session, Task) == ["Invoice F-42 paid 1234.5"]
+    # Decimal numbers in text read in the company's language (English: grouped thousands).
+    assert titles(session, Task) == ["Invoice F-42 paid 1,234.5"]
 
 
 def test_a_delivery_runs_on_its_own_under_the_runtime(
