@@ -142,7 +142,7 @@ def test_statistics_tab_draws_its_charts(page: Page, server: LiveServer, seeded:
     # Three runs completed with errors: counted in the success rate as not successes.
     cards = summary.locator(".wf-stat")
     expect(cards.filter(has_text="Completed with errors").locator("dd")).to_have_text("3")
-    expect(cards.filter(has_text="Success rate").locator("dd")).to_have_text("0 %")
+    expect(cards.filter(has_text="Success rate").locator("dd")).to_have_text("0%")
     expect(page.locator("#main")).to_contain_text("Success rate = success ÷ (success + completed")
     # Three finished runs today, drawn as SVG charts (runs by status, success rate, durations).
     charts = page.locator("figure.wf-chart")
