@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -226,3 +227,8 @@ def _mount_ui(app: FastAPI) -> None:
         if path and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate)
         return FileResponse(index_html, headers={"Cache-Control": "no-cache"})
+
+
+def serve_app(app: FastAPI | str, *, host: str, port: int, log_level: str = "info") -> None:
+    """Serve `app` with uvicorn as `crmflow serve` does (the HTTP bench's floor uses it too)."""
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

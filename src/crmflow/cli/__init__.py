@@ -38,9 +38,7 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve the API, the UI and the embedded runtime."""
-    import uvicorn
-
-    from crmflow.main import create_app
+    from crmflow.main import create_app, serve_app
 
     settings = get_settings()
     token = prepare()
@@ -55,7 +53,7 @@ def serve(
         f"crmflow on http://{host}:{port} (API docs: /docs) — database "
         f"{mask_url(settings.database_url)}, runtime {settings.runtime}"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    serve_app(create_app(settings), host=host, port=port, log_level=log_level)
 
 
 def _celery_argv(ctx: typer.Context, command: str) -> tuple[Any, list[str]]:
@@ -290,12 +288,29 @@ def bench(
         str | None,
         typer.Option(help="celery: Redis broker (default: CELERY_BROKER_URL or REDIS_URL)"),
     ] = None,
+    http: Annotated[
+        bool,
+        typer.Option(
+            "--http",
+            help="the front door: wrk POSTs to a real `crmflow serve` (events, inbound hook, "
+            "organisations) beside a minimal FastAPI floor served the same way",
+        ),
+    ] = False,
+    duration: Annotated[
+        float, typer.Option(min=1, max=600, help="--http: seconds of load per scenario")
+    ] = 20.0,
+    connections: Annotated[
+        int, typer.Option(min=1, max=256, help="--http: concurrent connections")
+    ] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
     the same rows in plain SQL (embedded) or no-op Celery tasks on the same workers (celery).
-    `--scenario delays`: N waits falling due at once, beside the same N runs started fresh."""
-    if scenario == "suggestions":
+    `--scenario delays`: N waits falling due at once, beside the same N runs started fresh.
+    `--http`: requests/s, response times and runs completed/s through `crmflow serve`."""
+    if http:
+        result = _bench_http(duration=duration, connections=connections, as_json=as_json)
+    elif scenario == "suggestions":
         from crmflow.bench.suggestions import run_suggestions_bench
 
         result = run_suggestions_bench(
@@ -337,6 +352,20 @@ def bench(
     if as_json:
         json.dump(result, sys.stdout, indent=2)
         print()
+
+
+def _bench_http(*, duration: float, connections: int, as_json: bool) -> dict[str, Any]:
+    from crmflow.bench.http import run_http_bench
+    from crmflow.bench.http_report import print_http_report
+    from crmflow.bench.wrk import WrkUnavailable
+
+    try:
+        result = run_http_bench(seconds=duration, connections=connections, quiet=as_json)
+    except (WrkUnavailable, RuntimeError) as exc:
+        fail(f"http bench: {exc}")
+    if not as_json:
+        print_http_report(result)
+    return result
 
 
 def _bench_delays(*, executions: int, database_url: str | None, as_json: bool) -> dict[str, Any]:
