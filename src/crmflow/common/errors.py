@@ -10,11 +10,16 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
+from crmflow.common.i18n import request_language
+from crmflow.common.i18n_problems import translate_detail, translate_problem
 from crmflow.db.outage import unavailable_reason
 
 log = logging.getLogger("crmflow.api")
@@ -115,14 +120,28 @@ def database_unavailable(reason: str) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain, validation, integrity and database-unavailable errors to JSON responses."""
+    """Map domain, validation, integrity and database-unavailable errors to JSON responses.
+
+    Messages are in the request's language (`Accept-Language`); `loc`, `type`, `ctx` and
+    `info` are the same in every language.
+    """
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail()}, status_code=exc.status_code)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        detail = translate_detail(request_language(request), exc.detail())
+        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # FastAPI's own answer (headers, bodiless statuses), with the message translated.
+        detail = translate_detail(request_language(request), exc.detail)
+        if detail != exc.detail:
+            exc = HTTPException(exc.status_code, detail, headers=exc.headers)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        language = request_language(request)
         errors = []
         for err in exc.errors():
             loc = list(err.get("loc", ()))
@@ -137,7 +156,7 @@ def install_error_handlers(app: FastAPI) -> None:
             errors.append(
                 {
                     "loc": _loc(loc),
-                    "msg": f"{_loc(loc) or 'body'}: {msg}",
+                    "msg": f"{_loc(loc) or 'body'}: {translate_problem(language, str(msg))}",
                     "type": err.get("type"),
                     "ctx": ctx,
                 }
