@@ -5,6 +5,8 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
+import type { DecisionData } from "../components/conditionWords";
+import { DecisionWords } from "../components/DecisionWords";
 import { Reference, ValuesWithRaw } from "../components/LabelledValues";
 import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
@@ -254,22 +256,14 @@ export default function ExecutionPage() {
 function DecisionCard({ decision }: { decision: Execution["decision"] }) {
   const { t } = useTranslation("execution");
   if (!decision) return null;
-  const d = decision as { result?: boolean; rule?: unknown; actual?: unknown; explanation?: string };
+  const d = decision as DecisionData;
   return (
     <section className="card" aria-labelledby="decision-title">
       <h2 id="decision-title">{t("decision.title")}</h2>
       <p>
-        <span className={`badge ${d.result ? "badge-success" : "badge-skipped"}`}>{t(d.result ? "decision.matched" : "decision.notMatched")}</span>{" "}
-        {d.explanation}
+        <span className={`badge ${d.result ? "badge-success" : "badge-skipped"}`}>{t(d.result ? "decision.matched" : "decision.notMatched")}</span>
       </p>
-      {d.rule != null && (
-        <dl className="kv">
-          <dt>{t("decision.rule")}</dt>
-          <dd><code>{JSON.stringify(d.rule)}</code></dd>
-          <dt>{t("decision.actual")}</dt>
-          <dd><code>{JSON.stringify(d.actual)}</code></dd>
-        </dl>
-      )}
+      <DecisionWords decision={d} />
     </section>
   );
 }

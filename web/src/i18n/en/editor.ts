@@ -316,6 +316,51 @@ export const editor = {
     changed_to: "changed to",
     changed_from: "changed from",
   },
+  // A condition's decision in words (components/conditionWords.ts): the deciding rule, the value the
+  // run saw and the verdict. Operators are the words above; these are the sentence around them and the
+  // negations the catalogue does not already hold as an operator of its own.
+  decisionWords: {
+    field: "{{label}} ({{group}})",
+    rule: "{{field}} {{rule}}",
+    was: "{{field}} was {{actual}}",
+    wasEmpty: "{{field}} was empty",
+    which: "{{subject}}, which {{rule}}",
+    doesNotHold: "{{subject}}, so the rule “{{rule}}” does not hold",
+    changed: "{{field}} went from {{old}} to {{new}}",
+    changedSo: "{{subject}}, so it {{rule}}",
+    unchanged: "{{field}} did not change",
+    between: "{{low}} and {{high}}",
+    quoted: "“{{value}}”",
+    sentence: "{{statement}} — {{verdict}}.",
+    noConditions: "No conditions are set: every run goes ahead.",
+    verdicts: {
+      conditions: {
+        matched: "the conditions matched",
+        notMatched: "the conditions were not met",
+        negatedMatched: "the conditions ask for the opposite, so they matched",
+        negatedNotMatched: "the conditions ask for the opposite, so they were not met",
+      },
+      condition: {
+        matched: "the condition holds",
+        notMatched: "the condition does not hold",
+        negatedMatched: "the condition asks for the opposite, so it holds",
+        negatedNotMatched: "the condition asks for the opposite, so it does not hold",
+      },
+    },
+    notOperators: {
+      starts_with: "does not start with",
+      ends_with: "does not end with",
+      between: "is not between",
+      changed: "did not change",
+      changed_to: "did not change to",
+      changed_from: "did not change from",
+    },
+    details: "Details",
+    hideDetails: "Hide details",
+    serverText: "As the server wrote it",
+    rawRule: "Deciding rule (JSON)",
+    rawActual: "Value seen (JSON)",
+  },
   form: {
     required: "Required",
     onePerLine: "one per line",

@@ -52,8 +52,6 @@ export const execution = {
     title: "Conditions",
     matched: "matched",
     notMatched: "not matched",
-    rule: "Deciding rule",
-    actual: "Actual value",
   },
   log: {
     title_one: "Execution log ({{count}} line)",

@@ -55,8 +55,6 @@ export const execution: Catalog<typeof en> = {
     title: "Conditions",
     matched: "remplies",
     notMatched: "non remplies",
-    rule: "Règle déterminante",
-    actual: "Valeur réelle",
   },
   log: {
     title_one: "Journal d'exécution ({{count}} ligne)",

@@ -107,4 +107,36 @@ describe("the execution page in French", () => {
     expect(screen.getByRole("button", { name: "Relancer" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Annuler l'exécution" })).toBeNull();
   });
+
+  it("words a skipped run's decision in French, the server's sentence under Détails", async () => {
+    const decision = {
+      result: false, rule: { field: "deal.stage", operator: "changed_to", value: "won" }, actual: ["qualified", "lost"],
+      explanation: "deal.stage \"qualified\" -> \"lost\": not changed to \"won\"",
+    };
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") {
+        return json({ ...execution, status: "skipped", steps: [], steps_failed: 0, decision });
+      }
+      if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Remise" });
+      if (path === "/api/v1/workflows/editor-schema") {
+        return json({
+          triggers: [], operators: [], step_types: [], trigger_entities: {}, trigger_fields: [],
+          entities: { deal: [{ path: "deal.stage", label: "Étape", type: "enum", group: "Affaire" }] },
+        });
+      }
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const card = await screen.findByRole("region", { name: "Conditions" });
+    expect(within(card).getByText("non remplies")).toHaveClass("badge-skipped");
+    await waitFor(() =>
+      expect(card.textContent?.replace(/\u00a0/g, " ")).toContain(
+        "Étape (Affaire) : de « qualified » à « lost » ; le champ n'est pas passé à « won » — les conditions ne sont pas remplies.",
+      ),
+    );
+    await userEvent.click(within(card).getByRole("button", { name: "Détails" }));
+    expect(within(card).getByText("Tel que le serveur l'a écrit").nextElementSibling).toHaveTextContent("not changed to");
+    expect(within(card).getByText("Règle déterminante (JSON)").nextElementSibling).toHaveTextContent('"operator":"changed_to"');
+    expect(within(card).getByRole("button", { name: "Masquer les détails" })).toBeInTheDocument();
+  });
 });

@@ -169,6 +169,55 @@ describe("ExecutionPage", () => {
     expect(screen.queryByRole("note", { name: "Execution error" })).not.toBeInTheDocument();
   });
 
+  it("words a skipped run's decision, the server's sentence and the raw rule under Details", async () => {
+    const decision = {
+      result: false, rule: { field: "deal.amount", operator: ">", value: 50000 }, actual: 30000,
+      explanation: "deal.amount = 30000, not > 50000",
+    };
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") {
+        return json(execution("skipped", { steps: [], completed_at: "2026-12-05T10:00:00Z", decision }));
+      }
+      if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Discount approval" });
+      if (path === "/api/v1/workflows/editor-schema") {
+        return json({
+          triggers: [], operators: [], step_types: [], trigger_entities: {}, trigger_fields: [],
+          entities: { deal: [{ path: "deal.amount", label: "Amount", type: "number", group: "Deal" }] },
+        });
+      }
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const card = await screen.findByRole("region", { name: "Conditions" });
+    expect(within(card).getByText("not matched")).toHaveClass("badge-skipped");
+    // The field's label comes with the editor schema.
+    await waitFor(() =>
+      expect(card.textContent?.replace(/\u00a0/g, " ")).toContain(
+        "Amount (Deal) was €30,000, which is at most €50,000 — the conditions were not met.",
+      ),
+    );
+    // The server's sentence and the raw JSON wait behind Details.
+    expect(within(card).queryByText("deal.amount = 30000, not > 50000")).not.toBeInTheDocument();
+    expect(card).not.toHaveTextContent("{");
+    await userEvent.click(within(card).getByRole("button", { name: "Details" }));
+    expect(within(card).getByText("deal.amount = 30000, not > 50000")).toBeVisible();
+    expect(within(card).getByText('{"field":"deal.amount","operator":">","value":50000}')).toBeVisible();
+    expect(within(card).getByText("Value seen (JSON)").nextElementSibling).toHaveTextContent("30000");
+    expect(within(card).getByRole("button", { name: "Hide details" })).toHaveAttribute("aria-expanded", "true");
+  });
+
+  it("says a run without conditions always goes ahead", async () => {
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") return json(execution("success", { steps: [step({})] }));
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const card = await screen.findByRole("region", { name: "Conditions" });
+    expect(card).toHaveTextContent("matchedNo conditions are set: every run goes ahead.");
+    // Nothing more to show: no Details.
+    expect(within(card).queryByRole("button", { name: "Details" })).not.toBeInTheDocument();
+  });
+
   it("says nothing about failed steps when none failed", async () => {
     mockFetch(({ path }) => {
       if (path === "/api/v1/workflows/4/executions/20") return json(execution("success", { steps: [step({})] }));
