@@ -311,22 +311,8 @@ _SECRETS: Final[_Phrases] = (
         "un secret contient {limit} octets au plus (UTF-8)",
     ),
     (
-        "secret {name} is not defined (an admin adds it under Secrets)",
-        "le secret {name} n'existe pas (un administrateur l'ajoute dans Secrets)",
-    ),
-    ("secret {name} cannot be read: {reason}", "le secret {name} est illisible : {reason}"),
-    (
-        "secrets can only be used in the config of call_webhook and custom webhook steps",
-        "les secrets ne s'utilisent que dans la configuration des étapes call_webhook et des "
-        "webhooks personnalisés",
-    ),
-    (
         "write the secret's name: {{{{ secrets.NAME }}}}",
         "écrivez le nom du secret : {{{{ secrets.NAME }}}}",
-    ),
-    (
-        "write the secret's name in the template: {{{{ secrets.NAME }}}}",
-        "écrivez le nom du secret dans la variable : {{{{ secrets.NAME }}}}",
     ),
     (
         "invalid secret name {name}: a letter, then letters, digits or _ (64 at most)",
