@@ -72,6 +72,10 @@ _WORKFLOWS: Final[_Phrases] = (
 # SLAs and their breaches (sla/service.py).
 _SLA: Final[_Phrases] = (
     (
+        "workflow {workflow} has no step {step} (steps: none)",
+        "le workflow {workflow} n'a pas d'étape {step} (il n'a aucune étape)",
+    ),
+    (
         "must not be above critical_threshold_seconds ({warning} > {critical})",
         "ne doit pas dépasser critical_threshold_seconds ({warning} > {critical})",
     ),
@@ -240,6 +244,7 @@ _BLUEPRINTS: Final[_Phrases] = (
     ),
     ("unknown keys {keys}", "clés inconnues : {keys}"),
     ("one of {choices}", "une valeur parmi {choices}"),
+    ("no such input (inputs: none)", "paramètre inconnu (aucun paramètre n'est déclaré)"),
     ("no such input (inputs: {known})", "paramètre inconnu (paramètres : {known})"),
     (
         "template syntax ({{{{, {{%) is not allowed in an input; edit the workflow after creating "

@@ -98,11 +98,14 @@ export const SLA_FIELDS = Object.keys(en.slaText.fields) as SlaField[];
 /** How a message calls a field ("the warning threshold"). */
 const fieldWords = (field: SlaField): string => say(`fields.${field}`);
 
-/** The API's own SLA messages (sla/service.py) in the form's words; null for any other message. */
+/**
+ * The API's own SLA messages (sla/service.py) in the form's words; null for any other message.
+ * A French request gets them in French (the server's catalogue, common/i18n_phrases_records.py).
+ */
 function knownMessage(msg: string, field: string): string | null {
-  if (/must not be above critical_threshold_seconds/.test(msg)) return say("order");
-  if (/workflow \d+ has no step /.test(msg)) return say("noStep");
-  if (/cannot be null$/.test(msg) && field) return say("empty", { field: fieldWords(field as SlaField) });
+  if (/(must not be above|ne doit pas dépasser) critical_threshold_seconds/.test(msg)) return say("order");
+  if (/workflow \d+ (has no step |n'a pas d'étape )/.test(msg)) return say("noStep");
+  if (/(cannot be null|ne peut pas être vide)$/.test(msg) && field) return say("empty", { field: fieldWords(field as SlaField) });
   return null;
 }
 

@@ -43,6 +43,21 @@ describe("SLA texts in French", () => {
       step_path: "Le workflow enregistré n'a pas cette étape : choisissez-en une autre",
     });
   });
+
+  it("words the API's refusals the server sent in French the same way", () => {
+    // What POST/PATCH workflow-slas answers a French request (tests/i18n/test_validation_messages_api.py).
+    expect(
+      placeErrors([
+        { loc: "warning_threshold_seconds", msg: "ne doit pas dépasser critical_threshold_seconds (240.0 > 100.0)" },
+        { loc: "slo_window_hours", msg: "ne peut pas être vide" },
+        { loc: "step_path", msg: "le workflow 1 n'a pas d'étape 'actions/0' (il n'a aucune étape)" },
+      ]),
+    ).toEqual({
+      warning_threshold_seconds: "Le seuil d'avertissement ne doit pas dépasser le seuil critique",
+      slo_window_hours: "La période du SLO ne peut pas être vide",
+      step_path: "Le workflow enregistré n'a pas cette étape : choisissez-en une autre",
+    });
+  });
 });
 
 describe("version diff texts in French", () => {
