@@ -86,7 +86,7 @@ def test_the_test_panel_shows_the_approval_chain(page: Page, server: LiveServer)
 
     # "Try this" on the conditions' other way: the test runs again with the example input.
     decision = result.get_by_role("region", name="Decision: Conditions")
-    decision.get_by_role("button", name=re.compile(r"^Try this: Conditions, false")).click()
+    decision.get_by_role("button", name=re.compile(r"^Try this: Conditions, no")).click()
     expect(result).to_contain_text("Does not trigger:")
     expect(result.locator("dt", has_text="Would trigger").locator("xpath=..")).to_contain_text("no")
     expect(form.get_by_label("Amount", exact=True)).not_to_have_value("75000")

@@ -13,14 +13,15 @@ export function useConditionFields(): ConditionField[] {
   return useMemo(() => (data ? [...Object.values(data.entities).flat(), ...data.trigger_fields] : []), [data]);
 }
 
-/** The decision in words, else the server's sentence; "Details" shows the server's sentence and the raw JSON. */
-export function DecisionWords({ decision, kind = "conditions", className }: {
+/** The decision in words, else the server's sentence; "Details" shows the server's sentence and the raw JSON.
+ *  `fields` (useConditionFields, or the editor's) give the fields' labels. */
+export function DecisionWords({ decision, fields = [], kind = "conditions", className }: {
   decision: DecisionData;
+  fields?: readonly ConditionField[];
   kind?: VerdictKind;
   className?: string;
 }) {
   const { t } = useTranslation("editor", { keyPrefix: "decisionWords" });
-  const fields = useConditionFields();
   const [open, setOpen] = useState(false);
   const sentence = decisionSentence(decision, fields, kind);
   const explanation = typeof decision.explanation === "string" ? decision.explanation : "";

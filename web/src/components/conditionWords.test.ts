@@ -131,6 +131,8 @@ describe("decisions in English", () => {
     expect(decisionSentence({ result: "branch 0", explanation: "x" })).toBeNull();
     expect(decisionSentence({ result: true, rule: { field: "a", operator: "matches", value: "x" }, actual: "y" })).toBeNull();
     expect(decisionSentence(null)).toBeNull();
+    // A trigger filter's decision has no rule: not the conditions' "none".
+    expect(decisionSentence({ result: true, explanation: "created" })).toBeNull();
   });
 
   it("names fields by label, else by their path in words", () => {

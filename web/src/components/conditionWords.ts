@@ -286,7 +286,8 @@ export function decisionSentence(
 ): string | null {
   if (!decision || typeof decision.result !== "boolean") return null;
   const result = decision.result;
-  if (decision.rule === null || decision.rule === undefined) return result ? w("noConditions") : null;
+  // `rule: null` is the engine's "no conditions"; no rule at all is a decision of another kind (a trigger filter's).
+  if (decision.rule === null) return result ? w("noConditions") : null;
   const rule = asRule(decision.rule);
   if (!rule || !KNOWN.has(rule.operator)) return null;
   const evaluated = ruleHolds(rule, decision.actual);

@@ -416,6 +416,7 @@ export default function WorkflowEditorPage() {
               }}
               onGoTo={goTo}
               onShowStep={showStep}
+              fields={fields}
             />
             <div>
               <FlowCanvas actions={def.actions} selected={null} onSelect={showStep}

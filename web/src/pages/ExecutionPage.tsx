@@ -6,7 +6,7 @@ import { Link, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import type { DecisionData } from "../components/conditionWords";
-import { DecisionWords } from "../components/DecisionWords";
+import { DecisionWords, useConditionFields } from "../components/DecisionWords";
 import { Reference, ValuesWithRaw } from "../components/LabelledValues";
 import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
@@ -255,6 +255,7 @@ export default function ExecutionPage() {
 
 function DecisionCard({ decision }: { decision: Execution["decision"] }) {
   const { t } = useTranslation("execution");
+  const fields = useConditionFields();
   if (!decision) return null;
   const d = decision as DecisionData;
   return (
@@ -263,7 +264,7 @@ function DecisionCard({ decision }: { decision: Execution["decision"] }) {
       <p>
         <span className={`badge ${d.result ? "badge-success" : "badge-skipped"}`}>{t(d.result ? "decision.matched" : "decision.notMatched")}</span>
       </p>
-      <DecisionWords decision={d} />
+      <DecisionWords decision={d} fields={fields} />
     </section>
   );
 }

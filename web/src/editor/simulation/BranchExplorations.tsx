@@ -2,8 +2,25 @@
 // with the ways it can go; "Try this" re-runs the test with an input that takes an alternative.
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { decisionSentence, type ConditionField } from "../../components/conditionWords";
 import { kindLabel } from "./highlight";
-import type { BranchExploration, Example } from "./types";
+import type { BranchExploration, Decision, Example } from "./types";
+
+/** A way a decision point goes, in words: "yes" / "no" for a condition, "branch 1", "else". */
+export function outcomeText(t: TFunction<"simulation">, outcome: string | null | undefined): string {
+  if (outcome === "true" || outcome === "false") return t(outcome === "true" ? "decisions.outcomes.yes" : "decisions.outcomes.no");
+  if (outcome === "else") return t("decisions.outcomes.else");
+  const branch = /^branch (\d+)$/.exec(outcome ?? "");
+  return branch ? t("decisions.outcomes.branch", { n: Number(branch[1]) + 1 }) : outcome ?? "";
+}
+
+/** Why the point went its way: the conditions' or the `when`'s decision in words when the run
+ *  kept it, else the server's sentence. */
+function explanationOf(point: BranchExploration, decisions: Record<string, Decision>, fields: readonly ConditionField[]): string | null | undefined {
+  const decision = point.kind === "conditions" || point.kind === "when" ? decisions[point.path] : undefined;
+  const words = decision ? decisionSentence(decision, fields, point.kind === "when" ? "condition" : "conditions") : null;
+  return words ?? point.explanation;
+}
 
 function decisionTitle(t: TFunction<"simulation">, point: BranchExploration): string {
   const kind = kindLabel(point.kind);
@@ -11,10 +28,14 @@ function decisionTitle(t: TFunction<"simulation">, point: BranchExploration): st
   return t("decisions.titled", { kind, name: point.name || point.path });
 }
 
-export function BranchExplorations({ points, onTry, busy }: {
+export function BranchExplorations({ points, onTry, busy, decisions = {}, fields = [] }: {
   points: BranchExploration[];
   onTry: (example: Example) => void;
   busy?: boolean;
+  /** The decisions the run kept, by point path ("conditions", a step's path for its `when`). */
+  decisions?: Record<string, Decision>;
+  /** The fields' labels, for decisions in words. */
+  fields?: readonly ConditionField[];
 }) {
   const { t } = useTranslation("simulation");
   if (points.length === 0) return <p className="hint">{t("decisions.none")}</p>;
@@ -22,22 +43,23 @@ export function BranchExplorations({ points, onTry, busy }: {
     <ul className="sim-explorations">
       {points.map((point, i) => {
         const title = decisionTitle(t, point);
+        const explanation = explanationOf(point, decisions, fields);
         return (
           <li key={`${point.path}-${i}`} className="sim-exploration">
             <section aria-label={t("decisions.label", { title })}>
               <p className="sim-exploration-head">
                 <strong>{title}</strong>{" "}
                 {point.reached
-                  ? point.taken && <span className="hint">{t("decisions.went", { taken: point.taken })}</span>
+                  ? point.taken && <span className="hint">{t("decisions.went", { taken: outcomeText(t, point.taken) })}</span>
                   : <span className="badge">{t("decisions.notReached")}</span>}
               </p>
-              {point.explanation && <p className="hint">{point.explanation}</p>}
+              {explanation && <p className="hint">{explanation}</p>}
               <ul className="sim-alternatives">
                 {point.alternatives.map((alt, j) => {
                   const taken = alt.taken || (point.reached && point.taken === alt.outcome);
                   return (
                     <li key={j} className={`sim-alternative${taken ? " taken" : ""}`}>
-                      <span className="sim-outcome">{alt.outcome}</span>
+                      <span className="sim-outcome">{outcomeText(t, alt.outcome)}</span>
                       <span className="sim-predicate">{alt.predicate}</span>
                       {taken && <span className="badge badge-running">{t("decisions.taken")}</span>}
                       {!alt.reachable && <span className="badge">{t("decisions.unreachable")}</span>}
@@ -46,7 +68,7 @@ export function BranchExplorations({ points, onTry, busy }: {
                       )}
                       {!taken && alt.example && (
                         <button type="button" disabled={busy} onClick={() => onTry(alt.example as Example)}
-                          aria-label={t("decisions.tryLabel", { title, outcome: alt.outcome })}>
+                          aria-label={t("decisions.tryLabel", { title, outcome: outcomeText(t, alt.outcome) })}>
                           {t("decisions.try")}
 
                         </button>

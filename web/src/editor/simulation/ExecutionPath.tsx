@@ -3,7 +3,9 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../../components/common";
-import type { PathStep } from "./types";
+import { decisionSentence, type ConditionField } from "../../components/conditionWords";
+import { DecisionWords } from "../../components/DecisionWords";
+import type { Decision, PathStep } from "./types";
 
 function decisionText(t: TFunction<"simulation">, decision: PathStep["decision"]): string | null {
   if (!decision) return null;
@@ -15,10 +17,12 @@ function decisionText(t: TFunction<"simulation">, decision: PathStep["decision"]
   return [verdict, why].filter(Boolean).join(": ") || null;
 }
 
-export function ExecutionPath({ steps, typeLabel, onShowStep }: {
+export function ExecutionPath({ steps, typeLabel, onShowStep, fields = [] }: {
   steps: PathStep[];
   typeLabel: (type: string) => string;
   onShowStep?: (path: string) => void;
+  /** The fields' labels, for a `when` in words. */
+  fields?: readonly ConditionField[];
 }) {
   const { t } = useTranslation("simulation");
   if (steps.length === 0) return <p className="hint">{t("path.none")}</p>;
@@ -26,7 +30,11 @@ export function ExecutionPath({ steps, typeLabel, onShowStep }: {
     <ol className="sim-path" aria-label={t("path.label")}>
       {steps.map((step) => {
         const label = step.name || typeLabel(step.type);
-        const decision = decisionText(t, step.decision);
+        // A `when` in words, with its details; anything else (a branch's choice) as the server put it.
+        const worded = !!step.decision && decisionSentence(step.decision as Decision, fields, "condition") !== null;
+        const decision = worded ? null : decisionText(t, step.decision);
+        // A step its `when` skipped has the server's "when: …" as its message: the words say it already.
+        const message = worded && step.status === "skipped" ? null : step.message;
         return (
           <li key={step.path} className={`sim-path-step sim-status-${step.status}`} style={{ marginLeft: `${Math.max(0, step.depth) * 1.25}rem` }}>
             <div className="row tight sim-path-head">
@@ -41,8 +49,9 @@ export function ExecutionPath({ steps, typeLabel, onShowStep }: {
               )}
               <span className="hint">{typeLabel(step.type)}</span>
             </div>
+            {worded && <DecisionWords decision={step.decision as Decision} fields={fields} kind="condition" className="sim-decision" />}
             {decision && <p className="sim-decision">{decision}</p>}
-            {step.message && <p className="sim-message">{step.message}</p>}
+            {message && <p className="sim-message">{message}</p>}
             {step.error && <p className="error">{step.error}</p>}
             {(step.input || step.output) && (
               <details className="sim-io">

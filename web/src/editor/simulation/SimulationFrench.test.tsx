@@ -17,13 +17,17 @@ const noop = () => undefined;
 
 describe("the Test panel in French", () => {
   it("shows a simulated run in French", () => {
-    render(<SimulationResult sim={BIG_RUN} typeLabel={(type) => type} labelOfPath={(path) => path} onTry={noop} onGoTo={noop} stale />);
+    const fields = [{ path: "organisation.potential_amount", label: "Montant potentiel", group: "Organisation", type: "number" }];
+    render(<SimulationResult sim={BIG_RUN} typeLabel={(type) => type} labelOfPath={(path) => path} onTry={noop} onGoTo={noop} stale fields={fields} />);
     const result = screen.getByRole("region", { name: "Résultat du test" });
     const outcome = within(result).getByText("Résultat prévu").nextElementSibling!;
     expect(outcome).toHaveTextContent("en suspens");
     expect(within(result).getByText("Se déclencherait").nextElementSibling).toHaveTextContent("oui");
     expect(within(result).getByText("Durée p50 / p90").nextElementSibling).toHaveTextContent("1,5 s / 2 jours");
-    expect(result).toHaveTextContent("Se déclenche : organisation.potential_amount 75000 > 50000");
+    // Why, in French words: the field's label, the amount as French money (grouped with a narrow space).
+    expect(result.textContent?.replace(/[\u00a0\u202f]/g, " ")).toContain(
+      "Se déclenche : Montant potentiel (Organisation) : 75 000 €, qui est supérieur à 50 000 € — les conditions sont remplies.",
+    );
     expect(within(result).getByText(/^La définition a changé depuis ce test/)).toHaveAttribute("role", "note");
 
     // The server's warning as sent, under a French title with its plural.
@@ -39,8 +43,11 @@ describe("the Test panel in French", () => {
     expect(chain).toHaveTextContent("Pas de délai");
     expect(within(result).getByText("Habituelle (p50)")).toBeInTheDocument();
     const branch = within(result).getByRole("region", { name: "Décision : Branche : Big?" });
-    expect(branch).toHaveTextContent("a pris « branch 0 »");
-    expect(within(branch).getByRole("button", { name: "Essayer : Branche : Big?, else" })).toHaveTextContent("Essayer");
+    expect(branch).toHaveTextContent("a pris « branche 1 »");
+    expect(within(branch).getByRole("button", { name: "Essayer : Branche : Big?, sinon" })).toHaveTextContent("Essayer");
+    const conditions = within(result).getByRole("region", { name: "Décision : Conditions" });
+    expect(conditions).toHaveTextContent("a pris « oui »");
+    expect(within(conditions).getByRole("button", { name: "Essayer : Conditions, non" })).toBeInTheDocument();
   });
 
   it("says why a run fails or is refused, with the number of problems", () => {

@@ -1,6 +1,8 @@
 // One simulated run: the predicted outcome, whether it would trigger and why, problems, the
 // execution path, the approval chain, the predicted duration and the decisions it could take.
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import type { ConditionField } from "../../components/conditionWords";
 import { ApprovalChain } from "./ApprovalChain";
 import { BranchExplorations } from "./BranchExplorations";
 import { DurationView, readDuration } from "./DurationView";
@@ -8,7 +10,7 @@ import { ExecutionPath } from "./ExecutionPath";
 import { triggerExplanation } from "./highlight";
 import { IssueList } from "./IssueList";
 import { OutcomeBadge, WouldTrigger } from "./OutcomeBadge";
-import type { Example, SimulationOut } from "./types";
+import type { Decision, Example, SimulationOut } from "./types";
 import { formatPredicted as fmt } from "./wording";
 
 export interface SimulationResultProps {
@@ -21,12 +23,24 @@ export interface SimulationResultProps {
   busy?: boolean;
   /** The definition changed since this result was computed. */
   stale?: boolean;
+  /** The fields' labels (the editor schema's), for decisions in words. */
+  fields?: readonly ConditionField[];
 }
 
-export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowStep, onTry, busy, stale }: SimulationResultProps) {
+/** The decisions the run kept, by decision point: the conditions', and each step's `when`. */
+function keptDecisions(sim: SimulationOut): Record<string, Decision> {
+  const out: Record<string, Decision> = {};
+  const conditions = sim.trigger_data?.conditions;
+  if (conditions && typeof conditions === "object") out.conditions = conditions as Decision;
+  for (const step of sim.execution_path) if (step.decision) out[step.path] = step.decision as Decision;
+  return out;
+}
+
+export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowStep, onTry, busy, stale, fields = [] }: SimulationResultProps) {
   const { t } = useTranslation("simulation");
   const walked = sim.status === "completed";
-  const explanation = walked ? triggerExplanation(sim) : "";
+  const explanation = walked ? triggerExplanation(sim, fields) : "";
+  const decisions = useMemo(() => keptDecisions(sim), [sim]);
   const duration = readDuration(sim.predicted_duration_ms);
   return (
     <section className="sim-result" aria-label={t("result.label")}>
@@ -52,7 +66,7 @@ export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowSt
       {walked && (
         <>
           <h3>{t("result.path")}</h3>
-          <ExecutionPath steps={sim.execution_path} typeLabel={typeLabel} onShowStep={onShowStep} />
+          <ExecutionPath steps={sim.execution_path} typeLabel={typeLabel} onShowStep={onShowStep} fields={fields} />
           {sim.approval_chain.length > 0 && (
             <>
               <h3>{t("result.approvals")}</h3>
@@ -67,7 +81,7 @@ export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowSt
           )}
           <h3>{t("result.decisions")}</h3>
 
-          <BranchExplorations points={sim.branch_explorations} onTry={onTry} busy={busy} />
+          <BranchExplorations points={sim.branch_explorations} onTry={onTry} busy={busy} decisions={decisions} fields={fields} />
         </>
       )}
     </section>

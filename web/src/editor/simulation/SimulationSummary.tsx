@@ -1,6 +1,7 @@
 // A simulated run in brief (for the Run now dialog): outcome, whether it would trigger and why,
 // problems, the steps it would take and whom it would ask.
 import { useTranslation } from "react-i18next";
+import type { ConditionField } from "../../components/conditionWords";
 import { sentenceCase } from "../../format";
 import { ApprovalChain } from "./ApprovalChain";
 import { ExecutionPath } from "./ExecutionPath";
@@ -10,10 +11,11 @@ import { OutcomeBadge, WouldTrigger } from "./OutcomeBadge";
 import type { SimulationOut } from "./types";
 import "./simulation.css";
 
-export function SimulationSummary({ sim }: { sim: SimulationOut }) {
+/** `fields` (the editor schema's) label the fields of the conditions' decision. */
+export function SimulationSummary({ sim, fields = [] }: { sim: SimulationOut; fields?: readonly ConditionField[] }) {
   const { t } = useTranslation("simulation");
   const walked = sim.status === "completed";
-  const explanation = walked ? triggerExplanation(sim) : "";
+  const explanation = walked ? triggerExplanation(sim, fields) : "";
   return (
     <section className="sim-result sim-summary-box" aria-label={t("result.label")}>
       <dl className="sim-figures">
@@ -27,7 +29,7 @@ export function SimulationSummary({ sim }: { sim: SimulationOut }) {
       {walked && sim.execution_path.length > 0 && (
         <>
           <h3>{t("result.steps")}</h3>
-          <ExecutionPath steps={sim.execution_path} typeLabel={sentenceCase} />
+          <ExecutionPath steps={sim.execution_path} typeLabel={sentenceCase} fields={fields} />
         </>
       )}
       {walked && sim.approval_chain.length > 0 && (

@@ -70,8 +70,9 @@ describe("Test panel", () => {
     expect(simCalls(calls)[0].body).toEqual({ workflow_id: 7, input_data: { potential_amount: 75000 } });
     expect(outcomeOf(result)).toHaveTextContent("waiting");
     expect(outcomeOf(result)).toHaveClass("badge-waiting");
-    expect(within(result).getByText("yes")).toBeInTheDocument();
-    expect(result).toHaveTextContent("Triggers: organisation.potential_amount 75000 > 50000");
+    expect(within(result).getByText("Would trigger").nextElementSibling).toHaveTextContent("yes");
+    // Why, in words: the field's label, the amount as money.
+    expect(result).toHaveTextContent("Triggers: Potential amount was €75,000, which is greater than €50,000 — the conditions matched.");
     expect(result).toHaveTextContent("1.5 s / 2 days");
 
     // The execution path, indented, with the branch's decision.
@@ -188,7 +189,13 @@ describe("Test panel", () => {
     await user.click(screen.getByRole("button", { name: "Run test" }));
     const decision = await screen.findByRole("region", { name: "Decision: Branch: Big?" });
     // The taken alternative has no button; the other one does.
-    expect(within(decision).queryByRole("button", { name: /branch 0/ })).not.toBeInTheDocument();
+    expect(decision).toHaveTextContent("went “branch 1”");
+    expect(within(decision).queryByRole("button", { name: /branch 1/ })).not.toBeInTheDocument();
+    // The conditions: which way they went and why, in words.
+    const conditions = screen.getByRole("region", { name: "Decision: Conditions" });
+    expect(conditions).toHaveTextContent("went “yes”");
+    expect(conditions).toHaveTextContent("Potential amount was €75,000, which is greater than €50,000 — the conditions matched.");
+    expect(within(conditions).getByRole("button", { name: "Try this: Conditions, no" })).toBeInTheDocument();
     await user.click(within(decision).getByRole("button", { name: "Try this: Branch: Big?, else" }));
     await waitFor(() => expect(simCalls(calls)).toHaveLength(2));
     expect(simCalls(calls)[1].body).toEqual({

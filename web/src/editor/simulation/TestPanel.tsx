@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../../components/common";
+import type { ConditionField } from "../../components/conditionWords";
 import { panelId, tabId, Tabs, type TabDef } from "../../pages/workflows/Tabs";
 import { BacktestPanel } from "./BacktestPanel";
 import { CompareResult } from "./CompareResult";
@@ -23,9 +24,11 @@ export interface TestPanelProps {
   labelOfPath: (path: string) => string;
   onGoTo: (path: string) => void;
   onShowStep: (path: string) => void;
+  /** The fields' labels (the editor schema's), for decisions in words. */
+  fields?: readonly ConditionField[];
 }
 
-export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPath, onGoTo, onShowStep }: TestPanelProps) {
+export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPath, onGoTo, onShowStep, fields }: TestPanelProps) {
   const { t } = useTranslation("simulation");
   const [mode, setMode] = useState<Mode>("single");
   const s = session;
@@ -49,7 +52,7 @@ export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPat
               {!!s.error && <ErrorMessage error={s.error} onRetry={s.run} />}
               {s.result && (
                 <SimulationResult sim={s.result} typeLabel={typeLabel} labelOfPath={labelOfPath} onGoTo={onGoTo}
-                  onShowStep={onShowStep} onTry={s.tryExample} busy={s.running} stale={!s.fresh} />
+                  onShowStep={onShowStep} onTry={s.tryExample} busy={s.running} stale={!s.fresh} fields={fields} />
               )}
             </div>
             {!!s.compareError && <ErrorMessage error={s.compareError} />}

@@ -16,6 +16,13 @@ export function simulation(over: Partial<SimulationOut> = {}): SimulationOut {
 /** A big organisation: the email goes out, the branch takes "Big", two approval levels. */
 export const BIG_RUN = simulation({
   input_data: { potential_amount: 75000 },
+  trigger_data: {
+    changes: {}, payload: {}, decision: null,
+    conditions: {
+      result: true, rule: { field: "organisation.potential_amount", operator: ">", value: 50000 }, actual: 75000,
+      explanation: "organisation.potential_amount = 75000 > 50000",
+    },
+  },
   outcome: "waiting",
   execution_path: [
     { path: "actions/0", name: "Tell the manager", type: "send_email", depth: 0, status: "success", message: "would email mia@acme.test", input: { to: "mia@acme.test", subject: "Big one" }, output: { sent: true } },

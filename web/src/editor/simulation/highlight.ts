@@ -1,5 +1,6 @@
 // What a simulation says about each step of the graph, and wording shared by the result views.
 import { statusText } from "../../components/common";
+import { decisionSentence, type ConditionField } from "../../components/conditionWords";
 import i18n from "../../i18n";
 import { allStepPaths, locToStep } from "../graph";
 import type { Step } from "../types";
@@ -44,18 +45,20 @@ export function stepOfPath(path: string): string | null {
 }
 
 /** Why the run would (not) start: the trigger filter's and the conditions' decisions (kept in
- *  `trigger_data.decision` and `trigger_data.conditions`), else their decision points. */
-export function triggerExplanation(sim: SimulationOut): string {
+ *  `trigger_data.decision` and `trigger_data.conditions`; the conditions' in words, labelled by
+ *  `fields`), else their decision points. */
+export function triggerExplanation(sim: SimulationOut, fields: readonly ConditionField[] = []): string {
   const data = sim.trigger_data ?? {};
   const decisions = [data.decision, data.conditions].map(asDecision).filter((d): d is Decision => d !== null);
   const pick = sim.would_trigger === false ? decisions.filter((d) => d.result === false) : decisions;
-  let texts = pick.map((d) => d.explanation).filter((t): t is string => !!t);
+  let texts = pick.map((d) => decisionSentence(d, fields) ?? d.explanation).filter((t): t is string => !!t);
   if (texts.length === 0) {
     const gates = sim.branch_explorations.filter((b) => b.kind === "trigger" || b.kind === "conditions");
     const failing = sim.would_trigger === false ? gates.filter((b) => b.reached && !isTrue(b.taken)) : gates;
     texts = (failing.length ? failing : gates).map((b) => b.explanation).filter((t): t is string => !!t);
   }
-  if (texts.length) return texts.join("; ");
+  // A worded sentence ends with its own full stop; the server's run on with semicolons.
+  if (texts.length) return texts.reduce((all, text) => (all ? `${all}${/[.!?]$/.test(all) ? " " : "; "}${text}` : text), "");
   if (sim.error) return sim.error;
   return sim.would_trigger === false ? t("result.notTriggered") : "";
 }
@@ -63,7 +66,7 @@ export function triggerExplanation(sim: SimulationOut): string {
 function asDecision(value: unknown): Decision | null {
   if (!value || typeof value !== "object" || !("result" in value)) return null;
   const d = value as Record<string, unknown>;
-  return { result: d.result, explanation: typeof d.explanation === "string" ? d.explanation : null };
+  return { result: d.result, rule: d.rule, actual: d.actual, explanation: typeof d.explanation === "string" ? d.explanation : null };
 }
 
 function isTrue(taken: string | null | undefined): boolean {

@@ -31,9 +31,12 @@ export interface Example {
   trigger?: TriggerInput;
 }
 
-/** A decision: `{result, explanation}` (the trigger filter's, the conditions', a step's `when`). */
+/** A decision: `{result, explanation}` (the trigger filter's), with the deciding `rule` and the
+ *  `actual` value it saw for the conditions and a step's `when`. */
 export interface Decision {
   result?: unknown;
+  rule?: unknown;
+  actual?: unknown;
   explanation?: string | null;
 }
 

@@ -203,6 +203,13 @@ export const simulation = {
     noExample: "No example: {{why}}",
     try: "Try this",
     tryLabel: "Try this: {{title}}, {{outcome}}",
+    // The ways a decision point goes: a condition's yes or no, a branch (counted from 1), else.
+    outcomes: {
+      yes: "yes",
+      no: "no",
+      branch: "branch {{n}}",
+      else: "else",
+    },
     kinds: {
       trigger: "Trigger filter",
       conditions: "Conditions",

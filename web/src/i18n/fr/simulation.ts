@@ -203,6 +203,12 @@ export const simulation: Catalog<typeof en> = {
     noExample: "Pas d'exemple : {{why}}",
     try: "Essayer",
     tryLabel: "Essayer : {{title}}, {{outcome}}",
+    outcomes: {
+      yes: "oui",
+      no: "non",
+      branch: "branche {{n}}",
+      else: "sinon",
+    },
     kinds: {
       trigger: "Filtre du déclencheur",
       conditions: "Conditions",

@@ -206,6 +206,31 @@ describe("ExecutionPage", () => {
     expect(within(card).getByRole("button", { name: "Hide details" })).toHaveAttribute("aria-expanded", "true");
   });
 
+  it("says in words why a step's condition skipped it", async () => {
+    const decision = {
+      result: false, rule: { field: "organisation.category", operator: "in", value: ["corporate", "institutional"] }, actual: "smb",
+      explanation: "organisation.category = \"smb\", not in [\"corporate\", \"institutional\"]",
+    };
+    mockFetch(({ path }) => {
+      if (path === "/api/v1/workflows/4/executions/20") {
+        return json(execution("success", {
+          steps: [step({ name: "Call the CFO", status: "skipped", message: `when: ${decision.explanation}`, output: { decision } })],
+        }));
+      }
+      return undefined;
+    });
+    renderPage(<ExecutionPage />, ROUTE);
+    const timeline = await screen.findByRole("list", { name: "Step timeline" });
+    const sentence = "Category (Organisation) was “smb”, which is not one of “corporate” or “institutional” — the condition does not hold.";
+    expect(timeline).toHaveTextContent(sentence);
+    expect(timeline).not.toHaveTextContent("when:");
+    // The step's type in words beside its name.
+    expect(within(timeline).getByRole("button", { name: /Call the CFO/ })).toHaveTextContent("Create task");
+    await userEvent.click(within(timeline).getByRole("button", { name: /Call the CFO/ }));
+    await userEvent.click(within(timeline).getByRole("button", { name: "Details" }));
+    expect(within(timeline).getByText("As the server wrote it").nextElementSibling).toHaveTextContent('organisation.category = "smb"');
+  });
+
   it("says a run without conditions always goes ahead", async () => {
     mockFetch(({ path }) => {
       if (path === "/api/v1/workflows/4/executions/20") return json(execution("success", { steps: [step({})] }));

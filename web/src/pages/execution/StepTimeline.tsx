@@ -3,6 +3,8 @@ import type { TFunction } from "i18next";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../api/client";
+import { decisionSentence, type ConditionField, type DecisionData } from "../../components/conditionWords";
+import { DecisionWords, useConditionFields } from "../../components/DecisionWords";
 import { ValuesWithRaw, type References } from "../../components/LabelledValues";
 import { StatusBadge } from "../../components/common";
 import { formatDateTime, formatDuration } from "../../format";
@@ -50,6 +52,12 @@ function laneLabel(t: TFunction<"execution">, node: StepNode, lane: Lane): strin
   return name ? t("lane.namedPath", { n: i + 1, name }) : t("lane.path", { n: i + 1 });
 }
 
+/** The `when` that skipped the step (kept in its output), or null. */
+function skippingDecision(record: StepRecord | null | undefined): DecisionData | null {
+  const decision = record?.status === "skipped" ? (record.output as { decision?: unknown } | null)?.decision : null;
+  return decision && typeof decision === "object" && "rule" in decision ? (decision as DecisionData) : null;
+}
+
 function attemptsOf(record: StepRecord): Record<string, unknown>[] {
   return Array.isArray(record.attempts) ? (record.attempts as Record<string, unknown>[]) : [];
 }
@@ -57,6 +65,7 @@ function attemptsOf(record: StepRecord): Record<string, unknown>[] {
 function StepItem({ node, approvals, references, expanded, onToggle }: { node: StepNode } & SharedProps) {
   const { t } = useTranslation("execution");
   const stepTypeName = useStepTypeName();
+  const fields = useConditionFields();
   const detailId = useId();
   const record = node.record;
   const status = record?.status ?? "running";
@@ -64,6 +73,9 @@ function StepItem({ node, approvals, references, expanded, onToggle }: { node: S
   const approval = approvals.get(node.path);
   const attempts = record ? attemptsOf(record) : [];
   const title = record?.name || (record ? stepTypeName(record.type) : t("step.inProgress"));
+  // A step its `when` skipped says why in words rather than the server's "when: …" message.
+  const skippedBy = skippingDecision(record);
+  const summary = (skippedBy && decisionSentence(skippedBy, fields, "condition")) || record?.message;
   return (
     <li className={`tl-item tl-${status}`} data-path={node.path}>
       <span className="tl-dot" aria-hidden="true" />
@@ -79,7 +91,7 @@ function StepItem({ node, approvals, references, expanded, onToggle }: { node: S
             {open ? "▾" : "▸"}
           </span>
           <span className="tl-name">{title}</span>
-          {record && <span className="tl-type">{record.type}</span>}
+          {record?.name && <span className="tl-type">{stepTypeName(record.type)}</span>}
           <StatusBadge status={record ? status : "running"} />
           {record && record.attempt > 1 && (
             <span className="tl-attempt">{t("step.attempt", { attempt: record.attempt })}</span>
@@ -88,7 +100,7 @@ function StepItem({ node, approvals, references, expanded, onToggle }: { node: S
             {record ? formatDuration(record.duration_ms) : t("step.waitingPaths")}
           </span>
         </button>
-        {record?.message && !open && <p className="tl-summary">{record.message}</p>}
+        {summary && !open && <p className="tl-summary">{summary}</p>}
         {record?.error && !open && (
           <p className="tl-summary tl-error-line">
             <span className="visually-hidden">{t("step.errorPrefix")}</span>
@@ -97,7 +109,7 @@ function StepItem({ node, approvals, references, expanded, onToggle }: { node: S
         )}
         {approval && <ApprovalInline approval={approval} />}
         <div id={detailId} className="tl-detail" hidden={!open}>
-          {open && (record ? <StepDetail record={record} attempts={attempts} references={references} /> : (
+          {open && (record ? <StepDetail record={record} attempts={attempts} references={references} fields={fields} /> : (
             <p className="hint">{t("step.noRecord")}</p>
           ))}
         </div>
@@ -116,8 +128,11 @@ function StepItem({ node, approvals, references, expanded, onToggle }: { node: S
   );
 }
 
-function StepDetail({ record, attempts, references }: { record: StepRecord; attempts: Record<string, unknown>[]; references?: References }) {
+function StepDetail({ record, attempts, references, fields }: {
+  record: StepRecord; attempts: Record<string, unknown>[]; references?: References; fields: readonly ConditionField[];
+}) {
   const { t } = useTranslation("execution");
+  const skippedBy = skippingDecision(record);
   return (
     <div className="tl-detail-inner">
       <dl className="kv">
@@ -131,7 +146,9 @@ function StepDetail({ record, attempts, references }: { record: StepRecord; atte
         <dt>{t("step.duration")}</dt>
         <dd>{formatDuration(record.duration_ms)}</dd>
       </dl>
-      {record.message && (
+      {skippedBy ? (
+        <DecisionWords decision={skippedBy} fields={fields} kind="condition" className="tl-message" />
+      ) : record.message && (
         <p className="tl-message"><strong>{t("step.message")}</strong> {record.message}</p>
       )}
       {record.error && (

@@ -7,6 +7,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, StatusBadge, statusText } from "../../components/common";
+import { useConditionFields } from "../../components/DecisionWords";
 import { useModalDialog } from "../../components/useModalDialog";
 import { simulate } from "../../editor/simulation/api";
 import { RecordPicker } from "../../editor/simulation/RecordPicker";
@@ -32,6 +33,7 @@ export function RunNowDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation(["workflows", "common"]);
+  const fields = useConditionFields();
   const id = useId();
   const queryClient = useQueryClient();
   const [entityType, setEntityType] = useState<EntityType | "">("");
@@ -105,7 +107,7 @@ export function RunNowDialog({
     try {
       const sim = await simulate({ workflow_id: workflowId, ...record() });
       if (sim.status === "completed" && sim.would_trigger === false) {
-        setMismatch({ sim, explanation: triggerExplanation(sim) });
+        setMismatch({ sim, explanation: triggerExplanation(sim, fields) });
         return;
       }
     } catch (err) {
@@ -169,7 +171,7 @@ export function RunNowDialog({
               ? t("runNow.testedOn", { type: t(`runNow.recordWords.${entityType}`), id: entityId })
               : t("runNow.testedOnNothing")}
           </p>
-          <SimulationSummary sim={tested} />
+          <SimulationSummary sim={tested} fields={fields} />
           <p>
             <Link to={`/workflows/${workflowId}/edit?section=test`}>{t("runNow.openTestPanel")}</Link>
           </p>
