@@ -22,6 +22,7 @@ from crmflow.common.errors import Conflict, Forbidden, Invalid, NotFound
 from crmflow.common.i18n import DEFAULT_LANGUAGE
 from crmflow.common.i18n_editor import translate, translate_schema
 from crmflow.common.pagination import PageParams, make_page
+from crmflow.common.schema_titles import SentenceCaseTitles
 from crmflow.engine.definition import CONTROL_STEP_TYPES
 from crmflow.engine.errors import DefinitionError
 from crmflow.engine.plugins import Action, all_actions, get_action
@@ -54,7 +55,7 @@ STRUCTURAL = frozenset(
 def _input_schema(action_type: str) -> dict[str, Any]:
     action = get_action(action_type)
     assert action is not None
-    schema = action.config_model.model_json_schema()
+    schema = action.config_model.model_json_schema(schema_generator=SentenceCaseTitles)
     for name, prop in schema.get("properties", {}).items():
         if "description" not in prop and name in action.field_docs:
             prop["description"] = action.field_docs[name]
@@ -67,7 +68,7 @@ def _output_schema(action_type: str) -> dict[str, Any]:
     assert action is not None
     if action.output_model is None:
         return {"type": "object", "description": "not documented yet"}
-    return action.output_model.model_json_schema()
+    return action.output_model.model_json_schema(schema_generator=SentenceCaseTitles)
 
 
 def input_schema(action: Action) -> dict[str, Any]:

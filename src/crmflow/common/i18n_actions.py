@@ -15,9 +15,8 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         "modifier cet enregistrement lié plutôt que celui qui a déclenché le workflow"
     ),
     "the kind of record changed": "le type d'enregistrement modifié",
-    "Entity Type": "Type d'enregistrement",
     "its ID": "son ID",
-    "Entity Id": "ID de l'enregistrement",
+    "Entity ID": "ID de l'enregistrement",
     "the record's tags after the change": "les tags de l'enregistrement après la modification",
     "Assign user": "Attribuer à un utilisateur",
     "Makes someone the owner of the record (the assignee, for a task).": (
@@ -34,7 +33,7 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "the new owner (assignee for a task)": (
         "le nouveau responsable (de l'enregistrement ou de la tâche)"
     ),
-    "User Id": "ID de l'utilisateur",
+    "User ID": "ID de l'utilisateur",
     "each field that changed, with its old and new value (none when nothing changed)": (
         "chaque champ modifié, avec son ancienne et sa nouvelle valeur (aucun si rien n'a changé)"
     ),
@@ -53,7 +52,7 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         "L'appel à faire : où, comment et quoi envoyer ; chaque valeur peut "
         "reprendre celles de l'enregistrement."
     ),
-    "Url": "Adresse web",
+    "URL": "Adresse web",
     (
         "the web address to call; an address inside your own network needs your "
         "administrator's approval"
@@ -74,7 +73,7 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         "et les clés sont masqués partout où l'étape est affichée : insérez-les "
         "depuis vos secrets"
     ),
-    "Json": "JSON",
+    "JSON": "JSON",
     "the data to send, as JSON": "les données à envoyer, en JSON",
     "Form": "Formulaire",
     "the data to send, as a web form": "les données à envoyer, comme un formulaire web",
@@ -83,7 +82,7 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "seconds to wait for an answer (10 by default, at most 60)": (
         "secondes d'attente d'une réponse (10 par défaut, 60 au plus)"
     ),
-    "Max Attempts": "Nombre d'essais",
+    "Max attempts": "Nombre d'essais",
     "how many times to try while the other system is unavailable (5 by default)": (
         "combien de fois essayer tant que l'autre système est indisponible (5 par défaut)"
     ),
@@ -100,14 +99,14 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "the answer's size in bytes": "la taille de la réponse, en octets",
     "Size": "Taille",
     "how long the answer took, in milliseconds": "le temps de réponse, en millisecondes",
-    "Elapsed Ms": "Durée (ms)",
+    "Elapsed ms": "Durée (ms)",
     "the web address that answered": "l'adresse web qui a répondu",
     "how many tries it took": "le nombre d'essais nécessaires",
     "Attempts": "Essais",
     "the key that lets the other system spot a repeat": (
         "la clé qui permet à l'autre système de repérer un envoi répété"
     ),
-    "Idempotency Key": "Clé d'idempotence",
+    "Idempotency key": "Clé d'idempotence",
     "Create activity": "Créer une activité",
     (
         "Logs a call, meeting, email or note on the record (or a related one), as"
@@ -125,7 +124,6 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "when it happened: a date, or a delay such as -1 hour; by default, now": (
         "quand cela s'est passé : une date, ou un délai comme -1 hour ; par défaut, maintenant"
     ),
-    "Occurred At": "Date de l'activité",
     (
         "who did it: owner (the record's owner), manager (the owner's manager), "
         "an email address, title:Job title or role:admin; empty: nobody"
@@ -138,7 +136,7 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         "l'enregistrer sur cet enregistrement lié plutôt que sur celui qui a déclenché le workflow"
     ),
     "the new activity": "la nouvelle activité",
-    "Activity Id": "ID de l'activité",
+    "Activity ID": "ID de l'activité",
     "call, meeting, email, note or task": "appel, réunion, e-mail, note ou tâche",
     "its subject": "son objet",
     "the kind of record it was logged on": (
@@ -162,7 +160,6 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "when it should close: a date, or a delay such as +30 days": (
         "quand elle devrait se conclure : une date, ou un délai comme +30 days"
     ),
-    "Close Date": "Date de clôture",
     (
         "who owns the deal: owner (the record's owner), manager (the owner's "
         "manager), an email address, title:Job title or role:admin; empty: nobody"
@@ -186,16 +183,16 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         " workflow), un contact choisi, ou none (aucun)"
     ),
     "the new deal": "la nouvelle affaire",
-    "Deal Id": "ID de l'affaire",
+    "Deal ID": "ID de l'affaire",
     "its title": "son titre",
     "its amount": "son montant",
     "its pipeline stage": "son étape du pipeline",
     "its owner": "son responsable",
-    "Owner Id": "ID du responsable",
+    "Owner ID": "ID du responsable",
     "the linked organisation": "l'organisation liée",
-    "Organisation Id": "ID de l'organisation",
+    "Organisation ID": "ID de l'organisation",
     "the linked contact": "le contact lié",
-    "Contact Id": "ID du contact",
+    "Contact ID": "ID du contact",
     "Create task": "Créer une tâche",
     (
         "Creates a task, for example due in a few days and assigned to the "
@@ -206,7 +203,6 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     ),
     "what needs doing": "ce qu'il faut faire",
     "more detail for the person doing it": "plus de détails pour la personne qui s'en charge",
-    "Due Date": "Échéance",
     "a date, or a delay such as +3 days or tomorrow; empty: no due date": (
         "une date, ou un délai comme +3 days ou tomorrow ; vide : pas d'échéance"
     ),
@@ -220,14 +216,14 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "low, normal, high or urgent": (
         "low (basse), normal (normale), high (haute) ou urgent (urgente)"
     ),
-    "Related To Trigger": "Liée au déclencheur",
+    "Related to trigger": "Liée au déclencheur",
     "link the task to the record that started the workflow": (
         "lier la tâche à l'enregistrement qui a déclenché le workflow"
     ),
     "the task created": "la tâche créée",
-    "Task Id": "ID de la tâche",
+    "Task ID": "ID de la tâche",
     "the person it was assigned to": "la personne à qui elle a été attribuée",
-    "Assignee Id": "ID du responsable de la tâche",
+    "Assignee ID": "ID du responsable de la tâche",
     "its due date": "son échéance",
     "Remove tag": "Retirer un tag",
     "Removes one or more tags from the record.": "Retire un ou plusieurs tags de l'enregistrement.",
@@ -253,18 +249,18 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
     "who receives a copy, written the same way": "qui reçoit une copie, indiqué de la même façon",
     "the email's subject line": "l'objet de l'e-mail",
     "the text of the email": "le texte de l'e-mail",
-    "Html Body": "Texte mis en forme (HTML)",
+    "HTML body": "Texte mis en forme (HTML)",
     "a formatted version of the text (HTML), for mail apps that show it": (
         "une version mise en forme du texte (HTML), pour les messageries qui l'affichent"
     ),
     "the email sent": "l'e-mail envoyé",
-    "Email Id": "ID de l'e-mail",
+    "Email ID": "ID de l'e-mail",
     "the addresses it went to": "les adresses auxquelles il a été envoyé",
     "sent: the mail server accepted it": "sent : le serveur de messagerie l'a accepté",
     "the email's reference, once sent": "la référence de l'e-mail, une fois envoyé",
-    "Message Id": "Référence du message",
+    "Message ID": "Référence du message",
     "when the mail server accepted it": "quand le serveur de messagerie l'a accepté",
-    "Sent At": "Envoyé le",
+    "Sent at": "Envoyé le",
     "Send notification": "Envoyer une notification",
     "Sends a notification inside crmflow to the people you choose.": (
         "Envoie une notification dans crmflow aux personnes de votre choix."
@@ -282,9 +278,9 @@ ACTIONS_FRENCH: Final[dict[str, str]] = {
         "une adresse web ou une page de crmflow à ouvrir depuis la notification"
     ),
     "one notification per recipient": "une notification par destinataire",
-    "Notification Ids": "ID des notifications",
+    "Notification IDs": "ID des notifications",
     "the people notified": "les personnes notifiées",
-    "User Ids": "ID des utilisateurs",
+    "User IDs": "ID des utilisateurs",
     "how important it is": "son importance",
     "Update field": "Modifier un champ",
     (

@@ -312,7 +312,7 @@ export const CATALOG = [
       }
      ],
      "default": null,
-     "title": "Due Date",
+     "title": "Due date",
      "description": "ISO 8601 or relative (`+3 days`, `tomorrow`); null: no due date"
     },
     "assignee": {
@@ -357,7 +357,7 @@ export const CATALOG = [
     },
     "related_to_trigger": {
      "default": true,
-     "title": "Related To Trigger",
+     "title": "Related to trigger",
      "type": "boolean",
      "description": "link the task to the trigger record"
     }
@@ -372,7 +372,7 @@ export const CATALOG = [
    "properties": {
     "task_id": {
      "description": "the task (the same one when the step is replayed)",
-     "title": "Task Id",
+     "title": "Task ID",
      "type": "integer"
     },
     "title": {
@@ -390,7 +390,7 @@ export const CATALOG = [
       }
      ],
      "description": "the resolved assignee",
-     "title": "Assignee Id"
+     "title": "Assignee ID"
     },
     "due_date": {
      "anyOf": [
@@ -402,7 +402,7 @@ export const CATALOG = [
       }
      ],
      "description": "its due date (ISO 8601, UTC)",
-     "title": "Due Date"
+     "title": "Due date"
     }
    },
    "required": [
@@ -498,7 +498,7 @@ export const CATALOG = [
       }
      ],
      "default": null,
-     "title": "Html Body",
+     "title": "HTML body",
      "description": "an HTML alternative"
     }
    },
@@ -513,7 +513,7 @@ export const CATALOG = [
    "properties": {
     "email_id": {
      "description": "the email (the same one when the step is replayed)",
-     "title": "Email Id",
+     "title": "Email ID",
      "type": "integer"
     },
     "to": {
@@ -557,7 +557,7 @@ export const CATALOG = [
      ],
      "default": null,
      "description": "the SMTP Message-ID, once sent",
-     "title": "Message Id"
+     "title": "Message ID"
     },
     "sent_at": {
      "anyOf": [
@@ -570,7 +570,7 @@ export const CATALOG = [
      ],
      "default": null,
      "description": "when the server accepted it (ISO 8601)",
-     "title": "Sent At"
+     "title": "Sent at"
     }
    },
    "required": [

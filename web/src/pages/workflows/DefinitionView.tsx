@@ -125,15 +125,15 @@ interface Names {
   triggerField: (type: string | undefined, key: string) => string;
 }
 
-/** Pydantic's own title for an untitled field ("due_date" -> "Due Date"): it says no more than the key. */
-const defaultTitle = (key: string) => key.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+/** The server's own title for an untitled field ("due_date" -> "Due date"): it says no more than the key. */
+const isDefaultTitle = (title: string, key: string) => title.toLowerCase() === key.replace(/_/g, " ").toLowerCase();
 
-/** A field's title in a JSON schema, unless it is missing or only the key Title Cased. */
+/** A field's title in a JSON schema, unless it is missing or only the key in words. */
 function schemaTitle(schema: unknown, key: string): string | null {
   const props = isObj(schema) && isObj(schema.properties) ? schema.properties : null;
   const prop = props && Object.hasOwn(props, key) ? props[key] : null;
   const title = isObj(prop) && typeof prop.title === "string" ? prop.title : null;
-  return title && title !== defaultTitle(key) ? title : null;
+  return title && !isDefaultTitle(title, key) ? title : null;
 }
 
 /** Lookups in the editor schema and the action catalog; loading or unknown names fall back to words of their own. */
