@@ -35,6 +35,18 @@ def test_the_most_specific_entry_wins() -> None:
     assert _french(entries, "to: no one") == "à : aucun one"
 
 
+def test_a_token_placeholder_is_one_word() -> None:
+    entries = [
+        ("{ip_token} is private", "{ip_token} est privée"),
+        ("refused by the guard: {reason_text}", "refusé par la garde : {reason_text}"),
+    ]
+    assert _french(entries, "10.0.0.1 is private") == "10.0.0.1 est privée"
+    # The longer entry no longer reads the wrapping sentence as one address.
+    assert _french(entries, "refused by the guard: 10.0.0.1 is private") == (
+        "refusé par la garde : 10.0.0.1 is private"
+    )
+
+
 def test_english_and_french_must_name_the_same_placeholders() -> None:
     with pytest.raises(ValueError, match="French names"):
         compile_phrase("late by {seconds} s", "en retard de {secondes} s")

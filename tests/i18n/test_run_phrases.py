@@ -48,7 +48,7 @@ EXAMPLES: dict[str, str] = {
     "user: cannot resolve {ref} (id, email, owner, manager, title:, role:)": (
         "user: cannot resolve 'boss' (id, email, owner, manager, title:, role:)"
     ),
-    "{path} ({step_type}): {error_text}": f"actions/0 (send_email): {NO_SMTP}",
+    "{path_token} ({type_token}): {error_text}": f"actions/0 (send_email): {NO_SMTP}",
     "config.{field}: {reason_text}": (
         "config.title: template error: ZeroDivisionError: division by zero"
     ),
@@ -189,6 +189,7 @@ EXAMPLES: dict[str, str] = {
         'deal.stage "new" -> "won": changed (assumed: the stage changed to \'won\' (from '
         "unknown); these fields changed: stage)"
     ),
+    "skipped: {predicate_text}": 'skipped: deal.title contains "x"',
     "the stage changed to {stage} (from unknown)": "the stage changed to 'won' (from unknown)",
     "these fields changed: {fields}": "these fields changed: amount, stage",
     "interrupted: no progress since {at} (the server stopped while it ran); start the "
@@ -241,18 +242,14 @@ EXAMPLES: dict[str, str] = {
     ),
     "bad IPv6 host in {url}": "bad IPv6 host in 'http://[::1'",
     "bad port {port}": "bad port '99999'",
-    "refused: {host} is not an IPv6 address": "refused: 'zz::' is not an IPv6 address",
-    "refused: {host} is not a valid IP address": "refused: '1.2.3.999' is not a valid IP address",
-    "refused: {host} is not a valid host name": "refused: '-bad-' is not a valid host name",
-    "url: {host} is not an IPv6 address": "url: 'zz::' is not an IPv6 address",
-    "url: {host} is not a valid IP address": "url: '1.2.3.999' is not a valid IP address",
-    "url: {host} is not a valid host name": "url: '-bad-' is not a valid host name",
-    "refused: {ip} is {kind_text} (set CRMFLOW_WEBHOOK_ALLOWLIST to allow it)": (
-        f"refused: 10.0.0.5 is a private address {_ALLOW}"
+    "{host_token} is not an IPv6 address": "'zz::' is not an IPv6 address",
+    "{host_token} is not a valid IP address": "'1.2.3.999' is not a valid IP address",
+    "{host_token} is not a valid host name": "'-bad-' is not a valid host name",
+    "{ip_token} is {kind_text} (set CRMFLOW_WEBHOOK_ALLOWLIST to allow it)": (
+        f"10.0.0.5 is a private address {_ALLOW}"
     ),
-    "refused: {host} resolves to {ip}, {kind_text} (set CRMFLOW_WEBHOOK_ALLOWLIST to allow it)": (
-        f"refused: intranet.acme.test resolves to 192.168.1.4, a private address {_ALLOW}"
-    ),
+    "{host_token} resolves to {ip_token}, {kind_text} (set CRMFLOW_WEBHOOK_ALLOWLIST to allow "
+    "it)": f"intranet.acme.test resolves to 192.168.1.4, a private address {_ALLOW}",
     "an IPv4-mapped address of {ip} ({kind_text})": (
         "an IPv4-mapped address of 127.0.0.1 (a loopback address)"
     ),
@@ -368,6 +365,12 @@ def test_nested_sentences_are_translated_inside_others() -> None:
     assert translate_run_text("fr", refused) == (
         "l'appel serait refusé : refusé : 127.0.0.1 est une adresse de bouclage (loopback) "
         "(ajoutez-la à CRMFLOW_WEBHOOK_ALLOWLIST pour l'autoriser)"
+    )
+    delivered = f"actions/2 (call_webhook): webhook failed after 0 attempt(s): {refused[27:]}"
+    assert translate_run_text("fr", delivered) == (
+        "actions/2 (call_webhook) : échec du webhook après 0 tentative(s) : refusé : 127.0.0.1 "
+        "est une adresse de bouclage (loopback) (ajoutez-la à CRMFLOW_WEBHOOK_ALLOWLIST pour "
+        "l'autoriser)"
     )
     # A user's own words inside a sentence (a stop reason, a comment) stay as written.
     assert translate_run_text("fr", "stopped: deal lost") == "arrêtée : deal lost"

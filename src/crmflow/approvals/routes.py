@@ -15,6 +15,8 @@ from crmflow.approvals.schemas import (
 )
 from crmflow.auth.deps import CurrentUser
 from crmflow.common.deps import DbSession
+from crmflow.common.i18n import RequestLanguage
+from crmflow.common.i18n_run_texts import translate_run_text
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, Paging, make_page, paginate
 
@@ -26,11 +28,28 @@ def _public_url(request: Request) -> str:
     return str(getattr(request.app.state.settings, "public_url", "") or "")
 
 
+def _in_language(language: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A request with the sentences crmflow wrote (why it closed, a timeout's decision) in
+    `language`; people's own comments are theirs and stay as written."""
+    out = dict(body)
+    if isinstance(out.get("outcome_reason"), str):
+        out["outcome_reason"] = translate_run_text(language, out["outcome_reason"])
+    if isinstance(out.get("decisions"), list):
+        out["decisions"] = [
+            {**d, "comment": translate_run_text(language, d["comment"])}
+            if d.get("user_id") is None and isinstance(d.get("comment"), str)
+            else d
+            for d in out["decisions"]
+        ]
+    return out
+
+
 @router.get("", response_model=Page[ApprovalListItem], summary="List approval requests")
 def list_approvals(
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
+    language: RequestLanguage,
     status: ApprovalStatus | None = None,
     mine: bool = False,
     execution_id: Id | None = None,
@@ -43,18 +62,24 @@ def list_approvals(
         execution_id=execution_id,
     )
     rows, total = paginate(session, query, params)
-    return make_page(service.list_items(session, rows), total, params)
+    items = [_in_language(language, item) for item in service.list_items(session, rows)]
+    return make_page(items, total, params)
 
 
 @router.get("/{approval_id}", response_model=ApprovalDetail, summary="Get an approval request")
 def get_approval(
-    approval_id: Id, request: Request, session: DbSession, principal: CurrentUser
+    approval_id: Id,
+    request: Request,
+    session: DbSession,
+    principal: CurrentUser,
+    language: RequestLanguage,
 ) -> dict[str, Any]:
     """Return one approval request with its approvers and decisions."""
     approval = service.get_approval(
         session, company_id=principal.company_id, approval_id=approval_id
     )
-    return service.approval_detail(session, approval, public_url=_public_url(request))
+    body = service.approval_detail(session, approval, public_url=_public_url(request))
+    return _in_language(language, body)
 
 
 def _decide(
@@ -64,6 +89,7 @@ def _decide(
     approval_id: int,
     decision: Literal["approve", "reject"],
     body: ApprovalDecisionRequest | None,
+    language: str,
 ) -> dict[str, Any]:
     approval = service.decide(
         session,
@@ -72,7 +98,8 @@ def _decide(
         decision=decision,
         comment=body.comment if body else "",
     )
-    return service.approval_detail(session, approval, public_url=_public_url(request))
+    detail = service.approval_detail(session, approval, public_url=_public_url(request))
+    return _in_language(language, detail)
 
 
 @router.post("/{approval_id}/approve", response_model=ApprovalDetail, summary="Approve a request")
@@ -81,10 +108,11 @@ def approve(
     request: Request,
     session: DbSession,
     principal: CurrentUser,
+    language: RequestLanguage,
     body: ApprovalDecisionRequest | None = None,
 ) -> dict[str, Any]:
     """Approve as a designated approver (or an admin, recorded as an override)."""
-    return _decide(request, session, principal, approval_id, "approve", body)
+    return _decide(request, session, principal, approval_id, "approve", body, language)
 
 
 @router.post("/{approval_id}/reject", response_model=ApprovalDetail, summary="Reject a request")
@@ -93,7 +121,8 @@ def reject(
     request: Request,
     session: DbSession,
     principal: CurrentUser,
+    language: RequestLanguage,
     body: ApprovalDecisionRequest | None = None,
 ) -> dict[str, Any]:
     """Reject as a designated approver (or an admin, recorded as an override)."""
-    return _decide(request, session, principal, approval_id, "reject", body)
+    return _decide(request, session, principal, approval_id, "reject", body, language)

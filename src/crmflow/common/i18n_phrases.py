@@ -5,7 +5,9 @@ A response read by someone who asked for French (`Accept-Language`, the UI sends
 composed sentences translated here, by pattern: each catalogue entry is an English format
 (`"to: no recipient resolved from {ref}"`) and its French. A placeholder whose name ends in
 `_text` holds a sentence of its own and is translated too; the others (names, values, ids)
-are kept as they are. A sentence that matches no entry is served in English.
+are kept as they are. A placeholder whose name ends in `_token` holds one word (an address,
+a step's path): it never spans a space, so an entry that starts with one does not read a longer
+sentence that merely ends like it. A sentence that matches no entry is served in English.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def compile_phrase(english: str, french: str) -> Phrase:
         if not name.isidentifier():
             raise ValueError(f"{english!r}: placeholder {name!r} must be a plain name")
         # A repeated placeholder must match the same text again.
-        parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.+?)")
+        value = r"\S+?" if name.endswith("_token") else ".+?"
+        parts.append(f"(?P={name})" if name in names else f"(?P<{name}>{value})")
         names.append(name)
     french_names = {n for _, n, _, _ in string.Formatter().parse(french) if n is not None}
     if french_names != set(names):

@@ -101,24 +101,18 @@ ADDRESS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("the URL has no host", "l'URL n'a pas d'hôte"),
     ("bad port {port}", "port invalide : {port}"),
-    # Reasons that start with the address are written with what comes before them (a
-    # wrapping sentence would otherwise be taken for the address).
-    *(
-        (f"{prefix}{english}", f"{french_prefix}{french}")
-        for prefix, french_prefix in (("refused: ", "refusé : "), ("url: ", "url : "))
-        for english, french in (
-            ("{host} is not an IPv6 address", "{host} n'est pas une adresse IPv6"),
-            ("{host} is not a valid IP address", "{host} n'est pas une adresse IP valide"),
-            ("{host} is not a valid host name", "{host} n'est pas un nom d'hôte valide"),
-        )
+    # The address a reason starts with is one word (`_token`), so a sentence wrapping the
+    # reason is not read as a long address.
+    ("{host_token} is not an IPv6 address", "{host_token} n'est pas une adresse IPv6"),
+    ("{host_token} is not a valid IP address", "{host_token} n'est pas une adresse IP valide"),
+    ("{host_token} is not a valid host name", "{host_token} n'est pas un nom d'hôte valide"),
+    (
+        f"{{ip_token}} is {{kind_text}} ({_ALLOWLIST})",
+        f"{{ip_token}} est {{kind_text}} ({_ALLOWLIST_FR})",
     ),
     (
-        f"refused: {{ip}} is {{kind_text}} ({_ALLOWLIST})",
-        f"refusé : {{ip}} est {{kind_text}} ({_ALLOWLIST_FR})",
-    ),
-    (
-        f"refused: {{host}} resolves to {{ip}}, {{kind_text}} ({_ALLOWLIST})",
-        f"refusé : {{host}} correspond à {{ip}}, {{kind_text}} ({_ALLOWLIST_HOST_FR})",
+        f"{{host_token}} resolves to {{ip_token}}, {{kind_text}} ({_ALLOWLIST})",
+        f"{{host_token}} correspond à {{ip_token}}, {{kind_text}} ({_ALLOWLIST_HOST_FR})",
     ),
     ("an unspecified address", "une adresse non spécifiée"),
     ("a 'this network' (0.0.0.0/8) address", "une adresse « ce réseau » (0.0.0.0/8)"),

@@ -60,7 +60,7 @@ RECIPIENT_PHRASES: Final[tuple[tuple[str, str], ...]] = (
 
 STEP_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     # A step's error or a run's error: the failing path and step type, then why.
-    ("{path} ({step_type}): {error_text}", "{path} ({step_type}) : {error_text}"),
+    ("{path_token} ({type_token}): {error_text}", "{path_token} ({type_token}) : {error_text}"),
     # The action's own config: a field, then what is wrong with it (often a CRM message).
     ("config.{field}: {reason_text}", "config.{field} : {reason_text}"),
     ("config: {reason_text}", "config : {reason_text}"),
@@ -266,6 +266,14 @@ SIMULATION_PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "l'étape du pipeline est passée à {stage} (valeur précédente inconnue)",
     ),
     ("these fields changed: {fields}", "ces champs ont changé : {fields}"),
+    # A back-test's tallies: why events were skipped (a predicate), and a note on the diff.
+    ("skipped: trigger filter", "ignoré : filtre du déclencheur"),
+    ("skipped: {predicate_text}", "ignoré : {predicate_text}"),
+    (
+        "real runs still waiting (approvals, delays) count as a different outcome",
+        "les exécutions réelles encore en attente (approbations, délais) comptent comme un "
+        "résultat différent",
+    ),
     (
         "interrupted: no progress since {at} (the server stopped while it ran); start the "
         "back-test again",

@@ -281,6 +281,7 @@ _STRUCTURED: Final[tuple[tuple[str, dict[str, _Reader]], ...]] = (
         "{outcome_text} ({predicate_text}) can never happen: {why_not_text}",
         {"outcome_text": _phrase, "predicate_text": _as_predicate, "why_not_text": _phrase},
     ),
+    ("skipped: {predicate_text}", {"predicate_text": _as_predicate}),
 )
 _FRENCH: Final = dict(RUN_PHRASES)
 _STRUCTURED_PHRASES: Final[tuple[tuple[Phrase, dict[str, _Reader]], ...]] = tuple(
@@ -289,6 +290,8 @@ _STRUCTURED_PHRASES: Final[tuple[tuple[Phrase, dict[str, _Reader]], ...]] = tupl
 
 
 def _structured(language: str, text: str) -> str | None:
+    if "{" not in text and text in _FRENCH:  # a whole sentence of its own
+        return _FRENCH[text]
     for phrase, readers in _STRUCTURED_PHRASES:
         match = phrase.pattern.fullmatch(text)
         if match is not None:

@@ -12,17 +12,24 @@ from sqlalchemy.orm import Session
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
 from crmflow.common.enums import ExecutionStatus
+from crmflow.common.i18n import RequestLanguage
 from crmflow.common.ids import Id
 from crmflow.common.pagination import Page, PageParams, Paging, make_page, paginate
-from crmflow.executions import control, names, service
+from crmflow.executions import control, names, run_texts, service
 from crmflow.executions.models import WorkflowExecution
-from crmflow.executions.schemas import WorkflowExecutionListItem, WorkflowExecutionResponse
+from crmflow.executions.schemas import (
+    ExecutionStepResponse,
+    WorkflowExecutionListItem,
+    WorkflowExecutionResponse,
+)
 
 router = APIRouter(prefix="/executions", tags=["executions"])
 
 
-def execution_detail(session: Session, execution: WorkflowExecution) -> dict[str, Any]:
-    """Build the full execution body: fields, logs and steps."""
+def execution_detail(
+    session: Session, execution: WorkflowExecution, language: str | None = None
+) -> dict[str, Any]:
+    """Build the full execution body: fields, logs and steps, its texts in `language`."""
     steps = service.execution_steps(session, execution_id=execution.id)
     refs = names.references_in(
         [execution.trigger_data, *(s.input for s in steps), *(s.output for s in steps)]
@@ -38,27 +45,45 @@ def execution_detail(session: Session, execution: WorkflowExecution) -> dict[str
         causation_depth=execution.causation_depth,
         attempt=execution.attempt,
         resume_at=execution.resume_at,
-        execution_logs=service.execution_logs(execution, steps),
+        execution_logs=service.execution_logs(execution, steps, language),
         steps=steps,
     )
+    if not run_texts.is_english(language):
+        body.update(
+            error_message=run_texts.translated_error(language, execution.error_message),
+            decision=run_texts.translated_decision(language, execution.decision),
+            steps=[
+                run_texts.translated_step(
+                    language, ExecutionStepResponse.model_validate(step).model_dump()
+                )
+                for step in steps
+            ],
+        )
     return body
 
 
-def _fresh_detail(request: Request, execution_id: int) -> dict[str, Any]:
+def _fresh_detail(request: Request, execution_id: int, language: str) -> dict[str, Any]:
     """Read the committed execution in a reader session, so no write lock outlives the change."""
     with request.app.state.read_session_factory() as reader:
-        return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
+        return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id), language)
 
 
 def execution_page(
-    session: Session, company_id: int, query: Select[Any], params: PageParams
+    session: Session,
+    company_id: int,
+    query: Select[Any],
+    params: PageParams,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """One page of `query`'s executions, each with its record's name (one query per kind)."""
     rows, total = paginate(session, query, params)
     labels = names.record_labels(session, company_id=company_id, executions=rows)
     items = [
         WorkflowExecutionListItem.model_validate(row).model_copy(
-            update={"record_label": labels[row.id]}
+            update={
+                "record_label": labels[row.id],
+                "error_message": run_texts.translated_error(language, row.error_message),
+            }
         )
         for row in rows
     ]
@@ -70,6 +95,7 @@ def list_executions(
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
+    language: RequestLanguage,
     workflow_id: Id | None = None,
     status: ExecutionStatus | None = None,
     trigger_entity_type: str | None = None,
@@ -87,7 +113,7 @@ def list_executions(
         since=since,
         until=until,
     )
-    return execution_page(session, principal.company_id, query, params)
+    return execution_page(session, principal.company_id, query, params, language)
 
 
 @router.get(
@@ -95,12 +121,14 @@ def list_executions(
     response_model=WorkflowExecutionResponse,
     summary="Get an execution with its steps",
 )
-def get_execution(execution_id: Id, session: DbSession, principal: CurrentUser) -> dict[str, Any]:
+def get_execution(
+    execution_id: Id, session: DbSession, principal: CurrentUser, language: RequestLanguage
+) -> dict[str, Any]:
     """Return one execution with its decision, logs and steps."""
     execution = service.get_execution(
         session, company_id=principal.company_id, execution_id=execution_id
     )
-    return execution_detail(session, execution)
+    return execution_detail(session, execution, language)
 
 
 @router.post(
@@ -110,11 +138,15 @@ def get_execution(execution_id: Id, session: DbSession, principal: CurrentUser) 
     responses={409: {"description": "the execution already finished"}},
 )
 def cancel_execution(
-    execution_id: Id, session: DbSession, principal: Writer, request: Request
+    execution_id: Id,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    language: RequestLanguage,
 ) -> dict[str, Any]:
     """Stop the run for good: later steps never run, open approvals are closed."""
     control.cancel_execution(session, principal=principal, execution_id=execution_id)
-    return _fresh_detail(request, execution_id)
+    return _fresh_detail(request, execution_id, language)
 
 
 @router.post(
@@ -125,11 +157,15 @@ def cancel_execution(
     responses={409: {"description": "the execution is not failed"}},
 )
 def retry_execution(
-    execution_id: Id, session: DbSession, principal: Writer, request: Request
+    execution_id: Id,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    language: RequestLanguage,
 ) -> dict[str, Any]:
     """Queue the failed run again; steps that finished keep their outcome and never re-run."""
     control.retry_execution(session, principal=principal, execution_id=execution_id)
-    return _fresh_detail(request, execution_id)
+    return _fresh_detail(request, execution_id, language)
 
 
 @router.post(
@@ -139,8 +175,12 @@ def retry_execution(
     summary="Run an execution's trigger again on the workflow's current version",
 )
 def rerun_execution(
-    execution_id: Id, session: DbSession, principal: Writer, request: Request
+    execution_id: Id,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    language: RequestLanguage,
 ) -> dict[str, Any]:
     """Start a new execution (`rerun_of_id` = this one) with the same trigger and record."""
     new_id = control.rerun_execution(session, principal=principal, execution_id=execution_id)
-    return _fresh_detail(request, new_id)
+    return _fresh_detail(request, new_id, language)

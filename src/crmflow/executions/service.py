@@ -10,10 +10,13 @@ from sqlalchemy.orm import Session
 
 from crmflow.common.enums import ExecutionStatus, StepStatus
 from crmflow.common.errors import NotFound
+from crmflow.common.i18n import word
+from crmflow.common.i18n_run_texts import translate_explanation, translate_run_text
 from crmflow.db import dialect
 from crmflow.db.base import utcnow
 from crmflow.db.signals import mark_executions_ready
 from crmflow.executions.models import ExecutionStep, WorkflowExecution
+from crmflow.executions.run_texts import is_english
 
 
 def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -99,9 +102,12 @@ def execution_query(
 
 
 def execution_logs(
-    execution: WorkflowExecution, steps: list[ExecutionStep]
+    execution: WorkflowExecution, steps: list[ExecutionStep], language: str | None = None
 ) -> list[dict[str, Any]]:
-    """Render the seed's `execution_logs`: one line per decision and step, in order."""
+    """Render the seed's `execution_logs`: one line per decision and step, in order.
+
+    The lines are in `language` (the texts the run stored are English; None keeps them so).
+    """
     logs: list[dict[str, Any]] = []
     if execution.decision:
         logs.append(
@@ -109,18 +115,23 @@ def execution_logs(
                 "timestamp": execution.started_at,
                 "level": "info",
                 "step": "conditions",
-                "message": execution.decision.get("explanation", ""),
+                "message": translate_explanation(
+                    language, execution.decision.get("explanation", "")
+                ),
             }
         )
+    # French sets a space before the colon.
+    colon = ": " if is_english(language) else " : "
     for step in steps:
         level = "error" if step.status == StepStatus.FAILED else "info"
-        text = step.error or step.message or step.status
+        said = step.error or step.message
+        text = translate_run_text(language, said) if said else word(language, "status", step.status)
         logs.append(
             {
                 "timestamp": step.finished_at,
                 "level": level,
                 "step": step.path,
-                "message": f"{step.name or step.type}: {text}",
+                "message": f"{step.name or step.type}{colon}{text}",
             }
         )
     if execution.error_message:
@@ -129,7 +140,7 @@ def execution_logs(
                 "timestamp": execution.completed_at,
                 "level": "error",
                 "step": None,
-                "message": execution.error_message,
+                "message": translate_run_text(language, execution.error_message),
             }
         )
     return logs

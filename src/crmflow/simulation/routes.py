@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 
 from crmflow.auth.deps import CurrentUser, Writer
 from crmflow.common.deps import DbSession
+from crmflow.common.i18n import RequestLanguage
 from crmflow.common.pagination import Page, Paging
 from crmflow.simulation import backtest, compare, service
 from crmflow.simulation.inputs import SimulationInput
@@ -18,6 +19,7 @@ from crmflow.simulation.schemas import (
     SimulationMode,
     SimulationOut,
 )
+from crmflow.simulation.texts import translated_simulation
 
 router = APIRouter(prefix="/workflow/workflow-simulations", tags=["simulation"])
 
@@ -43,12 +45,16 @@ def _input(body: SimulationCreate | CompareCreate) -> SimulationInput:
     summary="Simulate a workflow run (nothing is written or sent)",
 )
 def create_simulation(
-    body: SimulationCreate, session: DbSession, principal: Writer, request: Request
+    body: SimulationCreate,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    language: RequestLanguage,
 ) -> Any:
     """Walk a saved workflow (or an unsaved `definition`) on one input with every effect held
     back: the path, every decision and its alternatives, the approval chain, a duration
     estimate and warnings. An invalid draft gives status `invalid` with `validation_errors`."""
-    return service.create_simulation(
+    row = service.create_simulation(
         session,
         company_id=principal.company_id,
         user_id=principal.user_id,
@@ -58,6 +64,7 @@ def create_simulation(
         given=_input(body),
         options=_options(request),
     )
+    return translated_simulation(language, row)
 
 
 @router.get("/", response_model=Page[SimulationOut], summary="List simulations")
@@ -65,17 +72,19 @@ def list_simulations(
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
+    language: RequestLanguage,
     workflow_id: Annotated[int | None, Query(ge=1)] = None,
     mode: SimulationMode | None = None,
 ) -> dict[str, Any]:
     """The company's simulations, back-tests and comparisons, newest first."""
-    return service.list_simulations(
+    page = service.list_simulations(
         session,
         company_id=principal.company_id,
         params=params,
         workflow_id=workflow_id,
         mode=mode.value if mode else None,
     )
+    return {**page, "items": [translated_simulation(language, row) for row in page["items"]]}
 
 
 @router.post(
@@ -85,11 +94,15 @@ def list_simulations(
     summary="Simulate two versions on the same input and list the differences",
 )
 def create_comparison(
-    body: CompareCreate, session: DbSession, principal: Writer, request: Request
+    body: CompareCreate,
+    session: DbSession,
+    principal: Writer,
+    request: Request,
+    language: RequestLanguage,
 ) -> Any:
     """Side A is a saved version (the current one by default), side B another version or a
     draft; `report.differences` lists every step whose fate differs."""
-    return compare.create_comparison(
+    row = compare.create_comparison(
         session,
         company_id=principal.company_id,
         user_id=principal.user_id,
@@ -97,6 +110,7 @@ def create_comparison(
         given=_input(body),
         options=_options(request),
     )
+    return translated_simulation(language, row)
 
 
 @router.post(
@@ -111,6 +125,7 @@ def create_backtest(
     principal: Writer,
     request: Request,
     jobs: BackgroundTasks,
+    language: RequestLanguage,
 ) -> Any:
     """Start a back-test over the last `days` of recorded events; follow `progress` with
     GET .../{id}/ until `status` is `completed` (or `failed`)."""
@@ -124,12 +139,15 @@ def create_backtest(
         options=_options(request),
         read_factory=request.app.state.read_session_factory,
     )
-    return row
+    return translated_simulation(language, row)
 
 
 @router.get("/{simulation_id}/", response_model=SimulationOut, summary="Get a simulation")
-def get_simulation(simulation_id: int, session: DbSession, principal: CurrentUser) -> Any:
+def get_simulation(
+    simulation_id: int, session: DbSession, principal: CurrentUser, language: RequestLanguage
+) -> Any:
     """One simulation with its results (a back-test's progress while it runs)."""
-    return service.get_simulation(
+    row = service.get_simulation(
         session, company_id=principal.company_id, simulation_id=simulation_id
     )
+    return translated_simulation(language, row)

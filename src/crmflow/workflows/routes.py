@@ -243,6 +243,7 @@ async def execute_workflow(
     principal: Writer,
     request: Request,
     response: Response,
+    language: RequestLanguage,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to wait for the end")] = 10,
 ) -> Any:
     """Start a manual execution and wait up to `wait` seconds for its outcome.
@@ -280,7 +281,7 @@ async def execute_workflow(
             sync_waits.release(principal.company_id)
     if final not in FINISHED_STATUSES:
         response.status_code = status.HTTP_202_ACCEPTED
-    return await run_in_threadpool(_execution_detail, read_factory, execution_id)
+    return await run_in_threadpool(_execution_detail, read_factory, execution_id, language)
 
 
 def _start_manual_run(session: Session, **run: Any) -> int:
@@ -294,9 +295,10 @@ def _start_manual_run(session: Session, **run: Any) -> int:
         session.close()
 
 
-def _execution_detail(read_factory: Any, execution_id: int) -> Any:
+def _execution_detail(read_factory: Any, execution_id: int, language: str) -> Any:
     with read_factory() as reader:
-        return execution_detail(reader, reader.get_one(WorkflowExecution, execution_id))
+        execution = reader.get_one(WorkflowExecution, execution_id)
+        return execution_detail(reader, execution, language)
 
 
 @router.get(
@@ -309,6 +311,7 @@ def list_workflow_executions(
     session: DbSession,
     principal: CurrentUser,
     params: Paging,
+    language: RequestLanguage,
     status: ExecutionStatus | None = None,
 ) -> dict[str, Any]:
     """List the executions of one workflow, newest first."""
@@ -318,7 +321,7 @@ def list_workflow_executions(
         workflow_id=workflow_id,
         status=status.value if status else None,
     )
-    return execution_page(session, principal.company_id, query, params)
+    return execution_page(session, principal.company_id, query, params, language)
 
 
 @router.get(
@@ -327,13 +330,17 @@ def list_workflow_executions(
     summary="Get one execution of a workflow",
 )
 def get_workflow_execution(
-    workflow_id: Id, execution_id: Id, session: DbSession, principal: CurrentUser
+    workflow_id: Id,
+    execution_id: Id,
+    session: DbSession,
+    principal: CurrentUser,
+    language: RequestLanguage,
 ) -> Any:
     """Return an execution with its decision, logs and every step."""
     execution = executions.get_execution(
         session, company_id=principal.company_id, execution_id=execution_id, workflow_id=workflow_id
     )
-    return execution_detail(session, execution)
+    return execution_detail(session, execution, language)
 
 
 @router.get("/{workflow_id}/stats", response_model=WorkflowStats, summary="Workflow statistics")
