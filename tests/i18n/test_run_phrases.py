@@ -198,8 +198,8 @@ EXAMPLES: dict[str, str] = {
         "ran); start the back-test again"
     ),
     "email {email_id} no longer exists": "email 12 no longer exists",
-    "the SMTP server refused the email: {reply}": (
-        "the SMTP server refused the email: a@b.test: 550 mailbox unavailable"
+    "the SMTP server refused the email: {reply_text}": (
+        "the SMTP server refused the email: gave up after 5 attempts: 550 mailbox unavailable"
     ),
     "queued for SMTP delivery to {to}": "queued for SMTP delivery to editor@acme.test",
     "still queued for SMTP delivery ({reason_text})": (

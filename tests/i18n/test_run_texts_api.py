@@ -82,6 +82,11 @@ def test_an_email_without_smtp_reads_in_french_everywhere_the_run_says_so(
         assert item["error_message"] == f"actions/0 (send_email): {NO_SMTP}"
     url = f"/api/v1/workflows/{workflow_id}/executions/{execution_id}"
     assert _get(client, tenant, url, french=True)["error_message"] == french["error_message"]
+    # English, or a language crmflow does not speak, is the body as stored, byte for byte.
+    plain = client.get(f"/api/v1/executions/{execution_id}", headers=tenant.headers()).content
+    for language in ("en-US", "de-DE, en;q=0.5", "es"):
+        headers = {**tenant.headers(), "Accept-Language": language}
+        assert client.get(f"/api/v1/executions/{execution_id}", headers=headers).content == plain
 
 
 def test_an_unknown_recipient_and_a_template_error_read_in_french(
@@ -259,3 +264,31 @@ def test_a_simulation_warns_and_explains_in_french(client: TestClient, tenant: T
     assert _get(client, tenant, f"{url}{fr['id']}/", french=False)["warnings"] == en["warnings"]
     [listed] = [s for s in _get(client, tenant, url, french=True)["items"] if s["id"] == fr["id"]]
     assert listed["warnings"] == read["warnings"]
+
+
+def test_an_approval_decided_by_an_admin_reads_in_french(
+    client: TestClient, tenant: Tenant, writer_session: Session
+) -> None:
+    approval = {"type": "approval", "config": {"approvers": ["manager"]}}
+    _, execution_id = _run_one(client, tenant, writer_session, {"actions": [approval]})
+    [ask] = _get(client, tenant, f"/api/v1/approvals?execution_id={execution_id}", french=True)[
+        "items"
+    ]
+    decided = client.post(
+        f"/api/v1/approvals/{ask['id']}/reject",
+        json={"comment": "pas ce trimestre"},
+        headers={**tenant.headers(), **FRENCH},
+    )
+    assert decided.status_code == 200, decided.text
+    reason = "rejected by admin@acme.test (admin override): pas ce trimestre"
+    reason_fr = "rejetée par admin@acme.test (décision d'administrateur) : pas ce trimestre"
+    assert decided.json()["outcome_reason"] == reason_fr
+    url = f"/api/v1/approvals/{ask['id']}"
+    assert _get(client, tenant, url, french=False)["outcome_reason"] == reason
+    listed = _get(client, tenant, f"/api/v1/approvals?execution_id={execution_id}", french=True)
+    assert listed["items"][0]["outcome_reason"] == reason_fr
+    run(writer_session, [execution_id])
+    english, french = _both(client, tenant, execution_id)
+    assert english["status"] == "rejected"
+    assert _step(english, "actions/0")["message"] == reason
+    assert _step(french, "actions/0")["message"] == reason_fr

@@ -26,7 +26,10 @@ EMAIL_PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "SENDGRID_API_KEY) ; l'e-mail est conservé et marqué en échec",
     ),
     ("email {email_id} no longer exists", "l'e-mail {email_id} n'existe plus"),
-    ("the SMTP server refused the email: {reply}", "le serveur SMTP a refusé l'e-mail : {reply}"),
+    (
+        "the SMTP server refused the email: {reply_text}",
+        "le serveur SMTP a refusé l'e-mail : {reply_text}",
+    ),
     ("queued for SMTP delivery to {to}", "en file d'attente pour l'envoi SMTP à {to}"),
     (
         "still queued for SMTP delivery ({reason_text})",
