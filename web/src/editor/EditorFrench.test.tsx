@@ -48,7 +48,9 @@ describe("the workflow editor in French", () => {
 
     rerender(panel({ type: "approval", config: { approvers: ["manager"], mode: "any" } }));
     expect(screen.getByLabelText("Approbateurs")).toHaveAccessibleDescription(/^Obligatoire · `?manager/);
-    expect(screen.getByLabelText("À l'expiration du délai")).toHaveDisplayValue("Non défini (par défaut : reject)");
+    // The engine's values (any, reject) in words.
+    expect(screen.getByLabelText("Mode")).toHaveDisplayValue("Un seul approbateur suffit");
+    expect(screen.getByLabelText("À l'expiration du délai")).toHaveDisplayValue("Non défini (par défaut : Rejeter)");
     expect(screen.getByLabelText("En cas d'erreur")).toHaveDisplayValue("Arrêter l'exécution");
     await user.click(screen.getByLabelText("Réessayer en cas d'échec"));
   });

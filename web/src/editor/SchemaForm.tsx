@@ -5,7 +5,9 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FieldError } from "../api/client";
+import { knownValueText } from "../components/LabelledValues";
 import { sentenceCase } from "../format";
+import { RECORD_TYPES, recordTypeLabel } from "../pages/runs/filters";
 import { ErrorsFor, errorsUnder } from "./errors";
 import { HeadersInput } from "./HeadersInput";
 import { DraftInput, DraftTextarea, JsonTextarea } from "./inputs";
@@ -116,8 +118,20 @@ interface FieldProps {
   errors: FieldError[];
 }
 
-function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean, label }: {
-  id: string; schema: JsonSchema; value: Json | undefined; onChange: (v: Json | undefined) => void;
+/** An enum's value in words: the schema's own labels (`x-enum-labels`, the control steps'), the
+ *  values catalogue's for a known field (priority, kind...), a record type's name; else as it is. */
+export function enumText(name: string, schema: JsonSchema, value: string): string {
+  const labels = schema["x-enum-labels"] as Record<string, string> | undefined;
+  if (labels && Object.hasOwn(labels, value)) return labels[value];
+  const known = knownValueText(name, value);
+  if (known) return known;
+  const records: readonly string[] = RECORD_TYPES;
+  const allRecords = (schema.enum ?? []).length > 0 && (schema.enum ?? []).every((o) => records.includes(String(o)));
+  return allRecords ? recordTypeLabel(value) : value;
+}
+
+function EnumInput({ id, name, schema, value, onChange, describedBy, invalid, boolean, label }: {
+  id: string; name: string; schema: JsonSchema; value: Json | undefined; onChange: (v: Json | undefined) => void;
   describedBy?: string; invalid: boolean; boolean: boolean; label: string;
 }) {
   const { t } = useTranslation("editor");
@@ -125,7 +139,7 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
   const text = show(value);
   const [custom, setCustom] = useState(text !== "" && !options.includes(text));
   const notSet = schema.default !== undefined && schema.default !== null
-    ? t("form.notSetDefault", { value: boolean ? t(schema.default ? "form.yes" : "form.no") : show(schema.default) })
+    ? t("form.notSetDefault", { value: boolean ? t(schema.default ? "form.yes" : "form.no") : enumText(name, schema, show(schema.default)) })
     : t("form.notSet");
   if (custom) {
     return (
@@ -160,7 +174,7 @@ function EnumInput({ id, schema, value, onChange, describedBy, invalid, boolean,
     >
       <option value="">{notSet}</option>
       {options.map((o) => (
-        <option key={o} value={o}>{boolean ? (o === "true" ? t("form.yes") : t("form.no")) : o}</option>
+        <option key={o} value={o}>{boolean ? (o === "true" ? t("form.yes") : t("form.no")) : enumText(name, schema, o)}</option>
       ))}
       <option value="__custom__">{t("form.custom")}</option>
     </select>
@@ -231,7 +245,7 @@ function SchemaField({ name, schema: raw, value, required, onChange, id, loc, er
       break;
     case "enum":
     case "boolean":
-      input = <EnumInput id={id} schema={schema} value={value} onChange={onChange} describedBy={describedBy} invalid={invalid} boolean={kind === "boolean"} label={label} />;
+      input = <EnumInput id={id} name={name} schema={schema} value={value} onChange={onChange} describedBy={describedBy} invalid={invalid} boolean={kind === "boolean"} label={label} />;
       break;
     case "list":
       input = (

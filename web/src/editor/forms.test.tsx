@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CATALOG, EDITOR_SCHEMA } from "./fixtures";
 import { fieldKind, SchemaForm } from "./SchemaForm";
 import { StepPanel } from "./StepPanel";
+import { controlSchemas, retrySchema } from "./steps";
 import { json, mockApi, renderAt, stubLayout } from "./test-utils";
 import type { Json, JsonSchema, Step } from "./types";
 import WorkflowEditorPage from "./WorkflowEditorPage";
@@ -38,6 +39,28 @@ describe("SchemaForm", () => {
     expect(config()).toEqual({ to: "owner", subject: "Hello {{ organisation.name }}", cc: ["a@example.com", "manager"], body: "Line" });
     await user.clear(screen.getByLabelText(/^Body/));
     expect(config()).not.toHaveProperty("body");
+  });
+
+  it("offers the approval and stop steps' choices in words, keeping the engine's values", async () => {
+    const user = userEvent.setup();
+    const { unmount } = render(<FormHarness schema={controlSchemas().approval} initial={{ approvers: ["manager"] }} />);
+    const mode = screen.getByLabelText(/^Mode/);
+    expect(within(mode).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Not set (default: Any one approver)", "Any one approver", "Everyone must approve", "A quorum (set below)", "Custom value or template…",
+    ]);
+    await user.selectOptions(mode, "Everyone must approve");
+    await user.selectOptions(screen.getByLabelText(/^On timeout/), "Escalate to the approvers' managers");
+    expect(config()).toEqual({ approvers: ["manager"], mode: "all", on_timeout: "escalate" });
+    expect(within(screen.getByLabelText(/^On timeout/)).getByRole("option", { name: "Not set (default: Reject)" })).toHaveValue("");
+    unmount();
+    const stop = render(<FormHarness schema={controlSchemas().stop} initial={{}} />);
+    await user.selectOptions(screen.getByLabelText(/^Status/), "Skipped");
+    expect(config()).toEqual({ status: "skipped" });
+    stop.unmount();
+    // The retry backoff and an action's known fields take the values catalogue's words.
+    render(<FormHarness schema={{ type: "object", properties: { ...retrySchema().properties, priority: { type: "string", enum: ["low", "high"] } } }} initial={{}} />);
+    expect(within(screen.getByLabelText(/^Backoff/)).getByRole("option", { name: "fixed" })).toHaveValue("fixed");
+    expect(within(screen.getByLabelText(/^Priority/)).getByRole("option", { name: "high" })).toHaveValue("high");
   });
 
   it("handles enums, numbers, booleans and JSON fallbacks", async () => {

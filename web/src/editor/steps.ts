@@ -28,10 +28,16 @@ export function controlSchemas(): Record<string, JsonSchema> {
       required: ["approvers"],
       properties: {
         approvers: { type: "array", items: { type: "string" }, title: t("schemas.approvers"), description: t("schemas.approversHint") },
-        mode: { type: "string", enum: ["any", "all", "quorum"], default: "any", title: t("schemas.mode"), description: t("schemas.modeHint") },
+        mode: {
+          type: "string", enum: ["any", "all", "quorum"], default: "any", title: t("schemas.mode"), description: t("schemas.modeHint"),
+          "x-enum-labels": { any: t("schemas.modes.any"), all: t("schemas.modes.all"), quorum: t("schemas.modes.quorum") },
+        },
         quorum: { type: "integer", title: t("schemas.quorum"), description: t("schemas.quorumHint") },
         timeout: { type: "string", title: t("schemas.timeout"), description: t("schemas.timeoutHint") },
-        on_timeout: { type: "string", enum: ["escalate", "approve", "reject"], default: "reject", title: t("schemas.onTimeout") },
+        on_timeout: {
+          type: "string", enum: ["escalate", "approve", "reject"], default: "reject", title: t("schemas.onTimeout"),
+          "x-enum-labels": { escalate: t("schemas.onTimeouts.escalate"), approve: t("schemas.onTimeouts.approve"), reject: t("schemas.onTimeouts.reject") },
+        },
         title: { type: "string", title: t("schemas.title"), description: t("schemas.titleHint") },
         message: { type: "string", title: t("schemas.message") },
       },
@@ -40,7 +46,10 @@ export function controlSchemas(): Record<string, JsonSchema> {
       type: "object",
       additionalProperties: false,
       properties: {
-        status: { type: "string", enum: ["success", "skipped", "failed"], default: "success", title: t("schemas.status"), description: t("schemas.statusHint") },
+        status: {
+          type: "string", enum: ["success", "skipped", "failed"], default: "success", title: t("schemas.status"), description: t("schemas.statusHint"),
+          "x-enum-labels": { success: t("schemas.statuses.success"), skipped: t("schemas.statuses.skipped"), failed: t("schemas.statuses.failed") },
+        },
         reason: { type: "string", title: t("schemas.reason") },
       },
     },

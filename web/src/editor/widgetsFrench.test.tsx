@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { CHOICES } from "../components/pickers/fixtures";
 import { inFrench } from "../test/inFrench";
 import { JsonTextarea } from "./inputs";
+import { SchemaForm } from "./SchemaForm";
 import { SchemaWidget } from "./SchemaWidget";
+import { controlSchemas } from "./steps";
 import { json, mockApi } from "./test-utils";
 import type { Json, JsonSchema } from "./types";
 
@@ -72,5 +74,27 @@ describe("JsonTextarea in French", () => {
     render(<JsonTextarea id="f-j" label="Données" value={undefined} onChange={() => {}} />);
     await user.type(screen.getByLabelText("Données"), "oops");
     expect(screen.getByRole("alert")).toHaveTextContent(/^JSON invalide : \S/);
+  });
+});
+
+describe("the control steps' choices in French", () => {
+  it("words the approval mode, what a timeout does, a stop's status and a schedule's frequency", () => {
+    const options = (label: RegExp) => within(screen.getByLabelText(label)).getAllByRole("option").map((o) => o.textContent);
+    const { unmount } = render(<SchemaForm schema={controlSchemas().approval} value={{}} onChange={() => undefined} idPrefix="a" errorPrefix="config" />);
+    expect(options(/^Mode/)).toEqual([
+      "Non défini (par défaut : Un seul approbateur suffit)", "Un seul approbateur suffit", "Tous doivent approuver",
+      "Un quorum (à préciser ci-dessous)", "Valeur personnalisée ou modèle…",
+    ]);
+    expect(options(/^À l'expiration du délai/)).toContain("Escalader aux managers des approbateurs");
+    unmount();
+    const stop = render(<SchemaForm schema={controlSchemas().stop} value={{}} onChange={() => undefined} idPrefix="s" errorPrefix="config" />);
+    expect(options(/^Statut/).slice(1, 4)).toEqual(["Succès", "Ignorée", "En échec"]);
+    stop.unmount();
+    render(<SchemaForm schema={{ type: "object", properties: {
+      frequency: { type: "string", title: "Fréquence", enum: ["daily", "weekly", "monthly"] },
+      entity_type: { type: "string", title: "Enregistrements", enum: ["organisation", "deal", "contact"] },
+    } }} value={{}} onChange={() => undefined} idPrefix="t" errorPrefix="trigger_config" />);
+    expect(options(/^Fréquence/).slice(1, 4)).toEqual(["tous les jours", "toutes les semaines", "tous les mois"]);
+    expect(options(/^Enregistrements/).slice(1, 4)).toEqual(["Organisation", "Affaire", "Contact"]);
   });
 });

@@ -243,6 +243,22 @@ export const editor = {
     timeout: "Timeout",
     timeoutHint: "e.g. `2 days`; empty: wait forever.",
     onTimeout: "On timeout",
+    // The choices of the approval and stop steps' selects (engine values: any, escalate, skipped...).
+    modes: {
+      any: "Any one approver",
+      all: "Everyone must approve",
+      quorum: "A quorum (set below)",
+    },
+    onTimeouts: {
+      escalate: "Escalate to the approvers' managers",
+      approve: "Approve automatically",
+      reject: "Reject",
+    },
+    statuses: {
+      success: "Success",
+      skipped: "Skipped",
+      failed: "Failed",
+    },
     title: "Title",
     titleHint: "What approvers see as the request's title.",
     message: "Message",

@@ -90,5 +90,8 @@ export const values = {
     priority: { low: "low", normal: "normal", high: "high", urgent: "urgent" },
     kind: { call: "call", meeting: "meeting", email: "email", note: "note", task: "task" },
     backoff: { exponential: "exponential", fixed: "fixed" },
+    frequency: { daily: "every day", weekly: "every week", monthly: "every month" },
+    mode: { any: "any one approver", all: "everyone must approve", quorum: "a quorum" },
+    on_timeout: { escalate: "escalate to the managers", approve: "approve automatically", reject: "reject" },
   },
 } as const;

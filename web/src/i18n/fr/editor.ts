@@ -245,6 +245,21 @@ export const editor: Catalog<typeof en> = {
     timeout: "Délai",
     timeoutHint: "par ex. `2 days` ; vide : attendre indéfiniment.",
     onTimeout: "À l'expiration du délai",
+    modes: {
+      any: "Un seul approbateur suffit",
+      all: "Tous doivent approuver",
+      quorum: "Un quorum (à préciser ci-dessous)",
+    },
+    onTimeouts: {
+      escalate: "Escalader aux managers des approbateurs",
+      approve: "Approuver automatiquement",
+      reject: "Rejeter",
+    },
+    statuses: {
+      success: "Succès",
+      skipped: "Ignorée",
+      failed: "En échec",
+    },
     title: "Titre",
     titleHint: "Le titre de la demande que voient les approbateurs.",
     message: "Message",

@@ -91,5 +91,8 @@ export const values: Catalog<typeof en> = {
     priority: { low: "basse", normal: "normale", high: "haute", urgent: "urgente" },
     kind: { call: "appel", meeting: "réunion", email: "e-mail", note: "note", task: "tâche" },
     backoff: { exponential: "exponentiel", fixed: "fixe" },
+    frequency: { daily: "tous les jours", weekly: "toutes les semaines", monthly: "tous les mois" },
+    mode: { any: "un seul approbateur suffit", all: "tous doivent approuver", quorum: "un quorum" },
+    on_timeout: { escalate: "escalader aux managers", approve: "approuver automatiquement", reject: "rejeter" },
   },
 };
