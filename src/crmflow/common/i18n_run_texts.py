@@ -212,7 +212,7 @@ def _explanation(text: str) -> str | None:
             return None
         return _join([part if r is None else r for r, part in zip(read, parts, strict=True)])
     if text == "no conditions":
-        return _phrase("fr", text)
+        return _FRENCH[text]
     inner = _wrapped(text, "NOT (")
     if inner is not None:
         return _EXPLAIN["NOT ({inner})"].format(inner=_explanation(inner) or inner)
