@@ -61,23 +61,6 @@ export const workflow = {
     path: "Path {{number}}",
     else: "Else",
     ifRejected: "If rejected",
-    // Condition operators in words; the symbols (==, >=…) are written as they are.
-    ops: {
-      contains: "contains",
-      not_contains: "not contains",
-      in: "in",
-      not_in: "not in",
-      starts_with: "starts with",
-      ends_with: "ends with",
-      is_empty: "is empty",
-      is_not_empty: "is not empty",
-      between: "between",
-      changed: "changed",
-      changed_to: "changed to",
-      changed_from: "changed from",
-      exists: "exists",
-      matches: "matches",
-    },
   },
   runPolicy: {
     runMode: "Run mode",

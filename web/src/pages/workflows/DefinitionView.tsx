@@ -4,10 +4,11 @@ import { createContext, useContext, useId, useMemo, type ReactNode } from "react
 import { useTranslation } from "react-i18next";
 import { useEditorData } from "../../api/editorSchema";
 import type { Schemas } from "../../api/client";
+import { asRule, ruleWords, type ConditionField, type DecisionRule } from "../../components/conditionWords";
+import { useConditionFields } from "../../components/DecisionWords";
 import { keyLabel, knownValueText } from "../../components/LabelledValues";
 import { CONTROL_LABELS, controlSchemas, retrySchema } from "../../editor/steps";
 import i18n from "../../i18n";
-import { workflow as english } from "../../i18n/en/workflow";
 import { humanize, triggerLabel } from "./labels";
 import { RunPolicyView } from "./runPolicy";
 
@@ -31,36 +32,46 @@ export function valueText(value: unknown): string {
   return String(value);
 }
 
-// The shorthand's operators as the canonical ones (words are translated by opText).
+// The shorthand's operators as the engine's (engine/conditions.py `_MONGO`); `$exists` and
+// `$changed` take true or false.
 const MONGO_OPS: Record<string, string> = {
   $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not_in",
-  $exists: "exists", $contains: "contains", $regex: "matches",
+  $contains: "contains", $not_contains: "not_contains", $starts_with: "starts_with", $startswith: "starts_with",
+  $ends_with: "ends_with", $endswith: "ends_with", $between: "between", $changed_to: "changed_to",
+  $changed_from: "changed_from",
 };
 
-/** An operator in the current language: `is_not_empty` → "is not empty"; symbols as they are. */
-function opText(op: string): string {
-  return Object.hasOwn(english.definition.ops, op)
-    ? i18n.t(`definition.ops.${op as keyof typeof english.definition.ops}`, { ns: "workflow" })
-    : op.replace(/_/g, " ");
+/** One `{"field": {"$op": value}}` entry as a canonical rule. */
+function shorthandRule(field: string, op: string, value: unknown): DecisionRule {
+  const key = op.toLowerCase();
+  if (key === "$exists") return { field, operator: value === false ? "is_empty" : "is_not_empty" };
+  if (key === "$changed") return { field, operator: "changed" };
+  return { field, operator: MONGO_OPS[key] ?? key.replace(/^\$/, ""), value };
 }
 
 function isEmptyConditions(c: unknown): boolean {
   return c === null || c === undefined || (Array.isArray(c) && c.length === 0) || (isObj(c) && Object.keys(c).length === 0);
 }
 
-/** Conditions (canonical groups/rules, or the `{"field": {"$op": v}}` shorthand) as a tree. */
+/** Conditions (canonical groups/rules, or the `{"field": {"$op": v}}` shorthand) as a tree of
+ *  rules in words: the fields' labels, the editor's operator words, values formatted. */
 export function ConditionTree({ conditions }: { conditions: unknown }): ReactNode {
   const { t } = useTranslation("workflow");
+  const fields = useConditionFields();
   if (isEmptyConditions(conditions)) return <p className="hint">{t("definition.noConditions")}</p>;
-  return <ul className="wf-cond-tree">{conditionNode(conditions, "c")}</ul>;
+  return <ul className="wf-cond-tree">{conditionNode(conditions, "c", fields)}</ul>;
 }
 
-function conditionNode(node: unknown, key: string): ReactNode {
+function ruleItem(rule: DecisionRule, key: string, fields: readonly ConditionField[]): ReactNode {
+  return <li key={key} title={rule.field}>{ruleWords(rule, fields)}</li>;
+}
+
+function conditionNode(node: unknown, key: string, fields: readonly ConditionField[]): ReactNode {
   if (Array.isArray(node)) {
     return (
       <li key={key}>
         <span className="wf-op">{i18n.t("definition.allOf", { ns: "workflow" })}</span>
-        <ul>{node.map((n, i) => conditionNode(n, `${key}.${i}`))}</ul>
+        <ul>{node.map((n, i) => conditionNode(n, `${key}.${i}`, fields))}</ul>
       </li>
     );
   }
@@ -71,41 +82,25 @@ function conditionNode(node: unknown, key: string): ReactNode {
     return (
       <li key={key}>
         <span className="wf-op">{title}</span>
-        <ul>{node.rules.map((n, i) => conditionNode(n, `${key}.${i}`))}</ul>
+        <ul>{node.rules.map((n, i) => conditionNode(n, `${key}.${i}`, fields))}</ul>
       </li>
     );
   }
-  if (isObj(node) && typeof node.field === "string") {
-    const op = String(node.operator ?? "==");
-    const noValue = ["is_empty", "is_not_empty", "changed"].includes(op);
-    return (
-      <li key={key}>
-        <code>{node.field}</code> <span className="wf-op-inline">{opText(op)}</span>
-        {!noValue && <> <code>{valueText(node.value)}</code></>}
-      </li>
-    );
-  }
+  const rule = asRule(node);
+  if (rule) return ruleItem(rule, key, fields);
   if (isObj(node)) {
-    // Shorthand: each key is a field (or $and / $or) with a value or an operator object.
+    // Shorthand: each key is a field (or $and / $or / $not) with a value or an operator object.
     const entries = Object.entries(node);
     const items = entries.map(([field, spec], i) => {
       if ((field === "$and" || field === "$or") && Array.isArray(spec)) {
-        return conditionNode({ operator: field === "$and" ? "AND" : "OR", rules: spec }, `${key}.${i}`);
+        return conditionNode({ operator: field === "$and" ? "AND" : "OR", rules: spec }, `${key}.${i}`, fields);
       }
-      if (field === "$not") return conditionNode({ operator: "NOT", rules: [spec] }, `${key}.${i}`);
-      if (isObj(spec) && Object.keys(spec).every((k) => k.startsWith("$"))) {
-        return Object.entries(spec).map(([op, v], j) => (
-          <li key={`${key}.${i}.${j}`}>
-            <code>{field}</code> <span className="wf-op-inline">{opText(MONGO_OPS[op] ?? op.slice(1))}</span>{" "}
-            <code>{valueText(v)}</code>
-          </li>
-        ));
+      if (field === "$not") return conditionNode({ operator: "NOT", rules: [spec] }, `${key}.${i}`, fields);
+      if (isObj(spec) && Object.keys(spec).length > 0 && Object.keys(spec).every((k) => k.startsWith("$"))) {
+        return Object.entries(spec).map(([op, v], j) => ruleItem(shorthandRule(field, op, v), `${key}.${i}.${j}`, fields));
       }
-      return (
-        <li key={`${key}.${i}`}>
-          <code>{field}</code> <span className="wf-op-inline">==</span> <code>{valueText(spec)}</code>
-        </li>
-      );
+      const plain: DecisionRule = spec === null ? { field, operator: "is_empty" } : { field, operator: "==", value: spec };
+      return ruleItem(plain, `${key}.${i}`, fields);
     });
     if (entries.length === 1) return items;
     return (

@@ -66,7 +66,10 @@ describe("WorkflowDetailPage", () => {
     expect(within(panel).getAllByText("Deal stage changed").length).toBeGreaterThan(0);
     expect(within(panel).getByText("All of (AND)")).toBeInTheDocument();
     expect(within(panel).getByText("Any of (OR)")).toBeInTheDocument();
-    expect(within(panel).getAllByText("deal.amount")).toHaveLength(2);
+    // Rules in words: the field (its path in words while the editor schema is not there), the operator, money.
+    expect(within(panel).getByText("Amount (Deal) is at least €10,000")).toHaveAttribute("title", "deal.amount");
+    expect(within(panel).getByText("Tags (Deal) contains “vip”")).toBeInTheDocument();
+    expect(within(panel).getByText("Amount (Deal) is greater than €50,000")).toBeInTheDocument();
     expect(within(panel).getByText("Call client")).toBeInTheDocument();
     expect(within(panel).getByText("Else")).toBeInTheDocument();
     expect(within(panel).getByText("Create task")).toBeInTheDocument();

@@ -62,7 +62,10 @@ describe("the workflow page in French", () => {
     expect(within(panel).getByRole("heading", { name: "Déclencheur" })).toBeInTheDocument();
     expect(within(panel).getByText("Toutes (ET)")).toBeInTheDocument();
     expect(within(panel).getByText("Au moins une (OU)")).toBeInTheDocument();
-    expect(within(panel).getByText("contient")).toBeInTheDocument();
+    // Rules in French words: the field, the operator, the value (money in French).
+    const plain = (wanted: string) => (text: string) => text.replace(/[\u00a0\u202f]/g, " ") === wanted;
+    expect(within(panel).getByText(plain("Étiquettes (Affaire) contient « vip »"))).toBeInTheDocument();
+    expect(within(panel).getByText(plain("Montant (Affaire) est au moins 10 000 €"))).toBeInTheDocument();
     expect(within(panel).getByText("Sinon")).toBeInTheDocument();
     expect(within(panel).getByText("En parallèle : chaque déclenchement lance une exécution")).toBeInTheDocument();
     expect(screen.getByRole("tablist", { name: "Sections du workflow" })).toBeInTheDocument();
