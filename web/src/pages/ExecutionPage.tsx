@@ -7,7 +7,7 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import type { DecisionData } from "../components/conditionWords";
 import { DecisionWords, useConditionFields } from "../components/DecisionWords";
-import { Reference, ValuesWithRaw } from "../components/LabelledValues";
+import { knownValueText, Reference, ValuesWithRaw } from "../components/LabelledValues";
 import { ErrorMessage, Loading, StatusBadge, statusText } from "../components/common";
 import { formatDateTime, formatDuration, formatRelative } from "../format";
 import i18n from "../i18n";
@@ -289,7 +289,7 @@ function LogsCard({ logs }: { logs: Execution["execution_logs"] }) {
           {logs.map((line, i) => (
             <tr key={i} className={`log-${String(line.level)}`}>
               <td>{formatDateTime(line.timestamp as string, i18n.language, { seconds: true })}</td>
-              <td>{String(line.level ?? "")}</td>
+              <td>{knownValueText("level", String(line.level ?? "")) ?? String(line.level ?? "")}</td>
               <td><code>{String(line.step ?? "")}</code></td>
               <td>{String(line.message ?? "")}</td>
             </tr>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../../components/common";
 import { decisionSentence, type ConditionField } from "../../components/conditionWords";
 import { DecisionWords } from "../../components/DecisionWords";
+import { ValuesWithRaw } from "../../components/LabelledValues";
 import type { Decision, PathStep } from "./types";
 
 function decisionText(t: TFunction<"simulation">, decision: PathStep["decision"]): string | null {
@@ -56,8 +57,8 @@ export function ExecutionPath({ steps, typeLabel, onShowStep, fields = [] }: {
             {(step.input || step.output) && (
               <details className="sim-io">
                 <summary>{t("path.io")}</summary>
-                {step.input && <><h5>{t("path.input")}</h5><pre className="json">{JSON.stringify(step.input, null, 2)}</pre></>}
-                {step.output && <><h5>{t("path.output")}</h5><pre className="json">{JSON.stringify(step.output, null, 2)}</pre></>}
+                {step.input && <><h5>{t("path.input")}</h5><ValuesWithRaw value={step.input} label={t("path.input")} /></>}
+                {step.output && <><h5>{t("path.output")}</h5><ValuesWithRaw value={step.output} label={t("path.output")} /></>}
 
               </details>
             )}

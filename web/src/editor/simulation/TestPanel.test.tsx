@@ -80,6 +80,9 @@ describe("Test panel", () => {
     const steps = path.querySelectorAll(":scope > li");
     expect([...steps].map((li) => li.querySelector(".sim-step-name")?.textContent)).toEqual(["Tell the manager", "Big?", "Sign-off"]);
     expect((steps[2] as HTMLElement).style.marginLeft).toBe("1.25rem");
+    // A step's rendered input and predicted output as labelled fields, the raw JSON one click away.
+    expect(within(steps[0] as HTMLElement).getByRole("group", { name: "Input (rendered)" })).toHaveTextContent("Tomia@acme.test");
+    expect(within(steps[0] as HTMLElement).getByRole("group", { name: "Predicted output" })).toHaveTextContent("Sentyes");
     expect(steps[1]).toHaveTextContent("Condition branch 0: potential_amount 75000 > 50000");
 
     // The approval chain, in order.

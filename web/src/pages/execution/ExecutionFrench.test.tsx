@@ -115,7 +115,10 @@ describe("the execution page in French", () => {
     };
     mockFetch(({ path }) => {
       if (path === "/api/v1/workflows/4/executions/20") {
-        return json({ ...execution, status: "skipped", steps: [], steps_failed: 0, decision });
+        return json({
+          ...execution, status: "skipped", steps: [], steps_failed: 0, decision,
+          execution_logs: [{ timestamp: "2026-12-05T10:00:00Z", level: "warning", step: null, message: "skipped" }],
+        });
       }
       if (path === "/api/v1/workflows/4") return json({ id: 4, name: "Remise" });
       if (path === "/api/v1/workflows/editor-schema") {
@@ -138,5 +141,7 @@ describe("the execution page in French", () => {
     expect(within(card).getByText("Tel que le serveur l'a écrit").nextElementSibling).toHaveTextContent("not changed to");
     expect(within(card).getByText("Règle déterminante (JSON)").nextElementSibling).toHaveTextContent('"operator":"changed_to"');
     expect(within(card).getByRole("button", { name: "Masquer les détails" })).toBeInTheDocument();
+    // The log's levels in words.
+    expect(screen.getByRole("cell", { name: "avertissement" })).toBeInTheDocument();
   });
 });
