@@ -52,8 +52,13 @@ def record_inbound_event(
     changes: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
     actor_user_id: int | None = None,
+    savepoint: bool = True,
 ) -> tuple[Event, bool]:
-    """Record an external event once per idempotency key; return (event, created)."""
+    """Record an external event once per idempotency key; return (event, created).
+
+    `savepoint=False` leaves the row unflushed, to be inserted with others at commit: the
+    caller then handles a lost idempotency race itself (events/intake.py retries alone).
+    """
     event_type = normalise_event_type(type)
     _check_changes(changes or {})
     if (entity_type is None) != (entity_id is None):
@@ -79,21 +84,27 @@ def record_inbound_event(
         existing = find_by_idempotency_key(session, company_id=company_id, key=idempotency_key)
         if existing is not None:
             return existing, False
+
+    def insert() -> Event:
+        return record_event(
+            session,
+            company_id=company_id,
+            type=event_type,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            payload=payload or {},
+            changes=changes or {},
+            idempotency_key=idempotency_key,
+            source="api",
+            actor_user_id=actor_user_id,
+        )
+
+    if not savepoint:
+        return insert(), True
     try:
         # A savepoint: losing the race on the unique key must not undo the caller's transaction.
         with session.begin_nested():
-            event = record_event(
-                session,
-                company_id=company_id,
-                type=event_type,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                payload=payload or {},
-                changes=changes or {},
-                idempotency_key=idempotency_key,
-                source="api",
-                actor_user_id=actor_user_id,
-            )
+            event = insert()
     except IntegrityError:
         if not idempotency_key:
             raise
