@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
                 runtime.stop()
             live.stop()
             app.state.token_uses.stop()
+            app.state.token_lookup.close()
 
     app = FastAPI(
         title="crmflow",

@@ -9,6 +9,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from crmflow.auth.browser_session import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_problem
 from crmflow.auth.service import Principal, token_use_is_stale
+from crmflow.auth.token_lookup import TokenLookup
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer <token>`")
 session_cookie = APIKeyCookie(
@@ -21,7 +22,7 @@ session_cookie = APIKeyCookie(
 )
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     cookie: Annotated[str | None, Depends(session_cookie)],
@@ -34,6 +35,7 @@ def current_principal(
     The token is read on a read connection of its own (auth/token_lookup.py): on SQLite the
     route's writer session would take the write lock here and hold it while the request waits
     for a thread to run the route, and requests queued behind that lock would hold every thread.
+    The dependency is async so that it costs no thread hand-off (TokenLookup.resolve).
     """
     token = credentials.credentials if credentials is not None else ""
     if not token and cookie:
@@ -47,7 +49,8 @@ def current_principal(
             "missing Bearer token (Authorization: Bearer <token>) or session cookie",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal: Principal | None = request.app.state.token_lookup(token)
+    lookup: TokenLookup = request.app.state.token_lookup
+    principal = await lookup.resolve(token)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -59,14 +62,16 @@ def current_principal(
     return principal
 
 
-def writer_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def writer_principal(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
     """Allow editors and admins; viewers get 403."""
     if not principal.can_write:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role (viewer) cannot change data")
     return principal
 
 
-def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Allow admins only."""
     if not principal.is_admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins can do this")
