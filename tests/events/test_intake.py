@@ -86,17 +86,11 @@ def test_a_conflict_at_commit_is_retried_event_by_event(
     company = tenant.company_id
     real = inbound.find_by_idempotency_key
     with get_session_factory(db_url)() as other:
-        winner = inbound.record_event(
-            other,
-            company_id=company,
-            type="invoice.paid",
-            entity_type=None,
-            entity_id=None,
-            payload={"by": "other"},
-            idempotency_key="race",
-            source="api",
+        winner, created = inbound.record_inbound_event(
+            other, company_id=company, type="invoice.paid", idempotency_key="race"
         )
         other.commit()
+        assert created
         winner_id = winner.id
     calls: list[str] = []
 

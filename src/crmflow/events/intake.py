@@ -6,11 +6,11 @@ hand-over. Here requests queue their event and await it; one thread takes everyt
 records it in one transaction and answers each request after the commit. A request is
 answered only once its event is committed, so an accepted event is never lost.
 
-Each event still goes through `record_inbound_event` (validation, idempotency). One whose
-checks fail (unknown record, a bad type) is answered with its own error and left out of the
-batch. If the batch's commit fails (two processes raced on an idempotency key), every event
-of it is recorded again in a transaction of its own, so one event's conflict never fails
-another's request.
+Each event goes through the same checks as ever (`prepare_inbound_event`: type, record,
+idempotency key); one that fails them is answered with its own error and left out. The rows
+are inserted in one statement. A key repeated inside the batch answers the first. If the
+commit fails on a key another process recorded meanwhile, every event of the batch is
+recorded again in a transaction of its own, so that conflict fails nobody else.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.common.errors import DomainError
-from crmflow.events.inbound import record_inbound_event
+from crmflow.events.inbound import prepare_inbound_event, record_inbound_event
 from crmflow.events.models import Event
+from crmflow.events.service import insert_events
 
 log = logging.getLogger("crmflow.events")
 
@@ -64,19 +65,17 @@ class _Waiting:
     answer: asyncio.Future[tuple[Event, bool]]
 
 
-def _record(session: Session, item: InboundEvent, *, savepoint: bool) -> tuple[Event, bool]:
-    return record_inbound_event(
-        session,
-        company_id=item.company_id,
-        type=item.type,
-        entity_type=item.entity_type,
-        entity_id=item.entity_id,
-        payload=item.payload,
-        changes=item.changes,
-        idempotency_key=item.idempotency_key,
-        actor_user_id=item.actor_user_id,
-        savepoint=savepoint,
-    )
+def _arguments(item: InboundEvent) -> dict[str, Any]:
+    return {
+        "company_id": item.company_id,
+        "type": item.type,
+        "entity_type": item.entity_type,
+        "entity_id": item.entity_id,
+        "payload": item.payload,
+        "changes": item.changes,
+        "idempotency_key": item.idempotency_key,
+        "actor_user_id": item.actor_user_id,
+    }
 
 
 class EventIntake:
@@ -143,29 +142,44 @@ class EventIntake:
                 return
 
     def _record_batch(self, batch: list[_Waiting]) -> None:
-        done: list[tuple[_Waiting, tuple[Event, bool]]] = []
+        # Each answer: the waiting request, the event (or its row's index) and whether new.
+        answers: list[tuple[_Waiting, Event | int, bool]] = []
+        rows: list[dict[str, Any]] = []
+        keyed: dict[tuple[int, str], int] = {}  # idempotency key -> its row in this batch
         try:
             with self._factory() as session:
                 for waiting in batch:
                     try:
-                        done.append((waiting, _record(session, waiting.event, savepoint=False)))
+                        prepared = prepare_inbound_event(session, **_arguments(waiting.event))
                     except DomainError as exc:
                         _answer(waiting, error=exc)
+                        continue
+                    if isinstance(prepared, Event):
+                        answers.append((waiting, prepared, False))
+                        continue
+                    key = prepared["idempotency_key"]
+                    if key and (prepared["company_id"], key) in keyed:
+                        answers.append((waiting, keyed[(prepared["company_id"], key)], False))
+                        continue
+                    if key:
+                        keyed[(prepared["company_id"], key)] = len(rows)
+                    answers.append((waiting, len(rows), True))
+                    rows.append(prepared)
+                inserted = insert_events(session, rows)
                 session.commit()
-        except (IntegrityError, DBAPIError) as exc:
-            if len(done) <= 1 and not isinstance(exc, IntegrityError):
-                raise
-            # One event's conflict must not fail the others: each in its own transaction.
-            for waiting, _result in done:
+        except IntegrityError:
+            # Another process recorded one of the keys meanwhile: each event on its own now,
+            # so that conflict answers as a repeat and fails nobody else.
+            for waiting, _event, _created in answers:
                 self._record_alone(waiting)
             return
-        for waiting, result in done:
-            _answer(waiting, result=result)
+        for waiting, event, created in answers:
+            _answer(waiting, result=(inserted[event] if isinstance(event, int) else event, created))
 
     def _record_alone(self, waiting: _Waiting) -> None:
         try:
             with self._factory() as session:
-                result = _record(session, waiting.event, savepoint=True)
+                result = record_inbound_event(session, **_arguments(waiting.event))
                 session.commit()
         except Exception as exc:  # noqa: BLE001 - handed to the request that sent it
             _answer(waiting, error=exc)
