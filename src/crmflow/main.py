@@ -235,6 +235,14 @@ def _mount_ui(app: FastAPI) -> None:
         return FileResponse(index_html, headers={"Cache-Control": "no-cache"})
 
 
-def serve_app(app: FastAPI | str, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve `app` with uvicorn as `crmflow serve` does (the HTTP bench's floor uses it too)."""
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+def serve_app(
+    app: FastAPI | str, *, host: str, port: int, log_level: str = "info", workers: int = 1
+) -> None:
+    """Serve `app` with uvicorn as `crmflow serve` does (the HTTP bench's floor uses it too).
+
+    With `workers` > 1, `app` names an app factory (`module:function`) each process calls.
+    """
+    if workers > 1:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, workers=workers, factory=True)
+    else:
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
