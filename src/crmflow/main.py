@@ -21,6 +21,7 @@ from crmflow import __version__
 from crmflow.auth.deps import admin_principal, writer_principal
 from crmflow.auth.last_used import TokenUseRecorder
 from crmflow.auth.service import bootstrap_admin
+from crmflow.auth.token_lookup import TokenLookup
 from crmflow.common.error_schemas import install_error_documentation
 from crmflow.common.errors import install_error_handlers
 from crmflow.common.http_security import install_http_security, metrics_authorized
@@ -28,7 +29,8 @@ from crmflow.common.nul_input import refuse_nul
 from crmflow.common.request_limits import RequestLimits
 from crmflow.config import Settings, get_settings
 from crmflow.db.migrate import upgrade
-from crmflow.db.session import get_session_factory, session_scope
+from crmflow.db.session import get_engine, get_session_factory, session_scope
+from crmflow.events.intake import EventIntake
 from crmflow.live.service import start_live_notifications
 from crmflow.metrics.collector import DatabaseCollector
 from crmflow.runtime.factory import build_runtime
@@ -116,10 +118,12 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
         try:
             yield
         finally:
+            app.state.event_intake.stop()
             if runtime is not None:
                 runtime.stop()
             live.stop()
             app.state.token_uses.stop()
+            app.state.token_lookup.close()
 
     app = FastAPI(
         title="crmflow",
@@ -132,7 +136,9 @@ def create_app(settings: Settings | None = None, *, start_runtime: bool = True) 
     app.state.settings = settings
     app.state.session_factory = get_session_factory(settings.database_url)
     app.state.read_session_factory = get_session_factory(settings.database_url, writer=False)
+    app.state.token_lookup = TokenLookup(get_engine(settings.database_url, writer=False))
     app.state.token_uses = TokenUseRecorder(app.state.session_factory)
+    app.state.event_intake = EventIntake(app.state.session_factory)
     app.state.metrics_registry = CollectorRegistry(auto_describe=False)
     app.state.metrics_registry.register(
         DatabaseCollector(app.state.read_session_factory, settings.metrics_cache_seconds)
@@ -229,6 +235,14 @@ def _mount_ui(app: FastAPI) -> None:
         return FileResponse(index_html, headers={"Cache-Control": "no-cache"})
 
 
-def serve_app(app: FastAPI | str, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve `app` with uvicorn as `crmflow serve` does (the HTTP bench's floor uses it too)."""
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+def serve_app(
+    app: FastAPI | str, *, host: str, port: int, log_level: str = "info", workers: int = 1
+) -> None:
+    """Serve `app` with uvicorn as `crmflow serve` does (the HTTP bench's floor uses it too).
+
+    With `workers` > 1, `app` names an app factory (`module:function`) each process calls.
+    """
+    if workers > 1:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, workers=workers, factory=True)
+    else:
+        uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -8,7 +8,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from crmflow.auth.browser_session import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_problem
-from crmflow.auth.service import Principal, principal_for_token, token_use_is_stale
+from crmflow.auth.service import Principal, token_use_is_stale
+from crmflow.auth.token_lookup import TokenLookup
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer <token>`")
 session_cookie = APIKeyCookie(
@@ -21,7 +22,7 @@ session_cookie = APIKeyCookie(
 )
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     cookie: Annotated[str | None, Depends(session_cookie)],
@@ -31,9 +32,10 @@ def current_principal(
     A Bearer header wins and needs no CSRF proof (no browser adds it on its own); a request
     signed in by the cookie alone must prove it comes from the app when it changes anything.
 
-    The token is read through a read-only session of its own: on SQLite the route's writer
-    session would take the write lock here and hold it while the request waits for a thread
-    to run the route, and requests queued behind that lock would hold every thread.
+    The token is read on a read connection of its own (auth/token_lookup.py): on SQLite the
+    route's writer session would take the write lock here and hold it while the request waits
+    for a thread to run the route, and requests queued behind that lock would hold every thread.
+    The dependency is async so that it costs no thread hand-off (TokenLookup.resolve).
     """
     token = credentials.credentials if credentials is not None else ""
     if not token and cookie:
@@ -47,8 +49,8 @@ def current_principal(
             "missing Bearer token (Authorization: Bearer <token>) or session cookie",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    with request.app.state.read_session_factory() as reader:
-        principal = principal_for_token(reader, token)
+    lookup: TokenLookup = request.app.state.token_lookup
+    principal = await lookup.resolve(token)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -60,14 +62,16 @@ def current_principal(
     return principal
 
 
-def writer_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def writer_principal(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
     """Allow editors and admins; viewers get 403."""
     if not principal.can_write:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your role (viewer) cannot change data")
     return principal
 
 
-def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def admin_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """Allow admins only."""
     if not principal.is_admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins can do this")

@@ -6,12 +6,12 @@ import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from crmflow.auth.models import ApiToken, Company, User
@@ -89,19 +89,21 @@ def _usable(now: datetime) -> Any:
     )
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
-    """Resolve a Bearer token to its active user, or None (revoked, expired, unknown)."""
-    row = session.execute(
-        select(User.id, User.company_id, User.role, User.email, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == hash_token(token),
-            _usable(utcnow()),
-            User.is_active.is_(True),
-        )
-    ).first()
-    if row is None:
-        return None
+# The Bearer-token check: the token's active user, unless the token is revoked or expired.
+TOKEN_PRINCIPAL = (
+    select(User.id, User.company_id, User.role, User.email, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+        User.is_active.is_(True),
+    )
+)
+
+
+def principal_from_row(row: Sequence[Any]) -> Principal:
+    """The principal of a `TOKEN_PRINCIPAL` row."""
     return Principal(
         user_id=row[0],
         company_id=row[1],
@@ -110,6 +112,14 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
         token_id=row[4],
         token_last_used=row[5],
     )
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """Resolve a Bearer token to its active user, or None (revoked, expired, unknown)."""
+    row = session.execute(
+        TOKEN_PRINCIPAL, {"token_hash": hash_token(token), "now": utcnow()}
+    ).first()
+    return None if row is None else principal_from_row(row)
 
 
 # last_used_at is written at most this often per token: a write per request would queue every

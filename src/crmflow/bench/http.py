@@ -27,6 +27,7 @@ import httpx
 from sqlalchemy import func, select
 
 from crmflow.auth.service import create_user, get_or_create_company, issue_token
+from crmflow.bench.celery import Workers, check_urls, scratch_database
 from crmflow.bench.runtime import percentile_of
 from crmflow.bench.wrk import WrkResult, ensure_wrk, run_wrk
 from crmflow.common.enums import FINISHED_STATUSES
@@ -97,6 +98,22 @@ def _process(argv: list[str], env: dict[str, str], health: str, log: Path) -> It
 
 
 @contextmanager
+def _background(argv: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
+    """Run a process with no health URL (Celery beat) until the block ends."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def _smtp_sink() -> Iterator[tuple[int, Counter[str]]]:
     """A local SMTP server that accepts and counts every message (aiosmtpd)."""
     try:
@@ -119,7 +136,7 @@ def _smtp_sink() -> Iterator[tuple[int, Counter[str]]]:
         controller.stop()
 
 
-def _prepare_database(url: str) -> int:
+def _prepare_database(url: str) -> None:
     """Migrate and add the company, a manager and an owner (admin, with the bench token)."""
     upgrade(url)
     with get_session_factory(url)() as session:
@@ -137,7 +154,6 @@ def _prepare_database(url: str) -> int:
         )
         issue_token(session, user=owner, token=TOKEN)
         session.commit()
-        return owner.id
 
 
 def _setup_workflows(api: httpx.Client) -> str:
@@ -274,8 +290,71 @@ def measure_floor(wrk: str, scratch: Path, *, seconds: float, connections: int) 
     return figures
 
 
+@contextmanager
+def _embedded(scratch: Path, smtp_port: int) -> Iterator[tuple[str, str]]:
+    """`crmflow serve` on a scratch SQLite file: yield (base URL, database URL)."""
+    url = f"sqlite:///{scratch / 'bench.db'}"
+    _prepare_database(url)
+    dispose_all()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
+    argv += ["--log-level", "warning"]
+    env = _serve_env(url, smtp_port, base)
+    with _process(argv, env, f"{base}/healthz", scratch / "serve.log"):
+        yield base, url
+
+
+@contextmanager
+def _celery(
+    scratch: Path,
+    smtp_port: int,
+    *,
+    database_url: str,
+    broker_url: str,
+    api_workers: int,
+    workers: int,
+) -> Iterator[tuple[str, str]]:
+    """`crmflow serve --workers N` and N `crmflow worker`s on a scratch PostgreSQL database."""
+    check_urls(database_url, broker_url)
+    with scratch_database(database_url) as url:
+        _prepare_database(url)
+        dispose_all()
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {
+            **_serve_env(url, smtp_port, base),
+            "CRMFLOW_RUNTIME": "celery",
+            "CELERY_BROKER_URL": broker_url,
+            "REDIS_URL": broker_url,
+        }
+        argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
+        argv += ["--log-level", "warning", "--workers", str(api_workers)]
+        pool = Workers(env, scratch)
+        pool.start(workers)
+        # Beat ticks the relay and the outbox (emails, resumed waits), as in a deployment.
+        beat = [sys.executable, "-m", "crmflow", "beat", "--loglevel=warning"]
+        beat += ["--schedule", str(scratch / "beat-schedule")]
+        try:
+            with (
+                _background(beat, env, scratch / "beat.log"),
+                _process(argv, env, f"{base}/healthz", scratch / "serve.log"),
+            ):
+                yield base, url
+        finally:
+            pool.stop()
+
+
 def run_http_bench(
-    *, seconds: float = 20.0, connections: int = 8, quiet: bool = False
+    *,
+    seconds: float = 20.0,
+    connections: int = 8,
+    quiet: bool = False,
+    runtime: str = "embedded",
+    database_url: str | None = None,
+    broker_url: str | None = None,
+    api_workers: int = 2,
+    workers: int = 2,
 ) -> dict[str, Any]:
     """Measure the floor, then each front-door scenario; return every figure."""
     say: Say = (lambda _text: None) if quiet else (lambda text: print(text, flush=True))
@@ -284,52 +363,28 @@ def run_http_bench(
         scratch = Path(directory)
         say(f"floor: a minimal FastAPI app, {seconds:g} s per endpoint…")
         floor = measure_floor(wrk, scratch, seconds=seconds, connections=connections)
-        url = f"sqlite:///{scratch / 'bench.db'}"
-        owner_id = _prepare_database(url)
-        dispose_all()
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
-        argv += ["--log-level", "warning"]
         scenarios: dict[str, Any] = {}
-        with (
-            _smtp_sink() as (smtp_port, received),
-            _process(
-                argv, _serve_env(url, smtp_port, base), f"{base}/healthz", scratch / "serve.log"
-            ),
-        ):
-            auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
-            with httpx.Client(base_url=f"{base}/api/v1", headers=auth, timeout=30) as api:
-                hook_url = _setup_workflows(api)
-            watcher = RunWatcher(url)
-            organisation = f'{{"name": "ACME", "potential_amount": 75000, "owner_id": {owner_id}}}'
-            loads = {
-                "events": (f"{base}/api/v1/events", EVENT_BODY, auth),
-                "hook": (hook_url, HOOK_BODY, {"Content-Type": "application/json"}),
-                "organisations": (f"{base}/api/v1/organisations", organisation, auth),
-            }
-            for name, (target, body, headers) in loads.items():
-                say(f"{name}: POST {target.replace(base, '')} for {seconds:g} s…")
-
-                def load(
-                    duration: float,
-                    target: str = target,
-                    body: str = body,
-                    headers: dict[str, str] = headers,
-                ) -> WrkResult:
-                    return run_wrk(
-                        wrk,
-                        target,
-                        body=body,
-                        headers=headers,
-                        seconds=duration,
-                        connections=connections,
-                    )
-
-                scenarios[name] = _scenario(say, watcher, load, seconds=seconds)
+        with _smtp_sink() as (smtp_port, received):
+            deployment = (
+                _celery(
+                    scratch,
+                    smtp_port,
+                    database_url=database_url or "",
+                    broker_url=broker_url or "",
+                    api_workers=api_workers,
+                    workers=workers,
+                )
+                if runtime == "celery"
+                else _embedded(scratch, smtp_port)
+            )
+            with deployment as (base, url):
+                scenarios = _run_scenarios(say, wrk, base, url, seconds, connections)
             emails = received["messages"]
         dispose_all()
     return {
+        "runtime": runtime,
+        "api_processes": api_workers if runtime == "celery" else 1,
+        "workers": workers if runtime == "celery" else 0,
         "connections": connections,
         "seconds": seconds,
         "cores": os.cpu_count(),
@@ -339,6 +394,40 @@ def run_http_bench(
         "ratio_events_to_async_floor": _ratio(scenarios["events"], floor["async"]),
         "ratio_events_to_sync_floor": _ratio(scenarios["events"], floor["sync"]),
     }
+
+
+def _run_scenarios(
+    say: Say, wrk: str, base: str, url: str, seconds: float, connections: int
+) -> dict[str, Any]:
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    with httpx.Client(base_url=f"{base}/api/v1", headers=auth, timeout=30) as api:
+        hook_url = _setup_workflows(api)
+        owner_id = api.get("/users/me").json()["id"]
+    watcher = RunWatcher(url)
+    organisation = f'{{"name": "ACME", "potential_amount": 75000, "owner_id": {owner_id}}}'
+    loads = {
+        "events": (f"{base}/api/v1/events", EVENT_BODY, auth),
+        "hook": (hook_url, HOOK_BODY, {"Content-Type": "application/json"}),
+        "organisations": (f"{base}/api/v1/organisations", organisation, auth),
+    }
+    scenarios: dict[str, Any] = {}
+    for name, (target, body, headers) in loads.items():
+        say(f"{name}: POST {target.replace(base, '')} for {seconds:g} s…")
+
+        def load(
+            duration: float, target: str = target, body: str = body, headers: Any = headers
+        ) -> WrkResult:
+            return run_wrk(
+                wrk,
+                target,
+                body=body,
+                headers=headers,
+                seconds=duration,
+                connections=connections,
+            )
+
+        scenarios[name] = _scenario(say, watcher, load, seconds=seconds)
+    return scenarios
 
 
 def _ratio(scenario: dict[str, Any], floor: dict[str, Any]) -> float:

@@ -28,7 +28,7 @@ def print_http_report(result: dict[str, Any], console: Console | None = None) ->
         )
     for kind, floor in result["floor"].items():
         table.add_row(
-            f"floor: minimal FastAPI ({kind})",
+            f"floor ({kind})",
             f"{floor['ok_per_second']:,.0f}",
             str(floor["status_errors"]),
             f"{floor['p50_ms']:.1f} / {floor['p99_ms']:.1f}",
@@ -47,7 +47,8 @@ def print_http_report(result: dict[str, Any], console: Console | None = None) ->
             f"{figures['event_to_done_p50_ms']:.0f} / {figures['event_to_done_p99_ms']:.0f}",
             statuses,
         )
-    out = console or Console()
+    # A pipe or a CI log gets the full table, not 80 columns of wrapped cells.
+    out = console or Console(width=140)
     out.print(table)
     out.print(
         f"events completed/s against the floor: {result['ratio_events_to_async_floor']:.3f} "

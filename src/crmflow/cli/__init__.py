@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -36,11 +37,25 @@ def serve(
         bool, typer.Option("--demo", help="load demo data; show the demo accounts on sign-in")
     ] = False,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="API processes (Celery runtime only: the embedded runtime lives in the one "
+            "API process)",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API, the UI and the embedded runtime."""
     from crmflow.main import create_app, serve_app
 
     settings = get_settings()
+    if workers > 1 and settings.runtime != "celery":
+        fail(
+            "--workers needs the Celery runtime (CRMFLOW_RUNTIME=celery with PostgreSQL): the "
+            "embedded runtime runs inside the single API process"
+        )
     token = prepare()
     if token:
         console.print(
@@ -53,6 +68,15 @@ def serve(
         f"crmflow on http://{host}:{port} (API docs: /docs) — database "
         f"{mask_url(settings.database_url)}, runtime {settings.runtime}"
     )
+    if workers > 1:
+        # Each process builds its app from the environment (the database is migrated above).
+        if demo:
+            os.environ["CRMFLOW_DEMO"] = "1"
+        dispose_all()  # no connection of this process may be inherited by the workers
+        serve_app(
+            "crmflow.main:create_app", host=host, port=port, log_level=log_level, workers=workers
+        )
+        return
     serve_app(create_app(settings), host=host, port=port, log_level=log_level)
 
 
@@ -302,6 +326,9 @@ def bench(
     connections: Annotated[
         int, typer.Option(min=1, max=256, help="--http: concurrent connections")
     ] = 8,
+    api_workers: Annotated[
+        int, typer.Option(min=1, max=64, help="--http --runtime celery: API processes")
+    ] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Measure a runtime (executions/s, event-to-done latency) against a floor from the same run:
@@ -309,7 +336,16 @@ def bench(
     `--scenario delays`: N waits falling due at once, beside the same N runs started fresh.
     `--http`: requests/s, response times and runs completed/s through `crmflow serve`."""
     if http:
-        result = _bench_http(duration=duration, connections=connections, as_json=as_json)
+        result = _bench_http(
+            duration=duration,
+            connections=connections,
+            runtime=runtime,
+            api_workers=api_workers,
+            workers=workers,
+            database_url=database_url,
+            broker_url=broker_url,
+            as_json=as_json,
+        )
     elif scenario == "suggestions":
         from crmflow.bench.suggestions import run_suggestions_bench
 
@@ -354,14 +390,35 @@ def bench(
         print()
 
 
-def _bench_http(*, duration: float, connections: int, as_json: bool) -> dict[str, Any]:
+def _bench_http(
+    *,
+    duration: float,
+    connections: int,
+    runtime: str,
+    api_workers: int,
+    workers: int,
+    database_url: str | None,
+    broker_url: str | None,
+    as_json: bool,
+) -> dict[str, Any]:
+    from crmflow.bench.celery import BenchSetupError
     from crmflow.bench.http import run_http_bench
     from crmflow.bench.http_report import print_http_report
     from crmflow.bench.wrk import WrkUnavailable
 
+    settings = get_settings()
     try:
-        result = run_http_bench(seconds=duration, connections=connections, quiet=as_json)
-    except (WrkUnavailable, RuntimeError) as exc:
+        result = run_http_bench(
+            seconds=duration,
+            connections=connections,
+            quiet=as_json,
+            runtime=runtime,
+            database_url=database_url or settings.database_url,
+            broker_url=broker_url or settings.broker_url,
+            api_workers=api_workers,
+            workers=workers,
+        )
+    except (WrkUnavailable, BenchSetupError, RuntimeError) as exc:
         fail(f"http bench: {exc}")
     if not as_json:
         print_http_report(result)

@@ -12,7 +12,7 @@ from crmflow.common.enums import TriggerType
 from crmflow.common.errors import Invalid
 from crmflow.crm.records import MODELS, load_entity, snapshot
 from crmflow.events.models import Event
-from crmflow.events.service import find_by_idempotency_key, record_event
+from crmflow.events.service import find_by_idempotency_key, insert_events
 
 CUSTOM_EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.]{1,59}$")
 # Raised by crmflow itself (scheduler, inactivity detector, "run now"), never from outside.
@@ -41,7 +41,7 @@ def _check_changes(changes: dict[str, Any]) -> None:
             raise Invalid(f"changes.{field}: expected [old, new]", field=f"changes.{field}")
 
 
-def record_inbound_event(
+def prepare_inbound_event(
     session: Session,
     *,
     company_id: int,
@@ -52,8 +52,11 @@ def record_inbound_event(
     changes: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
     actor_user_id: int | None = None,
-) -> tuple[Event, bool]:
-    """Record an external event once per idempotency key; return (event, created)."""
+) -> Event | dict[str, Any]:
+    """Check an external event: the event already recorded under its key, or the row to insert.
+
+    Raises Invalid naming the field when the event may not be recorded.
+    """
     event_type = normalise_event_type(type)
     _check_changes(changes or {})
     if (entity_type is None) != (entity_id is None):
@@ -78,27 +81,38 @@ def record_inbound_event(
     if idempotency_key:
         existing = find_by_idempotency_key(session, company_id=company_id, key=idempotency_key)
         if existing is not None:
-            return existing, False
+            return existing
+    return {
+        "company_id": company_id,
+        "type": event_type,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "payload": payload or {},
+        "changes": changes or {},
+        "idempotency_key": idempotency_key,
+        "source": "api",
+        "actor_user_id": actor_user_id,
+    }
+
+
+def record_inbound_event(session: Session, **event: Any) -> tuple[Event, bool]:
+    """Record an external event once per idempotency key; return (event, created).
+
+    `event` holds the arguments of `prepare_inbound_event`.
+    """
+    prepared = prepare_inbound_event(session, **event)
+    if isinstance(prepared, Event):
+        return prepared, False
+    key = prepared["idempotency_key"]
     try:
         # A savepoint: losing the race on the unique key must not undo the caller's transaction.
         with session.begin_nested():
-            event = record_event(
-                session,
-                company_id=company_id,
-                type=event_type,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                payload=payload or {},
-                changes=changes or {},
-                idempotency_key=idempotency_key,
-                source="api",
-                actor_user_id=actor_user_id,
-            )
+            [created] = insert_events(session, [prepared])
     except IntegrityError:
-        if not idempotency_key:
+        if not key:
             raise
-        existing = find_by_idempotency_key(session, company_id=company_id, key=idempotency_key)
+        existing = find_by_idempotency_key(session, company_id=prepared["company_id"], key=key)
         if existing is None:
             raise
         return existing, False
-    return event, True
+    return created, True

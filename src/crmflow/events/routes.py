@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy import select
 
 from crmflow.auth.deps import CurrentUser, Writer
@@ -12,7 +12,7 @@ from crmflow.common.deps import DbSession
 from crmflow.common.errors import Invalid, NotFound
 from crmflow.common.ids import Id, is_valid_id
 from crmflow.common.pagination import Page, Paging, page_of
-from crmflow.events.inbound import record_inbound_event
+from crmflow.events.intake import EventIntake, InboundEvent
 from crmflow.events.models import Event
 from crmflow.events.schemas import EventOut, InboundEventIn
 
@@ -32,10 +32,10 @@ router = APIRouter(prefix="/events", tags=["events"])
         }
     },
 )
-def send_event(
+async def send_event(
     body: InboundEventIn,
+    request: Request,
     response: Response,
-    session: DbSession,
     principal: Writer,
     idempotency_key_header: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=200)
@@ -53,18 +53,21 @@ def send_event(
         raise Invalid(
             "idempotency_key: differs from the Idempotency-Key header", field="idempotency_key"
         )
-    event, created = record_inbound_event(
-        session,
-        company_id=principal.company_id,
-        type=body.type,
-        entity_type=body.entity_type,
-        entity_id=body.entity_id,
-        payload=body.payload,
-        changes=body.changes,
-        idempotency_key=key or header_key,
-        actor_user_id=principal.user_id,
+    # Recorded with the other requests' events of the moment, in one transaction
+    # (events/intake.py); the answer comes once it is committed.
+    intake: EventIntake = request.app.state.event_intake
+    event, created = await intake.record(
+        InboundEvent(
+            company_id=principal.company_id,
+            type=body.type,
+            entity_type=body.entity_type,
+            entity_id=body.entity_id,
+            payload=body.payload,
+            changes=body.changes,
+            idempotency_key=key or header_key,
+            actor_user_id=principal.user_id,
+        )
     )
-    session.commit()
     if not created:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replay"] = "true"
