@@ -136,8 +136,13 @@ def request_language(request: Request) -> str:
     return accepted_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
+async def _request_language(request: Request) -> str:
+    # Async so that FastAPI calls it on the event loop, not through a thread hand-off.
+    return request_language(request)
+
+
 # A route's parameter: the language to write person-facing texts in.
-RequestLanguage = Annotated[str, Depends(request_language)]
+RequestLanguage = Annotated[str, Depends(_request_language)]
 
 
 def say(language: str | None, key: str, **params: Any) -> str:
