@@ -2,7 +2,9 @@
 // under a NOT, with no rule; field labels from the editor schema, else the path in words.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import i18n from "../i18n";
-import { decisionSentence, fieldWords, ruleHolds, ruleWords, valueWords, type ConditionField } from "./conditionWords";
+import {
+  canonicalConditions, conditionWords, decisionSentence, fieldWords, ruleHolds, ruleWords, valueWords, type ConditionField,
+} from "./conditionWords";
 
 const FIELDS: ConditionField[] = [
   { path: "deal.amount", label: "Amount", group: "Deal", type: "number" },
@@ -146,6 +148,40 @@ describe("decisions in English", () => {
   });
 });
 
+describe("conditions in words", () => {
+  it("spells out the shorthand as the engine does", () => {
+    expect(canonicalConditions({ "deal.amount": { $gte: 10, $lt: 20 }, "deal.stage": "won", "contact.email": null })).toEqual({
+      operator: "AND", rules: [
+        { field: "deal.amount", operator: ">=", value: 10 }, { field: "deal.amount", operator: "<", value: 20 },
+        { field: "deal.stage", operator: "==", value: "won" }, { field: "contact.email", operator: "is_empty" },
+      ],
+    });
+    expect(canonicalConditions({ $nor: [{ "deal.stage": { $changed: true } }] })).toEqual({
+      operator: "NOT", rules: [{ operator: "OR", rules: [{ field: "deal.stage", operator: "changed" }] }],
+    });
+    expect(canonicalConditions([{ "contact.email": { $exists: false } }])).toEqual({
+      operator: "AND", rules: [{ field: "contact.email", operator: "is_empty" }],
+    });
+    // An empty group means no conditions, as the engine reads a root one.
+    expect([null, {}, [], { operator: "AND", rules: [] }, [{ operator: "OR", rules: [] }]].map(canonicalConditions)).toEqual([null, null, null, null, null]);
+  });
+
+  it("joins rules with and / or, nested groups in brackets, NOT as not (…)", () => {
+    const tree = {
+      operator: "AND", rules: [
+        { field: "deal.amount", operator: ">", value: 50000 },
+        { operator: "OR", rules: [{ field: "deal.stage", operator: "==", value: "won" }, { field: "contact.email", operator: "is_empty" }] },
+      ],
+    };
+    expect(conditionWords(tree, FIELDS)).toBe("Amount (Deal) is greater than €50,000 and (Stage (Deal) equals “won” or Email (Contact) is empty)");
+    expect(conditionWords({ operator: "NOT", rules: [{ field: "deal.stage", operator: "in", value: ["won", "lost"] }] }, FIELDS)).toBe(
+      "not (Stage (Deal) is one of “won” or “lost”)",
+    );
+    expect(conditionWords({ "deal.amount": { $between: [1, 2] } }, FIELDS)).toBe("Amount (Deal) is between €1 and €2");
+    expect(conditionWords(null)).toBeNull();
+  });
+});
+
 describe("decisions in French", () => {
   beforeAll(async () => {
     await i18n.changeLanguage("fr");
@@ -206,6 +242,12 @@ describe("decisions in French", () => {
     );
     expect(dire(false, { field: "deal.amount", operator: ">", value: 50000 }, 75000)).toBe(
       "Montant (Affaire) : 75 000 €, qui est supérieur à 50 000 € — les conditions demandent le contraire : elles ne sont donc pas remplies.",
+    );
+  });
+
+  it("words a condition tree in French", () => {
+    expect(plain(conditionWords({ $or: [{ "deal.amount": { $gt: 50000 } }, { "deal.stage": { $changed_to: "won" } }] }, FR))).toBe(
+      "Montant (Affaire) est supérieur à 50 000 € ou Étape (Affaire) est passé à « won »",
     );
   });
 

@@ -147,6 +147,90 @@ export function ruleWords(rule: DecisionRule, fields: readonly ConditionField[] 
   return w("rule", { field: fieldWords(rule.field, fields), rule: phrase(operatorWords(rule.operator, false), ruleValueWords(rule, fields)) });
 }
 
+// --------------------------------------------------------------------------- condition trees
+
+/** A canonical group: `{operator: "AND"|"OR"|"NOT", rules}`. */
+export interface ConditionGroupNode {
+  operator: string;
+  rules: ConditionNodeTree[];
+}
+export type ConditionNodeTree = DecisionRule | ConditionGroupNode;
+
+// The shorthand's operators as the engine's (engine/conditions.py `_MONGO`); `$exists` and
+// `$changed` take true or false.
+const MONGO_OPS: Record<string, string> = {
+  $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not_in",
+  $contains: "contains", $not_contains: "not_contains", $starts_with: "starts_with", $startswith: "starts_with",
+  $ends_with: "ends_with", $endswith: "ends_with", $between: "between", $changed_to: "changed_to",
+  $changed_from: "changed_from",
+};
+
+function shorthandRules(field: string, spec: unknown): ConditionNodeTree[] {
+  if (spec === null) return [{ field, operator: "is_empty" }];
+  if (!isObj(spec) || !Object.keys(spec).some((k) => k.startsWith("$"))) return [{ field, operator: "==", value: spec }];
+  return Object.entries(spec).map(([op, value]): ConditionNodeTree => {
+    const key = op.toLowerCase();
+    if (key === "$exists") return { field, operator: value === false ? "is_empty" : "is_not_empty" };
+    if (key === "$changed") {
+      const changed = { field, operator: "changed" };
+      return value === false ? { operator: "NOT", rules: [changed] } : changed;
+    }
+    if (key === "$not") return { operator: "NOT", rules: [and(shorthandRules(field, value))] };
+    return { field, operator: MONGO_OPS[key] ?? key.replace(/^\$/, ""), value };
+  });
+}
+
+const and = (rules: ConditionNodeTree[]): ConditionNodeTree => (rules.length === 1 ? rules[0] : { operator: "AND", rules });
+
+/** A group of `children` in canonical form; null when none is left (an empty group means none). */
+function group(operator: string, children: unknown[]): ConditionGroupNode | null {
+  const rules = children.map(canonicalConditions).filter((n): n is ConditionNodeTree => n !== null);
+  return rules.length ? { operator, rules } : null;
+}
+
+/** Conditions as the engine normalises them (a list is AND, the `{"field": {"$op": v}}` shorthand
+ *  spelled out), a bare rule left bare; null for none. */
+export function canonicalConditions(node: unknown): ConditionNodeTree | null {
+  if (node === null || node === undefined || isEmpty(node)) return null;
+  if (Array.isArray(node)) return group("AND", node);
+  if (!isObj(node)) return null;
+  const rule = asRule(node);
+  if (rule) return rule;
+  if (Array.isArray(node.rules)) return group(typeof node.operator === "string" ? node.operator.toUpperCase() : "AND", node.rules);
+  const parts = Object.entries(node).flatMap(([key, spec]): ConditionNodeTree[] => {
+    const lowered = key.toLowerCase();
+    if ((lowered === "$and" || lowered === "$or" || lowered === "$nor") && Array.isArray(spec)) {
+      const inner = group(lowered === "$and" ? "AND" : "OR", spec);
+      return !inner ? [] : [lowered === "$nor" ? { operator: "NOT", rules: [inner] } : inner];
+    }
+    if (lowered === "$not") {
+      const inner = canonicalConditions(Array.isArray(spec) && spec.length === 1 ? spec[0] : spec);
+      return inner ? [{ operator: "NOT", rules: [inner] }] : [];
+    }
+    return shorthandRules(key, spec);
+  });
+  return parts.length ? and(parts) : null;
+}
+
+const isGroupNode = (node: ConditionNodeTree): node is ConditionGroupNode => "rules" in node;
+const summary = (key: string, values?: Record<string, unknown>): string =>
+  (i18n.t as unknown as (key: string, values?: object) => string)(`editor:summary.${key}`, values);
+
+function treeWords(node: ConditionNodeTree, fields: readonly ConditionField[], nested: boolean): string {
+  if (!isGroupNode(node)) return ruleWords(node, fields);
+  const parts = node.rules.map((rule) => treeWords(rule, fields, true));
+  if (node.operator === "NOT") return summary("not", { condition: `(${parts.join(summary("and"))})` });
+  const joined = parts.join(summary(node.operator === "OR" ? "or" : "and"));
+  return nested && parts.length > 1 ? `(${joined})` : joined;
+}
+
+/** Conditions in words: "Amount (Deal) is greater than €50,000 and Stage (Deal) equals “won”";
+ *  null when there are none. */
+export function conditionWords(conditions: unknown, fields: readonly ConditionField[] = []): string | null {
+  const tree = canonicalConditions(conditions);
+  return tree ? treeWords(tree, fields, false) : null;
+}
+
 // --------------------------------------------------------------------------- did the rule hold?
 
 type Scalar = number | string | boolean;

@@ -18,7 +18,16 @@ const noop = () => undefined;
 describe("the Test panel in French", () => {
   it("shows a simulated run in French", () => {
     const fields = [{ path: "organisation.potential_amount", label: "Montant potentiel", group: "Organisation", type: "number" }];
-    render(<SimulationResult sim={BIG_RUN} typeLabel={(type) => type} labelOfPath={(path) => path} onTry={noop} onGoTo={noop} stale fields={fields} />);
+    const definition = {
+      name: "Grosses organisations", description: "", trigger_type: "organisation_created", trigger_config: {}, run_policy: {},
+      conditions: { "organisation.potential_amount": { $gt: 50000 } },
+      actions: [
+        { type: "send_email", name: "Tell the manager" },
+        { type: "branch", name: "Big?", branches: [{ when: { field: "organisation.potential_amount", operator: ">", value: 60000 }, actions: [] }], else: [] },
+      ],
+    };
+    render(<SimulationResult sim={BIG_RUN} typeLabel={(type) => type} labelOfPath={(path) => path} onTry={noop} onGoTo={noop} stale fields={fields}
+      definition={definition} />);
     const result = screen.getByRole("region", { name: "Résultat du test" });
     const outcome = within(result).getByText("Résultat prévu").nextElementSibling!;
     expect(outcome).toHaveTextContent("en suspens");
@@ -48,6 +57,12 @@ describe("the Test panel in French", () => {
     const conditions = within(result).getByRole("region", { name: "Décision : Conditions" });
     expect(conditions).toHaveTextContent("a pris « oui »");
     expect(within(conditions).getByRole("button", { name: "Essayer : Conditions, non" })).toBeInTheDocument();
+    // Each way in French words, from the tested definition's conditions.
+    const ways = (point: HTMLElement) => [...point.querySelectorAll(".sim-predicate")].map((p) => p.textContent?.replace(/[\u00a0\u202f]/g, " "));
+    expect(ways(conditions)).toEqual([
+      "Montant potentiel (Organisation) est supérieur à 50 000 €", "non (Montant potentiel (Organisation) est supérieur à 50 000 €)",
+    ]);
+    expect(ways(branch)).toEqual(["Montant potentiel (Organisation) est supérieur à 60 000 €", "aucune des branches ne s'applique"]);
   });
 
   it("says why a run fails or is refused, with the number of problems", () => {

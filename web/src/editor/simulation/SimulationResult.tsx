@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { ConditionField } from "../../components/conditionWords";
+import type { Definition } from "../types";
 import { ApprovalChain } from "./ApprovalChain";
 import { BranchExplorations } from "./BranchExplorations";
 import { DurationView, readDuration } from "./DurationView";
@@ -25,6 +26,8 @@ export interface SimulationResultProps {
   stale?: boolean;
   /** The fields' labels (the editor schema's), for decisions in words. */
   fields?: readonly ConditionField[];
+  /** The definition the test ran on: its conditions word each way a decision can go. */
+  definition?: Definition | null;
 }
 
 /** The decisions the run kept, by decision point: the conditions', and each step's `when`. */
@@ -36,7 +39,9 @@ function keptDecisions(sim: SimulationOut): Record<string, Decision> {
   return out;
 }
 
-export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowStep, onTry, busy, stale, fields = [] }: SimulationResultProps) {
+export function SimulationResult({
+  sim, typeLabel, labelOfPath, onGoTo, onShowStep, onTry, busy, stale, fields = [], definition = null,
+}: SimulationResultProps) {
   const { t } = useTranslation("simulation");
   const walked = sim.status === "completed";
   const explanation = walked ? triggerExplanation(sim, fields) : "";
@@ -81,7 +86,8 @@ export function SimulationResult({ sim, typeLabel, labelOfPath, onGoTo, onShowSt
           )}
           <h3>{t("result.decisions")}</h3>
 
-          <BranchExplorations points={sim.branch_explorations} onTry={onTry} busy={busy} decisions={decisions} fields={fields} />
+          <BranchExplorations points={sim.branch_explorations} onTry={onTry} busy={busy} decisions={decisions} fields={fields}
+            definition={definition} />
         </>
       )}
     </section>

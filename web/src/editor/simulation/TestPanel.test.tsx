@@ -199,6 +199,10 @@ describe("Test panel", () => {
     expect(conditions).toHaveTextContent("went “yes”");
     expect(conditions).toHaveTextContent("Potential amount was €75,000, which is greater than €50,000 — the conditions matched.");
     expect(within(conditions).getByRole("button", { name: "Try this: Conditions, no" })).toBeInTheDocument();
+    // Each way in words, from the conditions of the definition tested (not the server's paths and symbols).
+    const ways = (point: HTMLElement) => [...point.querySelectorAll(".sim-predicate")].map((p) => p.textContent);
+    expect(ways(conditions)).toEqual(["Potential amount is greater than €50,000", "not (Potential amount is greater than €50,000)"]);
+    expect(ways(decision)).toEqual(["Potential amount is greater than €60,000", "none of the branches holds"]);
     await user.click(within(decision).getByRole("button", { name: "Try this: Branch: Big?, else" }));
     await waitFor(() => expect(simCalls(calls)).toHaveLength(2));
     expect(simCalls(calls)[1].body).toEqual({

@@ -52,7 +52,8 @@ export function TestPanel({ session, triggerType, subject, typeLabel, labelOfPat
               {!!s.error && <ErrorMessage error={s.error} onRetry={s.run} />}
               {s.result && (
                 <SimulationResult sim={s.result} typeLabel={typeLabel} labelOfPath={labelOfPath} onGoTo={onGoTo}
-                  onShowStep={onShowStep} onTry={s.tryExample} busy={s.running} stale={!s.fresh} fields={fields} />
+                  onShowStep={onShowStep} onTry={s.tryExample} busy={s.running} stale={!s.fresh} fields={fields}
+                  definition={s.testedDefinition} />
               )}
             </div>
             {!!s.compareError && <ErrorMessage error={s.compareError} />}

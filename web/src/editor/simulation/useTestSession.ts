@@ -22,7 +22,7 @@ export interface TestSessionOptions {
 
 export function useTestSession({ def, workflowId, dirty, schema }: TestSessionOptions) {
   const [inputs, setInputs] = useState<TestInputState>(EMPTY_INPUTS);
-  const [result, setResult] = useState<{ sim: SimulationOut; defKey: string } | null>(null);
+  const [result, setResult] = useState<{ sim: SimulationOut; defKey: string; def: Definition } | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [problems, setProblems] = useState<string[]>([]);
@@ -39,7 +39,7 @@ export function useTestSession({ def, workflowId, dirty, schema }: TestSessionOp
     const key = JSON.stringify(def);
     try {
       const sim = await simulate({ ...subjectOf(def, workflowId, dirty), ...body });
-      setResult({ sim, defKey: key });
+      setResult({ sim, defKey: key, def });
     } catch (err) {
       setError(err);
     } finally {
@@ -119,6 +119,8 @@ export function useTestSession({ def, workflowId, dirty, schema }: TestSessionOp
     inputs, setInputs, entity, fixedEntity: fixed, fields,
     run, tryExample, running, error, problems,
     result: result?.sim ?? null,
+    /** The definition the last result was computed on (its conditions word the decisions). */
+    testedDefinition: result?.def ?? null,
     /** The last result was computed on the definition the editor shows now. */
     fresh: !!result && result.defKey === defKey,
     comparison, canCompare, runCompare, comparing, compareError,

@@ -203,6 +203,8 @@ export const simulation = {
     noExample: "No example: {{why}}",
     try: "Try this",
     tryLabel: "Try this: {{title}}, {{outcome}}",
+    // What the else way of a branch asks.
+    noneHolds: "none of the branches holds",
     // The ways a decision point goes: a condition's yes or no, a branch (counted from 1), else.
     outcomes: {
       yes: "yes",

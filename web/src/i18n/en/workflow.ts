@@ -48,7 +48,6 @@ export const workflow = {
     steps: "Steps",
     noSteps: "No steps.",
     runPolicy: "Run policy",
-    allOf: "All of",
     allOfAnd: "All of (AND)",
     anyOfOr: "Any of (OR)",
     not: "Not",

@@ -203,6 +203,7 @@ export const simulation: Catalog<typeof en> = {
     noExample: "Pas d'exemple : {{why}}",
     try: "Essayer",
     tryLabel: "Essayer : {{title}}, {{outcome}}",
+    noneHolds: "aucune des branches ne s'applique",
     outcomes: {
       yes: "oui",
       no: "non",

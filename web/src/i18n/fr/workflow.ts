@@ -50,7 +50,6 @@ export const workflow: Catalog<typeof en> = {
     steps: "Étapes",
     noSteps: "Aucune étape.",
     runPolicy: "Règle d'exécution",
-    allOf: "Toutes",
     allOfAnd: "Toutes (ET)",
     anyOfOr: "Au moins une (OU)",
     not: "Non",

@@ -4,7 +4,7 @@ import { createContext, useContext, useId, useMemo, type ReactNode } from "react
 import { useTranslation } from "react-i18next";
 import { useEditorData } from "../../api/editorSchema";
 import type { Schemas } from "../../api/client";
-import { asRule, ruleWords, type ConditionField, type DecisionRule } from "../../components/conditionWords";
+import { canonicalConditions, ruleWords, type ConditionField, type ConditionNodeTree } from "../../components/conditionWords";
 import { useConditionFields } from "../../components/DecisionWords";
 import { keyLabel, knownValueText } from "../../components/LabelledValues";
 import { CONTROL_LABELS, controlSchemas, retrySchema } from "../../editor/steps";
@@ -32,23 +32,6 @@ export function valueText(value: unknown): string {
   return String(value);
 }
 
-// The shorthand's operators as the engine's (engine/conditions.py `_MONGO`); `$exists` and
-// `$changed` take true or false.
-const MONGO_OPS: Record<string, string> = {
-  $eq: "==", $ne: "!=", $gt: ">", $gte: ">=", $lt: "<", $lte: "<=", $in: "in", $nin: "not_in",
-  $contains: "contains", $not_contains: "not_contains", $starts_with: "starts_with", $startswith: "starts_with",
-  $ends_with: "ends_with", $endswith: "ends_with", $between: "between", $changed_to: "changed_to",
-  $changed_from: "changed_from",
-};
-
-/** One `{"field": {"$op": value}}` entry as a canonical rule. */
-function shorthandRule(field: string, op: string, value: unknown): DecisionRule {
-  const key = op.toLowerCase();
-  if (key === "$exists") return { field, operator: value === false ? "is_empty" : "is_not_empty" };
-  if (key === "$changed") return { field, operator: "changed" };
-  return { field, operator: MONGO_OPS[key] ?? key.replace(/^\$/, ""), value };
-}
-
 function isEmptyConditions(c: unknown): boolean {
   return c === null || c === undefined || (Array.isArray(c) && c.length === 0) || (isObj(c) && Object.keys(c).length === 0);
 }
@@ -58,59 +41,23 @@ function isEmptyConditions(c: unknown): boolean {
 export function ConditionTree({ conditions }: { conditions: unknown }): ReactNode {
   const { t } = useTranslation("workflow");
   const fields = useConditionFields();
-  if (isEmptyConditions(conditions)) return <p className="hint">{t("definition.noConditions")}</p>;
-  return <ul className="wf-cond-tree">{conditionNode(conditions, "c", fields)}</ul>;
+  const tree = canonicalConditions(conditions);
+  if (!tree) return <p className="hint">{t("definition.noConditions")}</p>;
+  return <ul className="wf-cond-tree">{conditionNode(tree, "c", fields)}</ul>;
 }
 
-function ruleItem(rule: DecisionRule, key: string, fields: readonly ConditionField[]): ReactNode {
-  return <li key={key} title={rule.field}>{ruleWords(rule, fields)}</li>;
-}
+const GROUP_WORDS = { AND: "definition.allOfAnd", OR: "definition.anyOfOr", NOT: "definition.not" } as const;
 
-function conditionNode(node: unknown, key: string, fields: readonly ConditionField[]): ReactNode {
-  if (Array.isArray(node)) {
-    return (
-      <li key={key}>
-        <span className="wf-op">{i18n.t("definition.allOf", { ns: "workflow" })}</span>
-        <ul>{node.map((n, i) => conditionNode(n, `${key}.${i}`, fields))}</ul>
-      </li>
-    );
-  }
-  if (isObj(node) && Array.isArray(node.rules) && typeof node.operator === "string") {
-    const op = node.operator.toUpperCase();
-    const words = { AND: "definition.allOfAnd", OR: "definition.anyOfOr", NOT: "definition.not" } as const;
-    const title = op in words ? i18n.t(words[op as keyof typeof words], { ns: "workflow" }) : op;
-    return (
-      <li key={key}>
-        <span className="wf-op">{title}</span>
-        <ul>{node.rules.map((n, i) => conditionNode(n, `${key}.${i}`, fields))}</ul>
-      </li>
-    );
-  }
-  const rule = asRule(node);
-  if (rule) return ruleItem(rule, key, fields);
-  if (isObj(node)) {
-    // Shorthand: each key is a field (or $and / $or / $not) with a value or an operator object.
-    const entries = Object.entries(node);
-    const items = entries.map(([field, spec], i) => {
-      if ((field === "$and" || field === "$or") && Array.isArray(spec)) {
-        return conditionNode({ operator: field === "$and" ? "AND" : "OR", rules: spec }, `${key}.${i}`, fields);
-      }
-      if (field === "$not") return conditionNode({ operator: "NOT", rules: [spec] }, `${key}.${i}`, fields);
-      if (isObj(spec) && Object.keys(spec).length > 0 && Object.keys(spec).every((k) => k.startsWith("$"))) {
-        return Object.entries(spec).map(([op, v], j) => ruleItem(shorthandRule(field, op, v), `${key}.${i}.${j}`, fields));
-      }
-      const plain: DecisionRule = spec === null ? { field, operator: "is_empty" } : { field, operator: "==", value: spec };
-      return ruleItem(plain, `${key}.${i}`, fields);
-    });
-    if (entries.length === 1) return items;
-    return (
-      <li key={key}>
-        <span className="wf-op">{i18n.t("definition.allOf", { ns: "workflow" })}</span>
-        <ul>{items}</ul>
-      </li>
-    );
-  }
-  return <li key={key}><code>{valueText(node)}</code></li>;
+function conditionNode(node: ConditionNodeTree, key: string, fields: readonly ConditionField[]): ReactNode {
+  if (!("rules" in node)) return <li key={key} title={node.field}>{ruleWords(node, fields)}</li>;
+  const op = node.operator;
+  const title = Object.hasOwn(GROUP_WORDS, op) ? i18n.t(GROUP_WORDS[op as keyof typeof GROUP_WORDS], { ns: "workflow" }) : op;
+  return (
+    <li key={key}>
+      <span className="wf-op">{title}</span>
+      <ul>{node.rules.map((n, i) => conditionNode(n, `${key}.${i}`, fields))}</ul>
+    </li>
+  );
 }
 
 /** Names of step types and config fields, as the server's schemas word them in the interface's language. */
