@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../../components/common";
 import { formatDateTime } from "../../format";
 import i18n from "../../i18n";
+import { outcomeText } from "./BranchExplorations";
 import type { BacktestDiff, BacktestReport as Report, Counts } from "./types";
 import { statusOrAsIs } from "./wording";
 
@@ -114,7 +115,8 @@ export function BacktestReport({ report, labelOfPath }: { report: Report; labelO
           {branches.map(([path, counts]) => (
             <div key={path} className="sim-report-block">
               <p className="sim-report-label">{labelOfPath(path)}</p>
-              <CountTable counts={counts} head={t("report.outcome")} label={t("report.branchesOf", { step: labelOfPath(path) })} />
+              <CountTable counts={counts} head={t("report.outcome")} label={t("report.branchesOf", { step: labelOfPath(path) })}
+                render={(way) => outcomeText(t, way)} />
             </div>
           ))}
         </>

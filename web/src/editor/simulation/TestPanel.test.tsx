@@ -336,7 +336,8 @@ describe("Back-test", () => {
     const outcomes = within(shown).getByRole("table", { name: "Outcomes" });
     expect(within(outcomes).getByText("completed with errors")).toHaveClass("badge-partial");
     // Branch and approver counts are labelled with the step's name.
-    expect(within(shown).getByRole("table", { name: "Branches of Big?" })).toHaveTextContent("branch 025");
+    // The ways taken in words: branches counted from 1.
+    expect(within(shown).getByRole("table", { name: "Branches of Big?" })).toHaveTextContent("branch 125else15");
     expect(within(shown).getByRole("table", { name: "Approvers of Sign-off" })).toHaveTextContent("mia@acme.test25");
     expect(shown).toHaveTextContent("#901, #902");
     const diff = within(shown).getByRole("region", { name: "Difference with the real runs" });
