@@ -12,7 +12,7 @@ from crmflow.common.enums import TriggerType
 from crmflow.common.errors import Invalid
 from crmflow.crm.records import MODELS, load_entity, snapshot
 from crmflow.events.models import Event
-from crmflow.events.service import find_by_idempotency_key, insert_events
+from crmflow.events.service import RecordedEvent, find_by_idempotency_key, insert_events
 
 CUSTOM_EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.]{1,59}$")
 # Raised by crmflow itself (scheduler, inactivity detector, "run now"), never from outside.
@@ -95,7 +95,7 @@ def prepare_inbound_event(
     }
 
 
-def record_inbound_event(session: Session, **event: Any) -> tuple[Event, bool]:
+def record_inbound_event(session: Session, **event: Any) -> tuple[RecordedEvent, bool]:
     """Record an external event once per idempotency key; return (event, created).
 
     `event` holds the arguments of `prepare_inbound_event`.

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from crmflow.common.errors import DomainError
 from crmflow.events.inbound import prepare_inbound_event, record_inbound_event
 from crmflow.events.models import Event
-from crmflow.events.service import insert_events
+from crmflow.events.service import RecordedEvent, insert_events
 
 log = logging.getLogger("crmflow.events")
 
@@ -62,7 +62,7 @@ class InboundEvent:
 class _Waiting:
     event: InboundEvent
     loop: asyncio.AbstractEventLoop
-    answer: asyncio.Future[tuple[Event, bool]]
+    answer: asyncio.Future[tuple[RecordedEvent, bool]]
 
 
 def _arguments(item: InboundEvent) -> dict[str, Any]:
@@ -87,10 +87,10 @@ class EventIntake:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    async def record(self, event: InboundEvent) -> tuple[Event, bool]:
+    async def record(self, event: InboundEvent) -> tuple[RecordedEvent, bool]:
         """Record `event` (with the others queued now) and return (event, created)."""
         loop = asyncio.get_running_loop()
-        answer: asyncio.Future[tuple[Event, bool]] = loop.create_future()
+        answer: asyncio.Future[tuple[RecordedEvent, bool]] = loop.create_future()
         self._queue.put(_Waiting(event, loop, answer))
         self._start()  # after the put: a thread ending for idleness re-checks the queue
         return await answer
@@ -143,7 +143,7 @@ class EventIntake:
 
     def _record_batch(self, batch: list[_Waiting]) -> None:
         # Each answer: the waiting request, the event (or its row's index) and whether new.
-        answers: list[tuple[_Waiting, Event | int, bool]] = []
+        answers: list[tuple[_Waiting, RecordedEvent | int, bool]] = []
         rows: list[dict[str, Any]] = []
         keyed: dict[tuple[int, str], int] = {}  # idempotency key -> its row in this batch
         try:
@@ -190,7 +190,7 @@ class EventIntake:
 def _answer(
     waiting: _Waiting,
     *,
-    result: tuple[Event, bool] | None = None,
+    result: tuple[RecordedEvent, bool] | None = None,
     error: BaseException | None = None,
 ) -> None:
     def settle() -> None:

@@ -15,6 +15,7 @@ from crmflow.common.pagination import Page, Paging, page_of
 from crmflow.events.intake import EventIntake, InboundEvent
 from crmflow.events.models import Event
 from crmflow.events.schemas import EventOut, InboundEventIn
+from crmflow.events.service import RecordedEvent
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -40,7 +41,7 @@ async def send_event(
     idempotency_key_header: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=200)
     ] = None,
-) -> Event:
+) -> RecordedEvent:
     """Record an event that can trigger workflows (`source` is `api`).
 
     `type` is a CRM event type or any custom type matching `^[a-z][a-z0-9_.]{1,59}$`. With an
