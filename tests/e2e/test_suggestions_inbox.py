@@ -241,9 +241,7 @@ def test_generate_then_accept_the_discount_auto_approval_as_a_draft_copy(
     diff = change.get_by_role("region", name="What the change does")
     expect(diff).to_contain_text("Steps changed (1)")
     expect(diff).to_contain_text("Manager approval")
-    expect(diff).to_contain_text(
-        'when: (none) → {"field":"deal.discount_percent","operator":">=","value":10}'
-    )
+    expect(diff).to_contain_text("when: (none) → Discount percent (Deal) is at least 10%")
     approval = step_of(page, "Manager approval")
     expect(approval).to_have_class(re.compile(r"\bflow-step-highlight\b"))
     expect(approval).to_contain_text("if deal.discount_percent >= 10")

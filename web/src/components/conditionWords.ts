@@ -4,7 +4,7 @@
 // editor's operator words and values formatted for the language. The server's own sentence stays
 // available to the callers for a "Details" view.
 import { operatorLabel } from "../editor/steps";
-import { formatDateTime, formatMoney, formatNumber, formatPercent, sentenceCase } from "../format";
+import { formatDateTime, formatMoney, formatNumber, sentenceCase } from "../format";
 import i18n from "../i18n";
 import { recordTypeLabel } from "../pages/runs/filters";
 import { keyLabel, knownValueText } from "./LabelledValues";
@@ -85,7 +85,10 @@ function isEmpty(value: unknown): boolean {
 function numberWords(value: number, key: string, type: string | undefined): string {
   if (type === "user" || type === "reference" || key === "id" || key.endsWith("_id")) return String(value);
   if (key === "amount" || key.endsWith("_amount")) return formatMoney(value);
-  if (key === "percent" || key === "percentage" || key.endsWith("_percent")) return formatPercent(value);
+  // A rate as written in the rule ("10%", "12.5 %"), not rounded to a rate's one decimal.
+  if (key === "percent" || key === "percentage" || key.endsWith("_percent")) {
+    return new Intl.NumberFormat(i18n.language, { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
+  }
   return formatNumber(value);
 }
 

@@ -6,6 +6,7 @@ import { useMemo } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { api, unwrap } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
+import { useConditionFields } from "../../components/DecisionWords";
 import { FlowCanvas } from "../../editor/FlowCanvas";
 import { defaultLabel, normaliseSteps } from "../../editor/graph";
 import { triggerLines } from "../../editor/summaries";
@@ -59,6 +60,7 @@ function PatchView({ suggestion, change }: { suggestion: Suggestion; change: Pat
     queryFn: () => unwrap(api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } } })),
   });
   const proposal = useMemo(() => (workflow.data ? proposePatch(workflow.data as unknown as Obj, change) : null), [workflow.data, change]);
+  const fields = useConditionFields();
   if (workflow.isPending) return <Loading label={t("change.loadingWorkflow")} />;
   if (workflow.isError) return <ErrorMessage error={workflow.error} onRetry={() => void workflow.refetch()} />;
   if (!proposal) return null;
@@ -80,7 +82,7 @@ function PatchView({ suggestion, change }: { suggestion: Suggestion; change: Pat
         {t("change.comparedEnd")}
         {suggestion.status === "pending" && (workflow.data.status === "active" ? t("change.activeCopy") : t("change.newVersion"))}
       </p>
-      <DefinitionChanges diff={proposal.diff} label={t("change.whatItDoes")} identicalText={t("change.identical")} />
+      <DefinitionChanges diff={proposal.diff} label={t("change.whatItDoes")} identicalText={t("change.identical")} fields={fields} />
       <DefinitionGraph definition={proposal.after} highlights={proposal.highlights}
         label={t("change.graph")} />
     </>

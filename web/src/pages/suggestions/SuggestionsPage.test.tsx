@@ -150,7 +150,9 @@ describe("a suggestion", () => {
     const diff = await screen.findByRole("region", { name: "What the change does" });
     expect(diff).toHaveTextContent("Steps changed (1)");
     expect(diff).toHaveTextContent("Manager approval");
-    expect(diff).toHaveTextContent('when: (none) → {"field":"deal.discount_percent","operator":">=","value":10}');
+    // The step's new condition in words; its JSON stays in the tooltip.
+    expect(diff).toHaveTextContent("when: (none) → Discount percent (Deal) is at least 10%");
+    expect(within(diff).getByText("Discount percent (Deal) is at least 10%")).toHaveAttribute("title", expect.stringContaining('"operator": ">="'));
     expect(screen.getByRole("region", { name: "The change" })).toHaveTextContent("The workflow is active: accepting saves a draft copy");
     const step = screen.getByRole("button", { name: 'Step "Manager approval"', hidden: true });
     expect(step.closest(".flow-step")).toHaveClass("flow-step-highlight");

@@ -4,9 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { ErrorMessage, Loading } from "../../components/common";
+import type { ConditionField } from "../../components/conditionWords";
+import { useConditionFields } from "../../components/DecisionWords";
 import {
-  compactValue,
   fullValue,
+  stepFieldValue,
   stepPosition,
   workflowFieldLabel,
   workflowFieldValue,
@@ -19,6 +21,7 @@ export type DefinitionDiff = Pick<VersionDiff, "fields" | "added" | "removed" | 
 
 export function VersionChanges({ workflowId, version, against }: { workflowId: number; version: number; against: number }) {
   const { t } = useTranslation("workflow", { keyPrefix: "changes" });
+  const fields = useConditionFields();
   const diff = useQuery({
     // Under the versions key: a restore's invalidation of the versions refreshes these too.
     queryKey: ["workflow", workflowId, "versions", version, "diff", against],
@@ -35,12 +38,15 @@ export function VersionChanges({ workflowId, version, against }: { workflowId: n
   if (diff.isError) return <ErrorMessage error={diff.error} onRetry={() => void diff.refetch()} />;
   return (
     <DefinitionChanges diff={diff.data} label={t("label", { from: against, to: diff.data.to_version })}
-      identicalText={t("identical", { version: against })} />
+      identicalText={t("identical", { version: against })} fields={fields} />
   );
 }
 
-/** The diff's sections: workflow settings, steps added, removed, moved and changed (old → new). */
-export function DefinitionChanges({ diff, label, identicalText }: { diff: DefinitionDiff; label: string; identicalText: string }) {
+/** The diff's sections: workflow settings, steps added, removed, moved and changed (old → new);
+ *  `fields` (useConditionFields) label the fields of conditions. */
+export function DefinitionChanges({ diff, label, identicalText, fields = [] }: {
+  diff: DefinitionDiff; label: string; identicalText: string; fields?: readonly ConditionField[];
+}) {
   const { t } = useTranslation("workflow", { keyPrefix: "changes" });
   // ": " in English, " : " in French.
   const colon = useTranslation("workflow", { keyPrefix: "diffText" }).t("colon");
@@ -59,7 +65,7 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
           <ul className="wf-vdiff-list">
             {diff.fields.map((f) => (
               <li key={f.field}>
-                <strong>{workflowFieldLabel(f.field)}</strong>{colon}<OldNew change={f} render={(v) => workflowFieldValue(f.field, v)} />
+                <strong>{workflowFieldLabel(f.field)}</strong>{colon}<OldNew change={f} render={(v) => workflowFieldValue(f.field, v, fields)} />
               </li>
             ))}
           </ul>
@@ -113,7 +119,7 @@ export function DefinitionChanges({ diff, label, identicalText }: { diff: Defini
                 <ul className="wf-vdiff-fields">
                   {c.changes.map((f) => (
                     <li key={f.field}>
-                      <code>{f.field}</code>{colon}<OldNew change={f} render={compactValue} />
+                      <code>{f.field}</code>{colon}<OldNew change={f} render={(v) => stepFieldValue(f.field, v, fields)} />
                     </li>
                   ))}
                 </ul>

@@ -115,7 +115,8 @@ describe("VersionsTab", () => {
     const diff = await screen.findByRole("region", { name: "Changes from version 1 to 2" });
     const fields = within(diff).getByRole("region", { name: "Workflow settings changed" });
     expect(fields).toHaveTextContent("Trigger: Deal created → Deal stage changed");
-    expect(fields).toHaveTextContent('Conditions: (none) → {"deal.amount":{"$gt":1000}}');
+    // Conditions in words (the shorthand spelled out), the JSON in the tooltip.
+    expect(fields).toHaveTextContent("Conditions: (none) → Amount (Deal) is greater than €1,000");
     const added = within(diff).getByRole("region", { name: "Steps added" });
     expect(added).toHaveTextContent("Notify at step 3");
     expect(added.querySelector("li")).toHaveClass("wf-vdiff-added");

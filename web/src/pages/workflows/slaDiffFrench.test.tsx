@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
 import { inFrench } from "../../test/inFrench";
 import { measuresText, placeErrors, stepChoices } from "./sla";
+import { runPolicyWords } from "./runPolicy";
 import { DefinitionChanges } from "./VersionChanges";
-import { compactValue, fullValue, stepPosition, workflowFieldLabel } from "./versionDiffText";
+import { compactValue, fullValue, stepFieldValue, stepPosition, workflowFieldLabel, workflowFieldValue } from "./versionDiffText";
 
 inFrench();
 
@@ -84,5 +85,14 @@ describe("version diff texts in French", () => {
     const diff = { fields: [change], added: [], removed: [], moved: [], changed: [], identical: false };
     render(<DefinitionChanges diff={diff} label="Modifications" identicalText="" />);
     expect(screen.getByRole("region", { name: "Modifications" })).toHaveTextContent("Conditions : (vide) → « oui »");
+  });
+
+  it("words conditions, a step's condition and the run policy in French", () => {
+    expect(workflowFieldValue("conditions", { "deal.stage": { $in: ["won", "lost"] } })).toBe("Étape du pipeline (Affaire) fait partie de «\u00a0won\u00a0» ou «\u00a0lost\u00a0»");
+    expect(workflowFieldValue("run_policy", { mode: "single", reenrollment: "never" })).toBe(
+      `${runPolicyWords({ mode: "single" }).mode} · ${runPolicyWords({ reenrollment: "never" }).reenrollment}`,
+    );
+    expect(stepFieldValue("when", { field: "contact.email", operator: "is_empty" })).toBe("E-mail (Contact) est vide");
+    expect(stepFieldValue("config", { title: "x" })).toBe('{"title":"x"}');
   });
 });

@@ -1,9 +1,11 @@
 // Words for a version diff: a step's position ("step 1 in branch 2 of step 3"), a workflow
 // field's name, any JSON value as one short line, and a definition as stable JSON.
+import { conditionWords, type ConditionField } from "../../components/conditionWords";
 import i18n from "../../i18n";
 import { workflow as en } from "../../i18n/en/workflow";
 import { parsePath } from "../execution/tree";
 import { triggerLabel } from "./labels";
+import { runPolicyWords } from "./runPolicy";
 
 type DiffField = keyof typeof en.diffText.fields;
 type DiffTextKey = Exclude<keyof typeof en.diffText, "fields"> | `fields.${DiffField}`;
@@ -36,11 +38,19 @@ export function stepPosition(path: string): string {
   return words.reverse().reduce((inner, outer) => say("of", { inner, outer }));
 }
 
+/** `text` cut to `max` characters, with "…" when cut. */
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** A value on one line: strings quoted, objects as compact JSON, long ones cut with "…". */
 export function compactValue(value: unknown, max = 80): string {
   if (value === null || value === undefined) return say("none");
-  const text = typeof value === "string" ? say("quoted", { value }) : JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return cut(typeof value === "string" ? say("quoted", { value }) : JSON.stringify(value) ?? String(value), max);
+}
+
+/** Conditions in words ("Amount (Deal) is at least €1,000"), else as any value. */
+function conditionsValue(value: unknown, fields: readonly ConditionField[], max = 80): string {
+  const words = typeof value === "object" ? conditionWords(value, fields) : null;
+  return words ? cut(words, max) : compactValue(value, max);
 }
 
 /** A value in full (the tooltip of a cut one). */
@@ -49,10 +59,20 @@ export function fullValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
-/** A workflow field's value, with trigger types in words. */
-export function workflowFieldValue(field: string, value: unknown): string {
+/** A workflow field's value, with trigger types, conditions and run policies in words. */
+export function workflowFieldValue(field: string, value: unknown, fields: readonly ConditionField[] = []): string {
   if (field === "trigger_type" && typeof value === "string") return triggerLabel(value);
+  if (field === "conditions") return conditionsValue(value, fields);
+  if (field === "run_policy" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const words = runPolicyWords(value);
+    return `${words.mode} · ${words.reenrollment}`;
+  }
   return compactValue(value);
+}
+
+/** A step field's value, with its `when` in words. */
+export function stepFieldValue(field: string, value: unknown, fields: readonly ConditionField[] = []): string {
+  return field === "when" ? conditionsValue(value, fields) : compactValue(value);
 }
 
 /** Pretty JSON with object keys sorted, so the raw definition reads the same every time. */
