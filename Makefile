@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web web-test chromium promtool lint typecheck unit unit-pg bench bench-ui lock clean
+.PHONY: run test install web web-test chromium promtool wrk lint typecheck unit unit-pg bench bench-ui lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,12 +38,16 @@ chromium:
 promtool:
 	@command -v promtool >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
 
+# crmflow bench --http drives the server with wrk (Debian's package): install it when missing.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
 ## Start the API, UI and embedded runtime on SQLite with demo data (http://localhost:8000/docs).
 run: install web
 	CRMFLOW_ADMIN_TOKEN=$${CRMFLOW_ADMIN_TOKEN:-demo-token} $(BIN)/crmflow serve --demo --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 ## Lint, type-check and run the whole test suite, on SQLite and then on PostgreSQL.
-test: install web lint typecheck web-test chromium promtool unit unit-pg
+test: install web lint typecheck web-test chromium promtool wrk unit unit-pg
 
 lint:
 	$(BIN)/ruff check src tests

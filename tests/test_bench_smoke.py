@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmflow.bench import run_bench, run_delays_bench
+from crmflow.bench.http import run_http_bench
 
 
 def test_bench_produces_every_figure_with_consistent_counts() -> None:
@@ -62,3 +63,20 @@ def test_suggestions_bench_finds_every_planted_pattern_and_counts_its_runs() -> 
     assert accuracy["confident_true"] == accuracy["confident_suggestions"] > 0
     assert speed["executions"] == 3000 and speed["planted_found"] == len(PATTERNS)
     assert speed["seconds"] > 0 and speed["floor_seconds"] > 0 and speed["ratio"] > 0
+
+
+def test_http_bench_drives_every_scenario_and_waits_for_every_run() -> None:
+    # wrk must be installed (make test installs it); the bench never skips a scenario.
+    result = run_http_bench(seconds=1, connections=2, quiet=True)
+    assert set(result["floor"]) == {"async", "sync"}
+    assert all(f["ok_per_second"] > 0 and f["status_errors"] == 0 for f in result["floor"].values())
+    for name in ("events", "hook", "organisations"):
+        figures = result["scenarios"][name]
+        assert figures["status_errors"] == figures["socket_errors"] == 0, name
+        # Every run the load started finished, and as a success (nothing failed or waits).
+        assert figures["runs"] >= figures["requests"] > 0, name
+        assert figures["statuses"] == {"success": figures["runs"]}, name
+        assert 0 < figures["event_to_done_p50_ms"] <= figures["event_to_done_p99_ms"], name
+    # The seed's alert emails the manager once per organisation (warm-up included).
+    assert result["emails_received"] >= result["scenarios"]["organisations"]["runs"]
+    assert result["ratio_events_to_async_floor"] > 0
