@@ -111,7 +111,7 @@ describe("LabelledValues in French", () => {
   it("names the built-in triggers' and actions' fields and their known values in French", () => {
     const value = {
       idle_since: "2026-11-01T00:00:00Z", days: 30, email_id: 12, status: "not sent", level: "warning", priority: "high",
-      kind: "call", related_type: "deal", mode: "any",
+      kind: "call", related_type: "deal", mode: "any", on_timeout: "escalate", flavour: "vanilla",
     };
     render(<MemoryRouter><LabelledValues value={value} label="Sortie" /></MemoryRouter>);
     const list = screen.getByRole("group", { name: "Sortie" });
@@ -123,7 +123,10 @@ describe("LabelledValues in French", () => {
     expect(valueOf(list, "Priorité")).toHaveTextContent("haute");
     expect(valueOf(list, "Type")).toHaveTextContent("appel");
     expect(valueOf(list, "Type de l'enregistrement lié")).toHaveTextContent("Affaire");
+    // An approval's mode and what its timeout does, in words.
+    expect(valueOf(list, "Mode")).toHaveTextContent("un seul approbateur suffit");
+    expect(valueOf(list, "À l'expiration du délai")).toHaveTextContent("escalader aux managers");
     // An unknown value of an unknown field stays as it is.
-    expect(valueOf(list, "Mode")).toHaveTextContent("any");
+    expect(valueOf(list, "Flavour")).toHaveTextContent("vanilla");
   });
 });

@@ -82,6 +82,8 @@ export const values = {
     text: "Text",
     size: "Size (bytes)",
     elapsed_ms: "Response time (ms)",
+    mode: "Mode",
+    on_timeout: "On timeout",
   },
   // Words for known values of some fields (spaces in a value read as underscores here); others show as they are.
   enums: {

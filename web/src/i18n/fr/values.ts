@@ -84,6 +84,8 @@ export const values: Catalog<typeof en> = {
     text: "Texte",
     size: "Taille (octets)",
     elapsed_ms: "Temps de réponse (ms)",
+    mode: "Mode",
+    on_timeout: "À l'expiration du délai",
   },
   enums: {
     status: { sent: "envoyé", not_sent: "non envoyé" },
