@@ -41,13 +41,16 @@ from crmflow.suggestions.service import fail_interrupted_jobs
 log = logging.getLogger("crmflow")
 
 # Every domain router, mounted under /api/v1. A module listed here must expose `router`.
+# A request is matched against the routers in this order (FastAPI tries each route in turn,
+# ~1 us each): the front door's hot paths, inbound events and webhooks, come first, which
+# saves them ~0.1 ms each. No two routers' paths overlap, so the order changes nothing else.
 ROUTER_MODULES = [
+    "crmflow.events.routes",
+    "crmflow.workflows.hook_routes",
     "crmflow.auth.routes",
     "crmflow.auth.preference_routes",
     "crmflow.crm.routes",
     "crmflow.crm.choice_routes",
-    "crmflow.events.routes",
-    "crmflow.workflows.hook_routes",
     "crmflow.workflows.transfer_routes",
     "crmflow.workflows.bulk_routes",
     "crmflow.workflows.routes",
