@@ -108,13 +108,13 @@ def deliver_emails(factory: sessionmaker[Session], settings: Settings, *, limit:
     server = smtp.SmtpServer.from_settings(settings)
     if server is None:
         return 0
-    with factory() as session:
+    with factory() as session, smtp.Connection(server) as connection:
         rows = _claim(session, EMAILS, utcnow(), limit, _lease(settings))
         for row in rows:
             row["message_id"] = row["message_id"] or smtp.message_id(
                 str(row["idempotency_key"] or f"email:{row['id']}"), server.sender
             )
-            outcome = smtp.send(server, smtp.build_message(row, server.sender))
+            outcome = connection.send(smtp.build_message(row, server.sender))
             if outcome.status == smtp.SendResult.SENT:
                 values: dict[str, Any] = {
                     "status": DeliveryStatus.SENT,
