@@ -318,3 +318,11 @@ def test_suggestions_generate_prints_the_pending_ones_and_refreshes_instead_of_d
     bad = runner.invoke(app, ["suggestions", "generate", "--language", "de"])
     assert bad.exit_code == 1 and "--language" in bad.output
     assert runner.invoke(app, ["suggestions", "generate", "--days", "0"]).exit_code == 2
+
+
+def test_serve_refuses_several_processes_with_the_embedded_runtime(cli_db: str) -> None:
+    result = runner.invoke(app, ["serve", "--workers", "2"])
+    assert result.exit_code == 1
+    assert "--workers needs the Celery runtime" in result.output
+    # Refused before anything was prepared: no database was created.
+    assert not Path(cli_db.removeprefix("sqlite:///")).exists()

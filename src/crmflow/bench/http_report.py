@@ -16,10 +16,10 @@ def print_http_report(result: dict[str, Any], console: Console | None = None) ->
     )
     for column in (
         "what",
-        "accepted/s",
-        "non-2xx",
-        "p50 / p99 ms",
-        "runs completed/s",
+        "answered 2xx/s",
+        "errors",
+        "response p50 / p99 ms",
+        "runs done/s",
         "event to done p50 / p99 ms",
         "runs by status",
     ):
