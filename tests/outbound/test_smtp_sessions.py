@@ -16,7 +16,7 @@ from crmflow.db.session import get_session_factory
 from crmflow.engine.options import RunOptions
 from crmflow.executions.runner import run_batch
 from crmflow.outbound import smtp
-from crmflow.outbound.delivery import deliver_emails
+from crmflow.outbound.delivery import deliver_emails, deliver_for
 from tests.conftest import Tenant
 from tests.engine.flow_support import dispatch, start_workflow
 from tests.outbound.smtp_server import smtp_server
@@ -94,3 +94,19 @@ def test_a_session_the_server_dropped_is_reopened_for_the_message(
             assert connection.send(message).status == "sent"
     assert len(handler.received) == 2
     assert len(opened) == 2
+
+
+def test_a_backlog_leaves_in_passes_until_it_is_empty(
+    client: TestClient,
+    tenant: Tenant,
+    writer_session: Session,
+    session: Session,
+    db_url: str,
+) -> None:
+    # 45 queued emails: one pass takes 20 (PASS_LIMIT), so three passes, in one call.
+    _queue(client, tenant, writer_session, 45)
+    with smtp_server() as (handler, port):
+        tried = deliver_for(get_session_factory(db_url), _settings(db_url, port), seconds=30)
+    assert tried == 45
+    assert len(handler.received) == 45
+    assert set(session.scalars(select(OutgoingEmail.status))) == {"sent"}

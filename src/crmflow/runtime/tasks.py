@@ -24,7 +24,7 @@ from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.engine.options import RunOptions
 from crmflow.executions.runner import run_batch
-from crmflow.outbound.delivery import deliver_due
+from crmflow.outbound.delivery import deliver_due, deliver_for
 from crmflow.runtime import jobs
 from crmflow.runtime.backoff import OutageGuard
 from crmflow.runtime.celery_app import celery_app
@@ -196,8 +196,10 @@ def relay() -> int:
         scan_and_alert(session, alert_settings(get_settings()))
     # Emails and webhook calls leave from the outbox here, never inside a run. Part of the
     # relay tick rather than a task of its own: fewer messages in flight when a broker drops
-    # (kombu/Celery 5.7 can kill a worker that holds an unacknowledged message then).
-    deliver_due(_factory(), get_settings())
+    # (kombu/Celery 5.7 can kill a worker that holds an unacknowledged message then). A
+    # backlog gets passes until the next tick is due.
+    settings = get_settings()
+    deliver_for(_factory(), settings, settings.scheduler_interval_seconds)
     return len(ids)
 
 
