@@ -195,7 +195,7 @@ class Drain:
         self.client.delete(QUEUE, "unacked", "unacked_index")
 
 
-def _refuse_shared_broker(app: Any, broker_url: str) -> None:
+def refuse_shared_broker(app: Any, broker_url: str) -> None:
     """Refuse a broker that live workers consume from: the bench purges its queue, and those
     workers would take the bench's tasks (the default broker is the deployment's own)."""
     others = [name for reply in app.control.ping(timeout=1.0) for name in reply]
@@ -345,7 +345,7 @@ def run_celery_bench(
             "CRMFLOW_DATABASE_URL": url,
             "CELERY_BROKER_URL": broker_url,
         }
-        _refuse_shared_broker(celery_app, broker_url)
+        refuse_shared_broker(celery_app, broker_url)
         drain.purge()
         console.print(f"starting {workers} celery workers on {mask_url(broker_url)}...")
         pool = Workers(env, Path(tmp))

@@ -27,14 +27,22 @@ import httpx
 from sqlalchemy import func, select
 
 from crmflow.auth.service import create_user, get_or_create_company, issue_token
-from crmflow.bench.celery import Workers, check_urls, scratch_database
+from crmflow.bench.celery import (
+    Drain,
+    Workers,
+    check_urls,
+    refuse_shared_broker,
+    scratch_database,
+)
 from crmflow.bench.runtime import percentile_of
 from crmflow.bench.wrk import WrkResult, ensure_wrk, run_wrk
 from crmflow.common.enums import FINISHED_STATUSES
+from crmflow.config import Settings
 from crmflow.db.migrate import upgrade
 from crmflow.db.session import dispose_all, get_session_factory
 from crmflow.events.models import Event
 from crmflow.executions.models import WorkflowExecution
+from crmflow.runtime.celery_app import celery_app, configure
 
 TOKEN = "crmflow_bench_http_token_0123456789abcdef"
 EVENT_BODY = '{"type": "webhook_received", "payload": {"amount": 75000, "customer": "ACME"}}'
@@ -330,6 +338,12 @@ def _celery(
         }
         argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
         argv += ["--log-level", "warning", "--workers", str(api_workers)]
+        # The queue must hold this run's tasks only: refuse a broker live workers consume
+        # from, and drop what an interrupted run left behind.
+        configure(celery_app, Settings(CELERY_BROKER_URL=broker_url, CRMFLOW_DATABASE_URL=url))
+        refuse_shared_broker(celery_app, broker_url)
+        drain = Drain(broker_url)
+        drain.purge()
         pool = Workers(env, scratch)
         pool.start(workers)
         # Beat ticks the relay and the outbox (emails, resumed waits), as in a deployment.
@@ -343,6 +357,7 @@ def _celery(
                 yield base, url
         finally:
             pool.stop()
+            drain.purge()
 
 
 def run_http_bench(
