@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, status
 from pydantic import BaseModel, Field
 
+from crmflow.common.enums import ExecutionStatus
 from crmflow.main import serve_app
 
 
@@ -32,13 +33,13 @@ app = FastAPI()
 @app.post("/async", status_code=status.HTTP_201_CREATED)
 async def accept_async(body: FloorEvent) -> dict[str, Any]:
     """Answer as an async endpoint (no thread hop)."""
-    return {"id": 1, "type": body.type, "status": "pending"}
+    return {"id": 1, "type": body.type, "status": ExecutionStatus.PENDING}
 
 
 @app.post("/sync", status_code=status.HTTP_201_CREATED)
 def accept_sync(body: FloorEvent) -> dict[str, Any]:
     """Answer as a sync endpoint (run in the thread pool, like crmflow's routes)."""
-    return {"id": 1, "type": body.type, "status": "pending"}
+    return {"id": 1, "type": body.type, "status": ExecutionStatus.PENDING}
 
 
 if __name__ == "__main__":

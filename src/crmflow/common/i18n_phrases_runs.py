@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from crmflow.common.enums import ApprovalStatus
 from crmflow.common.i18n_phrases_delivery import DELIVERY_PHRASES
 
 # Record kinds as `record_text` placeholders name them (`deal #12`).
@@ -134,9 +135,9 @@ APPROVAL_PHRASES: Final[tuple[tuple[str, str], ...]] = (
         "approval {approval_id} was {status_text}: {reason_text}",
         "la demande d'approbation {approval_id} a été {status_text} : {reason_text}",
     ),
-    ("approved", "approuvée"),
-    ("rejected", "rejetée"),
-    ("cancelled", "annulée"),
+    (ApprovalStatus.APPROVED.value, "approuvée"),
+    (ApprovalStatus.REJECTED.value, "rejetée"),
+    (ApprovalStatus.CANCELLED.value, "annulée"),
     (
         "no decision within {timeout}: {status_text} automatically (on_timeout: {rule})",
         "aucune décision sous {timeout} : {status_text} automatiquement (on_timeout : {rule})",

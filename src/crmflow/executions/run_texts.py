@@ -14,6 +14,9 @@ from crmflow.common.enums import StepStatus
 from crmflow.common.i18n import DEFAULT_LANGUAGE, language_of
 from crmflow.common.i18n_run_texts import translate_explanation, translate_run_text
 
+# The key of the note a queued run's decision carries (executions/runner.py writes it).
+QUEUED_NOTE_KEY = "queued"
+
 
 def is_english(language: str | None) -> bool:
     """Whether texts are served as stored (English, or no language asked for)."""
@@ -31,7 +34,7 @@ def translated_decision(language: str | None, decision: Any) -> Any:
     out = dict(decision)
     if isinstance(out.get("explanation"), str):
         out["explanation"] = translate_explanation(language, out["explanation"])
-    for key in ("queued", "run_policy"):
+    for key in (QUEUED_NOTE_KEY, "run_policy"):
         if key in out:
             out[key] = _text(language, out[key])
     return out
