@@ -190,12 +190,17 @@ class RunWatcher:
             return session.scalar(select(func.max(WorkflowExecution.id))) or 0
 
     def unfinished(self, since: int) -> tuple[int, int]:
-        """(runs started after `since`, those not finished yet)."""
+        """(runs started after `since`, those not finished yet plus events not dispatched).
+
+        An accepted event has no run until the dispatcher reaches it: it counts as work left.
+        """
         with self.reader() as session:
             base = select(func.count()).where(WorkflowExecution.id > since)
             total = session.scalar(base) or 0
             done = session.scalar(base.where(WorkflowExecution.status.in_(FINISHED_STATUSES))) or 0
-        return total, total - done
+            undispatched = select(func.count()).where(Event.dispatched_at.is_(None))
+            waiting = session.scalar(undispatched) or 0
+        return total, total - done + waiting
 
     def finished_runs(self, since: int) -> dict[str, Any]:
         """Statuses and event-to-done latencies (ms) of the runs started after `since`."""

@@ -151,8 +151,9 @@ def measure_speed(directory: Path, executions: int, console: Console) -> dict[st
         "executions": planted.executions,
         "insert_seconds": round(insert_s, 1),
         "seconds": round(seconds, 2),
-        "floor_seconds": round(floor_s, 2),
-        "ratio": round(floor_s / seconds, 3),
+        # Four places: a small history's floor takes a few milliseconds (0.00 at two).
+        "floor_seconds": round(floor_s, 4),
+        "ratio": round(floor_s / seconds, 4),
         "suggestions": len(rows),
         "planted_found": found,
         "target_seconds": TARGET_SECONDS,
