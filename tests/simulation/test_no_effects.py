@@ -70,6 +70,10 @@ def network_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     # Not httpx itself: the TestClient speaks to the app through it.
     monkeypatch.setattr(outbound_http, "send", counted("http", outbound_http.send))
     monkeypatch.setattr(outbound_smtp, "send", counted("email", outbound_smtp.send))
+    # The outbox sends through a session it reuses, not through `send`.
+    monkeypatch.setattr(
+        outbound_smtp.Connection, "send", counted("email", outbound_smtp.Connection.send)
+    )
     return calls
 
 

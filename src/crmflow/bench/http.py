@@ -89,28 +89,18 @@ def _wait_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def _process(argv: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[None]:
-    """Run a server process until the block ends (stopped politely, then killed)."""
+def _process(
+    argv: list[str], env: dict[str, str], log: Path, health: str | None = None
+) -> Iterator[None]:
+    """Run a process until the block ends (stopped politely, then killed).
+
+    With `health`, the block starts once that URL answers (a server); without, at once (beat).
+    """
     with log.open("wb") as out:
         process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_up(health, process, log)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextmanager
-def _background(argv: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
-    """Run a process with no health URL (Celery beat) until the block ends."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
+        if health is not None:
+            _wait_up(health, process, log)
         yield
     finally:
         process.terminate()
@@ -231,7 +221,6 @@ class RunWatcher:
 
 
 def _scenario(
-    say: Say,
     watcher: RunWatcher,
     load: Callable[[float], WrkResult],
     *,
@@ -239,12 +228,12 @@ def _scenario(
 ) -> dict[str, Any]:
     """Warm up, then load for `seconds` and wait for every run the load started to finish."""
     load(2.0)
-    _drain(watcher, 0, say)
+    _drain(watcher, 0)
     since = watcher.last_id()
     started = time.perf_counter()
     result = load(seconds)
     backlog = watcher.unfinished(since)[1]
-    _drain(watcher, since, say)
+    _drain(watcher, since)
     elapsed = time.perf_counter() - started
     runs = watcher.finished_runs(since)
     return {
@@ -256,7 +245,7 @@ def _scenario(
     }
 
 
-def _drain(watcher: RunWatcher, since: int, say: Say) -> None:
+def _drain(watcher: RunWatcher, since: int) -> None:
     deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS
     while True:
         total, left = watcher.unfinished(since)
@@ -287,7 +276,7 @@ def measure_floor(wrk: str, scratch: Path, *, seconds: float, connections: int) 
     base = f"http://127.0.0.1:{port}"
     argv = [sys.executable, "-m", "crmflow.bench.http_floor", str(port)]
     figures: dict[str, Any] = {}
-    with _process(argv, dict(os.environ), f"{base}/docs", scratch / "floor.log"):
+    with _process(argv, dict(os.environ), scratch / "floor.log", f"{base}/docs"):
         for kind in ("async", "sync"):
             post = {"Content-Type": "application/json"}
             run_wrk(wrk, f"{base}/{kind}", body=EVENT_BODY, headers=post, seconds=2)
@@ -314,7 +303,7 @@ def _embedded(scratch: Path, smtp_port: int) -> Iterator[tuple[str, str]]:
     argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
     argv += ["--log-level", "warning"]
     env = _serve_env(url, smtp_port, base)
-    with _process(argv, env, f"{base}/healthz", scratch / "serve.log"):
+    with _process(argv, env, scratch / "serve.log", f"{base}/healthz"):
         yield base, url
 
 
@@ -356,8 +345,8 @@ def _celery(
         beat += ["--schedule", str(scratch / "beat-schedule")]
         try:
             with (
-                _background(beat, env, scratch / "beat.log"),
-                _process(argv, env, f"{base}/healthz", scratch / "serve.log"),
+                _process(beat, env, scratch / "beat.log"),
+                _process(argv, env, scratch / "serve.log", f"{base}/healthz"),
             ):
                 yield base, url
         finally:
@@ -446,7 +435,7 @@ def _run_scenarios(
                 connections=connections,
             )
 
-        scenarios[name] = _scenario(say, watcher, load, seconds=seconds)
+        scenarios[name] = _scenario(watcher, load, seconds=seconds)
     return scenarios
 
 

@@ -21,7 +21,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -66,16 +66,8 @@ class _Waiting:
 
 
 def _arguments(item: InboundEvent) -> dict[str, Any]:
-    return {
-        "company_id": item.company_id,
-        "type": item.type,
-        "entity_type": item.entity_type,
-        "entity_id": item.entity_id,
-        "payload": item.payload,
-        "changes": item.changes,
-        "idempotency_key": item.idempotency_key,
-        "actor_user_id": item.actor_user_id,
-    }
+    # The fields are `prepare_inbound_event`'s arguments; no copy of the payload is made.
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 class EventIntake:
