@@ -175,6 +175,13 @@ def test_hostile_template_fails_fast_and_small(source: str) -> None:
     assert error.path == "config.body"
     assert "limit" in error.message, error.message
     assert elapsed < TIME_BOUND, elapsed
+    # tracemalloc counts every thread of the process: a thread left by an earlier test on this
+    # worker can allocate during the render (6 MB seen once in CI). A hostile render over the
+    # limit is over it every time, so the smallest of three peaks is the render's own.
+    for _ in range(2):
+        if peak < MEMORY_LIMIT:
+            break
+        peak = min(peak, _measure(source)[2])
     assert peak < MEMORY_LIMIT, f"{peak:,} bytes"
 
 
