@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     # Demo mode (`crmflow serve --demo`): the sign-in page shows the demo users, their password
     # and CRMFLOW_ADMIN_TOKEN to anyone. Never on a server holding real data.
     demo: bool = Field(False, validation_alias=AliasChoices("CRMFLOW_DEMO"))
-    # Embedded runtime tuning.
+    # Embedded runtime tuning. With runtime_process the runtime's threads run in a child process
+    # of `crmflow serve`: requests and runs then use a core each instead of sharing one GIL.
+    runtime_process: bool = Field(False, validation_alias=AliasChoices("CRMFLOW_RUNTIME_PROCESS"))
     worker_threads: int = Field(2, validation_alias=AliasChoices("CRMFLOW_WORKER_THREADS"))
     lease_seconds: int = Field(60, validation_alias=AliasChoices("CRMFLOW_LEASE_SECONDS"))
     scheduler_interval_seconds: float = Field(

@@ -76,10 +76,31 @@ def _counts(db: Path) -> dict[str, int]:
         }
 
 
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        return [int(child) for child in listing.read().split()]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie (dead, not yet reaped by init) counts as gone.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] == "Z"
+
+
 @pytest.mark.slow
-def test_kill9_mid_burst_then_restart_processes_everything_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runtime_process", [False, True], ids=["in-process", "runtime-process"])
+def test_kill9_mid_burst_then_restart_processes_everything_once(
+    tmp_path: Path, runtime_process: bool
+) -> None:
     db, log, port = tmp_path / "kill.db", tmp_path / "serve.log", _free_port()
-    proc = _start(db, port, log)
+    env = {"CRMFLOW_RUNTIME_PROCESS": "true" if runtime_process else "false"}
+    proc = _start(db, port, log, env)
+    children = _children(proc.pid)
+    assert bool(children) == runtime_process, children
     base = f"http://127.0.0.1:{port}/api/v1"
     headers = {"Authorization": f"Bearer {TOKEN}"}
     actions = [
@@ -121,17 +142,26 @@ def test_kill9_mid_burst_then_restart_processes_everything_once(tmp_path: Path) 
         t.start()
     while len(accepted) < 300:
         time.sleep(0.01)
+    # With the runtime in its own process, both die at once (an OOM kill, a container's kill):
+    # the runtime first, so that its transaction in flight is lost with it.
+    for child in children:
+        os.kill(child, signal.SIGKILL)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     stop.set()
     for t in threads:
         t.join(10)
+    # Nothing of the killed server lives on (multiprocessing's resource tracker exits too).
+    deadline = time.monotonic() + 20
+    while not all(_gone(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(child) for child in children), children
 
     at_kill = _counts(db)
     # The kill must have interrupted real work, or this test proves nothing.
     assert at_kill["finished"] < at_kill["events"], at_kill
 
-    proc = _start(db, port, log)
+    proc = _start(db, port, log, env)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -293,7 +293,7 @@ def measure_floor(wrk: str, scratch: Path, *, seconds: float, connections: int) 
 
 
 @contextmanager
-def _embedded(scratch: Path, smtp_port: int) -> Iterator[tuple[str, str]]:
+def _embedded(scratch: Path, smtp_port: int, *, runtime_process: bool) -> Iterator[tuple[str, str]]:
     """`crmflow serve` on a scratch SQLite file: yield (base URL, database URL)."""
     url = f"sqlite:///{scratch / 'bench.db'}"
     _prepare_database(url)
@@ -303,6 +303,7 @@ def _embedded(scratch: Path, smtp_port: int) -> Iterator[tuple[str, str]]:
     argv = [sys.executable, "-m", "crmflow", "serve", "--port", str(port)]
     argv += ["--log-level", "warning"]
     env = _serve_env(url, smtp_port, base)
+    env["CRMFLOW_RUNTIME_PROCESS"] = "true" if runtime_process else "false"
     with _process(argv, env, scratch / "serve.log", f"{base}/healthz"):
         yield base, url
 
@@ -364,6 +365,7 @@ def run_http_bench(
     broker_url: str | None = None,
     api_workers: int = 2,
     workers: int = 2,
+    runtime_process: bool = True,
 ) -> dict[str, Any]:
     """Measure the floor, then each front-door scenario; return every figure."""
     say: Say = (lambda _text: None) if quiet else (lambda text: print(text, flush=True))
@@ -384,7 +386,7 @@ def run_http_bench(
                     workers=workers,
                 )
                 if runtime == "celery"
-                else _embedded(scratch, smtp_port)
+                else _embedded(scratch, smtp_port, runtime_process=runtime_process)
             )
             with deployment as (base, url):
                 scenarios = _run_scenarios(say, wrk, base, url, seconds, connections)
@@ -392,6 +394,7 @@ def run_http_bench(
         dispose_all()
     return {
         "runtime": runtime,
+        "runtime_process": runtime == "embedded" and runtime_process,
         "api_processes": api_workers if runtime == "celery" else 1,
         "workers": workers if runtime == "celery" else 0,
         "connections": connections,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from crmflow.db.json_limits import load_stored_json
+from crmflow.db.writer_lock import WriterLock, others_waiting
 
 _engines: dict[tuple[str, bool], Engine] = {}
 _factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
@@ -30,88 +29,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-LOCK_TIMEOUT_SECONDS = 30.0
 PG_CONNECT_TIMEOUT_SECONDS = 10
-
-
-class WriterLock:
-    """One writer at a time per SQLite database inside this process, served first come first.
-
-    SQLite allows a single writer; its busy handler makes waiters sleep and poll (1 ms, 2 ms,
-    5 ms ... 100 ms), which turns contention into latency. Writers of this process queue here
-    instead and the lock is handed straight to the oldest waiter, so a busy background worker
-    cannot starve API requests; the busy handler only arbitrates between processes. The lock
-    belongs to the connection whose transaction took it, not to a thread: FastAPI may begin a
-    transaction in one worker thread (a dependency) and commit it in another (the handler).
-    """
-
-    _HANDOFF = object()
-
-    def __init__(self) -> None:
-        self._mutex = threading.Lock()
-        self._holder: object | None = None
-        self._waiters: deque[threading.Event] = deque()
-        self._foreground_waiting = 0
-
-    @property
-    def foreground_waiting(self) -> int:
-        """How many writers other than the background runtime's threads are queued."""
-        return self._foreground_waiting
-
-    def acquire(self, holder: object) -> None:
-        """Wait for the database's write turn (OperationalError after the timeout)."""
-        with self._mutex:
-            if self._holder is None and not self._waiters:
-                self._holder = holder
-                return
-            turn = threading.Event()
-            self._waiters.append(turn)
-            foreground = not is_background_thread()
-            self._foreground_waiting += foreground
-        try:
-            if not turn.wait(LOCK_TIMEOUT_SECONDS):
-                with self._mutex:
-                    if not turn.is_set():  # not handed over at the last moment either
-                        self._waiters.remove(turn)
-                        import sqlite3
-
-                        raise sqlite3.OperationalError(
-                            "database is locked (another writer of this process held it for "
-                            f"{LOCK_TIMEOUT_SECONDS:.0f} s)"
-                        )
-            with self._mutex:
-                self._holder = holder
-        finally:
-            with self._mutex:
-                self._foreground_waiting -= foreground
-
-    def release(self, holder: object) -> None:
-        """Give the write turn back (to the oldest waiter) if this connection holds it."""
-        with self._mutex:
-            if self._holder is None or self._holder is not holder:
-                return
-            if self._waiters:
-                self._holder = self._HANDOFF  # reserved for the waiter being woken
-                self._waiters.popleft().set()
-            else:
-                self._holder = None
-
 
 _LOCKS: dict[Engine, WriterLock] = {}
 
 
-BACKGROUND_THREAD_PREFIX = "crmflow-"
-
-
-def is_background_thread() -> bool:
-    """Tell whether the current thread belongs to the embedded runtime (named crmflow-*)."""
-    return threading.current_thread().name.startswith(BACKGROUND_THREAD_PREFIX)
-
-
 def foreground_writers_waiting(session: Session) -> bool:
     """Tell whether API requests (or other non-runtime writers) queue for this SQLite database."""
-    lock = _LOCKS.get(session.get_bind().engine)
-    return lock is not None and lock.foreground_waiting > 0
+    return others_waiting(_LOCKS.get(session.get_bind().engine))
 
 
 def _sqlite_begin_writer(lock: WriterLock) -> Any:
@@ -147,6 +72,15 @@ def _sqlite_begin_deferred(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+def _writer_lock_path(database: str) -> str | None:
+    # URI filenames (file:...?mode=...) name their file before the "?".
+    if database.startswith("file:"):
+        if "mode=memory" in database:
+            return None
+        database = database[len("file:") :].split("?", 1)[0]
+    return f"{database}-writer.lock"
+
+
 def is_sqlite(url: str) -> bool:
     """Tell whether a URL points at SQLite."""
     return make_url(url).drivername.startswith("sqlite")
@@ -169,7 +103,7 @@ def build_engine(url: str, *, writer: bool = True) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if writer:
-            lock = WriterLock()
+            lock = WriterLock(None if memory else _writer_lock_path(parsed.database or ""))
             _LOCKS[engine] = lock
             event.listen(engine, "begin", _sqlite_begin_writer(lock))
             event.listen(engine, "commit", _end_then_release(lock, "commit"))
@@ -219,7 +153,9 @@ def dispose_all(*, close: bool = True) -> None:
     """
     for engine in _engines.values():
         engine.dispose(close=close)
-        _LOCKS.pop(engine, None)
+        lock = _LOCKS.pop(engine, None)
+        if lock is not None and close:
+            lock.close()
     _engines.clear()
     _factories.clear()
 

@@ -87,12 +87,16 @@ def _after_commit(session: Session) -> None:
         return
     created = session.info.pop(NOTIFICATIONS_KEY, None)
     if created:
-        refs = [ref for ref, _ in created]
-        for notification_listener in list(_notification_listeners):
-            try:
-                notification_listener(session, refs)
-            except Exception:  # the commit is done: a push never fails it
-                logging.getLogger("crmflow.live").exception("notification listener failed")
+        notifications_committed(session, [ref for ref, _ in created])
+
+
+def notifications_committed(session: Session, refs: list[NotificationRef]) -> None:
+    """Tell the notification listeners that these notifications exist (a commit, or a peer's)."""
+    for notification_listener in list(_notification_listeners):
+        try:
+            notification_listener(session, refs)
+        except Exception:  # the commit is done: a push never fails it
+            logging.getLogger("crmflow.live").exception("notification listener failed")
 
 
 @event.listens_for(Session, "after_rollback")

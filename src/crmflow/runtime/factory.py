@@ -7,6 +7,7 @@ from collections.abc import Callable
 from crmflow.config import Settings
 from crmflow.runtime.celery_client import CeleryRuntime
 from crmflow.runtime.embedded import EmbeddedRuntime
+from crmflow.runtime.process import RuntimeProcess
 from crmflow.runtime.protocol import Runtime
 
 # A new runtime plugs in here: a class whose constructor takes the settings and whose instances
@@ -27,4 +28,6 @@ def build_runtime(settings: Settings) -> Runtime:
     if build is None:
         choices = ", ".join(sorted(RUNTIMES))
         raise UnknownRuntime(f"CRMFLOW_RUNTIME={settings.runtime!r} is not a runtime ({choices})")
+    if settings.runtime == "embedded" and settings.runtime_process:
+        return RuntimeProcess(settings)
     return build(settings)
