@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+
 from crmflow.bench import run_bench, run_delays_bench
 from crmflow.bench.http import run_http_bench
+from crmflow.bench.http_report import print_http_report
 
 
 def test_bench_produces_every_figure_with_consistent_counts() -> None:
@@ -80,3 +83,8 @@ def test_http_bench_drives_every_scenario_and_waits_for_every_run() -> None:
     # The seed's alert emails the manager once per organisation (warm-up included).
     assert result["emails_received"] >= result["scenarios"]["organisations"]["runs"]
     assert result["ratio_events_to_async_floor"] > 0
+    # The bench's default layout: the runtime in a process of its own, and the report says so.
+    assert result["runtime_process"] is True
+    console = Console(record=True, width=200)
+    print_http_report(result, console)
+    assert "embedded, runtime in its own process" in console.export_text()

@@ -10,8 +10,14 @@ from rich.table import Table
 
 def print_http_report(result: dict[str, Any], console: Console | None = None) -> None:
     """Print the floor and every scenario: accepted/s, completed/s, response and done times."""
+    if result["runtime"] == "celery":
+        layout = f"celery, {result['api_processes']} API processes, {result['workers']} workers"
+    elif result["runtime_process"]:
+        layout = "embedded, runtime in its own process"
+    else:
+        layout = "embedded, runtime in the API process"
     table = Table(
-        title=f"crmflow bench --http ({result['connections']} connections, "
+        title=f"crmflow bench --http ({layout}; {result['connections']} connections, "
         f"{result['seconds']:g} s each, {result['cores']} cores)"
     )
     for column in (

@@ -16,6 +16,8 @@ import sqlite3
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -55,6 +57,25 @@ def share_waiting_writers(value: Any | None) -> None:
     """Use a multiprocessing Value('i') to count this process's and a peer's queued writers."""
     global _shared_waiting
     _shared_waiting = SharedCounter(value) if value is not None else None
+
+
+@contextmanager
+def foreground_writing() -> Iterator[None]:
+    """Announce a write of the API process: the runtime process lets it go first."""
+    shared = _shared_waiting
+    if shared is None:
+        yield
+        return
+    shared.add(1)
+    try:
+        yield
+    finally:
+        shared.add(-1)
+
+
+def peer_writing() -> bool:
+    """Tell whether the API process announced a write (in the runtime process)."""
+    return _shared_waiting is not None and _shared_waiting.positive()
 
 
 def others_waiting(lock: WriterLock | None) -> bool:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crmflow.common.errors import DomainError
+from crmflow.db.writer_lock import foreground_writing
 from crmflow.events.inbound import prepare_inbound_event, record_inbound_event
 from crmflow.events.models import Event
 from crmflow.events.service import RecordedEvent, insert_events
@@ -125,7 +126,9 @@ class EventIntake:
                     break
                 batch.append(more)
             try:
-                self._record_batch(batch)
+                # A runtime in its own process holds back its next batch until this commits.
+                with foreground_writing():
+                    self._record_batch(batch)
             except BaseException as exc:
                 log.exception("recording %d inbound events failed", len(batch))
                 for waiting in batch:

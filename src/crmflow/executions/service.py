@@ -42,8 +42,10 @@ def insert_executions(session: Session, rows: list[dict[str, Any]]) -> list[int]
     }
     insert = dialect.upsert_insert(session)
     # One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING id: duplicates return nothing.
-    stmt = insert(WorkflowExecution).on_conflict_do_nothing().returning(WorkflowExecution.id)
-    result = session.execute(stmt, [{**defaults, **row} for row in rows])
+    # Core, not the ORM's bulk insert: the same SQL at a third of the Python per row.
+    table = WorkflowExecution.__table__
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    result = session.connection().execute(stmt, [{**defaults, **row} for row in rows])
     ids = [int(i) for i in result.scalars()]
     mark_executions_ready(session, ids)
     return ids

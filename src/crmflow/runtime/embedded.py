@@ -23,6 +23,7 @@ from crmflow.db import signals
 from crmflow.db.base import utcnow
 from crmflow.db.outage import unavailable_reason
 from crmflow.db.session import foreground_writers_waiting, get_session_factory, is_sqlite
+from crmflow.db.writer_lock import peer_writing
 from crmflow.engine.options import RunOptions
 from crmflow.executions.runner import run_batch
 from crmflow.outbound.delivery import deliver_due
@@ -37,6 +38,9 @@ CYCLE_WINDOW = float(os.environ.get("CRMFLOW_CYCLE_WINDOW", "0.01"))
 # Queue marker: "events were committed, dispatch them" (execution ids are positive).
 DISPATCH = -1
 BATCH_BUDGET_MS = float(os.environ.get("CRMFLOW_BATCH_BUDGET_MS", "20"))
+# How long a runtime process lets the API's writes go first before taking its own turn anyway.
+PEER_DEFER_MAX = 0.02
+PEER_DEFER_POLL = 0.0002
 INACTIVITY_EVERY = 30.0
 PRUNE_EVERY = 3600.0
 # A pending execution this old that no worker holds was missed (e.g. committed by another
@@ -44,6 +48,16 @@ PRUNE_EVERY = 3600.0
 STALE_PENDING = timedelta(seconds=2)
 RELAY_PAGE = 1000
 RELAY_PAGES = 50
+
+
+def _defer_to_peer_writes() -> None:
+    """In a runtime process: let the API's announced writes go first, for PEER_DEFER_MAX at most.
+
+    An API request waits for its write; a batch of runs waiting a few ms costs nobody.
+    """
+    deadline = time.monotonic() + PEER_DEFER_MAX
+    while peer_writing() and time.monotonic() < deadline:
+        time.sleep(PEER_DEFER_POLL)
 
 
 class EmbeddedRuntime:
@@ -133,6 +147,7 @@ class EmbeddedRuntime:
             wait = self._last_cycle + CYCLE_WINDOW - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
+            _defer_to_peer_writes()
             self._last_cycle = time.monotonic()
             while True:
                 try:
