@@ -24,6 +24,7 @@ from crmflow.auth.service import bootstrap_admin
 from crmflow.auth.token_lookup import TokenLookup
 from crmflow.common.error_schemas import install_error_documentation
 from crmflow.common.errors import install_error_handlers
+from crmflow.common.gc_tuning import tune_for_server
 from crmflow.common.http_security import install_http_security, metrics_authorized
 from crmflow.common.nul_input import refuse_nul
 from crmflow.common.request_limits import RequestLimits
@@ -248,4 +249,5 @@ def serve_app(
     if workers > 1:
         uvicorn.run(app, host=host, port=port, log_level=log_level, workers=workers, factory=True)
     else:
+        tune_for_server()
         uvicorn.run(app, host=host, port=port, log_level=log_level)

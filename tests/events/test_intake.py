@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +11,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crmflow.auth.service import get_or_create_company
 from crmflow.common.errors import Invalid
-from crmflow.db.session import get_engine, get_session_factory
+from crmflow.db.migrate import upgrade
+from crmflow.db.session import dispose_all, get_engine, get_session_factory
 from crmflow.events import inbound
 from crmflow.events.intake import EventIntake, InboundEvent
 from crmflow.events.models import Event
@@ -112,3 +115,40 @@ def test_a_conflict_at_commit_is_retried_event_by_event(
     assert session.scalar(select(Event.type).where(Event.id == other_event[0].id)) == (
         "invoice.sent"
     )
+
+
+def test_events_arriving_while_another_writer_holds_the_turn_join_the_waiting_batch(
+    tmp_path: Path,
+) -> None:
+    # SQLite's single write turn, whatever database the suite runs on.
+    url = f"sqlite:///{tmp_path / 'turn.db'}"
+    upgrade(url)
+    factory = get_session_factory(url)
+    with factory() as setup:
+        company_id = get_or_create_company(setup, name="Turn").id
+        setup.commit()
+    commits = _count_commits(url)
+    intake = EventIntake(factory)
+    holder = factory()
+    holder.connection()  # another writer of the process holds the turn
+
+    def paid(n: int) -> InboundEvent:
+        return InboundEvent(company_id=company_id, type="invoice.paid", payload={"n": n})
+
+    async def send() -> list[Any]:
+        first = asyncio.ensure_future(intake.record(paid(0)))
+        await asyncio.sleep(0.2)  # the intake took it and waits for the turn
+        rest = [asyncio.ensure_future(intake.record(paid(n))) for n in range(1, 21)]
+        await asyncio.sleep(0.2)  # queued behind it
+        holder.rollback()
+        return await asyncio.gather(first, *rest)
+
+    try:
+        results = asyncio.run(send())
+    finally:
+        holder.close()
+        intake.stop()
+        dispose_all()
+    assert [event.payload["n"] for event, created in results if created] == list(range(21))
+    # The 20 that came while the first waited joined its transaction: one commit for all.
+    assert len(commits) == 1

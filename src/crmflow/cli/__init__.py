@@ -50,7 +50,7 @@ def serve(
         bool | None,
         typer.Option(
             "--runtime-process/--in-process",
-            help="embedded runtime: in a child process (a core of its own, ~1.5x the events/s) "
+            help="embedded runtime: in a child process (a core of its own, ~1.25x the events/s) "
             "or in the API process [default: CRMFLOW_RUNTIME_PROCESS, else in-process]",
             show_default=False,
         ),

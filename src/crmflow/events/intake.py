@@ -79,6 +79,7 @@ class EventIntake:
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stopping = False
 
     async def record(self, event: InboundEvent) -> tuple[RecordedEvent, bool]:
         """Record `event` (with the others queued now) and return (event, created)."""
@@ -103,7 +104,8 @@ class EventIntake:
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
+        self._stopping = False
+        while not self._stopping:
             try:
                 first = self._queue.get(timeout=IDLE_EXIT_SECONDS)
             except queue.Empty:
@@ -115,16 +117,6 @@ class EventIntake:
             if first is None:
                 return
             batch = [first]
-            stopping = False
-            while len(batch) < MAX_BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stopping = True
-                    break
-                batch.append(more)
             try:
                 # A runtime in its own process holds back its next batch until this commits.
                 with foreground_writing():
@@ -133,8 +125,18 @@ class EventIntake:
                 log.exception("recording %d inbound events failed", len(batch))
                 for waiting in batch:
                     _answer(waiting, error=exc)
-            if stopping:
+
+    def _drain(self, batch: list[_Waiting]) -> None:
+        """Add what is queued now to `batch` (MAX_BATCH in all); note the stop marker."""
+        while len(batch) < MAX_BATCH:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
                 return
+            if more is None:
+                self._stopping = True
+                return
+            batch.append(more)
 
     def _record_batch(self, batch: list[_Waiting]) -> None:
         # Each answer: the waiting request, the event (or its row's index) and whether new.
@@ -143,6 +145,10 @@ class EventIntake:
         keyed: dict[tuple[int, str], int] = {}  # idempotency key -> its row in this batch
         try:
             with self._factory() as session:
+                # Take the write turn first, then the batch: what arrives while another writer
+                # holds the turn joins this batch instead of waiting for the next one.
+                session.connection()
+                self._drain(batch)
                 for waiting in batch:
                     try:
                         prepared = prepare_inbound_event(session, **_arguments(waiting.event))

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from crmflow.common.gc_tuning import tune_for_server
 from crmflow.config import Settings
 from crmflow.db import signals
 from crmflow.db.session import get_session_factory
@@ -209,6 +210,7 @@ def child_main(settings: Settings, conn: Connection, waiting: Any) -> None:
 
     runtime = EmbeddedRuntime(settings)
     signals.subscribe_notifications(forward)
+    tune_for_server()
     runtime.start()
     send_quietly(conn, send_lock, (READY,))
     timeout = 10.0
