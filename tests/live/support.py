@@ -6,7 +6,11 @@ import json
 from typing import Any
 
 import anyio
+from sqlalchemy.orm import Session
 from starlette.testclient import WebSocketTestSession
+
+from crmflow.auth.models import User
+from crmflow.auth.service import issue_token
 
 WS_PATH = "/api/v1/ws/notifications"
 
@@ -36,3 +40,12 @@ def hello(ws: WebSocketTestSession) -> int:
     assert message["type"] == "hello", message
     count: int = message["unread_count"]
     return count
+
+
+def token_of(writer_session: Session, user_id: int) -> str:
+    """Issue and commit an API token for a tenant's user (those without one in Tenant)."""
+    user = writer_session.get(User, user_id)
+    assert user is not None
+    token = issue_token(writer_session, user=user)
+    writer_session.commit()
+    return token

@@ -21,7 +21,7 @@ from crmflow.engine.plugins import ActionContext, get_action
 from crmflow.live import routes as live_routes
 from crmflow.live.hub import TOKEN_CHECK_SECONDS
 from tests.conftest import Tenant
-from tests.live.support import WS_PATH, assert_nothing_pending, hello, receive
+from tests.live.support import WS_PATH, assert_nothing_pending, hello, receive, token_of
 from tests.workflows.factories import create_org, create_workflow
 
 
@@ -152,10 +152,7 @@ def test_hub_loads_rows_scoped_to_the_named_company_and_user(
 def test_approval_request_is_pushed_to_the_approver(
     live_client: TestClient, tenant: Tenant, writer_session: Session
 ) -> None:
-    director = writer_session.get(User, tenant.director_id)
-    assert director is not None
-    token = issue_token(writer_session, user=director)
-    writer_session.commit()
+    token = token_of(writer_session, tenant.director_id)
     with live_client.websocket_connect(f"{WS_PATH}?token={token}") as ws:
         assert hello(ws) == 0
         create_workflow(

@@ -12,14 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from crmflow.auth.models import User
-from crmflow.auth.service import issue_token
 from crmflow.config import Settings
 from crmflow.main import create_app
 from crmflow.runtime.factory import build_runtime
 from crmflow.runtime.process import RuntimeProcess, RuntimeProcessError
 from tests.conftest import Tenant
-from tests.live.support import WS_PATH, hello, receive
+from tests.live.support import WS_PATH, hello, receive, token_of
 from tests.runtime.helpers import wait_for_executions
 from tests.runtime.test_embedded_runtime import _template
 from tests.workflows.factories import create_org
@@ -41,10 +39,7 @@ def _runtime(client: TestClient) -> RuntimeProcess:
 def test_runs_happen_in_the_child_and_notifications_reach_the_api_sockets(
     process_client: TestClient, tenant: Tenant, writer_session: Session
 ) -> None:
-    manager = writer_session.get(User, tenant.manager_id)
-    assert manager is not None
-    token = issue_token(writer_session, user=manager)
-    writer_session.commit()
+    token = token_of(writer_session, tenant.manager_id)
     runtime = _runtime(process_client)
     assert runtime.pid is not None and runtime.pid != os.getpid()
     # No worker thread of the runtime in the API process: the child runs everything.

@@ -17,7 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -80,9 +80,7 @@ def peer_writing() -> bool:
 
 def others_waiting(lock: WriterLock | None) -> bool:
     """Tell whether writers other than the runtime's threads queue, here or in the API process."""
-    if _shared_waiting is not None and _shared_waiting.positive():
-        return True
-    return lock is not None and lock.foreground_waiting > 0
+    return peer_writing() or (lock is not None and lock.foreground_waiting > 0)
 
 
 class WriterLock:
@@ -150,10 +148,8 @@ class WriterLock:
             self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         if _try_flock(self._fd):
             return
-        shared = _shared_waiting if not is_background_thread() else None
-        if shared is not None:
-            shared.add(1)
-        try:
+        # A foreground writer waiting here is announced, so the runtime process yields to it.
+        with nullcontext() if is_background_thread() else foreground_writing():
             gap = 0.0001
             while not _try_flock(self._fd):
                 if time.monotonic() > deadline:
@@ -163,9 +159,6 @@ class WriterLock:
                     )
                 time.sleep(gap)
                 gap = min(gap * 2, POLL_CAP_SECONDS)
-        finally:
-            if shared is not None:
-                shared.add(-1)
 
     def release(self, holder: object, *, file_lock: bool = True) -> None:
         """Give the write turn back (to the oldest waiter) if this connection holds it."""

@@ -79,7 +79,6 @@ class RuntimeProcess:
         self._waiting = self._context.Value("i", 0)
         share_waiting_writers(self._waiting)
         self._launch()
-        self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(API_SWITCH_INTERVAL)
         signals.subscribe_events(self.events_committed)
         signals.subscribe_executions(self.executions_ready)
